@@ -1,0 +1,52 @@
+// Test databases: a fresh database per test file on a PostGIS server (DATABASE_URL), or,
+// against the embedded PostGIS (TW_TEST_EMBEDDED=1, one database only), a wiped schema.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migrate } from './migrate';
+
+export interface TestDatabase {
+  url: string;
+  pool: pg.Pool;
+  drop(): Promise<void>;
+}
+
+export function testServerUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('tests need DATABASE_URL (npm test sets it, starting the embedded PostGIS when none is given)');
+  return url;
+}
+
+export async function freshDatabase(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const serverUrl = testServerUrl();
+  const embedded = process.env.TW_TEST_EMBEDDED === '1';
+  let url = serverUrl;
+  let name: string | undefined;
+  if (embedded) {
+    const admin = new pg.Pool({ connectionString: serverUrl, max: 1 });
+    await admin.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; DROP TABLE IF EXISTS pgmigrations');
+    await admin.end();
+  } else {
+    name = `tw_test_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(serverUrl);
+    u.pathname = `/${name}`;
+    url = u.toString();
+  }
+  const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : 5 });
+  if (opts.migrate !== false) await migrate(pool);
+  return {
+    url,
+    pool,
+    async drop() {
+      await pool.end();
+      if (!name) return;
+      const admin = new pg.Client({ connectionString: serverUrl });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// Configuration from environment variables, validated once at start-up.
+// A bad value stops start-up with a message naming the variable.
+import { z } from 'zod';
+
+const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+const ConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** A PostGIS server. Without it an embedded PostGIS (PGlite) runs under DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** Local port of the embedded PostGIS wire server; 0 picks a free one. */
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Run the demo simulator (on by default: the demo world needs a live feed). */
+  SIM: bool.default(true),
+  SIM_TRUCKS: z.coerce.number().int().min(0).max(100_000).default(320),
+  SIM_VESSELS: z.coerce.number().int().min(0).max(100_000).default(160),
+  SIM_SEED: z.coerce.number().int().default(20261127),
+  /** Live hub tick: one coalesced frame per room per tick. */
+  LIVE_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** Trail length kept per asset for the snapshot (number of fixes). */
+  TRAIL_POINTS: z.coerce.number().int().min(0).max(200).default(20),
+  /** Position batch writer: flush at this many rows or after this many ms. */
+  STORE_BATCH_ROWS: z.coerce.number().int().min(1).max(100_000).default(2000),
+  STORE_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** Days of positions kept; older daily partitions are dropped. */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Treat empty strings as unset, as shells and .env files often leave them.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ConfigSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,22 @@
+// Hands the server's live objects to Next route handlers, which Next bundles separately:
+// the module graph is not shared, the process (and so globalThis) is.
+import type pg from 'pg';
+import type { Pipeline } from './pipeline/pipeline';
+
+export interface ServerContext {
+  pool: pg.Pool;
+  pipeline: Pipeline;
+  startedAt: number;
+}
+
+const KEY = Symbol.for('transitwatch.context');
+
+export function setContext(ctx: ServerContext): void {
+  (globalThis as Record<symbol, unknown>)[KEY] = ctx;
+}
+
+export function getContext(): ServerContext {
+  const ctx = (globalThis as Record<symbol, unknown>)[KEY] as ServerContext | undefined;
+  if (!ctx) throw new Error('server context is not set: run through server/index.ts');
+  return ctx;
+}

@@ -1,0 +1,49 @@
+// Prometheus metrics (prom-client), served at /metrics.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const reportsAccepted = new Counter({
+  name: 'tw_reports_accepted_total',
+  help: 'Position reports accepted by the pipeline',
+  labelNames: ['source'] as const,
+  registers: [registry],
+});
+export const reportsRejected = new Counter({
+  name: 'tw_reports_rejected_total',
+  help: 'Position reports rejected by the pipeline, by reason',
+  labelNames: ['source', 'reason'] as const,
+  registers: [registry],
+});
+export const positionsStored = new Counter({
+  name: 'tw_positions_stored_total',
+  help: 'Position rows written to PostGIS',
+  registers: [registry],
+});
+export const positionsDropped = new Counter({
+  name: 'tw_positions_dropped_total',
+  help: 'Position rows dropped because the store buffer overflowed while the database was unavailable',
+  registers: [registry],
+});
+export const storeBatchSeconds = new Histogram({
+  name: 'tw_store_batch_seconds',
+  help: 'Time to write one batch of positions',
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [registry],
+});
+export const liveClients = new Gauge({
+  name: 'tw_live_clients',
+  help: 'Connected Socket.IO clients',
+  registers: [registry],
+});
+export const liveFrameBytes = new Counter({
+  name: 'tw_live_frame_bytes_total',
+  help: 'Bytes of binary live frames emitted (per room)',
+  registers: [registry],
+});
+export const assetsTracked = new Gauge({
+  name: 'tw_assets_tracked',
+  help: 'Assets with a latest position in memory',
+  registers: [registry],
+});

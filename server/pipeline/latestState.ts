@@ -1,0 +1,67 @@
+// The latest known state of every asset, and which assets changed since the live hub last looked.
+import type { AssetKind, AssetStatus } from '../../lib/domain';
+
+export interface AssetState {
+  id: number;
+  kind: AssetKind;
+  lon: number;
+  lat: number;
+  time: number; // ms of the fix
+  speed: number; // km/h, NaN when unknown
+  course: number; // degrees, NaN when unknown
+  status: AssetStatus;
+  /** Recent fixes, oldest first, at most `trailPoints`: [lon, lat, time] flattened. */
+  trail: number[];
+}
+
+export class LatestState {
+  readonly assets = new Map<number, AssetState>();
+  private dirty = new Set<number>();
+
+  constructor(private trailPoints: number) {}
+
+  /** Applies a fix. A fix older than the one held updates nothing (it is still stored). */
+  apply(id: number, kind: AssetKind, fix: { lon: number; lat: number; time: number; speed?: number; course?: number }): boolean {
+    let s = this.assets.get(id);
+    if (s && fix.time <= s.time) return false;
+    if (!s) {
+      s = { id, kind, lon: 0, lat: 0, time: 0, speed: NaN, course: NaN, status: 'normal', trail: [] };
+      this.assets.set(id, s);
+    }
+    s.lon = fix.lon;
+    s.lat = fix.lat;
+    s.time = fix.time;
+    s.speed = fix.speed ?? NaN;
+    // A stationary receiver's course is noise; keep the last one so the arrow does not spin.
+    if (fix.course !== undefined && !(fix.speed !== undefined && fix.speed < 1)) s.course = fix.course;
+    s.status = fix.speed !== undefined && fix.speed < 3 ? 'stopped' : 'normal';
+    if (this.trailPoints > 0) {
+      s.trail.push(fix.lon, fix.lat, fix.time);
+      if (s.trail.length > this.trailPoints * 3) s.trail.splice(0, s.trail.length - this.trailPoints * 3);
+    }
+    this.dirty.add(id);
+    return true;
+  }
+
+  setStatus(id: number, status: AssetStatus): void {
+    const s = this.assets.get(id);
+    if (s && s.status !== status) {
+      s.status = status;
+      this.dirty.add(id);
+    }
+  }
+
+  /** Marks assets with no fix for longer than their kind allows as stale. */
+  markStale(nowMs: number, staleAfterMs: Record<AssetKind, number>): void {
+    for (const s of this.assets.values()) {
+      if (s.status !== 'stale' && nowMs - s.time > staleAfterMs[s.kind]) this.setStatus(s.id, 'stale');
+    }
+  }
+
+  /** Returns and clears the set of assets changed since the last call. */
+  takeDirty(): number[] {
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    return ids;
+  }
+}

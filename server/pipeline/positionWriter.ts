@@ -1,0 +1,112 @@
+// Writes positions to PostGIS in batches: one INSERT … SELECT FROM unnest(…) per batch,
+// flushed when the buffer reaches `batchRows` or every `flushMs`. While the database is
+// unavailable rows stay buffered (up to `maxBuffered`, then the oldest are dropped and counted).
+import type pg from 'pg';
+import { log } from '../log';
+import { positionsDropped, positionsStored, storeBatchSeconds } from '../metrics';
+
+export interface PositionRow {
+  assetId: number;
+  time: number; // ms
+  lon: number;
+  lat: number;
+  speed?: number;
+  course?: number;
+  heading?: number;
+  source: string;
+  alarm?: number;
+}
+
+const INSERT_SQL = `
+  INSERT INTO positions (asset_id, time, geom, speed, course, heading, source, alarm)
+  SELECT a, to_timestamp(t / 1000.0), ST_SetSRID(ST_MakePoint(x, y), 4326), s, c, h, src, al
+  FROM unnest($1::int[], $2::float8[], $3::float8[], $4::float8[], $5::real[], $6::real[], $7::real[], $8::text[], $9::int[])
+       AS u(a, t, x, y, s, c, h, src, al)`;
+
+const DAY_MS = 86_400_000;
+
+export class PositionWriter {
+  private buffer: PositionRow[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private partitions = new Set<number>(); // UTC day numbers known to exist
+  private failures = 0;
+
+  constructor(
+    private pool: pg.Pool,
+    private opts: { batchRows: number; flushMs: number; maxBuffered?: number },
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.flush(), this.opts.flushMs);
+  }
+
+  add(row: PositionRow): void {
+    this.buffer.push(row);
+    const max = this.opts.maxBuffered ?? 500_000;
+    if (this.buffer.length > max) {
+      const excess = this.buffer.length - max;
+      this.buffer.splice(0, excess);
+      positionsDropped.inc(excess);
+    }
+    if (this.buffer.length >= this.opts.batchRows && !this.flushing) void this.flush();
+  }
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Writes everything buffered so far; resolves when it is stored (or the attempt failed). */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.buffer.length === 0) return;
+    this.flushing = this.writeAll().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+
+  private async writeAll(): Promise<void> {
+    while (this.buffer.length > 0) {
+      const batch = this.buffer.slice(0, this.opts.batchRows);
+      try {
+        await this.writeBatch(batch);
+        this.buffer.splice(0, batch.length);
+        if (this.failures) log.info({ after: this.failures }, 'position store recovered');
+        this.failures = 0;
+      } catch (err) {
+        // Keep the rows; the next flush retries. Log the first failure of a streak only.
+        if (this.failures++ === 0) log.error({ err: (err as Error).message, pending: this.buffer.length }, 'position store failed; will retry');
+        return;
+      }
+    }
+  }
+
+  private async writeBatch(rows: PositionRow[]): Promise<void> {
+    const n = rows.length;
+    const a = new Array<number>(n), t = new Array<number>(n), x = new Array<number>(n), y = new Array<number>(n);
+    const s = new Array<number | null>(n), c = new Array<number | null>(n), h = new Array<number | null>(n);
+    const src = new Array<string>(n), al = new Array<number | null>(n);
+    const days = new Set<number>();
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      a[i] = r.assetId; t[i] = r.time; x[i] = r.lon; y[i] = r.lat;
+      s[i] = r.speed ?? null; c[i] = r.course ?? null; h[i] = r.heading ?? null;
+      src[i] = r.source; al[i] = r.alarm ?? null;
+      days.add(Math.floor(r.time / DAY_MS));
+    }
+    for (const day of days) {
+      if (this.partitions.has(day)) continue;
+      await this.pool.query('SELECT ensure_positions_partition($1::date)', [new Date(day * DAY_MS).toISOString().slice(0, 10)]);
+      this.partitions.add(day);
+    }
+    const end = storeBatchSeconds.startTimer();
+    await this.pool.query(INSERT_SQL, [a, t, x, y, s, c, h, src, al]);
+    end();
+    positionsStored.inc(n);
+  }
+}
