@@ -14,6 +14,7 @@ export interface OpenOptions {
   url?: string;
   dataDir: string;
   embeddedPort?: number;
+  poolMax?: number;
   say?: (msg: string) => void;
 }
 
@@ -26,7 +27,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     url = embedded.url;
   }
   // PGlite serves one session, so the embedded pool holds a single connection.
-  const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : 10, idleTimeoutMillis: 0 });
+  const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : (opts.poolMax ?? 10), idleTimeoutMillis: 0 });
   pool.on('error', (err) => say(`database connection error: ${err.message}`));
   await migrate(pool, say);
   return {

@@ -16,6 +16,9 @@ export function testServerUrl(): string {
   return url;
 }
 
+/** Pool size for test pools and servers: one against the embedded PostGIS (one session). */
+export const testPoolMax = (): number => (process.env.TW_TEST_EMBEDDED === '1' ? 1 : 5);
+
 export async function freshDatabase(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const serverUrl = testServerUrl();
   const embedded = process.env.TW_TEST_EMBEDDED === '1';
@@ -35,7 +38,7 @@ export async function freshDatabase(opts: { migrate?: boolean } = {}): Promise<T
     u.pathname = `/${name}`;
     url = u.toString();
   }
-  const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : 5 });
+  const pool = new pg.Pool({ connectionString: url, max: testPoolMax() });
   if (opts.migrate !== false) await migrate(pool);
   return {
     url,

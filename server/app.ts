@@ -42,7 +42,7 @@ export interface AppOptions {
 
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const say = opts.say ?? ((m: string) => log.info(m));
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, embeddedPort: config.EMBEDDED_PG_PORT, say });
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, embeddedPort: config.EMBEDDED_PG_PORT, poolMax: config.DATABASE_POOL_MAX, say });
   const registry = new AssetRegistry(db.pool);
   await registry.load();
   const consignments = new ConsignmentIndex();

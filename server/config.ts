@@ -11,6 +11,8 @@ const ConfigSchema = z.object({
   /** A PostGIS server. Without it an embedded PostGIS (PGlite) runs under DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** Connections in the pool (the embedded PostGIS always uses one: it serves one session). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   /** Local port of the embedded PostGIS wire server; 0 picks a free one. */
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

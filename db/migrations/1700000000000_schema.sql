@@ -88,6 +88,16 @@ CREATE INDEX consignments_districts_gin ON consignments USING gin (districts);
 CREATE INDEX consignments_asset_active ON consignments (asset_id) WHERE status IN ('planned', 'in_transit', 'overdue', 'diverted');
 CREATE INDEX consignments_seal ON consignments (seal_id);
 
+-- The districts a movement touches: those containing its origin or destination site, and
+-- every district its route crosses. Stored on the consignment when it is saved.
+CREATE FUNCTION touched_districts(origin integer, dest integer, route integer) RETURNS text[]
+LANGUAGE sql STABLE AS $$
+  SELECT coalesce(array_agg(d.code ORDER BY d.code), '{}')
+  FROM districts d
+  WHERE EXISTS (SELECT 1 FROM sites s WHERE s.id IN (origin, dest) AND (s.district = d.code OR ST_Intersects(d.area, s.area)))
+     OR EXISTS (SELECT 1 FROM routes r WHERE r.id = route AND ST_Intersects(d.area, r.path))
+$$;
+
 -- Positions: partitioned by day (see ensure_positions_partition); old partitions dropped by retention.
 CREATE TABLE positions (
   asset_id integer NOT NULL,
@@ -175,4 +185,5 @@ CREATE TABLE users (
 -- Down Migration
 DROP TABLE IF EXISTS users, ledger, alerts, positions, consignments, routes, assets, sites, districts CASCADE;
 DROP FUNCTION IF EXISTS ensure_positions_partition(date);
+DROP FUNCTION IF EXISTS touched_districts(integer, integer, integer);
 DROP FUNCTION IF EXISTS drop_old_positions_partitions(integer);

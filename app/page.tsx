@@ -1,0 +1,5 @@
+import LivePage from '../components/LivePage';
+
+export default function Home() {
+  return <LivePage />;
+}

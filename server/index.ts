@@ -1,0 +1,60 @@
+// The TransitWatch server: one Node process serving Next.js and Socket.IO on one port,
+// with the database, the pipeline and (by default) the demo feed.
+import next from 'next';
+import { ConfigError, loadConfig } from './config';
+import { startApp } from './app';
+import { log } from './log';
+import { seedWorld } from './sim/seed';
+import { startDemoFeed, type DemoFeed } from './sim/demoFeed';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const dev = config.NODE_ENV === 'development';
+  const say = (msg: string) => console.log(`[transitwatch] ${msg}`);
+  const t0 = Date.now();
+
+  const nextApp = next({ dev, dir: process.cwd() });
+  const nextReady = nextApp.prepare();
+
+  let feed: DemoFeed | undefined;
+  const app = await startApp(config, {
+    say,
+    handler: nextApp.getRequestHandler(),
+    beforeListen: async (parts) => {
+      await seedWorld(parts.db.pool, say);
+      await parts.registry.load();
+      await parts.consignments.load(parts.db.pool);
+      await nextReady;
+    },
+  });
+  if (config.SIM) {
+    feed = await startDemoFeed(app, say);
+  }
+  say(`ready on http://localhost:${app.port} after ${((Date.now() - t0) / 1000).toFixed(1)} s (${app.db.embedded ? 'embedded PostGIS' : 'PostGIS server'})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: shutting down`);
+    feed?.stop();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  log.fatal({ err: err instanceof Error ? err.stack : String(err) }, 'start-up failed');
+  process.exit(1);
+});
