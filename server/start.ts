@@ -8,5 +8,5 @@ if (buildIsStale()) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-process.env.NODE_ENV ??= 'production';
+(process.env as Record<string, string>).NODE_ENV ??= 'production';
 await import('./index');

@@ -99,7 +99,7 @@ export default function LiveMap({ store, tickMs, trailSeconds, initialView }: Li
   }, [store, trailSeconds, initialView]);
 
   return (
-    <div className="map-root">
+    <div className="map-fill">
       <div ref={container} className="map-canvas" data-testid="map" />
       {hovered && <HoverCard store={store} hovered={hovered} />}
     </div>

@@ -130,5 +130,5 @@ export function trailLayer(trails: Trail[], version: number, currentTime: number
 }
 
 export function markerLayers(vehicles: MarkerBuffers, vessels: MarkerBuffers, atlas: string): Layer[] {
-  return [markerLayer('vessels', vessels, 'hull', atlas, 22), markerLayer('vehicles', vehicles, 'arrow', atlas, 18)];
+  return [markerLayer('vessels', vessels, 'hull', atlas, 18), markerLayer('vehicles', vehicles, 'arrow', atlas, 16)];
 }

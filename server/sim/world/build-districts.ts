@@ -88,8 +88,8 @@ const YANGSHAN_CLAIM = union(
 // 宁波: Ningbo municipality (Cixi, Yuyao, Zhenhai, Beilun, Yinzhou, Fenghua, Ninghai, Xiangshan) and the
 // Zhoushan archipelago with the sea around it (舟山 is supervised from Ningbo customs).
 const NINGBO_CLAIM = poly([
-  [120.93, 30.05], [121.02, 30.32], [121.25, 30.43], [121.60, 30.50], [121.95, 30.68], [122.35, 30.95], [123.0, 30.95],
-  [123.0, 29.40], [122.30, 28.95], [121.90, 28.80], [121.45, 29.00], [121.25, 29.25], [121.10, 29.55], [120.98, 29.80],
+  [120.93, 30.05], [121.02, 30.32], [121.25, 30.43], [121.60, 30.50], [121.95, 30.68], [122.35, 30.95], [122.95, 30.95],
+  [122.95, 29.40], [122.30, 28.95], [121.90, 28.80], [121.45, 29.00], [121.25, 29.25], [121.10, 29.55], [120.98, 29.80],
 ]);
 // 深圳: Shenzhen municipality plus its waters (east Pearl River estuary, north Shenzhen Bay, Mirs Bay / Dapeng Bay),
 // with Hong Kong land taken out.
@@ -99,10 +99,15 @@ const SHENZHEN_CLAIM = poly([
   [113.88, 22.40],
 ]);
 
+// The Yangtze south branch off Taicang (to about mid-channel towards Chongming) is Jiangsu's, not Shanghai's.
+const TAICANG_WATERS = poly([
+  [121.32, 31.49], [121.36, 31.56], [121.30, 31.60], [121.20, 31.67], [121.10, 31.74], [121.05, 31.78], [120.95, 31.70], [121.10, 31.55],
+]);
+
 const MARGIN_KM = 12; // about the territorial sea, 12 nm is 22 km; keep it modest
 
 // --- direct customs ---
-const d2200 = clean(minus(union(SH, buffer(SH, MARGIN_KM), YANGSHAN_CLAIM), otherThan(SH)));
+const d2200 = clean(minus(union(SH, minus(buffer(SH, MARGIN_KM), TAICANG_WATERS), YANGSHAN_CLAIM), otherThan(SH)));
 console.log('2200', Date.now() - t0, 'ms');
 const d3100 = clean(minus(NINGBO_CLAIM, d2200, otherThan(ZJ)));
 console.log('3100', Date.now() - t0, 'ms');

@@ -44,6 +44,12 @@ export interface VesselLaneSeed {
   /** From open sea to the terminal's berth; every vertex and segment stays at sea. */
   path: LonLat[];
   approximate: boolean;
+  /**
+   * `approach` (the default when absent): open sea to `port`'s berth, ending within ~500 m of its site.
+   * `transit`: a coastal through-route that calls at no port; `anchorage`: a waiting-area circuit.
+   * For these two `port` names the terminal they serve or pass nearest, and the path ends at sea.
+   */
+  kind?: 'approach' | 'transit' | 'anchorage';
 }
 
 export interface World {
