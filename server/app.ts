@@ -48,6 +48,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const consignments = new ConsignmentIndex();
   await consignments.load(db.pool);
   const latest = new LatestState(config.TRAIL_POINTS);
+  const restored = await latest.restore(db.pool, 30 * 60_000);
+  if (restored) say(`Restored the latest positions of ${restored} assets`);
   const writer = new PositionWriter(db.pool, { batchRows: config.STORE_BATCH_ROWS, flushMs: config.STORE_FLUSH_MS });
   const pipeline = new Pipeline(registry, latest, writer);
   setContext({ pool: db.pool, pipeline, startedAt: Date.now() });

@@ -1,4 +1,5 @@
 // The latest known state of every asset, and which assets changed since the live hub last looked.
+import type pg from 'pg';
 import type { AssetKind, AssetStatus } from '../../lib/domain';
 
 export interface AssetState {
@@ -41,6 +42,25 @@ export class LatestState {
     }
     this.dirty.add(id);
     return true;
+  }
+
+  /**
+   * Restores the picture after a restart from the positions stored in the last `windowMs`:
+   * each asset's latest fix and its trail, so a client connecting right away sees the fleet.
+   */
+  async restore(pool: pg.Pool, windowMs: number): Promise<number> {
+    const { rows } = await pool.query<{ id: number; kind: AssetKind; lon: number; lat: number; t: number; speed: number | null; course: number | null }>(
+      `SELECT p.asset_id AS id, a.kind, ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat, extract(epoch FROM p.time) * 1000 AS t, p.speed, p.course
+       FROM (SELECT *, row_number() OVER (PARTITION BY asset_id ORDER BY time DESC) AS rn
+             FROM positions WHERE time > now() - make_interval(secs => $1 / 1000.0)) p
+       JOIN assets a ON a.id = p.asset_id
+       WHERE p.rn <= $2
+       ORDER BY p.time`,
+      [windowMs, Math.max(1, this.trailPoints)],
+    );
+    for (const r of rows) this.apply(r.id, r.kind, { lon: r.lon, lat: r.lat, time: Number(r.t), speed: r.speed ?? undefined, course: r.course ?? undefined });
+    this.dirty.clear();
+    return new Set(rows.map((r) => r.id)).size;
   }
 
   setStatus(id: number, status: AssetStatus): void {

@@ -85,3 +85,23 @@ test('a known asset reported as another kind is rejected', async () => {
   assert.equal(r.ok, false);
   assert.match((r as { reason: string }).reason, /^kind:/);
 });
+
+test('after a restart the latest state and trails come back from the stored positions', async () => {
+  const { pipeline, writer } = await setup();
+  const now = Date.now();
+  for (let i = 0; i < 5; i++) {
+    pipeline.ingest({ assetKey: 'tel:013900000555', kind: 'vehicle', source: 'sim', lon: 120 + i / 100, lat: 30, time: now - 60_000 + i * 10_000, speed: 40 });
+  }
+  pipeline.ingest({ assetKey: 'tel:013900000556', kind: 'vehicle', source: 'sim', lon: 120, lat: 30, time: now - 3 * 3_600_000 });
+  await settle();
+  await writer.flush();
+  const restored = new LatestState(3);
+  await restored.restore(db.pool, 30 * 60_000);
+  const ids = [...restored.assets.values()];
+  const mine = ids.find((s) => s.lon === 120.04)!;
+  assert.ok(mine, 'the newest fix is the latest state');
+  assert.equal(mine.trail.length, 9, 'the trail keeps the last three fixes');
+  assert.equal(mine.speed, 40);
+  assert.ok(!ids.some((s) => s.time < now - 3_000_000), 'fixes older than the window are not restored');
+  assert.deepEqual(restored.takeDirty(), [], 'restoring marks nothing as changed');
+});

@@ -607,19 +607,29 @@ export class Simulator {
     const L = path.length;
     const slotD: number[] = [];
     const slotLat: number[] = [];
-    const end = Math.min(0.35 * L, 17_000);
-    for (let d = 300; d <= end; d += SLOT_SPACING_M) {
+    const slotsEnd = Math.min(0.35 * L, 17_000);
+    for (let d = 300; d <= slotsEnd; d += SLOT_SPACING_M) {
       slotD.push(d, d);
       slotLat.push(SLOT_LATERAL_M, -SLOT_LATERAL_M);
     }
+    // Berths: the lane's end, or, should the end lie outside the port site, the last point of the lane
+    // inside it (within 3 km); then up to 6 more every 220 m back along the lane while inside the site.
     const port = this.idx.sites.get(info.seed.port);
-    const berthD = [L];
-    for (let k = 1; k <= 6 && L - k * BERTH_SPACING_M > 0.5 * L; k++) {
-      const d = L - k * BERTH_SPACING_M;
+    const inPort = (d: number) => {
       const p = pointAt(path, d);
-      if (port && pointInRing([p.lon, p.lat], port.seed.area)) berthD.push(d);
-      else break;
+      return !!port && pointInRing([p.lon, p.lat], port.seed.area);
+    };
+    let end = L;
+    if (port && !inPort(L)) {
+      for (let d = L - 50; d >= Math.max(0.5 * L, L - 3000); d -= 50) {
+        if (inPort(d)) {
+          end = d;
+          break;
+        }
+      }
     }
+    const berthD = [end];
+    for (let k = 1; k <= 6 && end - k * BERTH_SPACING_M > 0.5 * L && inPort(end - k * BERTH_SPACING_M); k++) berthD.push(end - k * BERTH_SPACING_M);
     const lane: LaneState = { info, path, L, slotD, slotLat, slotOwner: new Int32Array(slotD.length).fill(-1), berthD };
     this.lanes.set(code, lane);
     return lane;
