@@ -24,3 +24,18 @@ test('migrations apply to an empty database, and a second run changes nothing', 
     await db.drop();
   }
 });
+
+test('retention drops whole daily partitions older than the limit and keeps the rest', async () => {
+  const db = await freshDatabase();
+  try {
+    for (const daysAgo of [0, 5, 40]) {
+      await db.pool.query(`SELECT ensure_positions_partition((now() AT TIME ZONE 'UTC')::date - $1::int)`, [daysAgo]);
+    }
+    const { rows } = await db.pool.query('SELECT drop_old_positions_partitions(30) AS n');
+    assert.equal(rows[0].n, 1);
+    const left = await db.pool.query(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'positions'::regclass`);
+    assert.equal(left.rows[0].n, 2);
+  } finally {
+    await db.drop();
+  }
+});

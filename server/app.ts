@@ -65,6 +65,13 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
 
   writer.start();
   hub.start();
+  // Retention: drop daily position partitions older than RETENTION_DAYS, now and every 6 hours.
+  const dropOld = () => db.pool.query('SELECT drop_old_positions_partitions($1) AS n', [config.RETENTION_DAYS])
+    .then(({ rows }) => rows[0].n > 0 && say(`retention: dropped ${rows[0].n} position partitions older than ${config.RETENTION_DAYS} days`))
+    .catch((err: Error) => log.error({ err: err.message }, 'retention failed'));
+  void dropOld();
+  const retention = setInterval(dropOld, 6 * 3_600_000);
+  retention.unref();
   await new Promise<void>((resolve) => http.listen(config.PORT, config.HOST, resolve));
   const port = (http.address() as AddressInfo).port;
 
@@ -72,6 +79,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     ...parts,
     port,
     async close() {
+      clearInterval(retention);
       hub.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await writer.stop();

@@ -116,8 +116,9 @@ export function trailLayer(trails: Trail[], version: number, currentTime: number
     data: trails,
     getPath: (t) => t.path,
     getTimestamps: (t) => t.timestamps,
-    getColor: [45, 212, 191],
-    opacity: 0.55,
+    // Lighter than the corridor teal so a trail reads on top of its corridor.
+    getColor: [204, 251, 241],
+    opacity: 0.7,
     widthUnits: 'pixels',
     getWidth: 2,
     capRounded: true,
