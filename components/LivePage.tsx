@@ -3,6 +3,7 @@
 import dynamic from 'next/dynamic';
 import { useEffect, useState } from 'react';
 import { ConnectionBadge } from './ConnectionBadge';
+import { UserBox } from './UserBox';
 import { useLiveFeed } from './map/useLiveFeed';
 import type { LiveStore } from './map/liveStore';
 
@@ -36,6 +37,7 @@ export default function LivePage() {
           <span>船舶 Vessels<b data-testid="count-vessels">{counts.vessels}</b></span>
         </div>
         <ConnectionBadge state={state} />
+        <UserBox />
       </header>
       <div className="map-root">
         <LiveMap store={store} tickMs={tickMs} trailSeconds={TRAIL_SECONDS} />

@@ -14,7 +14,7 @@ export interface EmbeddedPostgis {
 export async function startEmbeddedPostgis(dataDir: string, port = 0, say: (msg: string) => void = () => {}): Promise<EmbeddedPostgis> {
   const dir = resolve(dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
-  say(`Starting embedded PostGIS in ${dir} (the first start takes 20–40 s; later ones about 15 s)…`);
+  say(`Starting embedded PostGIS in ${dir} (the first start creates it: 10–40 s; later ones take a few seconds)…`);
   const started = Date.now();
   const db = await PGlite.create({ dataDir: dir, extensions: { postgis } });
   // PGlite runs one query at a time; the socket server queues queries from its

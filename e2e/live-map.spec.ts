@@ -1,10 +1,14 @@
 // The live map in a real Chromium against the real server and its demo feed.
 import { test, expect } from '@playwright/test';
+import { apiAs, signInPage } from './signIn';
 
 test('the live map loads, turns live, and draws assets that can be picked', async ({ page }, testInfo) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/');
+  await expect(page, 'the map needs a session').toHaveURL(/\/login/);
+  await signInPage(page, 'hq-viewer');
+  await expect(page.getByTestId('user-box')).toContainText('海关总署');
 
   await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-state', 'live');
   await expect(page.getByText('监管运输实时监控')).toBeVisible();
@@ -63,11 +67,12 @@ test('the live map loads, turns live, and draws assets that can be picked', asyn
   expect(errors).toEqual([]);
 });
 
-test('the server answers health and metrics, and the world as GeoJSON', async ({ request }) => {
+test('the server answers health and metrics, and the world as GeoJSON', async ({ request, baseURL }) => {
   expect((await request.get('/healthz')).ok()).toBe(true);
-  const metrics = await (await request.get('/metrics')).text();
+  const metrics = await (await request.get('/metrics')).text(); // from loopback: no session needed
   expect(metrics).toMatch(/tw_reports_accepted_total\{source="sim"\} \d+/);
-  const world = await (await request.get('/api/world')).json();
+  const hq = await apiAs(baseURL!, 'hq-viewer');
+  const world = await (await hq.get('/api/world')).json();
   expect(world.corridors.type).toBe('FeatureCollection');
   expect(world.corridors.features.length).toBeGreaterThanOrEqual(20);
   expect(world.sites.features.length).toBeGreaterThanOrEqual(20);

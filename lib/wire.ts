@@ -182,4 +182,6 @@ export interface ServerToClient {
   snapshot: (msg: { frame: ArrayBuffer; trails: ArrayBuffer; meta: AssetMeta[]; tickMs: number }) => void;
   delta: (frame: ArrayBuffer) => void;
   assets: (meta: AssetMeta[]) => void;
+  /** Assets this client may no longer see (their movement left its jurisdiction). */
+  gone: (ids: number[]) => void;
 }

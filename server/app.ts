@@ -1,11 +1,18 @@
-// Wires the parts together: database → registry → pipeline → live hub → HTTP + Socket.IO.
+// Wires the parts together: database → registry → pipeline → live hub → HTTP + Socket.IO,
+// with sign-in and jurisdiction in front of every HTTP request and socket.
 // Used by server/index.ts (with Next) and by the tests (without it).
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type pg from 'pg';
 import { Server as IoServer } from 'socket.io';
 import type { Config } from './config';
 import { setContext } from './context';
 import { openDatabase, type Database } from '../db/database';
+import { DistrictTree } from './auth/districtTree';
+import { Sessions } from './auth/sessions';
+import { SignIn } from './auth/signIn';
+import { authenticateSockets } from './auth/socketAuth';
+import { guard } from './http/guard';
 import { LiveHub } from './live/hub';
 import { log } from './log';
 import { registry as metricsRegistry } from './metrics';
@@ -28,6 +35,8 @@ export interface App {
   writer: PositionWriter;
   registry: AssetRegistry;
   consignments: ConsignmentIndex;
+  districts: DistrictTree;
+  sessions: Sessions;
   port: number;
   close(): Promise<void>;
 }
@@ -35,14 +44,20 @@ export interface App {
 export interface AppOptions {
   /** Handles every request the server itself does not (Next.js). */
   handler?: RequestHandler;
-  /** Runs after the database and pipeline exist and before the port opens (e.g. seeding). */
-  beforeListen?: (app: Omit<App, 'port' | 'close'>) => Promise<void>;
+  /** Fills an empty database (demo world, accounts) before anything is loaded from it. */
+  seed?: (pool: pg.Pool) => Promise<void>;
+  /** Runs after everything is loaded and before the port opens. */
+  beforeListen?: () => Promise<void>;
   say?: (msg: string) => void;
 }
 
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const say = opts.say ?? ((m: string) => log.info(m));
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, embeddedPort: config.EMBEDDED_PG_PORT, poolMax: config.DATABASE_POOL_MAX, say });
+  await opts.seed?.(db.pool);
+
+  const districts = new DistrictTree();
+  await districts.load(db.pool);
   const registry = new AssetRegistry(db.pool);
   await registry.load();
   const consignments = new ConsignmentIndex();
@@ -52,16 +67,19 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   if (restored) say(`Restored the latest positions of ${restored} assets`);
   const writer = new PositionWriter(db.pool, { batchRows: config.STORE_BATCH_ROWS, flushMs: config.STORE_FLUSH_MS });
   const pipeline = new Pipeline(registry, latest, writer);
-  setContext({ pool: db.pool, pipeline, startedAt: Date.now() });
+  const sessions = new Sessions(db.pool, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
+  const signIn = new SignIn(db.pool, sessions);
+  setContext({ pool: db.pool, pipeline, sessions, signIn, districts, secureCookies: config.COOKIE_SECURE, startedAt: Date.now() });
 
-  const http = createServer((req, res) => void route(req, res, opts.handler));
-  const io = new IoServer(http, { serveClient: false, maxHttpBufferSize: 1e6 });
-  const hub = new LiveHub(io, latest, registry, consignments, {
+  const dev = config.NODE_ENV === 'development';
+  const http = createServer((req, res) => void route(req, res, { sessions, maxBodyBytes: config.MAX_BODY_BYTES, dev }, opts.handler));
+  const io = new IoServer(http, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  authenticateSockets(io, sessions);
+  const hub = new LiveHub(io, latest, registry, consignments, districts, {
     tickMs: config.LIVE_TICK_MS,
     staleAfterMs: { vehicle: 5 * 60_000, vessel: 10 * 60_000 },
   });
-  const parts = { config, db, http, io, hub, pipeline, latest, writer, registry, consignments };
-  await opts.beforeListen?.(parts);
+  await opts.beforeListen?.();
 
   writer.start();
   hub.start();
@@ -72,12 +90,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   void dropOld();
   const retention = setInterval(dropOld, 6 * 3_600_000);
   retention.unref();
+
   await new Promise<void>((resolve) => http.listen(config.PORT, config.HOST, resolve));
   const port = (http.address() as AddressInfo).port;
 
   return {
-    ...parts,
-    port,
+    config, db, http, io, hub, pipeline, latest, writer, registry, consignments, districts, sessions, port,
     async close() {
       clearInterval(retention);
       hub.stop();
@@ -88,9 +106,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   };
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, handler?: RequestHandler): Promise<void> {
+async function route(req: IncomingMessage, res: ServerResponse, guardOpts: Parameters<typeof guard>[2], handler?: RequestHandler): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   try {
+    const gate = await guard(req, res, guardOpts);
+    if (!gate.pass) return;
     if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
     } else if (path === '/metrics') {

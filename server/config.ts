@@ -30,6 +30,17 @@ const ConfigSchema = z.object({
   STORE_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   /** Days of positions kept; older daily partitions are dropped. */
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Sessions end after this long unused, and at the latest this long after sign-in. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(120),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  /** Mark cookies Secure (set when served over HTTPS behind a proxy). */
+  COOKIE_SECURE: bool.default(false),
+  /** Password of the HQ `admin` account when it is first created; generated and printed when unset. */
+  TW_ADMIN_PASSWORD: z.string().min(8).max(200).optional(),
+  /** Password of the demo accounts (README states the default). */
+  TW_DEMO_PASSWORD: z.string().min(6).max(200).optional(),
+  /** Largest request body accepted by the HTTP API. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,11 +1,18 @@
 // Hands the server's live objects to Next route handlers, which Next bundles separately:
 // the module graph is not shared, the process (and so globalThis) is.
 import type pg from 'pg';
+import type { DistrictTree } from './auth/districtTree';
+import type { Sessions } from './auth/sessions';
+import type { SignIn } from './auth/signIn';
 import type { Pipeline } from './pipeline/pipeline';
 
 export interface ServerContext {
   pool: pg.Pool;
   pipeline: Pipeline;
+  sessions: Sessions;
+  signIn: SignIn;
+  districts: DistrictTree;
+  secureCookies: boolean;
   startedAt: number;
 }
 

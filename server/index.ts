@@ -4,6 +4,7 @@ import next from 'next';
 import { ConfigError, loadConfig } from './config';
 import { startApp } from './app';
 import { log } from './log';
+import { seedUsers } from './auth/seedUsers';
 import { seedWorld } from './sim/seed';
 import { startDemoFeed, type DemoFeed } from './sim/demoFeed';
 
@@ -29,12 +30,11 @@ async function main(): Promise<void> {
   const app = await startApp(config, {
     say,
     handler: nextApp.getRequestHandler(),
-    beforeListen: async (parts) => {
-      await seedWorld(parts.db.pool, say);
-      await parts.registry.load();
-      await parts.consignments.load(parts.db.pool);
-      await nextReady;
+    seed: async (pool) => {
+      if (config.SIM) await seedWorld(pool, say);
+      await seedUsers(pool, { adminPassword: config.TW_ADMIN_PASSWORD, demoPassword: config.TW_DEMO_PASSWORD, demo: config.SIM }, say);
     },
+    beforeListen: () => nextReady,
   });
   if (config.SIM) {
     feed = await startDemoFeed(app, say);

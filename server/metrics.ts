@@ -28,7 +28,7 @@ export const positionsDropped = new Counter({
 });
 export const storeBatchSeconds = new Histogram({
   name: 'tw_store_batch_seconds',
-  help: 'Time to write one batch of positions',
+  help: 'Time to write one batch of positions, with its ledger entry (one transaction)',
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   registers: [registry],
 });
@@ -45,5 +45,18 @@ export const liveFrameBytes = new Counter({
 export const assetsTracked = new Gauge({
   name: 'tw_assets_tracked',
   help: 'Assets with a latest position in memory',
+  registers: [registry],
+});
+export const ledgerEntries = new Counter({
+  name: 'tw_ledger_entries_total',
+  help: 'Ledger entries appended, by kind (positions batches, checkpoints, chained rows)',
+  labelNames: ['kind'] as const,
+  registers: [registry],
+});
+export const ledgerAppendSeconds = new Histogram({
+  name: 'tw_ledger_append_seconds',
+  help: 'Time to append one ledger entry outside the position writer (rows, checkpoints), lock wait included',
+  labelNames: ['kind'] as const,
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
   registers: [registry],
 });

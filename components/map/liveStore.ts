@@ -4,6 +4,7 @@
 // glide instead of jumping once a second.
 import { ASSET_KINDS, ASSET_STATUSES, type AssetKind, type AssetStatus } from '../../lib/domain';
 import type { AssetMeta, FrameColumns, SnapshotTrail } from '../../lib/wire';
+import { trailBreaks } from '../../lib/trail';
 
 export interface Trail {
   path: [number, number][];
@@ -63,6 +64,26 @@ export class LiveStore {
     for (const m of list) this.meta.set(m.id, m);
   }
 
+  /** Forgets assets (swap-removes their slots so the arrays stay dense). */
+  remove(ids: number[]): void {
+    for (const id of ids) {
+      const s = this.slotOf.get(id);
+      if (s === undefined) continue;
+      const last = this.count - 1;
+      if (s !== last) {
+        const lastId = this.ids[last]!;
+        for (const a of [this.ids, this.kind, this.status, this.course, this.speed, this.fixTime, this.glideStart]) a[s] = a[last]!;
+        for (const a of [this.from, this.to]) { a[2 * s] = a[2 * last]!; a[2 * s + 1] = a[2 * last + 1]!; }
+        this.slotOf.set(lastId, s);
+      }
+      this.slotOf.delete(id);
+      this.meta.delete(id);
+      this.trails.delete(id);
+      this.count--;
+    }
+    this.version++;
+  }
+
   /** Replaces everything with a snapshot. */
   reset(frame: FrameColumns, trails: SnapshotTrail[], meta: AssetMeta[], now: number): void {
     this.count = 0;
@@ -113,6 +134,11 @@ export class LiveStore {
   private extendTrail(id: number, lon: number, lat: number, time: number): void {
     let t = this.trails.get(id);
     if (!t) this.trails.set(id, (t = { path: [], timestamps: [] }));
+    const n = t.path.length;
+    if (n && trailBreaks(t.path[n - 1]![0], t.path[n - 1]![1], t.timestamps[n - 1]! * 1000 + this.timeBase, lon, lat, time)) {
+      t.path = [];
+      t.timestamps = [];
+    }
     t.path.push([lon, lat]);
     t.timestamps.push((time - this.timeBase) / 1000);
     // Keep what the trail layer can show, plus a margin.

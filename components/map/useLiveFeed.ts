@@ -29,7 +29,13 @@ export function useLiveFeed(trailSeconds: number) {
       store.apply(decodeFrame(frame), performance.now());
       setState('live');
     });
+    socket.on('gone', (ids: number[]) => store.remove(ids));
     socket.on('disconnect', () => setState('stale'));
+    socket.on('connect_error', (err) => {
+      // The session ended: back to the sign-in page, then here again.
+      if (err.message === 'sign in first') location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+      else setState('stale');
+    });
     // A quiet feed is not a dead one, but a feed silent for several ticks is stale.
     const watchdog = setInterval(() => {
       if (socket.connected && store.lastFrameAt && performance.now() - store.lastFrameAt > Math.max(5000, tick * 5)) setState('stale');

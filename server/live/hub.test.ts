@@ -7,13 +7,14 @@ import { freshDatabase, testPoolMax, type TestDatabase } from '../../db/testing'
 import { decodeFrame, decodeTrails, frameAsset, FRAME_DELTA, FRAME_SNAPSHOT, type AssetMeta } from '../../lib/wire';
 import { startApp, type App } from '../app';
 import { loadConfig } from '../config';
+import { createTestUser, sessionCookie } from '../auth/testing';
 
 let db: TestDatabase;
 let app: App;
 before(async () => {
   db = await freshDatabase();
   const config = loadConfig({ ...process.env, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', SIM: '0', LIVE_TICK_MS: '200', DATABASE_POOL_MAX: String(testPoolMax()) });
-  app = await startApp(config, { say: () => {} });
+  app = await startApp(config, { say: () => {}, seed: (pool) => createTestUser(pool, { username: 'hq' }).then(() => {}) });
 });
 after(async () => {
   await app.close();
@@ -32,7 +33,9 @@ test('a client gets a snapshot on connect, then deltas with the positions that w
   app.pipeline.ingest({ assetKey: 'tel:013900000100', kind: 'vehicle', source: 'sim', lon: 121.5, lat: 31.2, time: now - 5000, speed: 50, course: 90, label: '沪D·10000' });
   await new Promise((r) => setTimeout(r, 400)); // asset registered, one tick passed
 
-  const socket = connect(`http://127.0.0.1:${app.port}`, { transports: ['websocket'], forceNew: true });
+  const userId = (await db.pool.query(`SELECT id FROM users WHERE username = 'hq'`)).rows[0].id;
+  const cookie = await sessionCookie(app.sessions, userId);
+  const socket = connect(`http://127.0.0.1:${app.port}`, { transports: ['websocket'], forceNew: true, extraHeaders: { cookie } });
   try {
     const snap = await once<{ frame: Buffer; trails: Buffer; meta: AssetMeta[]; tickMs: number }>(socket, 'snapshot');
     const sf = decodeFrame(snap.frame);

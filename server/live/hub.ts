@@ -1,29 +1,37 @@
 // The live hub: a snapshot when a client connects, then one coalesced binary frame per tick
-// holding only the assets that changed. Alerts (later) go as their own small events at once.
+// holding only the assets that changed. Each socket sits in the room of its user's district and
+// receives only assets that district may see (DESIGN.md, Authorization): a frame never carries a
+// foreign asset. Alerts (later) go as their own small events at once.
 import type { Server, Socket } from 'socket.io';
 import type { AssetKind } from '../../lib/domain';
 import { FRAME_DELTA, FRAME_SNAPSHOT, encodeFrame, encodeTrails, type AssetMeta, type FrameAsset } from '../../lib/wire';
+import type { DistrictTree } from '../auth/districtTree';
+import type { SocketData } from '../auth/socketAuth';
 import { liveClients, liveFrameBytes, assetsTracked } from '../metrics';
 import type { AssetRegistry } from '../pipeline/assetRegistry';
 import type { ConsignmentIndex } from '../pipeline/consignmentIndex';
 import type { LatestState } from '../pipeline/latestState';
-
-const ROOM_ALL = 'all';
 
 export interface HubOptions {
   tickMs: number;
   staleAfterMs: Record<AssetKind, number>;
 }
 
+export const roomOf = (district: string) => `d:${district}`;
+
 export class LiveHub {
   private timer: NodeJS.Timeout | undefined;
-  private announced = new Set<number>(); // asset ids whose meta the clients have
+  /** Per asset: the district codes whose users may see it (cached; see invalidate). */
+  private scopes = new Map<number, Set<string>>();
+  /** Per room: asset ids whose meta its clients have. */
+  private announced = new Map<string, Set<number>>();
 
   constructor(
     private io: Server,
     private latest: LatestState,
     private registry: AssetRegistry,
     private consignments: ConsignmentIndex,
+    private districts: DistrictTree,
     private opts: HubOptions,
     private now: () => number = Date.now,
   ) {}
@@ -37,51 +45,96 @@ export class LiveHub {
     clearInterval(this.timer);
   }
 
+  /** The districts that may see an asset: those its open movement touches and its home, with their ancestors. */
+  scopeOf(id: number): Set<string> {
+    let s = this.scopes.get(id);
+    if (!s) {
+      const c = this.consignments.forAsset(id);
+      s = this.districts.viewersOf([...(c?.districts ?? []), this.registry.byAssetId(id)?.district]);
+      this.scopes.set(id, s);
+    }
+    return s;
+  }
+
   meta(id: number): AssetMeta {
     const a = this.registry.byAssetId(id);
     const c = this.consignments.forAsset(id);
     return { id, kind: a?.kind ?? 'vehicle', label: a?.label ?? null, key: a?.key ?? String(id), consignment: c?.reference ?? null };
   }
 
-  /** Re-sends an asset's label line (e.g. when it starts a new consignment). */
-  reannounce(id: number): void {
-    if (this.announced.has(id)) this.io.to(ROOM_ALL).emit('assets', [this.meta(id)]);
+  /**
+   * An asset's movement or home changed: recompute who may see it, tell rooms that lost it that
+   * it is gone, and send its label line to the rooms that have it.
+   */
+  invalidate(id: number): void {
+    const before = this.scopes.get(id);
+    this.scopes.delete(id);
+    const after = this.scopeOf(id);
+    for (const code of before ?? []) {
+      if (after.has(code)) continue;
+      this.announced.get(roomOf(code))?.delete(id);
+      this.io.to(roomOf(code)).emit('gone', [id]);
+    }
+    const m = this.meta(id);
+    for (const code of after) {
+      if (this.announced.get(roomOf(code))?.has(id)) this.io.to(roomOf(code)).emit('assets', [m]);
+    }
+    this.latest.touch(id); // the rooms that gained it get it in the next frame
   }
 
   private onConnect(socket: Socket): void {
+    const { user } = socket.data as SocketData;
     liveClients.inc();
     socket.on('disconnect', () => liveClients.dec());
-    void socket.join(ROOM_ALL);
-    const states = [...this.latest.assets.values()];
-    const trails = states.map((s) => ({ id: s.id, points: s.trail }));
+    // Rooms are the server's to assign; a client asking for another is told no.
+    socket.on('join', (_room: unknown, ack?: unknown) => {
+      if (typeof ack === 'function') ack({ error: 'rooms are assigned by the server from your jurisdiction' });
+    });
+    const room = roomOf(user.district);
+    void socket.join(room);
+    const states = [...this.latest.assets.values()].filter((s) => this.scopeOf(s.id).has(user.district));
     socket.emit('snapshot', {
       frame: Buffer.from(encodeFrame(FRAME_SNAPSHOT, this.now(), states as FrameAsset[])),
-      trails: Buffer.from(encodeTrails(trails)),
+      trails: Buffer.from(encodeTrails(states.map((s) => ({ id: s.id, points: s.trail })))),
       meta: states.map((s) => this.meta(s.id)),
       tickMs: this.opts.tickMs,
     });
-    for (const s of states) this.announced.add(s.id);
+    const seen = this.announced.get(room) ?? new Set<number>();
+    for (const s of states) seen.add(s.id);
+    this.announced.set(room, seen);
   }
 
-  /** One tick: mark stale assets, then send the changed ones as one frame. */
+  /** One tick: mark stale assets, then send each room the changed assets it may see, as one frame. */
   tick(): void {
     const now = this.now();
     this.latest.markStale(now, this.opts.staleAfterMs);
     assetsTracked.set(this.latest.assets.size);
     const ids = this.latest.takeDirty();
     if (ids.length === 0) return;
-    const fresh = ids.filter((id) => !this.announced.has(id));
-    if (fresh.length) {
-      this.io.to(ROOM_ALL).emit('assets', fresh.map((id) => this.meta(id)));
-      for (const id of fresh) this.announced.add(id);
-    }
-    const changed: FrameAsset[] = [];
+    const rooms = this.io.sockets.adapter.rooms;
+    const buckets = new Map<string, FrameAsset[]>();
     for (const id of ids) {
-      const s = this.latest.assets.get(id);
-      if (s) changed.push(s);
+      const state = this.latest.assets.get(id);
+      if (!state) continue;
+      for (const code of this.scopeOf(id)) {
+        const room = roomOf(code);
+        if (!rooms.get(room)?.size) continue;
+        let list = buckets.get(room);
+        if (!list) buckets.set(room, (list = []));
+        list.push(state);
+      }
     }
-    const frame = Buffer.from(encodeFrame(FRAME_DELTA, now, changed));
-    liveFrameBytes.inc(frame.byteLength);
-    this.io.to(ROOM_ALL).emit('delta', frame);
+    for (const [room, list] of buckets) {
+      let seen = this.announced.get(room);
+      if (!seen) this.announced.set(room, (seen = new Set()));
+      const fresh = list.filter((s) => !seen.has(s.id));
+      if (fresh.length) {
+        this.io.to(room).emit('assets', fresh.map((s) => this.meta(s.id)));
+        for (const s of fresh) seen.add(s.id);
+      }
+      const frame = Buffer.from(encodeFrame(FRAME_DELTA, now, list));
+      liveFrameBytes.inc(frame.byteLength);
+      this.io.to(room).emit('delta', frame);
+    }
   }
 }

@@ -7,6 +7,8 @@ export interface AssetInfo {
   key: string;
   kind: AssetKind;
   label: string | null;
+  /** Home district code, for assets that belong to one (jurisdiction); null otherwise. */
+  district: string | null;
 }
 
 export class AssetRegistry {
@@ -17,7 +19,7 @@ export class AssetRegistry {
   constructor(private pool: pg.Pool) {}
 
   async load(): Promise<void> {
-    const { rows } = await this.pool.query<AssetInfo>('SELECT id, key, kind, label FROM assets');
+    const { rows } = await this.pool.query<AssetInfo>('SELECT id, key, kind, label, district FROM assets');
     for (const row of rows) this.remember(row);
   }
 
@@ -43,7 +45,7 @@ export class AssetRegistry {
            VALUES ($1, $2, $3, CASE WHEN $1 LIKE 'mmsi:%' THEN substr($1, 6) END,
                                CASE WHEN $1 LIKE 'tel:%' THEN substr($1, 5) END)
            ON CONFLICT (key) DO UPDATE SET updated_at = now()
-           RETURNING id, key, kind, label`,
+           RETURNING id, key, kind, label, district`,
           [key, kind, label ?? null],
         )
         .then(({ rows }) => this.remember(rows[0]!))

@@ -1,6 +1,7 @@
 // The latest known state of every asset, and which assets changed since the live hub last looked.
 import type pg from 'pg';
 import type { AssetKind, AssetStatus } from '../../lib/domain';
+import { trailBreaks } from '../../lib/trail';
 
 export interface AssetState {
   id: number;
@@ -35,8 +36,11 @@ export class LatestState {
     s.speed = fix.speed ?? NaN;
     // A stationary receiver's course is noise; keep the last one so the arrow does not spin.
     if (fix.course !== undefined && !(fix.speed !== undefined && fix.speed < 1)) s.course = fix.course;
-    s.status = fix.speed !== undefined && fix.speed < 3 ? 'stopped' : 'normal';
+    // A truck standing still is worth an amber glance; a vessel at anchor is not.
+    s.status = kind === 'vehicle' && fix.speed !== undefined && fix.speed < 3 ? 'stopped' : 'normal';
     if (this.trailPoints > 0) {
+      const n = s.trail.length;
+      if (n && trailBreaks(s.trail[n - 3]!, s.trail[n - 2]!, s.trail[n - 1]!, fix.lon, fix.lat, fix.time)) s.trail.length = 0;
       s.trail.push(fix.lon, fix.lat, fix.time);
       if (s.trail.length > this.trailPoints * 3) s.trail.splice(0, s.trail.length - this.trailPoints * 3);
     }
@@ -69,6 +73,11 @@ export class LatestState {
       s.status = status;
       this.dirty.add(id);
     }
+  }
+
+  /** Marks an asset changed without a new fix (e.g. its audience changed). */
+  touch(id: number): void {
+    if (this.assets.has(id)) this.dirty.add(id);
   }
 
   /** Marks assets with no fix for longer than their kind allows as stale. */

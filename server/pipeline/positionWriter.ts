@@ -1,9 +1,11 @@
 // Writes positions to PostGIS in batches: one INSERT … SELECT FROM unnest(…) per batch,
 // flushed when the buffer reaches `batchRows` or every `flushMs`. While the database is
 // unavailable rows stay buffered (up to `maxBuffered`, then the oldest are dropped and counted).
+// Each batch is chained into the ledger in the same transaction: the rows carry the batch's
+// ledger seq, and the entry holds their count, time span and digest (server/ledger/).
 import type pg from 'pg';
 import { log } from '../log';
-import { positionsDropped, positionsStored, storeBatchSeconds } from '../metrics';
+import { ledgerEntries, positionsDropped, positionsStored, storeBatchSeconds } from '../metrics';
 
 export interface PositionRow {
   assetId: number;
@@ -17,11 +19,27 @@ export interface PositionRow {
   alarm?: number;
 }
 
-const INSERT_SQL = `
-  INSERT INTO positions (asset_id, time, geom, speed, course, heading, source, alarm)
-  SELECT a, to_timestamp(t / 1000.0), ST_SetSRID(ST_MakePoint(x, y), 4326), s, c, h, src, al
-  FROM unnest($1::int[], $2::float8[], $3::float8[], $4::float8[], $5::real[], $6::real[], $7::real[], $8::text[], $9::int[])
-       AS u(a, t, x, y, s, c, h, src, al)`;
+/** The columns of a batch as arrays, in the parameter order of STORE_SQL ($2…$10). */
+export type PositionColumns = [number[], number[], number[], number[], (number | null)[], (number | null)[], (number | null)[], string[], (number | null)[]];
+
+// One statement: insert the rows under batch $1, digest what was stored (RETURNING gives the
+// values as stored) and append the 'positions' entry with seq $1 (ledger_next_seq, same transaction).
+const STORE_SQL = `
+  WITH ins AS (
+    INSERT INTO positions (asset_id, time, geom, speed, course, heading, source, alarm, batch)
+    SELECT a, to_timestamp(t / 1000.0), ST_SetSRID(ST_MakePoint(x, y), 4326), s, c, h, src, al, $1::bigint
+    FROM unnest($2::int[], $3::float8[], $4::float8[], $5::float8[], $6::real[], $7::real[], $8::real[], $9::text[], $10::int[])
+         AS u(a, t, x, y, s, c, h, src, al)
+    RETURNING asset_id, time, geom, speed, course, heading, source, alarm
+  ), agg AS (
+    SELECT count(*) AS n, min(time) AS t0, max(time) AS t1,
+           ledger_lines_digest(array_agg(ledger_position_line(asset_id, time, geom, speed, course, heading, source, alarm))) AS digest
+    FROM ins
+  )
+  SELECT e.entry_seq AS seq
+  FROM agg, LATERAL ledger_append('positions',
+    jsonb_build_object('count', agg.n, 'digest', encode(agg.digest, 'hex'), 'from', ledger_iso(agg.t0), 'to', ledger_iso(agg.t1)),
+    $1::bigint) e`;
 
 const DAY_MS = 86_400_000;
 
@@ -87,26 +105,45 @@ export class PositionWriter {
   }
 
   private async writeBatch(rows: PositionRow[]): Promise<void> {
-    const n = rows.length;
-    const a = new Array<number>(n), t = new Array<number>(n), x = new Array<number>(n), y = new Array<number>(n);
-    const s = new Array<number | null>(n), c = new Array<number | null>(n), h = new Array<number | null>(n);
-    const src = new Array<string>(n), al = new Array<number | null>(n);
-    const days = new Set<number>();
-    for (let i = 0; i < n; i++) {
-      const r = rows[i]!;
-      a[i] = r.assetId; t[i] = r.time; x[i] = r.lon; y[i] = r.lat;
-      s[i] = r.speed ?? null; c[i] = r.course ?? null; h[i] = r.heading ?? null;
-      src[i] = r.source; al[i] = r.alarm ?? null;
-      days.add(Math.floor(r.time / DAY_MS));
-    }
+    const { columns, days } = positionColumns(rows);
     for (const day of days) {
       if (this.partitions.has(day)) continue;
       await this.pool.query('SELECT ensure_positions_partition($1::date)', [new Date(day * DAY_MS).toISOString().slice(0, 10)]);
       this.partitions.add(day);
     }
     const end = storeBatchSeconds.startTimer();
-    await this.pool.query(INSERT_SQL, [a, t, x, y, s, c, h, src, al]);
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const { rows: [{ seq }] } = await client.query('SELECT ledger_next_seq() AS seq');
+      await client.query(STORE_SQL, [seq, ...columns]);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
     end();
-    positionsStored.inc(n);
+    positionsStored.inc(rows.length);
+    ledgerEntries.inc({ kind: 'positions' });
   }
+}
+
+/** Splits rows into the column arrays STORE_SQL takes, and the UTC day numbers they touch. */
+export function positionColumns(rows: PositionRow[]): { columns: PositionColumns; days: Set<number> } {
+  const n = rows.length;
+  const a = new Array<number>(n), t = new Array<number>(n), x = new Array<number>(n), y = new Array<number>(n);
+  const s = new Array<number | null>(n), c = new Array<number | null>(n), h = new Array<number | null>(n);
+  const src = new Array<string>(n), al = new Array<number | null>(n);
+  const days = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    a[i] = r.assetId; t[i] = r.time; x[i] = r.lon; y[i] = r.lat;
+    s[i] = r.speed ?? null; c[i] = r.course ?? null; h[i] = r.heading ?? null;
+    src[i] = r.source; al[i] = r.alarm ?? null;
+    days.add(Math.floor(r.time / DAY_MS));
+  }
+  return { columns: [a, t, x, y, s, c, h, src, al], days };
 }

@@ -23,15 +23,20 @@ async function registerAssets(pool: pg.Pool, fleet: Fleet): Promise<void> {
                                      district = EXCLUDED.district, updated_at = now()`,
     [t.map((x) => x.assetKey), t.map((x) => x.plate), t.map((x) => x.terminal), t.map((x) => x.homeDistrict)],
   );
+  // A vessel belongs to the district supervising the port its lane serves.
   const v = fleet.vessels;
+  const portOfLane = new Map(WORLD.lanes.map((l) => [l.code, l.port]));
+  const districtOfSite = new Map(WORLD.sites.map((s) => [s.code, s.district]));
   await pool.query(
-    `INSERT INTO assets (key, kind, label, mmsi, imo, call_sign, ais_class, ship_type)
-     SELECT k, 'vessel', n, m, i, c, cl, st FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-       AS u(k, n, m, i, c, cl, st)
+    `INSERT INTO assets (key, kind, label, mmsi, imo, call_sign, ais_class, ship_type, district)
+     SELECT k, 'vessel', n, m, i, c, cl, st, d
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(k, n, m, i, c, cl, st, d)
      ON CONFLICT (key) DO UPDATE SET label = EXCLUDED.label, mmsi = EXCLUDED.mmsi, imo = EXCLUDED.imo, call_sign = EXCLUDED.call_sign,
-                                     ais_class = EXCLUDED.ais_class, ship_type = EXCLUDED.ship_type, updated_at = now()`,
+                                     ais_class = EXCLUDED.ais_class, ship_type = EXCLUDED.ship_type, district = EXCLUDED.district,
+                                     updated_at = now()`,
     [v.map((x) => x.assetKey), v.map((x) => x.name), v.map((x) => x.mmsi), v.map((x) => x.imo ?? null),
-     v.map((x) => x.callSign), v.map((x) => x.cls), v.map((x) => x.shipType)],
+     v.map((x) => x.callSign), v.map((x) => x.cls), v.map((x) => x.shipType),
+     v.map((x) => districtOfSite.get(portOfLane.get(x.laneCode) ?? '') ?? null)],
   );
 }
 
@@ -68,7 +73,7 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
     const asset = registry.get(truck.assetKey);
     if (!asset) return;
     consignments.set({ id: saved.id, reference: run.reference, assetId: asset.id, routeId: saved.routeId, status, districts: saved.districts });
-    hub.reannounce(asset.id);
+    hub.invalidate(asset.id);
   };
   const report = (what: string) => (err: Error) => say(`demo feed: could not store ${what}: ${err.message}`);
 

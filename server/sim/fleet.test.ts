@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LonLat } from '../../lib/domain';
 import type { World } from './world/types';
-import { buildFleet, consignmentsAt, deadlineFor, indexWorld, planRun, TRUCK_SCRIPTS } from './fleet';
+import { buildFleet, checkWorld, consignmentsAt, deadlineFor, indexWorld, planRun, TRUCK_SCRIPTS } from './fleet';
 
 const square = (c: LonLat, h: number): LonLat[] => [
   [c[0] - h, c[1] - h],
@@ -125,4 +125,17 @@ test('vessels: identities, classes, scripts', () => {
   assert.equal(va.laneCode, vb.laneCode);
   assert.ok(f.vessels.filter((v) => v.script === 'dark').length >= 1);
   assert.ok(f.vessels.some((v) => v.startState === 'anchored'));
+});
+
+test('checkWorld flags routes and lanes that do not end inside their sites', () => {
+  assert.deepEqual(checkWorld(WORLD), []);
+  const bad: World = {
+    ...WORLD,
+    routes: [{ ...WORLD.routes[0], path: [...WORLD.routes[0].path.slice(0, -1), [121.7, 31.1]] }],
+    lanes: [{ ...WORLD.lanes[0], path: WORLD.lanes[0].path.slice(0, -1) }],
+  };
+  const w = checkWorld(bad);
+  assert.equal(w.length, 2);
+  assert.equal(w[0], 'route R1: does not end inside B');
+  assert.match(w[1], /^lane L1: ends \d+ m from A$/);
 });

@@ -5,7 +5,7 @@
 // (see Simulator's onRunPlanned); `consignmentsAt(fleet, t)` lists the current run per truck.
 import type { LonLat } from '../../lib/domain';
 import type { DistrictSeed, RouteSeed, SiteSeed, VesselLaneSeed, World } from './world/types';
-import { makePath, reversePath, ringCentroid, type Path } from './geometry';
+import { makePath, nearestOnPath, pointInRing, reversePath, ringCentroid, type Path } from './geometry';
 import { Rng, hashSeed } from './random';
 
 // ───────────────────────────── types ─────────────────────────────
@@ -87,8 +87,6 @@ export interface Vessel {
   startState: 'underway' | 'anchored' | 'moored';
   /** Fraction of the lane (0 = open sea, 1 = berth) at `now` when underway. */
   startFraction: number;
-  /** Index among the vessels of its lane: its own anchorage slot. */
-  anchorSlot: number;
   script?: VesselScript;
   /** Vessel id of the other one of a rendezvous pair. */
   partner?: string;
@@ -165,6 +163,39 @@ export function indexWorld(world: World): WorldIndex {
   const idx = { world, routes, sites, lanes, districts };
   indexCache.set(world, idx);
   return idx;
+}
+
+/**
+ * What in a world would make the simulation misleading: a route that does not start inside its
+ * origin site or end inside its destination (trucks then wait and dwell outside a site and look like
+ * unscheduled stops), an approach lane that ends more than 1 km from its port site (the simulator moors
+ * vessels just inside the terminal at the end of a short final leg). Empty when all is well.
+ */
+export function checkWorld(world: World): string[] {
+  const idx = indexWorld(world);
+  const out: string[] = [];
+  const inside = (code: string, p: LonLat) => {
+    const s = idx.sites.get(code);
+    return !!s && pointInRing(p, s.seed.area);
+  };
+  for (const r of world.routes) {
+    if (!idx.sites.has(r.from) || !idx.sites.has(r.to)) out.push(`route ${r.code}: unknown site ${!idx.sites.has(r.from) ? r.from : r.to}`);
+    else {
+      if (!inside(r.from, r.path[0])) out.push(`route ${r.code}: does not start inside ${r.from}`);
+      if (!inside(r.to, r.path[r.path.length - 1])) out.push(`route ${r.code}: does not end inside ${r.to}`);
+    }
+  }
+  for (const l of world.lanes) {
+    const port = idx.sites.get(l.port);
+    const end = l.path[l.path.length - 1];
+    if (!port) out.push(`lane ${l.code}: unknown port site ${l.port}`);
+    else if ((l.kind ?? 'approach') === 'approach' && !inside(l.port, end)) {
+      // the simulator moors vessels on a short final leg into the terminal; it must be short
+      const d = nearestOnPath(makePath(port.seed.area), end).distance;
+      if (d > 1000) out.push(`lane ${l.code}: ends ${Math.round(d)} m from ${l.port}`);
+    }
+  }
+  return out;
 }
 
 // ───────────────────────────── speeds ─────────────────────────────
@@ -484,7 +515,6 @@ function buildVessels(idx: WorldIndex, rng: Rng, opts: BuildFleetOptions): { ves
   const mmsis = new Set<string>();
   const names = new Set<string>();
   const imos = new Set<string>();
-  const perLane = new Map<string, number>();
   const vessels: Vessel[] = [];
 
   const typeOf = (x: number): ShipType => (x < 0.35 ? 'container' : x < 0.6 ? 'cargo' : x < 0.72 ? 'tanker' : x < 0.9 ? 'fishing' : 'tug');
@@ -497,11 +527,19 @@ function buildVessels(idx: WorldIndex, rng: Rng, opts: BuildFleetOptions): { ves
     const flagDef = FLAGS[foreign ? r.pick(['HK', 'SG', 'LR', 'PA']) : 'CN'];
     vessels.push(makeVessel(r, i, shipType, cls, flagDef, laneCodes[i % laneCodes.length], { mmsis, names, imos }));
   }
+  const kindOf = (code: string) => idx.lanes.get(code)!.seed.kind ?? 'approach';
   for (const v of vessels) {
-    const k = perLane.get(v.laneCode) ?? 0;
-    v.anchorSlot = k;
-    perLane.set(v.laneCode, k + 1);
+    // anchorage circuits hold anchored ships; transit lanes ships passing through
+    if (kindOf(v.laneCode) === 'anchorage') v.startState = 'anchored';
+    else if (kindOf(v.laneCode) === 'transit') v.startState = 'underway';
   }
+  // lanes for scripted vessels: a rendezvous on an approach lane of ≥ 20 km (met 40–70 % along it, far
+  // from the port), a dark vessel on an approach or transit lane
+  const byLength = (codes: string[]) => codes.sort((x, y) => idx.lanes.get(y)!.path.length - idx.lanes.get(x)!.path.length);
+  const approach = byLength(laneCodes.filter((c) => kindOf(c) === 'approach'));
+  const longApproach = approach.filter((c) => idx.lanes.get(c)!.path.length >= 20_000);
+  const pairLanes = longApproach.length ? longApproach : approach.length ? approach : byLength(laneCodes.filter((c) => kindOf(c) !== 'anchorage'));
+  const darkLanes = laneCodes.filter((c) => kindOf(c) !== 'anchorage');
 
   // Scripts: rendezvous pairs first (a class A cargo ship and a fishing boat on one lane), then dark vessels.
   const order = rng.shuffle([...Array(n).keys()]);
@@ -512,10 +550,9 @@ function buildVessels(idx: WorldIndex, rng: Rng, opts: BuildFleetOptions): { ves
     const ia = order[o++];
     const ib = order[o++];
     const pr = new Rng(hashSeed(opts.seed, 0x9a1, p));
-    const a = makeVessel(pr, ia, 'cargo', 'A', FLAGS[pr.pick(['CN', 'HK', 'PA'])], vessels[ia].laneCode, { mmsis, names, imos });
-    const b = makeVessel(pr, ib, 'fishing', 'B', FLAGS.CN, vessels[ia].laneCode, { mmsis, names, imos });
-    a.anchorSlot = vessels[ia].anchorSlot;
-    b.anchorSlot = vessels[ib].anchorSlot + 1000; // its own slot on the shared lane
+    const lane = pairLanes.length ? pairLanes[p % pairLanes.length] : vessels[ia].laneCode;
+    const a = makeVessel(pr, ia, 'cargo', 'A', FLAGS[pr.pick(['CN', 'HK', 'PA'])], lane, { mmsis, names, imos });
+    const b = makeVessel(pr, ib, 'fishing', 'B', FLAGS.CN, lane, { mmsis, names, imos });
     a.script = 'rendezvous';
     b.script = 'rendezvous';
     a.partner = b.id;
@@ -530,6 +567,7 @@ function buildVessels(idx: WorldIndex, rng: Rng, opts: BuildFleetOptions): { ves
   for (let k = 0; k < nDark; k++) {
     const v = vessels[order[o++]];
     v.script = 'dark';
+    if (darkLanes.length && kindOf(v.laneCode) === 'anchorage') v.laneCode = darkLanes[k % darkLanes.length];
     v.startState = 'underway';
     v.direction = 'inbound';
     v.startFraction = Math.min(v.startFraction, 0.3);
@@ -590,6 +628,5 @@ function makeVessel(
     cruiseKn: Math.round(cruiseKn * 10) / 10,
     startState,
     startFraction: Math.round(r.float(0.02, 0.95) * 1000) / 1000,
-    anchorSlot: 0,
   };
 }

@@ -9,11 +9,23 @@
 // random slow-downs (5–20 km/h, 2–8 min) and jams (< 3 km/h, 2–5 min) on the corridor, dwell at the
 // destination 15–45 min, then run the route back as a new consignment. GPS fix every 10–30 s
 // (per-truck base, jittered), gaussian noise of 10–30 m RMS (per truck), course ± 2°.
-// Vessels: follow their lane inbound with a lateral offset (≤ 300 m, tapering to 0 over the last
-// 2 km before the berth), slow down on approach, moor 40–120 min, leave outbound, sometimes anchor
-// at their own anchorage slot near the sea end 30–120 min, repeat. AIS intervals by class and speed
-// (class A: at anchor/moored 3 min, ≤ 14 kn 10 s, ≤ 23 kn 6 s, faster 2 s capped at 5 s;
-// class B: 30 s above 2 kn, 3 min otherwise), ± 5 % jitter.
+// Scripted trucks (every run of theirs plays the script, with fresh timings, within the first 60 km):
+// 'deviate' leaves the road sideways to 1–5 km off (≥ corridor + 600 m) for ~5–15 min and rejoins;
+// 'stop' stands 15–40 min mid-route outside any site; 'silent' stops reporting for 10–30 min while
+// driving on; 'wrongSite' drives into the nearest other site within 20 km of its route (else back to
+// its origin), dwells 20–40 min, then returns and finishes the run; 'late' drives slowly enough to
+// arrive 20–60 min after the deadline.
+// Vessels: follow their lane inbound with a lateral offset (≤ 280 m + ~3 m noise, tapering to 0 over
+// the last 2 km before the berth), slow down on approach (≤ 8 kn inside 5 km, 2.5–3 kn in the last
+// km), moor 40–120 min at a berth (the lane's end, or up to 6 more 220 m back along the lane while
+// inside the port site), leave outbound, half of the time anchor 30–120 min at a free anchorage slot
+// (two rows ±270 m, 550 m apart, in the first 35 % of the lane: anchored vessels are always ≥ 500 m
+// apart), otherwise turn at the sea end; repeat. AIS intervals by class and speed (class A: at
+// anchor/moored 3 min, ≤ 14 kn 10 s, ≤ 23 kn 6 s, faster 2 s capped at 5 s; class B: 30 s above
+// 2 kn, 3 min otherwise), ± 5 % jitter. 'dark': silent 20–60 min once per inbound leg.
+// 'rendezvous' pair: both steam to a point 40–70 % along their lane (far from sites), arrive at a
+// meeting time (first one 20–40 min after start), drift side by side 200 m apart at < 2 kn for
+// 20–30 min, then part (a goes on to port, b back to its anchorage); they meet again every few hours.
 import type { LonLat, PositionReport } from '../../lib/domain';
 import type { World } from './world/types';
 import {
@@ -65,6 +77,12 @@ export interface SimulatorOptions {
   onRunStart?: (truck: Truck, run: TruckRun, timeMs: number) => void;
   /** A truck reached the end of its run path inside the destination site. */
   onRunEnd?: (truck: Truck, run: TruckRun, timeMs: number) => void;
+  /**
+   * A land test (e.g. `loadCoast().isLand` from world/coast.ts). With it, vessels' lateral offsets are
+   * clamped lane by lane so that they stay at sea, anchorage slots on land are dropped, and berths whose
+   * final leg stays at sea are preferred. Without it offsets only taper to 0 over the last 2 km.
+   */
+  isLand?: (p: LonLat) => boolean;
 }
 
 // ───────────────────────────── trucks ─────────────────────────────
@@ -132,17 +150,24 @@ const G_MEET = 3; // a rendezvous
 const SLOT_SPACING_M = 550;
 const SLOT_LATERAL_M = 270;
 const BERTH_SPACING_M = 220;
+const ROOM_STEP_M = 250;
+const ROOM_TRIES = [280, 200, 140, 90, 50];
 
 interface LaneState {
   info: LaneInfo;
+  kind: 'approach' | 'transit' | 'anchorage';
   path: Path;
   L: number;
   slotD: number[];
   slotLat: number[];
   /** Vessel index holding each slot, or -1. */
   slotOwner: Int32Array;
-  /** Berth positions (distance along the lane) inside the port site, the lane's end first. */
-  berthD: number[];
+  /** Room for a lateral offset (m) to the right / left of the lane, every ROOM_STEP_M along it. */
+  roomR: Float32Array | null;
+  roomL: Float32Array | null;
+  /** Approach lanes: one path per berth, the lane extended by a short final leg to a point just inside
+   *  the port site (so that a moored vessel is inside its terminal). Other lanes: the lane itself. */
+  berths: Path[];
 }
 
 interface PairState {
@@ -159,8 +184,12 @@ interface VesselState {
   idx: number;
   rng: Rng;
   lane: LaneState;
+  /** The lane, or for an approach lane the lane with this vessel's berth leg. */
+  path: Path;
   phase: number;
   goal: number;
+  /** Legs started so far (varies the choice of anchorage slot). */
+  legs: number;
   time: number;
   d: number;
   dir: number; // +1 inbound (towards the berth), -1 outbound
@@ -170,6 +199,7 @@ interface VesselState {
   holdUntil: number;
   lat: number; // lateral offset, m, + = right of the lane's inbound direction
   latTarget: number;
+  /** Length of `path`: the berth (approach lanes) or the far end of the lane. */
   berthD: number;
   /** Anchorage slot held (index into lane.slotD), or -1. */
   slot: number;
@@ -347,26 +377,28 @@ export class Simulator {
     const corridor = route.seed.corridorM;
     switch (run.script) {
       case 'deviate': {
-        // Leave the corridor to one side by 1–5 km for about 5–15 min, then come back.
-        const vDet = (ts.truck.urbanKmh / 3.6) * 1.0;
-        const outMs = rng.float(5, 15) * MIN;
+        // Leave the road to one side, 1–5 km away from it (at least 600 m beyond the corridor), for
+        // about 5–15 min at urban speed, then come back. Ramps out and in cover D/2 along the route.
+        const v = ts.truck.urbanKmh / 3.6;
+        const outside = v * rng.float(5, 15) * 60; // metres driven outside the corridor
+        const RAMP = Math.sqrt(1.25); // ramp length / D
         let D = Math.max(rng.float(1000, 5000), corridor + 600);
-        const outside = (vDet * outMs) / 1000;
-        let span = Math.max(300, outside - 2 * Math.SQRT2 * Math.max(0, D - corridor));
+        if (outside - 2 * RAMP * (D - corridor) < 300) D = Math.max(corridor + 600, corridor + (outside - 300) / (2 * RAMP));
+        let span = Math.max(300, outside - 2 * RAMP * (D - corridor));
         const maxAlong = 0.6 * L;
-        if (2 * D + span > maxAlong) {
-          D = Math.max(corridor + 600, Math.min(D, (maxAlong - 300) / 2));
-          span = Math.max(300, Math.min(span, maxAlong - 2 * D));
+        if (D + span > maxAlong) {
+          D = Math.max(corridor + 600, Math.min(D, maxAlong / 2));
+          span = Math.max(300, maxAlong - D);
         }
-        const total = 2 * D + span;
+        const total = D + span; // along the route: ramp D/2, parallel span, ramp D/2
         const s0 = Math.max(SITE_ZONE_M * 2, rng.float(0.2, 0.8) * Math.min(L - total, EPISODE_WITHIN_M));
         const side = rng.chance(0.5) ? 1 : -1;
         const head = subCoords(base, 0, s0); // ends at the point where it leaves the road
         const mid: LonLat[] = []; // a parallel way D metres to one side
-        for (let x = s0 + D; ; x += 400) {
-          const xx = Math.min(x, s0 + D + span);
+        for (let x = s0 + D / 2; ; x += 400) {
+          const xx = Math.min(x, s0 + D / 2 + span);
           mid.push(pointAtOffset(base, xx, side * D));
-          if (xx >= s0 + D + span) break;
+          if (xx >= s0 + D / 2 + span) break;
         }
         const tail = subCoords(base, s0 + total, L); // starts where it rejoins
         plan.path = makePath([...head, ...mid, ...tail]);
@@ -603,36 +635,110 @@ export class Simulator {
     if (hit) return hit;
     const info = this.idx.lanes.get(code);
     if (!info) return null;
+    const kind = info.seed.kind ?? 'approach';
     const path = info.path;
     const L = path.length;
+    const { roomR, roomL } = this.laneRoom(path);
+    const room = (r: Float32Array | null, d: number) => (r ? Math.min(r[Math.floor(d / ROOM_STEP_M)], r[Math.ceil(d / ROOM_STEP_M)]) : Infinity);
     const slotD: number[] = [];
     const slotLat: number[] = [];
-    const slotsEnd = Math.min(0.35 * L, 17_000);
-    for (let d = 300; d <= slotsEnd; d += SLOT_SPACING_M) {
-      slotD.push(d, d);
-      slotLat.push(SLOT_LATERAL_M, -SLOT_LATERAL_M);
+    // anchorage circuits: slots all round; other lanes: in the first 35 % (at most 17 km) from the sea end.
+    // Two rows ±270 m, or one on the centre line where there is no room for both.
+    const [from, to] = kind === 'anchorage' ? [300, L - 300] : [300, Math.min(0.35 * L, 17_000)];
+    for (let d = from; d <= to; d += SLOT_SPACING_M) {
+      const r = room(roomR, d) >= SLOT_LATERAL_M;
+      const l = room(roomL, d) >= SLOT_LATERAL_M;
+      if (r) slotD.push(d), slotLat.push(SLOT_LATERAL_M);
+      if (l) slotD.push(d), slotLat.push(-SLOT_LATERAL_M);
+      if (!r && !l && (!this.opts.isLand || !this.opts.isLand(pointAtOffset(path, d, 0)))) slotD.push(d), slotLat.push(0);
     }
-    // Berths: the lane's end, or, should the end lie outside the port site, the last point of the lane
-    // inside it (within 3 km); then up to 6 more every 220 m back along the lane while inside the site.
+    const berths = kind === 'approach' ? this.berthPaths(info) : [path];
+    const lane: LaneState = { info, kind, path, L, slotD, slotLat, slotOwner: new Int32Array(slotD.length).fill(-1), roomR, roomL, berths };
+    this.lanes.set(code, lane);
+    return lane;
+  }
+
+  /** With a land test: how far to each side of the lane a vessel may stray and stay at sea. */
+  private laneRoom(path: Path): { roomR: Float32Array | null; roomL: Float32Array | null } {
+    const isLand = this.opts.isLand;
+    if (!isLand) return { roomR: null, roomL: null };
+    const n = Math.ceil(path.length / ROOM_STEP_M) + 1;
+    const raw = [new Float32Array(n), new Float32Array(n)];
+    const q = newPathPoint();
+    for (let i = 0; i < n; i++) {
+      pointAt(path, Math.min(path.length, i * ROOM_STEP_M), q, q.seg);
+      if (isLand([q.lon, q.lat])) continue; // no room
+      for (let side = 0; side < 2; side++) {
+        const sg = side === 0 ? 1 : -1;
+        for (const off of ROOM_TRIES) {
+          const at = (m: number): LonLat => [q.lon + (sg * q.nx * m) / metresPerDegLon(q.lat), q.lat + (sg * q.ny * m) / metresPerDegLat(q.lat)];
+          if (!isLand(at(off)) && !isLand(at(off / 2))) {
+            raw[side][i] = off;
+            break;
+          }
+        }
+      }
+    }
+    // conservative: the least room of a sample and its neighbours
+    const [roomR, roomL] = raw.map((r) => {
+      const out = new Float32Array(n);
+      for (let i = 0; i < n; i++) out[i] = Math.min(r[i], r[Math.max(0, i - 1)], r[Math.min(n - 1, i + 1)]);
+      return out;
+    });
+    return { roomR, roomL };
+  }
+
+  /**
+   * Berths of an approach lane. The lane ends in the water within ~500 m of its terminal; each berth is
+   * a point 40 m inside the terminal's polygon on its boundary nearest to the lane's end, or 200, 400,
+   * 600 m along the boundary either way (within 1 km of the lane's end), reached by a straight final leg.
+   */
+  private berthPaths(info: LaneInfo): Path[] {
+    const end = info.seed.path[info.seed.path.length - 1];
     const port = this.idx.sites.get(info.seed.port);
-    const inPort = (d: number) => {
-      const p = pointAt(path, d);
-      return !!port && pointInRing([p.lon, p.lat], port.seed.area);
-    };
-    let end = L;
-    if (port && !inPort(L)) {
-      for (let d = L - 50; d >= Math.max(0.5 * L, L - 3000); d -= 50) {
-        if (inPort(d)) {
-          end = d;
+    if (!port || pointInRing(end, port.seed.area)) return [info.path];
+    const ring = makePath(port.seed.area);
+    const near = nearestOnPath(ring, end);
+    if (near.distance > 3000) return [info.path];
+    const out: Path[] = [];
+    const wet: Path[] = []; // those whose final leg stays at sea (known only with a land test)
+    const c = port.centroid;
+    for (const k of [0, 1, -1, 2, -2, 3, -3]) {
+      let a = near.along + k * BERTH_SPACING_M;
+      if (a < 0) a += ring.length;
+      if (a > ring.length) a -= ring.length;
+      const q = pointAt(ring, a);
+      const kx = metresPerDegLon(q.lat);
+      const ky = metresPerDegLat(q.lat);
+      const dx = (c[0] - q.lon) * kx;
+      const dy = (c[1] - q.lat) * ky;
+      const len = Math.hypot(dx, dy) || 1;
+      for (const inset of [40, 15]) {
+        const b: LonLat = [q.lon + (dx / len) * (inset / kx), q.lat + (dy / len) * (inset / ky)];
+        const far = Math.hypot((b[0] - end[0]) * kx, (b[1] - end[1]) * ky);
+        if (pointInRing(b, port.seed.area) && far <= 1000) {
+          const berth = makePath([...info.seed.path, b]);
+          out.push(berth);
+          if (this.opts.isLand && this.legAtSea(end, b, port.seed.area)) wet.push(berth);
           break;
         }
       }
     }
-    const berthD = [end];
-    for (let k = 1; k <= 6 && end - k * BERTH_SPACING_M > 0.5 * L && inPort(end - k * BERTH_SPACING_M); k++) berthD.push(end - k * BERTH_SPACING_M);
-    const lane: LaneState = { info, path, L, slotD, slotLat, slotOwner: new Int32Array(slotD.length).fill(-1), berthD };
-    this.lanes.set(code, lane);
-    return lane;
+    // the coastline is coarse next to a terminal: a final leg may cross a sliver of "land"
+    return wet.length ? wet : out.length ? out : [info.path];
+  }
+
+  /** With a land test: the straight leg a → b is at sea or inside `ring` all along (25 m steps). */
+  private legAtSea(a: LonLat, b: LonLat, ring: LonLat[]): boolean {
+    const isLand = this.opts.isLand;
+    if (!isLand) return true;
+    const len = Math.hypot((b[0] - a[0]) * metresPerDegLon(a[1]), (b[1] - a[1]) * metresPerDegLat(a[1]));
+    const n = Math.max(1, Math.ceil(len / 25));
+    for (let i = 0; i <= n; i++) {
+      const p: LonLat = [a[0] + ((b[0] - a[0]) * i) / n, a[1] + ((b[1] - a[1]) * i) / n];
+      if (isLand(p) && !pointInRing(p, ring)) return false;
+    }
+    return true;
   }
 
   /** Takes a free anchorage slot (searching from a place of the vessel's own), or returns -1. */
@@ -640,7 +746,7 @@ export class Simulator {
     const lane = vs.lane;
     const n = lane.slotD.length;
     if (vs.slot >= 0) return vs.slot;
-    const start = hashSeed(this.seed, vs.idx, vs.meetingK) % Math.max(1, n);
+    const start = hashSeed(this.seed, vs.idx, vs.legs) % Math.max(1, n);
     for (let k = 0; k < n; k++) {
       const j = (start + k) % n;
       if (lane.slotOwner[j] < 0) {
@@ -663,14 +769,17 @@ export class Simulator {
     const lane = this.laneState(vessel.laneCode);
     if (!lane) return null;
     const rng = new Rng(hashSeed(this.seed, 0x7e55, i));
-    const L = lane.L;
+    const path = lane.berths[i % lane.berths.length];
+    const L = path.length;
     const vs: VesselState = {
       vessel,
       idx: i,
       rng,
       lane,
+      path,
       phase: V_MOVE,
       goal: G_BERTH,
+      legs: 0,
       time: t0,
       d: 0,
       dir: 1,
@@ -680,7 +789,7 @@ export class Simulator {
       holdUntil: 0,
       lat: 0,
       latTarget: 0,
-      berthD: lane.berthD[i % lane.berthD.length],
+      berthD: L,
       slot: -1,
       pt: newPathPoint(),
       nextFix: 0,
@@ -695,14 +804,14 @@ export class Simulator {
       role: 0,
       meetingK: 0,
     };
-    let state = vessel.startState;
-    if (state === 'anchored' && (vessel.script || this.takeSlot(vs) < 0)) state = 'underway';
+    let state = vessel.script ? 'underway' : lane.kind === 'anchorage' ? 'anchored' : lane.kind === 'transit' ? 'underway' : vessel.startState;
+    if (state === 'anchored' && this.takeSlot(vs) < 0) state = 'underway';
     switch (state) {
       case 'moored':
         vs.phase = V_MOORED;
         vs.d = vs.berthD;
         vs.holdUntil = t0 + rng.float(10, 90) * MIN;
-        vs.anchorHeading = lane.path.bearing[lane.path.bearing.length - 1];
+        vs.anchorHeading = path.bearing[path.bearing.length - 1];
         break;
       case 'anchored':
         vs.phase = V_ANCHORED;
@@ -711,13 +820,13 @@ export class Simulator {
         vs.holdUntil = t0 + rng.float(10, 90) * MIN;
         break;
       default: {
-        vs.d = Math.min(vessel.startFraction * L, vs.berthD - 100);
+        vs.d = Math.min(vessel.startFraction * lane.L, L - 100);
         if (vessel.direction === 'inbound' || vessel.script) {
           this.setGoal(vs, G_BERTH);
           vs.lat = vs.latTarget;
           this.armDark(vs);
         } else {
-          this.setGoal(vs, rng.chance(0.5) ? G_SLOT : G_SEA);
+          this.setGoal(vs, lane.kind === 'approach' && rng.chance(0.5) ? G_SLOT : G_SEA);
           if (vs.goal === G_SLOT && vs.targetD >= vs.d) {
             this.releaseSlot(vs);
             this.setGoal(vs, G_SEA);
@@ -734,6 +843,7 @@ export class Simulator {
   /** Sets where a moving vessel goes next (G_SLOT falls back to G_SEA when the anchorage is full). */
   private setGoal(vs: VesselState, goal: number): void {
     const lane = vs.lane;
+    vs.legs++;
     if (goal === G_SLOT && this.takeSlot(vs) < 0) goal = G_SEA;
     vs.phase = V_MOVE;
     vs.goal = goal;
@@ -763,7 +873,7 @@ export class Simulator {
 
   private armDark(vs: VesselState): void {
     if (vs.vessel.script !== 'dark') return;
-    const L = vs.lane.L;
+    const L = vs.berthD;
     vs.darkAtD = Math.max(vs.d + 200, vs.rng.float(0.15, 0.5) * L);
     if (vs.darkAtD > 0.85 * L) vs.darkAtD = vs.d + 1;
   }
@@ -771,6 +881,7 @@ export class Simulator {
   /** Approach profile (knots) by distance to the berth. */
   private profileKn(vs: VesselState, d: number): number {
     const c = vs.vessel.cruiseKn * vs.mood;
+    if (vs.lane.kind !== 'approach') return vs.lane.kind === 'anchorage' ? Math.min(c, 8) : c;
     const g = vs.berthD - d;
     const near = Math.min(c, 8);
     if (g > 15_000) return c;
@@ -814,7 +925,8 @@ export class Simulator {
     for (const [vs, role] of [[a, 0], [b, 1]] as const) {
       this.releaseSlot(vs);
       vs.lane = lane;
-      vs.berthD = lane.berthD[0];
+      vs.path = lane.berths[0];
+      vs.berthD = vs.path.length;
       vs.pair = pair; // from here on the slot is the vessel's own
       vs.role = role;
       vs.meetingK = 0;
@@ -823,7 +935,8 @@ export class Simulator {
     }
     const slotD = (vs: VesselState) => (vs.slot >= 0 ? lane.slotD[vs.slot] : 0);
     const ka = a.vessel.cruiseKn * KNOT_MS;
-    const cycleA = this.profileDurationMs(a, dm, L) + 60 * MIN + this.profileDurationMs(a, slotD(a), L) + (Math.abs(dm - slotD(a)) / (0.8 * ka)) * 1000;
+    const cycleA =
+      this.profileDurationMs(a, dm, a.berthD) + 60 * MIN + this.profileDurationMs(a, slotD(a), a.berthD) + (Math.abs(dm - slotD(a)) / (0.8 * ka)) * 1000;
     const cycleB = ((2 * Math.abs(dm - slotD(b))) / (0.8 * b.vessel.cruiseKn * KNOT_MS)) * 1000;
     pair.periodMs = 1.25 * Math.max(cycleA, cycleB) + 40 * MIN;
     pair.meetings.push({ T: t0 + rng.float(20, 40) * MIN, dur: rng.float(20, 30) * MIN });
@@ -960,9 +1073,14 @@ export class Simulator {
         break;
       }
       case G_BERTH:
+        if (vs.lane.kind !== 'approach') {
+          // the far end of a transit lane (or of a circuit): turn back (a pair vessel goes to its slot)
+          this.setGoal(vs, vs.pair ? G_SLOT : G_SEA);
+          break;
+        }
         vs.phase = V_MOORED;
         vs.holdUntil = vs.time + (vs.pair ? rng.float(30, 60) : rng.float(40, 120)) * MIN;
-        vs.anchorHeading = vs.lane.path.bearing[vs.lane.path.bearing.length - 1];
+        vs.anchorHeading = vs.path.bearing[vs.path.bearing.length - 1];
         vs.latTarget = 0;
         break;
       case G_SLOT:
@@ -988,6 +1106,18 @@ export class Simulator {
       this.setGoal(vs, vs.pair || vs.rng.chance(0.5) ? G_SLOT : G_SEA);
     } else if (vs.pair) {
       this.setGoal(vs, G_MEET);
+    } else if (vs.lane.kind === 'anchorage') {
+      // shift to another free slot of the anchorage (or stay a while longer if there is none)
+      const old = vs.slot;
+      this.releaseSlot(vs);
+      vs.legs++;
+      if (this.takeSlot(vs) < 0 || vs.slot === old) {
+        if (vs.slot < 0) vs.slot = old;
+        vs.lane.slotOwner[vs.slot] = vs.idx;
+        vs.holdUntil = vs.time + vs.rng.float(30, 90) * MIN;
+        return;
+      }
+      this.setGoal(vs, G_SLOT);
     } else {
       this.releaseSlot(vs);
       this.setGoal(vs, G_BERTH);
@@ -1006,12 +1136,21 @@ export class Simulator {
     const t = vs.time;
     if (t >= vs.silentFrom && t < vs.silentUntil) return;
     const rng = vs.rng;
-    const p = pointAt(vs.lane.path, vs.d, vs.pt, vs.pt.seg);
-    const g = (vs.berthD - vs.d) / 2000; // no offset at the berth
+    const p = pointAt(vs.path, vs.d, vs.pt, vs.pt.seg);
+    const g = vs.lane.kind === 'approach' ? (vs.berthD - vs.d) / 2000 : 1; // no offset at the berth
     const taper = g >= 1 ? 1 : g > 0 ? g : 0;
     let lat = vs.lat * taper;
     if (lat > MAX_LATERAL_M) lat = MAX_LATERAL_M;
     else if (lat < -MAX_LATERAL_M) lat = -MAX_LATERAL_M;
+    const lane = vs.lane;
+    if (lane.roomR && lat !== 0) {
+      // stay at sea: no more offset than the lane has room for here (none on a berth leg)
+      const room = lat > 0 ? lane.roomR : lane.roomL!;
+      const i = vs.d / ROOM_STEP_M;
+      const r = vs.d >= lane.L ? 0 : Math.min(room[Math.floor(i)], room[Math.min(room.length - 1, Math.ceil(i))]);
+      if (lat > r) lat = r;
+      else if (lat < -r) lat = -r;
+    }
     const e = p.nx * lat + rng.gaussian(0, 3);
     const n = p.ny * lat + rng.gaussian(0, 3);
     const lon = p.lon + e / metresPerDegLon(p.lat);

@@ -1,0 +1,117 @@
+// Server-side sessions: the browser holds a random token in an HttpOnly cookie; the database
+// holds only its SHA-256. Sessions end on sign-out, after `idleMs` without use, or at `absoluteMs`.
+import { createHash, randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import type { DistrictLevel } from '../../lib/domain';
+
+export const ROLES = ['viewer', 'officer', 'supervisor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface SessionUser {
+  id: number;
+  username: string;
+  displayName: string | null;
+  role: Role;
+  district: string;
+  districtName: string;
+  level: DistrictLevel;
+}
+
+export interface ResolvedSession {
+  id: string;
+  user: SessionUser;
+  csrf: string;
+}
+
+interface Cached extends ResolvedSession {
+  lastSeen: number;
+  expiresAt: number;
+  checkedAt: number;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const TOUCH_EVERY_MS = 60_000; // write last_seen at most once a minute per session
+const RECHECK_MS = 10_000; // re-read a cached session from the database this often (revocation reaches a cache within this)
+
+export function roleAtLeast(role: Role, needed: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
+}
+
+export class Sessions {
+  private cache = new Map<string, Cached>();
+
+  constructor(private pool: pg.Pool, private opts: { idleMs: number; absoluteMs: number }, private now: () => number = Date.now) {}
+
+  async create(userId: number, ip: string | undefined, userAgent: string | undefined): Promise<{ token: string; csrf: string; expiresAt: number }> {
+    const token = randomBytes(32).toString('base64url');
+    const csrf = randomBytes(24).toString('base64url');
+    const now = this.now();
+    const expiresAt = now + this.opts.absoluteMs;
+    await this.pool.query(
+      `INSERT INTO sessions (id, user_id, csrf, created_at, last_seen, expires_at, ip, user_agent)
+       VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), to_timestamp($4 / 1000.0), to_timestamp($5 / 1000.0), $6, $7)`,
+      [sha256(token), userId, csrf, now, expiresAt, ip ?? null, userAgent?.slice(0, 200) ?? null],
+    );
+    return { token, csrf, expiresAt };
+  }
+
+  /** The session a token names, or null when it is unknown, expired or its user disabled. */
+  async resolve(token: string | undefined): Promise<ResolvedSession | null> {
+    if (!token || token.length > 100) return null;
+    const id = sha256(token);
+    const now = this.now();
+    let s = this.cache.get(id);
+    if (!s || now - s.checkedAt > RECHECK_MS) {
+      s = (await this.load(id)) ?? undefined;
+      if (!s) {
+        this.cache.delete(id);
+        return null;
+      }
+      this.cache.set(id, s);
+    }
+    if (now >= s.expiresAt || now - s.lastSeen >= this.opts.idleMs) {
+      await this.destroyById(id);
+      return null;
+    }
+    if (now - s.lastSeen >= TOUCH_EVERY_MS) {
+      s.lastSeen = now;
+      await this.pool.query('UPDATE sessions SET last_seen = to_timestamp($2 / 1000.0) WHERE id = $1', [id, now]);
+    }
+    return { id: s.id, user: s.user, csrf: s.csrf };
+  }
+
+  async destroy(token: string | undefined): Promise<void> {
+    if (token) await this.destroyById(sha256(token));
+  }
+
+  async destroyById(id: string): Promise<void> {
+    this.cache.delete(id);
+    await this.pool.query('DELETE FROM sessions WHERE id = $1', [id]);
+  }
+
+  /** Ends every session of a user (password change, account disabled). */
+  async destroyForUser(userId: number): Promise<void> {
+    for (const [id, s] of this.cache) if (s.user.id === userId) this.cache.delete(id);
+    await this.pool.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+  }
+
+  private async load(id: string): Promise<Cached | null> {
+    const { rows } = await this.pool.query(
+      `SELECT s.id, s.csrf, extract(epoch FROM s.last_seen) * 1000 AS last_seen, extract(epoch FROM s.expires_at) * 1000 AS expires_at,
+              u.id AS user_id, u.username, u.display_name, u.role, u.district, d.name_zh AS district_name, d.level
+       FROM sessions s JOIN users u ON u.id = s.user_id JOIN districts d ON d.code = u.district
+       WHERE s.id = $1 AND NOT u.disabled`,
+      [id],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      id: r.id,
+      csrf: r.csrf,
+      lastSeen: Number(r.last_seen),
+      expiresAt: Number(r.expires_at),
+      checkedAt: this.now(),
+      user: { id: r.user_id, username: r.username, displayName: r.display_name, role: r.role, district: r.district, districtName: r.district_name, level: r.level },
+    };
+  }
+}

@@ -1,0 +1,71 @@
+// The gate every HTTP request passes before Next or any handler sees it: security headers,
+// body size limits, authentication (deny by default) and CSRF for state-changing requests.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CSRF_HEADER, SESSION_COOKIE, readCookie } from '../auth/cookies';
+import type { ResolvedSession, Sessions } from '../auth/sessions';
+import { setSecurityHeaders } from './securityHeaders';
+
+/** Paths that answer without a session. Everything else needs one. */
+const PUBLIC_EXACT = new Set(['/login', '/healthz', '/api/auth/login', '/icon.svg', '/favicon.ico', '/robots.txt']);
+const PUBLIC_PREFIX = ['/_next/static/', '/_next/image'];
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+export const CLIENT_IP_HEADER = 'x-tw-client-ip';
+
+export interface GuardOptions {
+  sessions: Sessions;
+  maxBodyBytes: number;
+  dev: boolean;
+}
+
+export type GuardResult = { pass: true; session: ResolvedSession | null } | { pass: false };
+
+function isLoopback(addr: string | undefined): boolean {
+  return !!addr && (addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.'));
+}
+
+function reply(res: ServerResponse, status: number, error: string, extra: Record<string, string> = {}): GuardResult {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extra });
+  res.end(JSON.stringify({ error }));
+  return { pass: false };
+}
+
+/** Same-origin check: a browser's Origin (when sent) must name this host. */
+export function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export async function guard(req: IncomingMessage, res: ServerResponse, opts: GuardOptions): Promise<GuardResult> {
+  setSecurityHeaders(res, opts.dev);
+  // Only this server says who the client is; a client-sent value is discarded.
+  req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? '';
+  const path = (req.url ?? '/').split('?')[0]!;
+  const api = path.startsWith('/api/');
+
+  if (STATE_CHANGING.has(req.method ?? '')) {
+    const length = req.headers['content-length'];
+    if (length === undefined && req.headers['transfer-encoding']) return reply(res, 411, 'a request body needs a Content-Length');
+    if (Number(length ?? 0) > opts.maxBodyBytes) return reply(res, 413, `request body over ${opts.maxBodyBytes} bytes`);
+    if (!sameOrigin(req)) return reply(res, 403, 'cross-origin request refused');
+  }
+
+  if (PUBLIC_EXACT.has(path) || PUBLIC_PREFIX.some((p) => path.startsWith(p))) return { pass: true, session: null };
+  if (path === '/metrics' && isLoopback(req.socket.remoteAddress)) return { pass: true, session: null };
+
+  const session = await opts.sessions.resolve(readCookie(req.headers.cookie, SESSION_COOKIE));
+  if (!session) {
+    if (api || path === '/metrics' || req.method !== 'GET') return reply(res, 401, 'sign in first');
+    const next = encodeURIComponent(req.url ?? '/');
+    res.writeHead(303, { location: `/login?next=${next}`, 'cache-control': 'no-store' }).end();
+    return { pass: false };
+  }
+  if (STATE_CHANGING.has(req.method ?? '') && req.headers[CSRF_HEADER] !== session.csrf) {
+    return reply(res, 403, `missing or wrong ${CSRF_HEADER} header`);
+  }
+  return { pass: true, session };
+}
