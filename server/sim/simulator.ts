@@ -62,6 +62,8 @@ export const KNOT_MS = 1852 / 3600; // m/s per knot
 export const KNOT_KMH = 1.852;
 const MIN = 60_000;
 const MAX_SUBSTEP_MS = 5000;
+/** Runs kept in truck.runs (older ones are dropped, so that a long-running demo does not grow). */
+export const KEEP_RUNS = 20;
 /** Scripted truck episodes happen within this distance of the run's start (so they show within about an hour). */
 const EPISODE_WITHIN_M = 60_000;
 /** The shortest interval between two reports of one vessel (caps AIS's 2 s class A rate). */
@@ -130,6 +132,8 @@ interface TruckState {
   mood: number;
   moodUntil: number;
   noiseMax: number;
+  /** The run the truck was on at the first step (no onRunStart for it if it had already left). */
+  firstRun: TruckRun;
 }
 
 // ───────────────────────────── vessels ─────────────────────────────
@@ -336,6 +340,7 @@ export class Simulator {
       mood: 1,
       moodUntil: 0,
       noiseMax,
+      firstRun: run,
     };
     this.setRun(ts, run);
     ts.nextTrafficAt = ts.time + rng.exponential(35 * MIN);
@@ -493,7 +498,7 @@ export class Simulator {
             ts.phase = T_DRIVE;
             ts.v = 0;
             // not for the fleet's run that had already left before the first step
-            if (ts.run.departure >= this.t0 || ts.run !== ts.truck.runs[0]) this.opts.onRunStart?.(ts.truck, ts.run, ts.time);
+            if (ts.run !== ts.firstRun || ts.run.departure >= this.t0) this.opts.onRunStart?.(ts.truck, ts.run, ts.time);
           } else ts.time += dt;
           break;
         case T_HOLD:
@@ -589,6 +594,7 @@ export class Simulator {
     const departure = ts.time + ts.rng.float(15, 45) * MIN;
     const next = planRun(this.world, this.fleet.seed, truck, done.runNo + 1, departure, !done.reversed);
     truck.runs.push(next);
+    if (truck.runs.length > KEEP_RUNS) truck.runs.splice(0, truck.runs.length - KEEP_RUNS);
     this.opts.onRunPlanned?.(truck, next);
     this.setRun(ts, next); // waits at s = 0 of the reverse path: the same spot
   }
