@@ -12,7 +12,7 @@
 // Scripted trucks (every run of theirs plays the script, with fresh timings, within the first 60 km):
 // 'deviate' leaves the road sideways to 1–5 km off (≥ corridor + 600 m) for ~5–15 min and rejoins;
 // 'stop' stands 15–40 min mid-route outside any site; 'silent' stops reporting for 10–30 min while
-// driving on; 'wrongSite' drives into the nearest other site within 20 km of its route (else back to
+// driving on; 'wrongSite' drives into the nearest other site within 50 km of its route (else back to
 // its origin), dwells 20–40 min, then returns and finishes the run; 'late' drives slowly enough to
 // arrive 20–60 min after the deadline.
 // Vessels: follow their lane inbound with a lateral offset (≤ 280 m + ~3 m noise, tapering to 0 over
@@ -472,7 +472,7 @@ export class Simulator {
     for (const site of this.idx.sites.values()) {
       if (site.seed.code === run.originSite || site.seed.code === run.destSite) continue;
       const n = nearestOnPath(base, site.centroid);
-      if (n.distance > 20_000) continue;
+      if (n.distance > 50_000) continue;
       if (n.along < SITE_ZONE_M || n.along > base.length - SITE_ZONE_M) continue;
       if (!best || n.distance < best.d) best = { centroid: site.centroid, along: n.along, d: n.distance };
     }

@@ -1,0 +1,17 @@
+import { freshDatabase } from './db/testing';
+import { PositionWriter } from './server/pipeline/positionWriter';
+const db = await freshDatabase();
+const pool = db.pool;
+const t0 = Date.now() - 3_600_000;
+for (const ms of [t0, Date.now()]) await pool.query('SELECT ensure_positions_partition($1::date)', [new Date(ms).toISOString().slice(0, 10)]);
+const w = new PositionWriter(pool, { batchRows: 1000, flushMs: 3_600_000 });
+for (let i = 0; i < 300000; i++) w.add({ assetId: 1 + (i % 5000), time: t0 + i * 10, lon: 100 + (i % 2000) / 100, lat: 25 + (i % 1500) / 100, speed: (i % 900) / 10, course: i % 360, source: 'sim' });
+await w.flush();
+const c = await pool.connect();
+const { rows } = await c.query(`SELECT h.inhrelid::regclass::text AS idx FROM pg_inherits h WHERE h.inhparent = to_regclass('positions_batch_brin')`);
+for (const r of rows) console.log(r.idx, (await c.query('SELECT brin_summarize_new_values($1::regclass) n', [r.idx])).rows[0]);
+await c.query(`SET work_mem = '64MB'; SET enable_seqscan = off`);
+const q = `SELECT batch, count(*) AS n, encode(ledger_lines_digest(array_agg(ledger_position_line(asset_id, time, geom, speed, course, heading, source, alarm))), 'hex') AS digest FROM positions WHERE batch > 100 AND batch <= 200 GROUP BY batch`;
+for (let k = 0; k < 2; k++) console.log((await c.query('EXPLAIN (ANALYZE, BUFFERS) ' + q)).rows.map((r) => r['QUERY PLAN']).join('\n'));
+c.release();
+await db.drop();
