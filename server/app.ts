@@ -13,6 +13,7 @@ import { Sessions } from './auth/sessions';
 import { SignIn } from './auth/signIn';
 import { authenticateSockets } from './auth/socketAuth';
 import { guard } from './http/guard';
+import { startListeners, type Listeners } from './ingest/listeners';
 import { LiveHub } from './live/hub';
 import { log } from './log';
 import { registry as metricsRegistry } from './metrics';
@@ -37,6 +38,8 @@ export interface App {
   consignments: ConsignmentIndex;
   districts: DistrictTree;
   sessions: Sessions;
+  /** Present when started with `ingest: true`. */
+  listeners?: Listeners;
   port: number;
   close(): Promise<void>;
 }
@@ -48,6 +51,8 @@ export interface AppOptions {
   seed?: (pool: pg.Pool) => Promise<void>;
   /** Runs after everything is loaded and before the port opens. */
   beforeListen?: () => Promise<void>;
+  /** Open the ingest listeners (AIS, JT/T 808, OsmAnd) on the configured ports. */
+  ingest?: boolean;
   say?: (msg: string) => void;
 }
 
@@ -69,10 +74,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const pipeline = new Pipeline(registry, latest, writer);
   const sessions = new Sessions(db.pool, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
   const signIn = new SignIn(db.pool, sessions);
-  setContext({ pool: db.pool, pipeline, sessions, signIn, districts, secureCookies: config.COOKIE_SECURE, startedAt: Date.now() });
+  setContext({ pool: db.pool, pipeline, sessions, signIn, districts, secureCookies: config.COOKIE_SECURE, ingestToken: config.INGEST_TOKEN, startedAt: Date.now() });
 
   const dev = config.NODE_ENV === 'development';
-  const http = createServer((req, res) => void route(req, res, { sessions, maxBodyBytes: config.MAX_BODY_BYTES, dev }, opts.handler));
+  const http = createServer((req, res) => void route(req, res, { sessions, ingestToken: config.INGEST_TOKEN, maxBodyBytes: config.MAX_BODY_BYTES, dev }, opts.handler));
   const io = new IoServer(http, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
   authenticateSockets(io, sessions);
   const hub = new LiveHub(io, latest, registry, consignments, districts, {
@@ -93,11 +98,13 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
 
   await new Promise<void>((resolve) => http.listen(config.PORT, config.HOST, resolve));
   const port = (http.address() as AddressInfo).port;
+  const listeners = opts.ingest ? await startListeners(config, pipeline, db.pool, registry, say) : undefined;
 
   return {
-    config, db, http, io, hub, pipeline, latest, writer, registry, consignments, districts, sessions, port,
+    config, db, http, io, hub, pipeline, latest, writer, registry, consignments, districts, sessions, listeners, port,
     async close() {
       clearInterval(retention);
+      await listeners?.close();
       hub.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await writer.stop();

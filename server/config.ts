@@ -40,6 +40,14 @@ const ConfigSchema = z.object({
   /** Password of the demo accounts (README states the default). */
   TW_DEMO_PASSWORD: z.string().min(6).max(200).optional(),
   /** Largest request body accepted by the HTTP API. */
+  /** Bearer token that gate, warehouse and other systems use for /api/ingest/*; without it only supervisors' sessions may post there. */
+  INGEST_TOKEN: z.string().min(16).max(200).optional(),
+  /** Ingest listeners: AIS NMEA (TCP and UDP), JT/T 808 (TCP), OsmAnd (HTTP); 0 picks a free port, -1 turns one off. */
+  AIS_PORT: z.coerce.number().int().min(-1).max(65535).default(10110),
+  JT808_PORT: z.coerce.number().int().min(-1).max(65535).default(6808),
+  OSMAND_PORT: z.coerce.number().int().min(-1).max(65535).default(5055),
+  /** Remote AIS feeds to connect to (AIS-catcher, AISHub-style relays): host:port, comma-separated. */
+  AIS_REMOTE: z.string().regex(/^([^,:\s]+:\d+)(,[^,:\s]+:\d+)*$/, 'host:port[,host:port…]').optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
 });
 

@@ -13,6 +13,7 @@ export interface ServerContext {
   signIn: SignIn;
   districts: DistrictTree;
   secureCookies: boolean;
+  ingestToken?: string;
   startedAt: number;
 }
 

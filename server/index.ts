@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   let feed: DemoFeed | undefined;
   const app = await startApp(config, {
     say,
+    ingest: true,
     handler: nextApp.getRequestHandler(),
     seed: async (pool) => {
       if (config.SIM) await seedWorld(pool, say);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { getContext } from '../context';
 import { SESSION_COOKIE, readCookie } from '../auth/cookies';
 import { roleAtLeast, type ResolvedSession, type Role } from '../auth/sessions';
-import { CLIENT_IP_HEADER } from './guard';
+import { CLIENT_IP_HEADER, bearerMatches } from './guard';
 
 export class ApiError extends Error {
   constructor(public status: number, message: string) {
@@ -21,6 +21,14 @@ export async function requireSession(request: Request, role: Role = 'viewer'): P
   if (!session) throw new ApiError(401, 'sign in first');
   if (!roleAtLeast(session.user.role, role)) throw new ApiError(403, `needs the ${role} role`);
   return session;
+}
+
+/** Ingest endpoints: a machine with the ingest token, or a signed-in supervisor. */
+export async function requireIngest(request: Request): Promise<{ source: string; session: ResolvedSession | null }> {
+  const { ingestToken } = getContext();
+  if (ingestToken && bearerMatches(request.headers.get('authorization'), ingestToken)) return { source: 'token', session: null };
+  const session = await requireSession(request, 'supervisor');
+  return { source: `user:${session.user.username}`, session };
 }
 
 export function clientIp(request: Request): string {

@@ -1,5 +1,6 @@
 // The gate every HTTP request passes before Next or any handler sees it: security headers,
 // body size limits, authentication (deny by default) and CSRF for state-changing requests.
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CSRF_HEADER, SESSION_COOKIE, readCookie } from '../auth/cookies';
 import type { ResolvedSession, Sessions } from '../auth/sessions';
@@ -13,6 +14,8 @@ export const CLIENT_IP_HEADER = 'x-tw-client-ip';
 
 export interface GuardOptions {
   sessions: Sessions;
+  /** Bearer token accepted on /api/ingest/* instead of a session (machine-to-machine). */
+  ingestToken?: string;
   maxBodyBytes: number;
   dev: boolean;
 }
@@ -27,6 +30,13 @@ function reply(res: ServerResponse, status: number, error: string, extra: Record
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extra });
   res.end(JSON.stringify({ error }));
   return { pass: false };
+}
+
+export function bearerMatches(header: string | undefined | null, token: string): boolean {
+  if (!header?.startsWith('Bearer ')) return false;
+  const given = Buffer.from(header.slice(7));
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
 }
 
 /** Same-origin check: a browser's Origin (when sent) must name this host. */
@@ -54,6 +64,9 @@ export async function guard(req: IncomingMessage, res: ServerResponse, opts: Gua
     if (!sameOrigin(req)) return reply(res, 403, 'cross-origin request refused');
   }
 
+  if (path.startsWith('/api/ingest/') && opts.ingestToken && bearerMatches(req.headers.authorization, opts.ingestToken)) {
+    return { pass: true, session: null };
+  }
   if (PUBLIC_EXACT.has(path) || PUBLIC_PREFIX.some((p) => path.startsWith(p))) return { pass: true, session: null };
   if (path === '/metrics' && isLoopback(req.socket.remoteAddress)) return { pass: true, session: null };
 

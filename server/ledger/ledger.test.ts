@@ -7,6 +7,8 @@ import { PositionWriter, type PositionRow } from '../pipeline/positionWriter';
 import { appendLedgerEntry, appendRowEntry } from './ledger';
 import { checkpoint, LedgerCheckpointer } from './checkpoint';
 import { verifyLedger } from './verify';
+import { setContext, type ServerContext } from '../context';
+import { GET as verifyRoute } from '../../app/api/ledger/verify/route';
 
 // Each test gets its own database: they tamper with it.
 async function withDb(fn: (db: TestDatabase) => Promise<void>, opts?: { migrate?: boolean }): Promise<void> {
@@ -300,3 +302,20 @@ test('positions stored before the ledger existed are recorded as legacy and acce
   const v = await verifyLedger(db.pool);
   assert.deepEqual(v.firstBad, { seq: 1, kind: 'legacy', reason: '6 position rows have no batch (stored without the ledger); 5 predate the ledger' });
 }, { migrate: false }));
+
+test('GET /api/ledger/verify returns the verification as JSON, 200 either way', () => withDb(async (db) => {
+  const seqs = await store(db, 2, 10);
+  setContext({ pool: db.pool } as unknown as ServerContext);
+  let res = await verifyRoute();
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('cache-control'), 'no-store');
+  const ok = await res.json();
+  assert.equal(ok.ok, true);
+  assert.equal(ok.entries, 2);
+  await db.pool.query(`DELETE FROM positions WHERE batch = $1`, [seqs[1]]);
+  res = await verifyRoute();
+  assert.equal(res.status, 200);
+  const bad = await res.json();
+  assert.equal(bad.ok, false);
+  assert.deepEqual(bad.firstBad, { seq: seqs[1], kind: 'positions', reason: '0 rows stored where the batch had 10' });
+}));

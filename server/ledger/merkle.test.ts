@@ -15,7 +15,7 @@ function rfc6962(d: Buffer[]): Buffer {
 
 // Level by level, an odd last node promoted unchanged.
 function levels(d: Buffer[]): Buffer {
-  let level = d.map((x) => sha(Buffer.from([0]), x));
+  let level: Buffer[] = d.map((x) => sha(Buffer.from([0]), x));
   while (level.length > 1) {
     const next: Buffer[] = [];
     for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? sha(Buffer.from([1]), level[i]!, level[i + 1]!) : level[i]!);

@@ -12,8 +12,9 @@
 // Scripted trucks (every run of theirs plays the script, with fresh timings, within the first 60 km):
 // 'deviate' leaves the road sideways to 1–5 km off (≥ corridor + 600 m) for ~5–15 min and rejoins;
 // 'stop' stands 15–40 min mid-route outside any site; 'silent' stops reporting for 10–30 min while
-// driving on; 'wrongSite' drives into the nearest other site within 50 km of its route (else back to
-// its origin), dwells 20–40 min, then returns and finishes the run; 'late' drives slowly enough to
+// driving on; 'wrongSite' drives into another site (one within 15 km of its route, else along the
+// shortest other route from its origin, else one within 30 km, else back to its origin), dwells
+// 20–40 min, then returns and finishes the run; 'late' drives slowly enough to
 // arrive 20–60 min after the deadline.
 // Vessels: follow their lane inbound with a lateral offset (≤ 280 m + ~3 m noise, tapering to 0 over
 // the last 2 km before the berth), slow down on approach (≤ 8 kn inside 5 km, 2.5–3 kn in the last
@@ -427,18 +428,23 @@ export class Simulator {
         plan.silentMs = rng.float(10, 30) * MIN;
         break;
       case 'wrongSite': {
-        // Detour into another site (the nearest one to the route that is neither end), dwell 20–40 min
-        // there, come back and finish the run. Without such a site: turn back to the origin and dwell there.
-        const other = this.otherSite(base, run);
+        // Go into another site, dwell 20–40 min there, come back and finish the run. The site, in order
+        // of preference: one within 15 km of the route (a straight detour from the nearest point of the
+        // route); the far end of the shortest other approved route (≤ 80 km) from the run's origin (out and
+        // back along that route first); one within 30 km of the route; else back to the origin.
         const holdMs = rng.float(20, 40) * MIN;
-        if (other) {
-          const sp = Math.max(1, Math.min(L - 1, other.along));
-          const apex = other.centroid;
+        const near = this.otherSite(base, run, 15_000);
+        const road = near ? null : this.otherRouteFrom(run, 80_000);
+        const far = near || road ? null : this.otherSite(base, run, 30_000);
+        const spike = near ?? far;
+        if (spike) {
+          const sp = Math.max(1, Math.min(L - 1, spike.along));
           const head = subCoords(base, 0, sp);
-          const tail = subCoords(base, sp, L);
-          const headPath = makePath([...head, apex]);
-          plan.path = makePath([...head, apex, ...tail]);
-          plan.apexS = headPath.length;
+          plan.path = makePath([...head, spike.centroid, ...subCoords(base, sp, L)]);
+          plan.apexS = makePath([...head, spike.centroid]).length;
+        } else if (road) {
+          plan.path = makePath([...road.coords, ...[...road.coords].reverse().slice(1), ...base.coords.slice(1)]);
+          plan.apexS = road.length;
         } else {
           const sp = 0.6 * L;
           const head = subCoords(base, 0, sp);
@@ -467,14 +473,28 @@ export class Simulator {
     return false;
   }
 
-  private otherSite(base: Path, run: TruckRun): { centroid: LonLat; along: number } | null {
+  /** The site (other than the run's ends) nearest to the path, within maxM of it and not at its ends. */
+  private otherSite(base: Path, run: TruckRun, maxM: number): { centroid: LonLat; along: number } | null {
     let best: { centroid: LonLat; along: number; d: number } | null = null;
     for (const site of this.idx.sites.values()) {
       if (site.seed.code === run.originSite || site.seed.code === run.destSite) continue;
       const n = nearestOnPath(base, site.centroid);
-      if (n.distance > 50_000) continue;
+      if (n.distance > maxM) continue;
       if (n.along < SITE_ZONE_M || n.along > base.length - SITE_ZONE_M) continue;
       if (!best || n.distance < best.d) best = { centroid: site.centroid, along: n.along, d: n.distance };
+    }
+    return best;
+  }
+
+  /** The shortest other approved route leaving the run's origin (travelled from there) to a third site. */
+  private otherRouteFrom(run: TruckRun, maxM: number): Path | null {
+    let best: Path | null = null;
+    for (const r of this.idx.routes.values()) {
+      const { from, to } = r.seed;
+      const fromOrigin = from === run.originSite ? r.fwd : to === run.originSite ? r.rev : null;
+      const other = from === run.originSite ? to : from;
+      if (!fromOrigin || other === run.destSite || other === run.originSite) continue;
+      if (fromOrigin.length <= maxM && (!best || fromOrigin.length < best.length)) best = fromOrigin;
     }
     return best;
   }

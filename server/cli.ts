@@ -1,0 +1,134 @@
+// `transitwatch <command>`: operator commands (bin/transitwatch.mjs runs this through tsx).
+// Each command prints its result on stdout (one JSON line for machine readers) and its
+// progress on stderr, and returns the exit code. Add a command to COMMANDS.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import pg from 'pg';
+import { startEmbeddedPostgis } from '../db/embedded';
+import { verifyLedger } from './ledger/verify';
+
+interface Command {
+  usage: string;
+  summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+/** Exit codes: 0 ok, 1 the check found a problem, 2 the command could not run. */
+export const EXIT = { ok: 0, found: 1, error: 2 } as const;
+
+const say = (msg: string) => process.stderr.write(`${msg}\n`);
+
+class UsageError extends Error {}
+
+/**
+ * The database the configuration names, without migrating it: DATABASE_URL, or the embedded
+ * PostGIS under DATA_DIR (default ./data). The embedded one serves one process: use it only
+ * while the server is stopped.
+ */
+async function openForCli(): Promise<{ pool: pg.Pool; close(): Promise<void> }> {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    return { pool, close: () => pool.end() };
+  }
+  const dataDir = process.env.DATA_DIR ?? './data';
+  if (!existsSync(resolve(dataDir, 'pglite', 'PG_VERSION'))) {
+    throw new Error(`no DATABASE_URL, and no embedded database under ${resolve(dataDir, 'pglite')} (set DATABASE_URL or DATA_DIR)`);
+  }
+  say(`Using the embedded PostGIS under ${resolve(dataDir)}: the server must not be running on it.`);
+  const embedded = await startEmbeddedPostgis(dataDir, 0, say);
+  const pool = new pg.Pool({ connectionString: embedded.url, max: 1 });
+  return {
+    pool,
+    async close() {
+      await pool.end();
+      await embedded.stop();
+    },
+  };
+}
+
+function parseFlags(args: string[], known: string[]): Set<string> {
+  const flags = new Set<string>();
+  for (const a of args) {
+    if (!known.includes(a)) throw new UsageError(`unknown argument: ${a}`);
+    flags.add(a);
+  }
+  return flags;
+}
+
+const COMMANDS: Record<string, Command> = {
+  'verify-ledger': {
+    usage: 'verify-ledger [--quiet]',
+    summary: 'walk the ledger hash chain, checkpoints, stored position batches and chained rows; name the first entry that does not match',
+    async run(args) {
+      const quiet = parseFlags(args, ['--quiet']).has('--quiet');
+      const db = await openForCli();
+      try {
+        let last = 0;
+        const result = await verifyLedger(db.pool, {
+          onProgress(done, total) {
+            const now = Date.now();
+            if (quiet || (now - last < 1000 && done < total)) return;
+            last = now;
+            say(`verified ${done} of ${total} entries (${total ? Math.floor((done / total) * 100) : 100}%)`);
+          },
+        });
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        if (!quiet) {
+          say(result.ok
+            ? `ledger OK: ${result.entries} entries, ${result.checkpoints} checkpoints, ${result.positionRows} position rows, ${result.rows} chained rows, ${result.ms} ms`
+            : `ledger MISMATCH: ${result.findingsTotal} finding(s); first at entry ${result.firstBad!.seq} (${result.firstBad!.kind}): ${result.firstBad!.reason}`);
+        }
+        return result.ok ? EXIT.ok : EXIT.found;
+      } finally {
+        await db.close();
+      }
+    },
+  },
+  help: {
+    usage: 'help',
+    summary: 'this text',
+    async run() {
+      process.stdout.write(helpText());
+      return EXIT.ok;
+    },
+  },
+};
+
+function helpText(): string {
+  const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
+  return [
+    'Usage: transitwatch <command> [options]',
+    '',
+    'Commands:',
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    '',
+    'Database: DATABASE_URL names a PostGIS server. Without it the embedded PostGIS under',
+    'DATA_DIR (default ./data) is opened; it serves one process, so stop the server first.',
+    '',
+    'verify-ledger prints one JSON line on stdout (progress on stderr) and exits with',
+    '0 when everything matches, 1 when something does not, 2 when it could not run.',
+    '',
+  ].join('\n');
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(helpText());
+    return name ? EXIT.ok : EXIT.error;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    say(`transitwatch: unknown command "${name}"\n`);
+    process.stderr.write(helpText());
+    return EXIT.error;
+  }
+  try {
+    return await command.run(args);
+  } catch (err) {
+    say(`transitwatch ${name}: ${(err as Error).message}`);
+    if (err instanceof UsageError) say(`usage: transitwatch ${command.usage}`);
+    return EXIT.error;
+  }
+}

@@ -1,0 +1,68 @@
+// The OsmAnd listener over real HTTP, as Traccar Client and OsmAnd send it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { freshDatabase, testPoolMax, type TestDatabase } from '../../../db/testing';
+import { startApp, type App } from '../../app';
+import { loadConfig } from '../../config';
+import { decodeJson, decodeQuery } from './decode';
+
+let db: TestDatabase;
+let app: App;
+let base: string;
+
+before(async () => {
+  db = await freshDatabase();
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', SIM: '0', OSMAND_PORT: '0', AIS_PORT: '-1', JT808_PORT: '-1', DATABASE_POOL_MAX: String(testPoolMax()), NODE_ENV: 'test' });
+  app = await startApp(config, {
+    say: () => {},
+    ingest: true,
+    seed: async (pool) => { await pool.query(`INSERT INTO assets (key, kind, label) VALUES ('osmand:phone-7', 'vehicle', '沪A·OSM01'), ('tel:013900000042', 'vehicle', '沪A·JT808')`); },
+  });
+  base = `http://127.0.0.1:${app.listeners!.ports.osmand}`;
+});
+after(async () => {
+  await app.close();
+  await db.drop();
+});
+
+test('query decoding: knots to km/h, seconds or ISO time, location=lat,lon', () => {
+  const a = decodeQuery(new URLSearchParams('id=x&lat=31.2&lon=121.5&timestamp=1795000000&speed=10&bearing=90'));
+  assert.deepEqual(a, { ok: true, fixes: [{ deviceId: 'x', time: 1_795_000_000_000, lat: 31.2, lon: 121.5, speedKmh: 18.52, course: 90 }] });
+  const b = decodeQuery(new URLSearchParams('deviceid=y&location=31.2,121.5&timestamp=2026-11-27T01:00:00Z'));
+  assert.equal(b.ok && b.fixes[0]!.time, Date.parse('2026-11-27T01:00:00Z'));
+  assert.deepEqual(decodeQuery(new URLSearchParams('lat=1&lon=2')), { ok: false, reason: 'id: missing' });
+  assert.equal(decodeQuery(new URLSearchParams('id=z&lat=abc&lon=2')).ok, false);
+  const j = decodeJson({ device_id: 'p', location: { timestamp: '2026-11-27T01:00:00.000Z', coords: { latitude: 31, longitude: 121, speed: 10, heading: -1 } } });
+  assert.deepEqual(j, { ok: true, fixes: [{ deviceId: 'p', time: Date.parse('2026-11-27T01:00:00Z'), lat: 31, lon: 121, speedKmh: 36, course: undefined }] });
+});
+
+test('GET and JSON POST from a registered device are stored; unknown devices and bad fixes get 400 with the reason', async () => {
+  const t = Math.floor(Date.now() / 1000) - 60;
+  const get = await fetch(`${base}/?id=phone-7&lat=31.23&lon=121.47&timestamp=${t}&speed=20&bearing=180`);
+  assert.equal(get.status, 200);
+  const post = await fetch(`${base}/`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ device_id: '013900000042', location: { timestamp: new Date(Date.now() - 30_000).toISOString(), coords: { latitude: 31.3, longitude: 121.5, speed: 5, heading: 45 } } }),
+  });
+  assert.equal(post.status, 200);
+  const form = await fetch(`${base}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `id=phone-7&lat=31.24&lon=121.48&timestamp=${t + 10}` });
+  assert.equal(form.status, 200);
+
+  const unknown = await fetch(`${base}/?id=stranger&lat=31&lon=121`);
+  assert.equal(unknown.status, 400);
+  assert.match(await unknown.text(), /unknown device/);
+  const bad = await fetch(`${base}/?id=phone-7&lat=95&lon=121`);
+  assert.equal(bad.status, 400);
+  assert.match(await bad.text(), /^lat:/);
+  const junk = await fetch(`${base}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+  assert.equal(junk.status, 400);
+
+  await new Promise((r) => setTimeout(r, 100));
+  await app.writer.flush();
+  const { rows } = await db.pool.query(
+    `SELECT a.key, p.source, round(p.speed::numeric, 2) AS speed, ST_Y(p.geom) AS lat FROM positions p JOIN assets a ON a.id = p.asset_id ORDER BY p.time`);
+  assert.deepEqual(rows.map((r) => [r.key, r.source]), [['osmand:phone-7', 'osmand'], ['osmand:phone-7', 'osmand'], ['tel:013900000042', 'osmand']]);
+  assert.equal(Number(rows[0].speed), 37.04); // 20 kn
+  const metrics = await (await fetch(`http://127.0.0.1:${app.port}/metrics`)).text();
+  assert.match(metrics, /tw_ingest_rejected_total\{protocol="osmand",reason="unknown device"\} 1/);
+});
