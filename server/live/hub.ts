@@ -82,6 +82,12 @@ export class LiveHub {
     this.latest.touch(id); // the rooms that gained it get it in the next frame
   }
 
+  /** Sends an alert (or a change to one) at once to every room that may see its asset. */
+  emitAlert(event: 'alert' | 'alert_update', alert: Record<string, unknown>, assetId: number): void {
+    const rooms = [...this.scopeOf(assetId)].map(roomOf);
+    if (rooms.length) this.io.to(rooms).emit(event, alert);
+  }
+
   private onConnect(socket: Socket): void {
     const { user } = socket.data as SocketData;
     liveClients.inc();

@@ -12,6 +12,7 @@ export interface ActiveConsignment {
 
 export class ConsignmentIndex {
   private byAsset = new Map<number, ActiveConsignment>();
+  private byConsignment = new Map<number, ActiveConsignment>();
 
   async load(pool: pg.Pool): Promise<void> {
     const { rows } = await pool.query<ActiveConsignment>(
@@ -20,14 +21,31 @@ export class ConsignmentIndex {
        ORDER BY asset_id, departure DESC`,
     );
     this.byAsset.clear();
-    for (const r of rows) this.byAsset.set(r.assetId, r);
+    this.byConsignment.clear();
+    for (const r of rows) this.set(r);
   }
 
   set(c: ActiveConsignment): void {
+    const previous = this.byAsset.get(c.assetId);
+    if (previous) this.byConsignment.delete(previous.id);
     this.byAsset.set(c.assetId, c);
+    this.byConsignment.set(c.id, c);
   }
 
   forAsset(assetId: number): ActiveConsignment | undefined {
     return this.byAsset.get(assetId);
+  }
+
+  byId(id: number): ActiveConsignment | undefined {
+    return this.byConsignment.get(id);
+  }
+
+  setStatus(id: number, status: string): void {
+    const c = this.byId(id);
+    if (c) c.status = status;
+  }
+
+  all(): IterableIterator<ActiveConsignment> {
+    return this.byAsset.values();
   }
 }

@@ -1,0 +1,142 @@
+// Turns what the rules engine decides into stored, chained and broadcast facts: alerts raised
+// and cleared, consignment status changes; and carries people's acknowledge/resolve with audit.
+import type pg from 'pg';
+import { audit } from '../audit';
+import { appendRowEntry } from '../ledger/ledger';
+import type { LiveHub } from '../live/hub';
+import { log } from '../log';
+import type { ConsignmentIndex } from '../pipeline/consignmentIndex';
+import type { AssetRegistry } from '../pipeline/assetRegistry';
+import type { SessionUser } from '../auth/sessions';
+
+export interface RaisedAlert {
+  type: string;
+  severity: 'info' | 'warning' | 'critical';
+  assetId: number;
+  consignmentId?: number;
+  time: number;
+  lon?: number;
+  lat?: number;
+  detail: Record<string, unknown>;
+  episode: string;
+}
+
+export type RuleOutcome =
+  | { kind: 'raised'; alert: RaisedAlert }
+  | { kind: 'cleared'; type: string; assetId: number; consignmentId?: number; time: number; episode: string }
+  | { kind: 'status'; consignmentId: number; status: string; time: number };
+
+/** The JSON an alert travels as (REST and live). */
+export const ALERT_COLUMNS = `
+  al.id::int AS id, al.type, al.severity, al.asset_id AS "assetId", al.consignment_id AS "consignmentId",
+  (extract(epoch FROM al.time) * 1000)::bigint::float8 AS time, ST_X(al.geom) AS lon, ST_Y(al.geom) AS lat, al.detail, al.state,
+  al.acked_by AS "ackedBy", (extract(epoch FROM al.acked_at) * 1000)::float8 AS "ackedAt",
+  al.resolved_by AS "resolvedBy", (extract(epoch FROM al.resolved_at) * 1000)::float8 AS "resolvedAt", al.note,
+  (extract(epoch FROM al.cleared_at) * 1000)::float8 AS "clearedAt", al.districts,
+  a.label AS "assetLabel", a.kind AS "assetKind", c.reference AS "consignmentRef"`;
+export const ALERT_JOINS = `LEFT JOIN assets a ON a.id = al.asset_id LEFT JOIN consignments c ON c.id = al.consignment_id`;
+
+export class AlertService {
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private pool: pg.Pool,
+    private hub: LiveHub,
+    private consignments: ConsignmentIndex,
+    private registry: AssetRegistry,
+  ) {}
+
+  /** Applies outcomes in order; a failure is logged and the next outcome still applies. */
+  apply(outcomes: RuleOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return this.queue;
+    this.queue = this.queue.then(async () => {
+      for (const o of outcomes) {
+        try {
+          await this.applyOne(o);
+        } catch (err) {
+          log.error({ err: (err as Error).message, outcome: o.kind }, 'could not store a rule outcome');
+        }
+      }
+    });
+    return this.queue;
+  }
+
+  private async applyOne(o: RuleOutcome): Promise<void> {
+    if (o.kind === 'raised') {
+      const a = o.alert;
+      const c = a.consignmentId ? this.consignments.byId(a.consignmentId) : undefined;
+      const home = this.registry.byAssetId(a.assetId)?.district;
+      const districts = [...new Set([...(c?.districts ?? []), ...(home ? [home] : [])])];
+      const row = await this.transaction(async (client) => {
+        const { rows } = await client.query(
+          `INSERT INTO alerts (type, severity, asset_id, consignment_id, time, geom, detail, episode, districts)
+           VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0), CASE WHEN $6::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($6, $7), 4326) END, $8, $9, $10)
+           ON CONFLICT (episode) WHERE episode IS NOT NULL DO NOTHING RETURNING id`,
+          [a.type, a.severity, a.assetId, a.consignmentId ?? null, a.time, a.lon ?? null, a.lat ?? null, JSON.stringify(a.detail), a.episode, districts],
+        );
+        if (!rows[0]) return null; // raised before a restart: already stored
+        await appendRowEntry(client, 'alert', 'alerts', rows[0].id);
+        return this.load(client, rows[0].id);
+      });
+      if (row) this.hub.emitAlert('alert', row, a.assetId);
+    } else if (o.kind === 'cleared') {
+      const row = await this.transaction(async (client) => {
+        const { rows } = await client.query(
+          `UPDATE alerts SET cleared_at = to_timestamp($2 / 1000.0) WHERE episode = $1 AND cleared_at IS NULL RETURNING id`, [o.episode, o.time]);
+        if (!rows[0]) return null;
+        await appendRowEntry(client, 'alert', 'alerts', rows[0].id);
+        return this.load(client, rows[0].id);
+      });
+      if (row) this.hub.emitAlert('alert_update', row, o.assetId);
+    } else {
+      await this.pool.query(
+        `UPDATE consignments SET status = $2, arrived_at = CASE WHEN $2 = 'arrived' THEN to_timestamp($3 / 1000.0) ELSE arrived_at END, updated_at = now()
+         WHERE id = $1 AND status <> $2`, [o.consignmentId, o.status, o.time]);
+      this.consignments.setStatus(o.consignmentId, o.status);
+    }
+  }
+
+  /** Acknowledge or resolve (with a note) on behalf of a user who may see the alert. */
+  async transition(id: number, user: SessionUser, action: 'acknowledge' | 'resolve', note: string | undefined, ip: string): Promise<Record<string, unknown> | 'not_found' | 'conflict'> {
+    const result = await this.transaction(async (client) => {
+      const { rows } = await client.query(`SELECT ${ALERT_COLUMNS} FROM visible_alerts($1) al ${ALERT_JOINS} WHERE al.id = $2 FOR UPDATE OF al`, [user.district, id]);
+      const before = rows[0];
+      if (!before) return 'not_found' as const;
+      if (action === 'acknowledge' && before.state !== 'open') return 'conflict' as const;
+      if (action === 'resolve' && before.state === 'resolved') return 'conflict' as const;
+      if (action === 'acknowledge') {
+        await client.query(`UPDATE alerts SET state = 'acknowledged', acked_by = $2, acked_at = now(), note = coalesce($3, note) WHERE id = $1`, [id, user.username, note ?? null]);
+      } else {
+        await client.query(
+          `UPDATE alerts SET state = 'resolved', resolved_by = $2, resolved_at = now(), note = $3,
+                             acked_by = coalesce(acked_by, $2), acked_at = coalesce(acked_at, now()) WHERE id = $1`, [id, user.username, note]);
+      }
+      await appendRowEntry(client, 'alert', 'alerts', id);
+      const after = await this.load(client, id);
+      await audit(client, { userId: user.id, username: user.username, action: `alert_${action}`, entity: 'alert', entityId: id, before, after, ip });
+      return after!;
+    });
+    if (typeof result === 'object') this.hub.emitAlert('alert_update', result, Number(result.assetId));
+    return result;
+  }
+
+  private async load(client: pg.ClientBase, id: number): Promise<Record<string, unknown> | null> {
+    const { rows } = await client.query(`SELECT ${ALERT_COLUMNS} FROM alerts al ${ALERT_JOINS} WHERE al.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  private async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const r = await fn(client);
+      await client.query('COMMIT');
+      return r;
+    } catch (err) {
+      await client.query('ROLLBACK');
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}
