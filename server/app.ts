@@ -6,12 +6,13 @@ import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { Server as IoServer } from 'socket.io';
 import type { Config } from './config';
-import { setContext } from './context';
 import { openDatabase, type Database } from '../db/database';
 import { DistrictTree } from './auth/districtTree';
 import { Sessions } from './auth/sessions';
 import { SignIn } from './auth/signIn';
 import { authenticateSockets } from './auth/socketAuth';
+import { AlertService } from './alerts/alertService';
+import { getContext, setContext } from './context';
 import { guard } from './http/guard';
 import { startListeners, type Listeners } from './ingest/listeners';
 import { LiveHub } from './live/hub';
@@ -38,6 +39,7 @@ export interface App {
   consignments: ConsignmentIndex;
   districts: DistrictTree;
   sessions: Sessions;
+  alerts: AlertService;
   /** Present when started with `ingest: true`. */
   listeners?: Listeners;
   port: number;
@@ -84,6 +86,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     tickMs: config.LIVE_TICK_MS,
     staleAfterMs: { vehicle: 5 * 60_000, vessel: 10 * 60_000 },
   });
+  const alerts = new AlertService(db.pool, hub, consignments, registry);
+  setContext({ ...getContext(), alerts });
   await opts.beforeListen?.();
 
   writer.start();
@@ -101,7 +105,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const listeners = opts.ingest ? await startListeners(config, pipeline, db.pool, registry, say) : undefined;
 
   return {
-    config, db, http, io, hub, pipeline, latest, writer, registry, consignments, districts, sessions, listeners, port,
+    config, db, http, io, hub, pipeline, latest, writer, registry, consignments, districts, sessions, alerts, listeners, port,
     async close() {
       clearInterval(retention);
       await listeners?.close();

@@ -5,6 +5,7 @@ import type { DistrictTree } from './auth/districtTree';
 import type { Sessions } from './auth/sessions';
 import type { SignIn } from './auth/signIn';
 import type { Pipeline } from './pipeline/pipeline';
+import type { AlertService } from './alerts/alertService';
 
 export interface ServerContext {
   pool: pg.Pool;
@@ -14,6 +15,7 @@ export interface ServerContext {
   districts: DistrictTree;
   secureCookies: boolean;
   ingestToken?: string;
+  alerts?: AlertService;
   startedAt: number;
 }
 
