@@ -16,6 +16,10 @@ export interface ServerContext {
   secureCookies: boolean;
   ingestToken?: string;
   alerts?: AlertService;
+  /** Routes or sites changed: reload what the geofence engine holds. */
+  onWorldChanged?: () => Promise<void>;
+  /** A consignment was added or changed outside the feed: reload the watch list. */
+  onConsignmentsChanged?: () => Promise<void>;
   startedAt: number;
 }
 
