@@ -1,0 +1,108 @@
+// JT/T 808 TCP listener: one Jt808Session per connection. Idle connections are closed and counted
+// (connectionsClosed 'idle'), as are connections that only send garbage ('garbage') and ones that
+// stop reading our replies ('slow_reader'). Open connections are a gauge.
+import net from 'node:net';
+import { log } from '../../log';
+import { connectionsClosed, ingestConnections } from '../metrics';
+import type { IngestSink } from '../types';
+import { DEFAULT_MAX_FRAME_BYTES } from './framer';
+import { Jt808TerminalRegistry } from './registry';
+import { Jt808Session } from './session';
+
+export const JT808_DEFAULT_PORT = 6808;
+
+export interface Jt808ServerOptions {
+  sink: IngestSink;
+  /** Default 6808; 0 picks a free port. */
+  port?: number;
+  /** Default all interfaces. */
+  host?: string;
+  /** Close a connection silent this long; default 5 min (terminals heartbeat every 60 s by default). */
+  idleTimeoutMs?: number;
+  /** Largest unescaped frame; default 2048. */
+  maxFrameBytes?: number;
+  /** Locations only after 0x0102 authentication; default true. */
+  requireAuth?: boolean;
+  /** Accept auth codes we have no record of (issued before a restart); default true for the demo. */
+  acceptUnknownAuthCodes?: boolean;
+  /** Secret the auth codes derive from; set it to keep codes valid across restarts. */
+  authSecret?: string;
+  /** Share a terminal registry (auth codes, plates) instead of creating one. */
+  terminals?: Jt808TerminalRegistry;
+  /** Sub-packages not completed within this are dropped; default 30 s. */
+  subpackageTimeoutMs?: number;
+  /** Unacknowledged reply bytes before a connection counts as not reading; default 256 KiB. */
+  maxPendingWriteBytes?: number;
+}
+
+export interface Jt808Server {
+  port: number;
+  terminals: Jt808TerminalRegistry;
+  /** Open connections now. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+const PROTOCOL = 'jt808';
+
+export function startJt808Server(opts: Jt808ServerOptions): Promise<Jt808Server> {
+  const terminals = opts.terminals ?? new Jt808TerminalRegistry({
+    authSecret: opts.authSecret,
+    acceptUnknownAuthCodes: opts.acceptUnknownAuthCodes ?? true,
+  });
+  const idleMs = opts.idleTimeoutMs ?? 5 * 60_000;
+  const maxPending = opts.maxPendingWriteBytes ?? 256 * 1024;
+  const sockets = new Set<net.Socket>();
+
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    ingestConnections.inc({ protocol: PROTOCOL });
+    socket.setNoDelay(true);
+    let closedBy: string | undefined;
+    const closeWith = (reason: string) => {
+      if (closedBy) return;
+      closedBy = reason;
+      connectionsClosed.inc({ protocol: PROTOCOL, reason });
+      socket.destroy();
+    };
+    const session = new Jt808Session({
+      sink: opts.sink,
+      terminals,
+      requireAuth: opts.requireAuth ?? true,
+      maxFrameBytes: opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      subpackageTimeoutMs: opts.subpackageTimeoutMs,
+      send(bytes) {
+        if (socket.destroyed || !socket.writable) return;
+        socket.write(bytes);
+        if (socket.writableLength > maxPending) closeWith('slow_reader');
+      },
+      close: (reason) => closeWith(reason),
+    });
+    socket.setTimeout(idleMs, () => closeWith('idle'));
+    socket.on('data', (chunk: Buffer) => session.push(chunk));
+    socket.on('error', () => { /* reset by peer etc.: 'close' follows */ });
+    socket.on('close', () => {
+      sockets.delete(socket);
+      ingestConnections.dec({ protocol: PROTOCOL });
+      session.end();
+    });
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? JT808_DEFAULT_PORT, opts.host, () => {
+      server.off('error', reject);
+      server.on('error', (err) => log.warn({ err, protocol: PROTOCOL }, 'jt808 listener error'));
+      const address = server.address() as net.AddressInfo;
+      resolve({
+        port: address.port,
+        terminals,
+        connections: () => sockets.size,
+        close: () => new Promise<void>((done) => {
+          for (const s of sockets) s.destroy();
+          server.close(() => done());
+        }),
+      });
+    });
+  });
+}
