@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Config } from '../config';
 import type { AssetRegistry } from '../pipeline/assetRegistry';
 import type { Pipeline } from '../pipeline/pipeline';
+import { startAisTcpClient, startAisTcpServer, startAisUdpListener } from './ais';
 import { startOsmAndServer } from './osmand/listener';
 import { createIngestSink } from './sink';
 import type { IngestSink } from './types';
@@ -26,6 +27,20 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
     });
     ports.osmand = s.port;
     closers.push(s.close);
+  }
+  if (config.AIS_PORT >= 0) {
+    const tcp = await startAisTcpServer({ port: config.AIS_PORT, host, sink });
+    // TCP and UDP may share the number; with 0 the UDP socket takes the TCP one's.
+    const udp = await startAisUdpListener({ port: tcp.port, host, sink });
+    ports.ais = tcp.port;
+    ports.aisUdp = udp.port;
+    closers.push(tcp.close, udp.close);
+  }
+  for (const remote of config.AIS_REMOTE?.split(',') ?? []) {
+    const [rhost, rport] = remote.split(':');
+    const client = await startAisTcpClient({ host: rhost!, port: Number(rport), sink });
+    closers.push(client.close);
+    say(`AIS feed: connecting to ${remote} (reconnects with back-off)`);
   }
   say(`ingest listeners: ${Object.entries(ports).map(([k, v]) => `${k} :${v}`).join(', ') || 'none'}`);
   return { sink, ports, close: async () => { await Promise.all(closers.map((c) => c())); } };

@@ -41,7 +41,8 @@ interface Pending {
   sample: string;
 }
 
-const sampleOf = (line: string) => (line.length > 200 ? line.slice(0, 200) : line);
+/** The line as shown in a rejection: its terminator trimmed, at most 200 characters. */
+const sampleOf = (line: string) => line.slice(0, 200).trimEnd();
 
 export class AisAssembler {
   private readonly handlers: AisAssemblerHandlers;

@@ -36,7 +36,6 @@ export type SentenceResult =
 const BACKSLASH = 92;
 const BANG = 33;
 const DOLLAR = 36;
-const STAR = 42;
 
 function hexDigit(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
@@ -45,7 +44,7 @@ function hexDigit(c: number): number {
   return -1;
 }
 
-/** XOR of the characters in [from, to), and the two hex digits at `to + 1`: -1 when they are not hex. */
+/** Whether the XOR of the characters in [from, star) equals the two hex digits after `star` ('nohex' when they are not hex). */
 function checksumOk(s: string, from: number, star: number): boolean | 'nohex' {
   const h = hexDigit(s.charCodeAt(star + 1));
   const l = hexDigit(s.charCodeAt(star + 2));

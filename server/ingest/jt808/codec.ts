@@ -104,22 +104,32 @@ export function bcdDigits(bytes: Uint8Array, off: number, len: number): string |
 
 /** BCD bytes of a digit string, left-padded with zeros to `len` bytes. Throws on non-digits or overflow. */
 export function digitsToBcd(digits: string, len: number): Uint8Array {
-  if (!/^[0-9]*$/.test(digits)) throw new Error(`not a digit string: ${JSON.stringify(digits)}`);
-  if (digits.length > len * 2) throw new Error(`${digits} does not fit ${len} BCD bytes`);
-  const padded = digits.padStart(len * 2, '0');
   const out = new Uint8Array(len);
-  for (let i = 0; i < len; i++) out[i] = ((padded.charCodeAt(2 * i) - 48) << 4) | (padded.charCodeAt(2 * i + 1) - 48);
+  writeBcd(digits, out, 0, len);
   return out;
 }
 
+function writeBcd(digits: string, out: Uint8Array, off: number, len: number): void {
+  const n = digits.length;
+  if (n > len * 2) throw new Error(`${digits} does not fit ${len} BCD bytes`);
+  const pad = len * 2 - n;
+  for (let i = 0; i < len; i++) {
+    const a = 2 * i - pad;
+    const hi = a < 0 ? 0 : digits.charCodeAt(a) - 48;
+    const lo = a + 1 < 0 ? 0 : digits.charCodeAt(a + 1) - 48;
+    if (hi < 0 || hi > 9 || lo < 0 || lo > 9) throw new Error(`not a digit string: ${JSON.stringify(digits)}`);
+    out[off + i] = (hi << 4) | lo;
+  }
+}
+
 /**
- * Parse unescaped frame content (everything between the delimiters, check code last): check code,
- * header, and that the body length in the header matches what arrived.
+ * Parse unescaped frame content (everything between the delimiters, check code last): check code
+ * (unless the framer has verified it), header, and that the body length in the header matches.
  */
-export function parseFrame(content: Uint8Array): ParsedFrame {
+export function parseFrame(content: Uint8Array, checkCodeVerified = false): ParsedFrame {
   const n = content.length;
   if (n < 13) return { ok: false, reason: 'short' };
-  if (xorCheck(content, 0, n - 1) !== content[n - 1]) return { ok: false, reason: 'checksum' };
+  if (!checkCodeVerified && xorCheck(content, 0, n - 1) !== content[n - 1]) return { ok: false, reason: 'checksum' };
   const msgId = (content[0]! << 8) | content[1]!;
   const props = (content[2]! << 8) | content[3]!;
   const bodyLength = props & 0x3ff;
@@ -174,39 +184,50 @@ export interface Jt808OutMessage {
 
 /** Encode one complete frame: 0x7E, escaped header + body + check code, 0x7E. Throws on a body over 1023 bytes. */
 export function encodeFrame(msg: Jt808OutMessage): Buffer {
-  const body = msg.body ?? new Uint8Array(0);
+  const body = msg.body ?? EMPTY;
   if (body.length > MAX_BODY_BYTES) throw new Error(`JT/T 808 body of ${body.length} bytes exceeds ${MAX_BODY_BYTES}; split it into sub-packages`);
   const edition = msg.edition ?? 2013;
-  const headerLength = (edition === 2019 ? 17 : 12) + (msg.packet ? 4 : 0);
-  const raw = new Uint8Array(headerLength + body.length + 1);
-  raw[0] = (msg.msgId >> 8) & 0xff;
-  raw[1] = msg.msgId & 0xff;
-  const props = body.length | ((msg.encryption ?? 0) & 0x7) << 10 | (msg.packet ? 0x2000 : 0) | (edition === 2019 ? 0x4000 : 0);
-  raw[2] = props >> 8;
-  raw[3] = props & 0xff;
-  let off = 4;
-  if (edition === 2019) raw[off++] = (msg.protocolVersion ?? 1) & 0xff;
   const phoneLen = edition === 2019 ? 10 : 6;
-  raw.set(digitsToBcd(msg.phone, phoneLen), off);
-  off += phoneLen;
-  raw[off++] = (msg.serial >> 8) & 0xff;
-  raw[off++] = msg.serial & 0xff;
+  const headerLength = (edition === 2019 ? 17 : 12) + (msg.packet ? 4 : 0);
+  const head = new Uint8Array(headerLength);
+  head[0] = (msg.msgId >> 8) & 0xff;
+  head[1] = msg.msgId & 0xff;
+  const props = body.length | ((msg.encryption ?? 0) & 0x7) << 10 | (msg.packet ? 0x2000 : 0) | (edition === 2019 ? 0x4000 : 0);
+  head[2] = props >> 8;
+  head[3] = props & 0xff;
+  let h = 4;
+  if (edition === 2019) head[h++] = (msg.protocolVersion ?? 1) & 0xff;
+  writeBcd(msg.phone, head, h, phoneLen);
+  h += phoneLen;
+  head[h++] = (msg.serial >> 8) & 0xff;
+  head[h++] = msg.serial & 0xff;
   if (msg.packet) {
-    raw[off++] = (msg.packet.total >> 8) & 0xff;
-    raw[off++] = msg.packet.total & 0xff;
-    raw[off++] = (msg.packet.index >> 8) & 0xff;
-    raw[off++] = msg.packet.index & 0xff;
+    head[h++] = (msg.packet.total >> 8) & 0xff;
+    head[h++] = msg.packet.total & 0xff;
+    head[h++] = (msg.packet.index >> 8) & 0xff;
+    head[h++] = msg.packet.index & 0xff;
   }
-  raw.set(body, off);
-  off += body.length;
-  raw[off] = xorCheck(raw, 0, off);
-  const escaped = escapeBytes(raw);
-  const out = Buffer.allocUnsafe(escaped.length + 2);
-  out[0] = JT808_FLAG;
-  out.set(escaped, 1);
-  out[out.length - 1] = JT808_FLAG;
-  return out;
+  // One pass: escape as we go (worst case every byte doubles), XOR of the unescaped bytes.
+  const out = Buffer.allocUnsafe(2 + 2 * (headerLength + body.length + 1));
+  let o = 0;
+  let x = 0;
+  out[o++] = JT808_FLAG;
+  for (let i = 0; i < headerLength; i++) {
+    const b = head[i]!;
+    x ^= b;
+    if (b === JT808_FLAG) { out[o++] = JT808_ESCAPE; out[o++] = 0x02; } else if (b === JT808_ESCAPE) { out[o++] = JT808_ESCAPE; out[o++] = 0x01; } else out[o++] = b;
+  }
+  for (let i = 0; i < body.length; i++) {
+    const b = body[i]!;
+    x ^= b;
+    if (b === JT808_FLAG) { out[o++] = JT808_ESCAPE; out[o++] = 0x02; } else if (b === JT808_ESCAPE) { out[o++] = JT808_ESCAPE; out[o++] = 0x01; } else out[o++] = b;
+  }
+  if (x === JT808_FLAG) { out[o++] = JT808_ESCAPE; out[o++] = 0x02; } else if (x === JT808_ESCAPE) { out[o++] = JT808_ESCAPE; out[o++] = 0x01; } else out[o++] = x;
+  out[o++] = JT808_FLAG;
+  return out.subarray(0, o);
 }
+
+const EMPTY = new Uint8Array(0);
 
 /** `0x0200`-style name of a message id. */
 export const msgIdHex = (id: number): string => `0x${id.toString(16).toUpperCase().padStart(4, '0')}`;

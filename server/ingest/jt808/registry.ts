@@ -21,6 +21,8 @@ export interface Jt808TerminalRegistryOptions {
   acceptUnknownAuthCodes?: boolean;
   /** Terminals remembered (oldest forgotten first). Default 200,000. */
   maxTerminals?: number;
+  /** Issue codes another way (e.g. from the asset table); replaces the HMAC derivation. */
+  authCodeFor?: (phone: string) => string;
 }
 
 interface Entry {
@@ -34,15 +36,18 @@ export class Jt808TerminalRegistry {
   private readonly secret: string | Uint8Array;
   private readonly max: number;
   private readonly issued = new Map<string, Entry>();
+  private readonly customCode: ((phone: string) => string) | undefined;
 
   constructor(opts: Jt808TerminalRegistryOptions = {}) {
     this.secret = opts.authSecret ?? randomBytes(32);
     this.acceptUnknownAuthCodes = opts.acceptUnknownAuthCodes ?? true;
     this.max = opts.maxTerminals ?? 200_000;
+    this.customCode = opts.authCodeFor;
   }
 
   /** The auth code this listener issues to `phone`. */
   authCodeFor(phone: string): string {
+    if (this.customCode) return this.customCode(phone);
     return createHmac('sha256', this.secret).update(phone).digest('hex').slice(0, 12).toUpperCase();
   }
 

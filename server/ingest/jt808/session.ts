@@ -13,7 +13,8 @@
 //   cleared on the device only when an operator acknowledges it, not by the platform's receipt.
 // - Unsupported message ids are answered result 3; the terminal's own general response (0x0001)
 //   is not answered.
-// - Unpositioned fixes (status bit 1 clear) are not positions: counted ignored 'no_fix'.
+// - Unpositioned fixes (status bit 1 clear) are not positions: counted ignored 'no_fix', or
+//   'no_fix_alarm' when they carry alarm bits.
 import type { PositionReport } from '../../../lib/domain';
 import { framesDecoded, framesIgnored, framesRejected } from '../metrics';
 import type { IngestSink } from '../types';
@@ -26,6 +27,7 @@ import {
 import { Jt808TerminalRegistry } from './registry';
 
 const PROTOCOL = 'jt808' as const;
+const decodedCounter = framesDecoded.labels({ protocol: PROTOCOL });
 
 export interface Jt808SessionOptions {
   sink: IngestSink;
@@ -136,26 +138,25 @@ export class Jt808Session {
 
   // ------------------------------------------------------------------ frames
 
-  private onFrame(content: Uint8Array): boolean {
-    const parsed = parseFrame(content);
+  private onFrame(content: Uint8Array): void {
+    const parsed = parseFrame(content, true); // the framer verified the check code
     if (!parsed.ok) {
       this.junk += content.length;
       this.reject(parsed.reason, content);
-      return parsed.reason !== 'short' && parsed.reason !== 'checksum' && parsed.reason !== 'length';
+      return;
     }
     this.junk = 0;
     let { header, body } = parsed.frame;
     if (this.phone !== undefined && header.phone !== this.phone) {
       this.reject('terminal_mismatch', content);
-      return true;
+      return;
     }
     if (header.packet) {
       const whole = this.subpackage(header, body);
-      if (!whole) return true;
+      if (!whole) return;
       body = whole;
     }
     this.dispatch(header, body);
-    return true;
   }
 
   /** Collect a sub-package; the whole body when this one completes it, else undefined. */
@@ -296,7 +297,9 @@ export class Jt808Session {
 
   private deliver(h: Jt808Header, loc: Jt808Location): void {
     if (loc.problem) { this.reject(loc.problem); return; }
-    if (!loc.positioned) { this.ignored('no_fix'); return; }
+    // No fix: not a position (it would mask signal loss). Kept apart when it carries alarm bits,
+    // which then have no way to the rules: PositionReport has no validity flag.
+    if (!loc.positioned) { this.ignored(loc.alarm ? 'no_fix_alarm' : 'no_fix'); return; }
     const report: PositionReport = {
       assetKey: `tel:${h.phone}`,
       kind: 'vehicle',
@@ -328,7 +331,7 @@ export class Jt808Session {
 
   private decoded(): void {
     this.stats.frames++;
-    framesDecoded.inc({ protocol: PROTOCOL });
+    decodedCounter.inc();
   }
 
   private ignored(kind: string): void {

@@ -44,7 +44,7 @@ interface Waiter {
 export class Jt808Terminal {
   /** The auth code from the last successful registration (or set it yourself). */
   authCode: string | undefined;
-  /** Every frame the server sent, in order. */
+  /** The frames the server sent, in order (the last 256). */
   readonly received: Jt808Reply[] = [];
   readonly phone: string;
   readonly edition: Jt808Edition;
@@ -63,7 +63,6 @@ export class Jt808Terminal {
       frame: (content) => {
         const p = parseFrame(content);
         if (p.ok) this.onReply(p.frame.header, p.frame.body.slice());
-        return p.ok;
       },
       reject: () => {},
       garbage: () => {},
@@ -192,6 +191,7 @@ export class Jt808Terminal {
       replySerial = reply.registration?.replySerial;
     }
     this.received.push(reply);
+    if (this.received.length > 256) this.received.shift();
     const next = this.nextWaiters.shift();
     if (next) { clearTimeout(next.timer); next.resolve(reply); }
     if (replySerial !== undefined) {
