@@ -2,9 +2,11 @@
 // PostGIS, and drives the simulator on the wall clock into the pipeline's one entry point.
 // The simulator's run start/end stand in for the gate-out/gate-in events of a real site.
 import type pg from 'pg';
+import type { PositionReport } from '../../lib/domain';
 import type { App } from '../app';
 import { buildFleet, type Fleet, type Truck, type TruckRun } from './fleet';
 import { Simulator } from './simulator';
+import { AisUdpEmitter } from './wire/wireEmitter';
 import { WORLD } from './world';
 import { loadCoast } from './world/coast';
 
@@ -85,7 +87,12 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
 
   // The land test keeps vessels offset from narrow lanes at sea (costs ~0.3 s at start).
   const coast = loadCoast();
-  const sim = new Simulator(WORLD, fleet, (r) => pipeline.ingest(r), {
+  // With the ingest listeners up, the demo speaks the wire formats to them (the real path);
+  // without them (tests), it hands reports to the pipeline directly.
+  const aisPort = app.listeners?.ports.aisUdp;
+  const ais = aisPort ? new AisUdpEmitter(fleet, aisPort) : undefined;
+  const emit = (r: PositionReport) => (ais && r.kind === 'vessel' ? ais.send(r) : pipeline.ingest(r));
+  const sim = new Simulator(WORLD, fleet, emit, {
     isLand: (p) => coast.isLand(p),
     onRunPlanned: (truck, run) => void track(truck, run, 'planned').catch(report(run.reference)),
     onRunStart: (truck, run) => void track(truck, run, 'in_transit').catch(report(run.reference)),
@@ -98,6 +105,6 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
   });
   sim.step(Date.now());
   const timer = setInterval(() => sim.step(Date.now()), STEP_MS);
-  say(`demo feed: ${fleet.trucks.length} trucks and ${fleet.vessels.length} vessels moving`);
-  return { fleet, stop: () => clearInterval(timer) };
+  say(`demo feed: ${fleet.trucks.length} trucks and ${fleet.vessels.length} vessels moving${ais ? ' (vessels as AIS NMEA over UDP)' : ''}`);
+  return { fleet, stop: () => { clearInterval(timer); ais?.close(); } };
 }

@@ -189,7 +189,7 @@ export function encodeFrame(msg: Jt808OutMessage): Buffer {
   const edition = msg.edition ?? 2013;
   const phoneLen = edition === 2019 ? 10 : 6;
   const headerLength = (edition === 2019 ? 17 : 12) + (msg.packet ? 4 : 0);
-  const head = new Uint8Array(headerLength);
+  const head = HEAD; // scratch: copied into `out` below, before anything else can run
   head[0] = (msg.msgId >> 8) & 0xff;
   head[1] = msg.msgId & 0xff;
   const props = body.length | ((msg.encryption ?? 0) & 0x7) << 10 | (msg.packet ? 0x2000 : 0) | (edition === 2019 ? 0x4000 : 0);
@@ -228,6 +228,7 @@ export function encodeFrame(msg: Jt808OutMessage): Buffer {
 }
 
 const EMPTY = new Uint8Array(0);
+const HEAD = new Uint8Array(21);
 
 /** `0x0200`-style name of a message id. */
 export const msgIdHex = (id: number): string => `0x${id.toString(16).toUpperCase().padStart(4, '0')}`;

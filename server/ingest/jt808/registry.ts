@@ -37,6 +37,7 @@ export class Jt808TerminalRegistry {
   private readonly max: number;
   private readonly issued = new Map<string, Entry>();
   private readonly customCode: ((phone: string) => string) | undefined;
+  private pendingLabels = 0;
 
   constructor(opts: Jt808TerminalRegistryOptions = {}) {
     this.secret = opts.authSecret ?? randomBytes(32);
@@ -53,9 +54,10 @@ export class Jt808TerminalRegistry {
 
   /** Record a registration; returns the auth code for the 0x8100 reply. */
   register(phone: string, registration: Jt808Registration): string {
-    this.issued.delete(phone);
-    if (this.issued.size >= this.max) this.issued.delete(this.issued.keys().next().value!);
+    this.forget(phone);
+    if (this.issued.size >= this.max) this.forget(this.issued.keys().next().value!);
     const label = registration.plateColor !== 0 && registration.plate ? registration.plate.slice(0, 64) : undefined;
+    if (label) this.pendingLabels++;
     this.issued.set(phone, { registration, pendingLabel: label });
     return this.authCodeFor(phone);
   }
@@ -76,10 +78,19 @@ export class Jt808TerminalRegistry {
 
   /** The plate to label the first report after registration with; undefined afterwards. */
   takeLabel(phone: string): string | undefined {
+    if (this.pendingLabels === 0) return undefined;
     const e = this.issued.get(phone);
     if (!e?.pendingLabel) return undefined;
     const label = e.pendingLabel;
     e.pendingLabel = undefined;
+    this.pendingLabels--;
     return label;
+  }
+
+  private forget(phone: string): void {
+    const e = this.issued.get(phone);
+    if (!e) return;
+    if (e.pendingLabel) this.pendingLabels--;
+    this.issued.delete(phone);
   }
 }

@@ -21,13 +21,14 @@ import type { IngestSink } from '../types';
 import { encodeFrame, parseFrame, type Jt808Header } from './codec';
 import { DEFAULT_MAX_FRAME_BYTES, Jt808Framer } from './framer';
 import {
-  MSG, RESULT, decodeAuth, decodeBatch, decodeLocation, decodeRegistration, encodeGeneralResponseBody,
-  encodeRegistrationResponseBody, type Jt808Location,
+  MSG, RESULT, decodeAuth, decodeBatch, decodeLocation, decodeRegistration, encodeRegistrationResponseBody,
+  type Jt808Location,
 } from './messages';
 import { Jt808TerminalRegistry } from './registry';
 
 const PROTOCOL = 'jt808' as const;
 const decodedCounter = framesDecoded.labels({ protocol: PROTOCOL });
+const GENERAL_BODY = new Uint8Array(5);
 
 export interface Jt808SessionOptions {
   sink: IngestSink;
@@ -89,6 +90,8 @@ export class Jt808Session {
   private readonly maxJunk: number;
   private readonly now: () => number;
   private serial = 0;
+  private keyPhone = '';
+  private assetKey = '';
   private junk = 0;
   private closed = false;
   private readonly reassembly = new Map<string, Reassembly>();
@@ -300,8 +303,9 @@ export class Jt808Session {
     // No fix: not a position (it would mask signal loss). Kept apart when it carries alarm bits,
     // which then have no way to the rules: PositionReport has no validity flag.
     if (!loc.positioned) { this.ignored(loc.alarm ? 'no_fix_alarm' : 'no_fix'); return; }
+    if (h.phone !== this.keyPhone) { this.keyPhone = h.phone; this.assetKey = `tel:${h.phone}`; }
     const report: PositionReport = {
-      assetKey: `tel:${h.phone}`,
+      assetKey: this.assetKey,
       kind: 'vehicle',
       source: 'jt808',
       time: loc.time,
@@ -326,7 +330,10 @@ export class Jt808Session {
   }
 
   private general(h: Jt808Header, result: number): void {
-    this.reply(h, MSG.SERVER_RESPONSE, encodeGeneralResponseBody(h.serial, h.msgId, result));
+    // A scratch body: encodeFrame copies it before returning.
+    const b = GENERAL_BODY;
+    b[0] = h.serial >> 8; b[1] = h.serial & 0xff; b[2] = h.msgId >> 8; b[3] = h.msgId & 0xff; b[4] = result;
+    this.reply(h, MSG.SERVER_RESPONSE, b);
   }
 
   private decoded(): void {
