@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { AssetRegistry } from '../pipeline/assetRegistry';
 import type { Pipeline } from '../pipeline/pipeline';
 import { startAisTcpClient, startAisTcpServer, startAisUdpListener } from './ais';
+import { startJt808Server } from './jt808';
 import { startOsmAndServer } from './osmand/listener';
 import { createIngestSink } from './sink';
 import type { IngestSink } from './types';
@@ -35,6 +36,11 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
     ports.ais = tcp.port;
     ports.aisUdp = udp.port;
     closers.push(tcp.close, udp.close);
+  }
+  if (config.JT808_PORT >= 0) {
+    const s = await startJt808Server({ port: config.JT808_PORT, host, sink });
+    ports.jt808 = s.port;
+    closers.push(s.close);
   }
   for (const remote of config.AIS_REMOTE?.split(',') ?? []) {
     const [rhost, rport] = remote.split(':');

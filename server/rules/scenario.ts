@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { LonLat } from '../../lib/domain';
-import { bearingDeg, destination, distanceM, makePath, nearestOnPath, offsetM, pointAt, type Path } from '../sim/geometry';
+import { bearingDeg, destination, distanceM, makePath, nearestOnPath, offsetM, pointAt, pointInRing, type Path } from '../sim/geometry';
 import { Rng } from '../sim/random';
 import { WORLD } from '../sim/world';
 import { rect } from '../sim/world/shapes';
@@ -75,9 +75,14 @@ const Expect = z.object({
   type: z.enum(ALERT_TYPES),
   actor: z.string().optional(),
   actors: z.tuple([z.string(), z.string()]).optional(),
-  /** The moment the condition truly begins (delay is measured from here) and the "must fire by" deadline. */
+  /**
+   * `from`: the moment the alert's definition is first met by the true (noise-free) journey, e.g. the
+   * stop's start + 10 min; detection delay is measured from it. `by`: the "must fire by" deadline.
+   * `earlyMin`: how much earlier than `from` a raise still counts (noise can show a condition early).
+   */
   from: When,
   by: When,
+  earlyMin: z.number().nonnegative().default(0),
   /** Must be cleared by then; `false`: must still be open at the end (SEAL_ALARM). */
   clearedBy: z.union([When, z.literal(false)]).optional(),
 });
@@ -97,6 +102,8 @@ export const ScenarioSchema = z.object({
   expect: z.array(Expect),
   mustNot: z.array(z.enum(ALERT_TYPES)).default([]),
   finalStatus: z.record(z.string(), z.enum(['planned', 'in_transit', 'arrived', 'diverted', 'overdue'])).default({}),
+  /** The status changes a consignment must go through, in order (and no others). */
+  statuses: z.record(z.string(), z.array(z.enum(['planned', 'in_transit', 'arrived', 'diverted', 'overdue']))).default({}),
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;
 
@@ -112,7 +119,9 @@ export interface PreparedScenario {
   zones: { code: string; kind: 'restricted' | 'anchorage'; ring: LonLat[] }[];
   actors: { name: string; spec: ActorSpec; fixes: GenFix[] }[];
   events: { time: number; kind: string; actor: string; site?: string }[];
-  expect: { type: ExpectSpec['type']; actors: string[]; from: number; by: number; clearedBy?: number | false }[];
+  expect: { type: ExpectSpec['type']; actors: string[]; from: number; by: number; early: number; clearedBy?: number | false }[];
+  /** Every mark (plan marks and ground truth), for reports. */
+  marks: Map<string, number>;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -164,9 +173,26 @@ export function prepare(spec: Scenario): PreparedScenario {
   const zones = spec.zones.map((z) => ({ code: z.code, kind: z.kind, ring: ringOf(z.area) }));
 
   const marks = new Map<string, number>();
-  const actors = Object.entries(spec.actors).map(([name, a]) => ({
-    name, spec: a, fixes: generate(name, a, start, pathOf, siteRing, (m, t) => marks.set(m, t)),
-  }));
+  const setMark = (m: string, t: number) => {
+    if (marks.has(m)) throw new Error(`${spec.name}: mark ${m} set twice`);
+    marks.set(m, t);
+  };
+  const actors = Object.entries(spec.actors).map(([name, a]) => {
+    // Ground truth from the noise-free track: when it enters and leaves each site it could meet,
+    // and when it leaves its corridor and comes back within 80 % of it.
+    const codes = new Set<string>([...sites.map((x) => x.code)]);
+    const rings = zones.map((z) => ({ code: z.code, ring: z.ring }));
+    const c = a.consignment;
+    let corridor: { path: Path; halfM: number } | undefined;
+    if (c) {
+      const r = routes.get(c.route)!;
+      codes.add(c.origin ?? r.from).add(c.dest ?? r.to);
+      corridor = { path: pathOf(c.route), halfM: r.corridorM };
+    }
+    for (const step of a.plan) if ('goto' in step && step.goto.site) codes.add(step.goto.site);
+    const truth = { sites: [...[...codes].map((code) => ({ code, ring: siteRing(code) })), ...rings], corridor };
+    return { name, spec: a, fixes: generate(name, a, start, pathOf, siteRing, setMark, truth) };
+  });
   const at = (w: When): number => {
     if (typeof w === 'number') return start + w * 60_000;
     const m = marks.get(w.mark);
@@ -188,8 +214,10 @@ export function prepare(spec: Scenario): PreparedScenario {
       actors: e.actors ?? [e.actor ?? Object.keys(spec.actors)[0]!],
       from: at(e.from),
       by: at(e.by),
+      early: e.earlyMin * 60_000,
       clearedBy: e.clearedBy === false ? false : e.clearedBy === undefined ? undefined : at(e.clearedBy),
     })),
+    marks,
   };
 }
 
@@ -197,6 +225,7 @@ export function prepare(spec: Scenario): PreparedScenario {
 function generate(
   name: string, a: ActorSpec, scenarioStart: number, pathOf: (code: string) => Path, siteRing: (code: string) => LonLat[],
   mark: (name: string, time: number) => void,
+  truth: { sites: { code: string; ring: LonLat[] }[]; corridor?: { path: Path; halfM: number } },
 ): GenFix[] {
   const t0 = scenarioStart + a.startMin * 60_000;
   const lon: number[] = [], lat: number[] = [], spd: number[] = [], crs: number[] = [];
@@ -257,11 +286,13 @@ function generate(
       const sEnd = d.toKm !== undefined ? d.toKm * 1000 : d.km !== undefined ? s + d.km * 1000 : d.min !== undefined ? s + mps * d.min * 60 : path.length;
       const target = Math.min(path.length, sEnd);
       const [o0, o1] = Array.isArray(d.offsetM) ? d.offsetM : [off, d.offsetM];
+      // Forward, or back along the route when the target lies behind.
       const sStart = s;
-      const span = Math.max(1, target - sStart);
-      while (s < target - 1e-6) {
-        s = Math.min(target, s + mps);
-        off = o0 + ((o1 - o0) * (s - sStart)) / span;
+      const dir = target >= s ? 1 : -1;
+      const span = Math.max(1, Math.abs(target - sStart));
+      while (dir * (target - s) > 1e-6) {
+        s = dir > 0 ? Math.min(target, s + mps) : Math.max(target, s - mps);
+        off = o0 + ((o1 - o0) * Math.abs(s - sStart)) / span;
         onRoute(s, off);
         push(d.kmh);
       }
@@ -286,6 +317,37 @@ function generate(
       for (let i = 0, n = Math.round(step.drift.min * 60); i < n; i++) {
         if (mps > 0) pos = destination(pos, step.drift.bearing, mps);
         push(step.drift.kn * 1.852);
+      }
+    }
+  }
+
+  // Ground-truth marks: `<actor>.enter.<site>`, `<actor>.leave.<site>`, `<actor>.out`, `<actor>.in80`
+  // (a second occurrence gets `.2`, and so on).
+  const count = new Map<string, number>();
+  const truthMark = (m: string, sec: number) => {
+    const k = (count.get(m) ?? 0) + 1;
+    count.set(m, k);
+    mark(k === 1 ? `${name}.${m}` : `${name}.${m}.${k}`, t0 + sec * 1000);
+  };
+  const inside = truth.sites.map(() => false);
+  let out = false;
+  for (let sec = 0; sec < lon.length; sec++) {
+    const p: LonLat = [lon[sec]!, lat[sec]!];
+    truth.sites.forEach((site, i) => {
+      const now = pointInRing(p, site.ring);
+      if (now !== inside[i]) {
+        if (now || sec > 0) truthMark(`${now ? 'enter' : 'leave'}.${site.code}`, sec);
+        inside[i] = now;
+      }
+    });
+    if (truth.corridor) {
+      const d = nearestOnPath(truth.corridor.path, p).distance;
+      if (!out && d > truth.corridor.halfM) {
+        out = true;
+        truthMark('out', sec);
+      } else if (out && d <= 0.8 * truth.corridor.halfM) {
+        out = false;
+        truthMark('in80', sec);
       }
     }
   }

@@ -6,7 +6,7 @@ import type { PositionReport } from '../../lib/domain';
 import type { App } from '../app';
 import { buildFleet, type Fleet, type Truck, type TruckRun } from './fleet';
 import { Simulator } from './simulator';
-import { AisUdpEmitter } from './wire/wireEmitter';
+import { AisUdpEmitter, Jt808Emitter } from './wire/wireEmitter';
 import { WORLD } from './world';
 import { loadCoast } from './world/coast';
 
@@ -91,7 +91,13 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
   // without them (tests), it hands reports to the pipeline directly.
   const aisPort = app.listeners?.ports.aisUdp;
   const ais = aisPort ? new AisUdpEmitter(fleet, aisPort) : undefined;
-  const emit = (r: PositionReport) => (ais && r.kind === 'vessel' ? ais.send(r) : pipeline.ingest(r));
+  const jt808Port = app.listeners?.ports.jt808;
+  const jt808 = jt808Port ? new Jt808Emitter(fleet, jt808Port) : undefined;
+  const emit = (r: PositionReport) => {
+    if (ais && r.kind === 'vessel') ais.send(r);
+    else if (jt808 && r.kind === 'vehicle') jt808.send(r);
+    else pipeline.ingest(r);
+  };
   const sim = new Simulator(WORLD, fleet, emit, {
     isLand: (p) => coast.isLand(p),
     onRunPlanned: (truck, run) => void track(truck, run, 'planned').catch(report(run.reference)),
@@ -105,6 +111,6 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
   });
   sim.step(Date.now());
   const timer = setInterval(() => sim.step(Date.now()), STEP_MS);
-  say(`demo feed: ${fleet.trucks.length} trucks and ${fleet.vessels.length} vessels moving${ais ? ' (vessels as AIS NMEA over UDP)' : ''}`);
-  return { fleet, stop: () => { clearInterval(timer); ais?.close(); } };
+  say(`demo feed: ${fleet.trucks.length} trucks and ${fleet.vessels.length} vessels moving${ais ? ', vessels as AIS NMEA over UDP' : ''}${jt808 ? ', trucks as JT/T 808 terminals over TCP' : ''}`);
+  return { fleet, stop: () => { clearInterval(timer); ais?.close(); void jt808?.close(); } };
 }

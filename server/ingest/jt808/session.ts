@@ -16,7 +16,7 @@
 // - Unpositioned fixes (status bit 1 clear) are not positions: counted ignored 'no_fix', or
 //   'no_fix_alarm' when they carry alarm bits.
 import type { PositionReport } from '../../../lib/domain';
-import { framesDecoded, framesIgnored, framesRejected } from '../metrics';
+import { framesDecoded } from '../metrics';
 import type { IngestSink } from '../types';
 import { encodeFrame, parseFrame, type Jt808Header } from './codec';
 import { DEFAULT_MAX_FRAME_BYTES, Jt808Framer } from './framer';
@@ -122,7 +122,7 @@ export class Jt808Session {
     try {
       this.framer.push(chunk);
     } catch (err) {
-      // Not expected: the decoders do not throw. Keep the process and the connection alive.
+      // Not expected: nothing below throws on input. Keep the process and the connection alive.
       this.reject('internal', undefined, String(err));
     }
     if (this.reassembly.size > 0) this.expire();
@@ -142,6 +142,15 @@ export class Jt808Session {
   // ------------------------------------------------------------------ frames
 
   private onFrame(content: Uint8Array): void {
+    try {
+      this.handleFrame(content);
+    } catch (err) {
+      // Not expected (the decoders do not throw); a throwing sink must not cost the frames after it.
+      this.reject('internal', content, String(err));
+    }
+  }
+
+  private handleFrame(content: Uint8Array): void {
     const parsed = parseFrame(content, true); // the framer verified the check code
     if (!parsed.ok) {
       this.junk += content.length;
@@ -342,14 +351,12 @@ export class Jt808Session {
   }
 
   private ignored(kind: string): void {
-    this.stats.ignored++;
-    framesIgnored.inc({ protocol: PROTOCOL, kind });
-    this.opts.sink.ignored(PROTOCOL, kind);
+    this.stats.ignored++; // the sink counts it in /metrics
+    try { this.opts.sink.ignored(PROTOCOL, kind); } catch { /* a sink's bookkeeping must not stop decoding */ }
   }
 
   private reject(reason: string, sample?: Uint8Array, detail?: string): void {
-    this.stats.rejected++;
-    framesRejected.inc({ protocol: PROTOCOL, reason });
-    this.opts.sink.rejected(PROTOCOL, reason, detail ?? (sample ? sampleHex(sample) : undefined));
+    this.stats.rejected++; // the sink counts it in /metrics
+    try { this.opts.sink.rejected(PROTOCOL, reason, detail ?? (sample ? sampleHex(sample) : undefined)); } catch { /* as above */ }
   }
 }

@@ -2,6 +2,7 @@
 // UDP to the AIS listener, its truck fixes as JT/T 808 over TCP to the JT/T 808 listener.
 import { createSocket, type Socket } from 'node:dgram';
 import type { PositionReport } from '../../../lib/domain';
+import { Jt808Terminal } from '../../ingest/jt808';
 import type { Fleet, Vessel } from '../fleet';
 import { encodeType1, encodeType18, encodeType24, encodeType5, nmeaChecksum } from './aisEncode';
 
@@ -36,5 +37,50 @@ export class AisUdpEmitter {
 
   close(): void {
     this.socket.close();
+  }
+}
+
+/**
+ * Each simulated truck is a JT/T 808 terminal with its own TCP connection: it registers,
+ * authenticates, then reports its fixes as 0x0200. A dropped connection (the server's idle
+ * timeout closes a silent truck's) is re-opened on the truck's next fix.
+ */
+export class Jt808Emitter {
+  private terminals = new Map<string, Promise<Jt808Terminal | null>>();
+  private plates: Map<string, string>;
+  private closed = false;
+
+  constructor(fleet: Fleet, private port: number, private host = '127.0.0.1') {
+    this.plates = new Map(fleet.trucks.map((t) => [t.assetKey, t.plate]));
+  }
+
+  send(r: PositionReport): void {
+    if (this.closed || !r.assetKey.startsWith('tel:')) return;
+    let t = this.terminals.get(r.assetKey);
+    if (!t) this.terminals.set(r.assetKey, (t = this.open(r.assetKey)));
+    void t.then(async (terminal) => {
+      if (!terminal || terminal.closed) {
+        this.terminals.delete(r.assetKey);
+        return;
+      }
+      await terminal.sendLocation({ lat: r.lat, lon: r.lon, time: r.time, speed: r.speed, course: r.course, alarm: r.alarm });
+    }).catch(() => this.terminals.delete(r.assetKey));
+  }
+
+  private async open(assetKey: string): Promise<Jt808Terminal | null> {
+    try {
+      const terminal = await Jt808Terminal.connect({ port: this.port, host: this.host, phone: assetKey.slice(4) });
+      const reg = await terminal.register({ plate: (this.plates.get(assetKey) ?? '').replace('·', ''), plateColor: 2, maker: 'TWSIM', model: 'SIM-808' });
+      await terminal.authenticate(reg.authCode);
+      return terminal;
+    } catch {
+      return null;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = await Promise.all(this.terminals.values());
+    await Promise.all(all.map((t) => t?.close()));
   }
 }

@@ -1,0 +1,387 @@
+// Runs the scenario library (server/rules/scenarios/*.json) through the real pipeline — Pipeline,
+// AssetRegistry and PositionWriter on a PostGIS database, the geofences loaded from it, the rules
+// engine attached with pipeline.addSink — feeding each fix in its own time and ticking the engine
+// between fixes in that time, then scores what was raised against what each scenario expects:
+// precision, recall and detection delay per alert type.
+//
+//   npx tsx server/rules/evaluate.ts            (DATABASE_URL, or the embedded PostGIS)
+//
+// Options: restartAt (0…1) exports the engine's state at that point of every scenario, builds a
+// new engine and geofence index from scratch, imports the state and carries on, as after a restart.
+import type pg from 'pg';
+import { isDeepStrictEqual } from 'node:util';
+import { loadGeofences } from '../geofence/loader';
+import type { GeofenceIndex } from '../geofence/index';
+import { AssetRegistry } from '../pipeline/assetRegistry';
+import { LatestState } from '../pipeline/latestState';
+import { Pipeline } from '../pipeline/pipeline';
+import { PositionWriter } from '../pipeline/positionWriter';
+import { seedWorld } from '../sim/seed';
+import { RulesEngine } from './engine';
+import { loadScenarios, prepare, type PreparedScenario, type Scenario } from './scenario';
+import { rulesSink } from './sink';
+import { ALERT_TYPES, type AlertType, type RuleAlert, type RuleEvent, type RulesConfig, type WatchedConsignment } from './types';
+
+export interface EvalOptions {
+  /** Restart the engine (export → new engine → import) at this fraction of each scenario's timeline. */
+  restartAt?: number;
+  config?: Partial<RulesConfig>;
+}
+
+/** An event with database ids replaced by actor names, so runs can be compared. */
+export type NormalEvent = Record<string, unknown>;
+
+export interface ScenarioResult {
+  name: string;
+  label: string;
+  pass: boolean;
+  failures: string[];
+  fixes: number;
+  stored: number;
+  tp: { type: AlertType; delayS: number }[];
+  fp: { type: AlertType; actors: string[]; time: string; why: string }[];
+  fn: { type: AlertType; actors: string[] }[];
+  events: NormalEvent[];
+}
+
+export interface TypeRow {
+  type: AlertType;
+  expected: number;
+  tp: number;
+  fp: number;
+  fn: number;
+  precision: number;
+  recall: number;
+  meanDelayS: number | null;
+  maxDelayS: number | null;
+}
+
+export interface Evaluation {
+  results: ScenarioResult[];
+  table: TypeRow[];
+  precision: number;
+  recall: number;
+}
+
+let runCounter = 0;
+
+/** Evaluates scenarios on `pool` (a migrated database; the demo world is seeded if it is empty). */
+export async function evaluate(pool: pg.Pool, scenarios: Scenario[] = loadScenarios(), opts: EvalOptions = {}): Promise<Evaluation> {
+  await seedWorld(pool);
+  const registry = new AssetRegistry(pool);
+  await registry.load();
+  const latest = new LatestState(10);
+  const writer = new PositionWriter(pool, { batchRows: 2000, flushMs: 60_000 });
+  let simNow = 0;
+  const pipeline = new Pipeline(registry, latest, writer, () => simNow);
+  const ctx: { engine?: RulesEngine; sink: RuleEvent[] } = { sink: [] };
+  pipeline.addSink(rulesSink(() => ctx.engine!, (events) => ctx.sink.push(...events)));
+
+  const results: ScenarioResult[] = [];
+  for (const spec of scenarios) {
+    results.push(await runScenario(pool, prepare(spec), { pipeline, registry, writer, ctx, setNow: (t) => (simNow = t) }, opts));
+  }
+  await writer.flush();
+  return { results, ...score(results) };
+}
+
+interface Rig {
+  pipeline: Pipeline;
+  registry: AssetRegistry;
+  writer: PositionWriter;
+  ctx: { engine?: RulesEngine; sink: RuleEvent[] };
+  setNow: (t: number) => void;
+}
+
+async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: EvalOptions): Promise<ScenarioResult> {
+  const run = `${++runCounter}`;
+  const tag = `${sc.spec.name}#${run}`;
+  const failures: string[] = [];
+
+  // Places: synthetic sites and routes go into the database like any other; zones through the API.
+  const siteIds = new Map<string, number>();
+  for (const s of sc.sites) {
+    const { rows } = await pool.query(
+      `INSERT INTO sites (code, name_zh, name_en, kind, district, area)
+       VALUES ($1, $1, $1, $2, $3, ST_SetSRID(ST_GeomFromGeoJSON($4), 4326)) RETURNING id`,
+      [`${tag}:${s.code}`, s.kind, s.district, JSON.stringify({ type: 'Polygon', coordinates: [s.ring] })],
+    );
+    siteIds.set(s.code, rows[0].id);
+  }
+  const siteId = async (code: string): Promise<number> => {
+    const own = siteIds.get(code);
+    if (own !== undefined) return own;
+    const { rows } = await pool.query('SELECT id FROM sites WHERE code = $1', [code]);
+    if (!rows[0]) throw new Error(`${sc.spec.name}: no site ${code}`);
+    siteIds.set(code, rows[0].id);
+    return rows[0].id;
+  };
+  const routeIds = new Map<string, number>();
+  for (const r of sc.routes) {
+    const { rows } = await pool.query(
+      `INSERT INTO routes (code, name_zh, name_en, from_site, to_site, corridor_m, path, corridor)
+       SELECT $1, $1, $1, $2, $3, $4::float8, p.g, ST_Buffer(p.g::geography, $4::float8)::geometry
+       FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($5), 4326) AS g) p RETURNING id`,
+      [`${tag}:${r.code}`, await siteId(r.from), await siteId(r.to), r.corridorM, JSON.stringify({ type: 'LineString', coordinates: r.path })],
+    );
+    routeIds.set(r.code, rows[0].id);
+  }
+  const routeInfo = async (code: string) => {
+    const own = routeIds.get(code);
+    const { rows } = own !== undefined
+      ? await pool.query('SELECT id, from_site, to_site FROM routes WHERE id = $1', [own])
+      : await pool.query('SELECT id, from_site, to_site FROM routes WHERE code = $1', [code]);
+    if (!rows[0]) throw new Error(`${sc.spec.name}: no route ${code}`);
+    return rows[0] as { id: number; from_site: number; to_site: number };
+  };
+  const buildGeo = async (): Promise<GeofenceIndex> => {
+    const { index } = await loadGeofences(pool);
+    sc.zones.forEach((z, i) => index.upsertZone({ id: 1000 + i, code: z.code, kind: z.kind, area: z.ring }));
+    return index;
+  };
+
+  // Actors: assets registered, consignments stored, then watched.
+  const actorOf = new Map<number, string>();
+  const consOf = new Map<number, string>();
+  const assets = new Map<string, { id: number; key: string; kind: 'vehicle' | 'vessel'; cid?: number }>();
+  const watched: WatchedConsignment[] = [];
+  let n = 0;
+  for (const a of sc.actors) {
+    const num = String(++n).padStart(2, '0');
+    const key = a.spec.kind === 'vessel' ? `mmsi:4${String(run).padStart(6, '0')}${num}` : `tel:09${String(run).padStart(8, '0')}${num}`;
+    const info = await rig.registry.create(key, a.spec.kind, `${sc.spec.name}/${a.name}`);
+    actorOf.set(info.id, a.name);
+    const entry: { id: number; key: string; kind: 'vehicle' | 'vessel'; cid?: number } = { id: info.id, key, kind: a.spec.kind };
+    const c = a.spec.consignment;
+    if (c) {
+      const r = await routeInfo(c.route);
+      const origin = c.origin ? await siteId(c.origin) : r.from_site;
+      const dest = c.dest ? await siteId(c.dest) : r.to_site;
+      const departure = sc.start + c.departureMin * 60_000;
+      const deadline = sc.start + c.deadlineMin * 60_000;
+      const { rows } = await pool.query(
+        `INSERT INTO consignments (reference, asset_id, origin_site, dest_site, route_id, departure, deadline, status, districts)
+         VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0), to_timestamp($7 / 1000.0), $8, touched_districts($3, $4, $5)) RETURNING id`,
+        [`${tag}/${a.name}`, info.id, origin, dest, r.id, departure, deadline, c.status],
+      );
+      entry.cid = rows[0].id;
+      consOf.set(rows[0].id, a.name);
+      watched.push({
+        id: rows[0].id, reference: `${tag}/${a.name}`, assetId: info.id, routeId: r.id, originSiteId: origin, destSiteId: dest,
+        departure, deadline, status: c.status, expectedIntervalS: c.expectedIntervalS,
+      });
+    }
+    assets.set(a.name, entry);
+  }
+
+  const newEngine = async (state?: unknown): Promise<RulesEngine> => {
+    const engine = new RulesEngine(await buildGeo(), opts.config);
+    if (state !== undefined) engine.importState(state);
+    // As the server does at start: watch every open consignment, with its status as stored.
+    const { rows } = await pool.query<{ id: number; status: WatchedConsignment['status'] }>(
+      'SELECT id, status FROM consignments WHERE id = ANY($1)', [watched.map((w) => w.id)]);
+    const stored = new Map(rows.map((r) => [r.id, r.status]));
+    for (const w of watched) engine.watch({ ...w, status: stored.get(w.id) ?? w.status });
+    return engine;
+  };
+  rig.ctx.engine = await newEngine();
+
+  // The timeline: every fix and event in time order; ticks every tickS between them.
+  type Item = { time: number; fix?: { actor: string; f: PreparedScenario['actors'][number]['fixes'][number] }; event?: PreparedScenario['events'][number] };
+  const items: Item[] = [];
+  for (const a of sc.actors) for (const f of a.fixes) items.push({ time: f.time, fix: { actor: a.name, f } });
+  for (const e of sc.events) items.push({ time: e.time, event: e });
+  items.sort((x, y) => x.time - y.time);
+  const events: RuleEvent[] = [];
+  const take = async (list: RuleEvent[]) => {
+    for (const e of list) {
+      events.push(e);
+      // As the alert service does: the consignment row follows the status.
+      if (e.kind === 'status') await pool.query('UPDATE consignments SET status = $2 WHERE id = $1', [e.consignmentId, e.status]);
+    }
+  };
+  const tickMs = sc.spec.tickS * 1000;
+  let nextTick = sc.start + tickMs;
+  const tickUntil = async (t: number) => {
+    for (; nextTick < t; nextTick += tickMs) {
+      rig.setNow(nextTick);
+      await take(rig.ctx.engine!.tick(nextTick));
+    }
+  };
+  const restartIndex = opts.restartAt !== undefined ? Math.floor(items.length * opts.restartAt) : -1;
+  let fixesFed = 0;
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]!;
+    if (i === restartIndex) {
+      const saved = JSON.parse(JSON.stringify(rig.ctx.engine!.exportState()));
+      rig.ctx.engine = await newEngine(saved);
+    }
+    await tickUntil(it.time);
+    rig.setNow(it.time);
+    if (it.fix) {
+      const a = assets.get(it.fix.actor)!;
+      const f = it.fix.f;
+      rig.ctx.sink = [];
+      const r = rig.pipeline.ingest({
+        assetKey: a.key, kind: a.kind, source: 'replay', time: f.time, lon: f.lon, lat: f.lat,
+        ...(f.speed !== undefined ? { speed: f.speed } : {}), ...(f.course !== undefined ? { course: f.course } : {}),
+        ...(f.alarm !== undefined ? { alarm: f.alarm } : {}),
+      });
+      if (!r.ok) failures.push(`fix of ${it.fix.actor} at ${iso(f.time)} rejected by the pipeline: ${r.reason}`);
+      else fixesFed++;
+      await take(rig.ctx.sink);
+    } else if (it.event) {
+      const a = assets.get(it.event.actor)!;
+      await take(rig.ctx.engine!.onEvent({
+        kind: it.event.kind, time: it.event.time, assetId: a.id, consignmentId: a.cid,
+        ...(it.event.site ? { siteId: await siteId(it.event.site) } : {}),
+      }));
+    }
+  }
+  await tickUntil(sc.end + 1);
+
+  // Every fix went through the real pipeline into PostGIS.
+  await rig.writer.flush();
+  const ids = [...assets.values()].map((a) => a.id);
+  const { rows: [{ n: stored }] } = await pool.query('SELECT count(*)::int AS n FROM positions WHERE asset_id = ANY($1)', [ids]);
+  if (stored !== fixesFed) failures.push(`stored ${stored} positions, fed ${fixesFed}`);
+
+  // Score.
+  const actorsOf = (a: RuleAlert): string[] => {
+    const names = [actorOf.get(a.assetId) ?? `asset${a.assetId}`];
+    if (a.type === 'RENDEZVOUS' && typeof a.detail.otherAssetId === 'number') names.push(actorOf.get(a.detail.otherAssetId) ?? '?');
+    return names.sort();
+  };
+  const raised = events.filter((e): e is Extract<RuleEvent, { kind: 'raised' }> => e.kind === 'raised').map((e) => e.alert);
+  const cleared = new Map<string, number>();
+  for (const e of events) if (e.kind === 'cleared') cleared.set(e.episode, e.time);
+  const seenEpisodes = new Set<string>();
+  for (const a of raised) {
+    if (seenEpisodes.has(a.episode)) failures.push(`episode ${a.episode} raised twice`);
+    seenEpisodes.add(a.episode);
+  }
+  const tp: ScenarioResult['tp'] = [];
+  const fp: ScenarioResult['fp'] = [];
+  const fn: ScenarioResult['fn'] = [];
+  const used = new Set<RuleAlert>();
+  for (const e of sc.expect) {
+    const want = [...e.actors].sort().join('+');
+    const hit = raised.find((a) => !used.has(a) && a.type === e.type && actorsOf(a).join('+') === want && a.time >= e.from - e.early && a.time <= e.by);
+    if (!hit) {
+      fn.push({ type: e.type, actors: e.actors });
+      const near = raised.find((a) => a.type === e.type && actorsOf(a).join('+') === want);
+      failures.push(`missed ${e.type} of ${want} in [${iso(e.from)}, ${iso(e.by)}]${near ? ` (raised at ${iso(near.time)})` : ''}`);
+      continue;
+    }
+    used.add(hit);
+    tp.push({ type: e.type, delayS: (hit.time - e.from) / 1000 });
+    const c = cleared.get(hit.episode);
+    if (e.clearedBy === false) {
+      if (c !== undefined) failures.push(`${e.type} of ${want} was cleared at ${iso(c)}; it must stay open`);
+    } else if (e.clearedBy !== undefined) {
+      if (c === undefined) failures.push(`${e.type} of ${want} was never cleared (by ${iso(e.clearedBy)})`);
+      else if (c > e.clearedBy) failures.push(`${e.type} of ${want} cleared at ${iso(c)}, after ${iso(e.clearedBy)}`);
+    }
+  }
+  for (const a of raised) {
+    if (used.has(a)) continue;
+    const why = sc.spec.mustNot.includes(a.type) ? 'must not fire' : 'not expected';
+    fp.push({ type: a.type, actors: actorsOf(a), time: iso(a.time), why });
+    failures.push(`unexpected ${a.type} of ${actorsOf(a).join('+')} at ${iso(a.time)} (${why}): ${JSON.stringify(a.detail)}`);
+  }
+  for (const [actor, want] of Object.entries(sc.spec.statuses)) {
+    const cid = assets.get(actor)?.cid;
+    const got = events.filter((e) => e.kind === 'status' && e.consignmentId === cid).map((e) => (e as { status: string }).status);
+    if (!isDeepStrictEqual(got, want)) failures.push(`statuses of ${actor}: ${got.join(' → ') || 'none'}, expected ${want.join(' → ')}`);
+  }
+  for (const [actor, status] of Object.entries(sc.spec.finalStatus)) {
+    const cid = assets.get(actor)?.cid;
+    const got = cid !== undefined ? rig.ctx.engine!.status(cid) : undefined;
+    if (got !== status) failures.push(`final status of ${actor}: ${got}, expected ${status}`);
+  }
+
+  // Events with ids replaced by names, for comparing runs.
+  const name = (id: unknown) => (typeof id === 'number' ? (actorOf.get(id) ?? consOf.get(id) ?? id) : id);
+  const normEpisode = (ep: string) => ep.replace(/\bc(\d+)\b/g, (_, id) => `c:${consOf.get(Number(id))}`).replace(/\ba(\d+)\b/g, (_, id) => `a:${actorOf.get(Number(id))}`);
+  const norm = events.map((e): NormalEvent => {
+    if (e.kind === 'status') return { ...e, consignmentId: consOf.get(e.consignmentId) };
+    if (e.kind === 'cleared') return { ...e, assetId: name(e.assetId), consignmentId: e.consignmentId && consOf.get(e.consignmentId), episode: normEpisode(e.episode) };
+    const a = e.alert;
+    const detail = { ...a.detail, ...(a.detail.otherAssetId !== undefined ? { otherAssetId: name(a.detail.otherAssetId) } : {}),
+      ...(Array.isArray(a.detail.assetIds) ? { assetIds: a.detail.assetIds.map(name) } : {}), ...(a.detail.routeId !== undefined ? { routeId: 'route' } : {}) };
+    return { kind: 'raised', alert: { ...a, assetId: name(a.assetId), consignmentId: a.consignmentId && consOf.get(a.consignmentId), episode: normEpisode(a.episode), detail } };
+  });
+  return {
+    name: sc.spec.name, label: sc.spec.label, pass: failures.length === 0, failures, fixes: fixesFed, stored, tp, fp, fn, events: norm,
+  };
+}
+
+function score(results: ScenarioResult[]): { table: TypeRow[]; precision: number; recall: number } {
+  const table: TypeRow[] = [];
+  let TP = 0, FP = 0, FN = 0;
+  for (const type of ALERT_TYPES) {
+    const tps = results.flatMap((r) => r.tp.filter((x) => x.type === type));
+    const fps = results.reduce((s, r) => s + r.fp.filter((x) => x.type === type).length, 0);
+    const fns = results.reduce((s, r) => s + r.fn.filter((x) => x.type === type).length, 0);
+    TP += tps.length;
+    FP += fps;
+    FN += fns;
+    const delays = tps.map((x) => x.delayS);
+    table.push({
+      type, expected: tps.length + fns, tp: tps.length, fp: fps, fn: fns,
+      precision: tps.length + fps ? tps.length / (tps.length + fps) : 1,
+      recall: tps.length + fns ? tps.length / (tps.length + fns) : 1,
+      meanDelayS: delays.length ? Math.round((delays.reduce((s, x) => s + x, 0) / delays.length) * 10) / 10 : null,
+      maxDelayS: delays.length ? Math.max(...delays) : null,
+    });
+  }
+  return { table, precision: TP + FP ? TP / (TP + FP) : 1, recall: TP + FN ? TP / (TP + FN) : 1 };
+}
+
+/** The evaluation as text: one line per scenario, then the per-type table. */
+export function formatEvaluation(ev: Evaluation): string {
+  const lines: string[] = [];
+  for (const r of ev.results) {
+    lines.push(`${r.pass ? 'PASS' : 'FAIL'}  ${r.name.padEnd(28)} ${String(r.fixes).padStart(5)} fixes  ${r.label}`);
+    for (const f of r.failures) lines.push(`        ${f}`);
+  }
+  lines.push('');
+  const head = ['type', 'expected', 'TP', 'FP', 'FN', 'precision', 'recall', 'mean delay s', 'max delay s'];
+  const rows = ev.table.map((t) => [t.type, t.expected, t.tp, t.fp, t.fn, t.precision.toFixed(2), t.recall.toFixed(2), t.meanDelayS ?? '–', t.maxDelayS ?? '–'].map(String));
+  rows.push(['all', '', '', '', '', ev.precision.toFixed(2), ev.recall.toFixed(2), '', '']);
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
+  lines.push(fmt(head), w.map((x) => '-'.repeat(x)).join('  '), ...rows.map(fmt));
+  return lines.join('\n');
+}
+
+/** Whether two runs raised, cleared and changed status identically. */
+export function sameEvents(a: ScenarioResult, b: ScenarioResult): boolean {
+  return isDeepStrictEqual(a.events, b.events);
+}
+
+const iso = (t: number) => new Date(t).toISOString().slice(11, 19);
+
+// CLI
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { freshDatabase } = await import('../../db/testing');
+  const { startEmbeddedPostgis } = await import('../../db/embedded');
+  let stop: (() => Promise<void>) | undefined;
+  if (!process.env.DATABASE_URL) {
+    const e = await startEmbeddedPostgis('./data/evaluate', 0, (m) => console.error(m));
+    process.env.DATABASE_URL = e.url;
+    process.env.TW_TEST_EMBEDDED = '1';
+    stop = e.stop;
+  }
+  const db = await freshDatabase();
+  let code = 0;
+  try {
+    const ev = await evaluate(db.pool);
+    console.log(formatEvaluation(ev));
+    code = ev.results.every((r) => r.pass) && ev.precision === 1 && ev.recall === 1 ? 0 : 1;
+  } finally {
+    await db.drop();
+    await stop?.();
+  }
+  process.exit(code);
+}
