@@ -14,6 +14,7 @@ import { authenticateSockets } from './auth/socketAuth';
 import { AlertService } from './alerts/alertService';
 import { getContext, setContext } from './context';
 import { guard } from './http/guard';
+import { LedgerCheckpointer } from './ledger/checkpoint';
 import { startListeners, type Listeners } from './ingest/listeners';
 import { LiveHub } from './live/hub';
 import { log } from './log';
@@ -91,6 +92,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   await opts.beforeListen?.();
 
   writer.start();
+  const checkpointer = new LedgerCheckpointer(db.pool, { everyMs: config.LEDGER_CHECKPOINT_SECONDS * 1000 });
+  checkpointer.start();
   hub.start();
   // Retention: drop daily position partitions older than RETENTION_DAYS, now and every 6 hours.
   const dropOld = () => db.pool.query('SELECT drop_old_positions_partitions($1) AS n', [config.RETENTION_DAYS])
@@ -112,6 +115,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       hub.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await writer.stop();
+      await checkpointer.stop();
+      await checkpointer.tick(); // a last checkpoint over what this run stored
       await db.close();
     },
   };

@@ -1,6 +1,7 @@
 // The audit trail: every state change and sign-in, with who, when, before and after.
 // Each record is also chained into the tamper-evident ledger.
 import type pg from 'pg';
+import { withTransaction } from '../db/transaction';
 import { appendRowEntry } from './ledger/ledger';
 
 export interface AuditRecord {
@@ -28,17 +29,6 @@ export async function audit(client: pg.ClientBase, r: AuditRecord): Promise<numb
 }
 
 /** Records one change in its own transaction. */
-export async function auditNow(pool: pg.Pool, r: AuditRecord): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const id = await audit(client, r);
-    await client.query('COMMIT');
-    return id;
-  } catch (err) {
-    await client.query('ROLLBACK');
-    throw err;
-  } finally {
-    client.release();
-  }
+export function auditNow(pool: pg.Pool, r: AuditRecord): Promise<number> {
+  return withTransaction(pool, (client) => audit(client, r));
 }

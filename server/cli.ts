@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgis } from '../db/embedded';
 import { verifyLedger } from './ledger/verify';
+import { decodeCommand } from './tools/decode';
+import { replayCommand } from './tools/replay';
 
 interface Command {
   usage: string;
@@ -84,6 +86,16 @@ const COMMANDS: Record<string, Command> = {
         await db.close();
       }
     },
+  },
+  decode: {
+    usage: 'decode ais|jt808 FILE|-',
+    summary: 'decode a capture (NMEA lines; JT/T 808 hex frames, one or a stream per line): one JSON object per message or rejected input',
+    run: ([protocol, file]) => decodeCommand(protocol, file, (line) => process.stdout.write(`${line}\n`)),
+  },
+  replay: {
+    usage: 'replay FILE --to tcp://host:port|udp://host:port [--rate N]',
+    summary: 'send a capture to a listener, N lines a second (default 100; 0 = as fast as possible)',
+    run: (args) => replayCommand(args, (line) => process.stdout.write(`${line}\n`)),
   },
   help: {
     usage: 'help',

@@ -48,6 +48,8 @@ const ConfigSchema = z.object({
   OSMAND_PORT: z.coerce.number().int().min(-1).max(65535).default(5055),
   /** Remote AIS feeds to connect to (AIS-catcher, AISHub-style relays): host:port, comma-separated. */
   AIS_REMOTE: z.string().regex(/^([^,:\s]+:\d+)(,[^,:\s]+:\d+)*$/, 'host:port[,host:port…]').optional(),
+  /** How often the ledger records a Merkle checkpoint over the entries since the last one. */
+  LEDGER_CHECKPOINT_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
 });
 

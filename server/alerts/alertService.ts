@@ -1,6 +1,7 @@
 // Turns what the rules engine decides into stored, chained and broadcast facts: alerts raised
 // and cleared, consignment status changes; and carries people's acknowledge/resolve with audit.
 import type pg from 'pg';
+import { withTransaction } from '../../db/transaction';
 import { audit } from '../audit';
 import { appendRowEntry } from '../ledger/ledger';
 import type { LiveHub } from '../live/hub';
@@ -125,18 +126,7 @@ export class AlertService {
     return rows[0] ?? null;
   }
 
-  private async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const r = await fn(client);
-      await client.query('COMMIT');
-      return r;
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    } finally {
-      client.release();
-    }
+  private transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(this.pool, fn);
   }
 }

@@ -3,6 +3,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { MAX_FUTURE_SKEW_MS } from '../../lib/domain';
+import { withTransaction } from '../../db/transaction';
 import { appendRowEntry } from '../ledger/ledger';
 
 export const EVENT_KINDS = ['gate_in', 'gate_out', 'goods_in', 'goods_out', 'seal_applied', 'seal_opened', 'seal_cut', 'seal_checked'] as const;
@@ -23,10 +24,14 @@ export type GateEvent = z.infer<typeof EventSchema>;
 
 export interface EventResult { index: number; id?: number; reason?: string }
 
+/** What the rules engine needs to know about a stored event. */
+export interface StoredEvent { id: number; assetId: number | null; consignmentId: number | null; kind: string; time: number }
+
 /** Stores a batch; each item stands alone (a bad one is reported, the rest are stored). */
-export async function ingestEvents(pool: pg.Pool, items: unknown[], source: string, now = Date.now()): Promise<{ stored: number; rejected: EventResult[]; ids: number[] }> {
+export async function ingestEvents(pool: pg.Pool, items: unknown[], source: string, now = Date.now()): Promise<{ stored: number; rejected: EventResult[]; ids: number[]; events: StoredEvent[] }> {
   const rejected: EventResult[] = [];
   const ids: number[] = [];
+  const stored: StoredEvent[] = [];
   for (let index = 0; index < items.length; index++) {
     const parsed = EventSchema.safeParse(items[index]);
     if (!parsed.success) {
@@ -39,9 +44,7 @@ export async function ingestEvents(pool: pg.Pool, items: unknown[], source: stri
       rejected.push({ index, reason: 'time: in the future' });
       continue;
     }
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    const outcome = await withTransaction(pool, async (client) => {
       // Resolve what the event names; the movement is the named one, or the asset's open one.
       const { rows } = await client.query(
         `WITH s AS (SELECT id FROM sites WHERE code = $1),
@@ -56,11 +59,7 @@ export async function ingestEvents(pool: pg.Pool, items: unknown[], source: stri
       );
       const r = rows[0];
       const problem = e.site && !r.site_id ? `site: no site ${e.site}` : (e.plate || e.assetKey) && !r.asset_id ? 'plate: no such vehicle' : e.reference && !r.consignment_id ? `reference: no movement ${e.reference}` : null;
-      if (problem) {
-        await client.query('ROLLBACK');
-        rejected.push({ index, reason: problem });
-        continue;
-      }
+      if (problem) return { problem };
       const ins = await client.query(
         `INSERT INTO events (time, kind, site_id, asset_id, consignment_id, plate, seal_id, detail, source)
          VALUES (to_timestamp($1 / 1000.0), $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
@@ -68,14 +67,13 @@ export async function ingestEvents(pool: pg.Pool, items: unknown[], source: stri
       );
       const id = Number(ins.rows[0].id);
       await appendRowEntry(client, 'event', 'events', id);
-      await client.query('COMMIT');
-      ids.push(id);
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    } finally {
-      client.release();
+      return { id, assetId: r.asset_id as number | null, consignmentId: r.consignment_id as number | null, kind: e.kind, time: e.time };
+    });
+    if ('problem' in outcome) rejected.push({ index, reason: outcome.problem! });
+    else {
+      ids.push(outcome.id);
+      stored.push(outcome);
     }
   }
-  return { stored: ids.length, rejected, ids };
+  return { stored: ids.length, rejected, ids, events: stored };
 }

@@ -57,7 +57,10 @@ export async function checkpoint(pool: pg.Pool): Promise<Checkpoint | null> {
     ledgerEntries.inc({ kind: 'checkpoint' });
     return { seq: Number(rows[0].seq), ...cp };
   } catch (err) {
-    await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+    // A connection that saw an error is closed, not reused: the embedded PostGIS's socket
+    // server can get out of step with the client after one (electric-sql/pglite#958).
+    broken = err as Error;
+    await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
     client.release(broken);

@@ -15,8 +15,10 @@ export interface LedgerEntryRef {
 
 /**
  * Appends an entry in the caller's transaction (or, given a pool, in its own). The ledger lock
- * is held until that transaction ends, so keep the transaction short. The transaction must be
- * READ COMMITTED (the default). `kind`: lower case, `[a-z][a-z0-9_.:-]*`; `payload`: an object.
+ * is held until that transaction ends: append as the LAST step, after the transaction's other
+ * writes (taking row locks while holding the ledger lock invites deadlocks), then commit.
+ * The transaction must be READ COMMITTED (the default). `kind`: `[a-z][a-z0-9_.:-]*`, at most
+ * 64 characters; `payload`: a JSON object.
  */
 export async function appendLedgerEntry(client: Queryable, kind: string, payload: object): Promise<LedgerEntryRef> {
   const end = ledgerAppendSeconds.startTimer({ kind });

@@ -41,7 +41,7 @@ export interface VerifyResult {
 }
 
 export interface VerifyOptions {
-  /** Called after each page of entries. */
+  /** Called after each page of entries and each window of positions. */
   onProgress?(done: number, total: number): void;
   /** Entries per page (default 5000). */
   pageSize?: number;
@@ -146,7 +146,8 @@ export async function verifyLedger(pool: pg.Pool, opts: VerifyOptions = {}): Pro
 
     // Every positions query below reads a range of batches: through the BRIN index, even where
     // a partition has no statistics yet (a plan of seq scans would read every partition per window).
-    await client.query(`SET LOCAL work_mem = '64MB'; SET LOCAL enable_seqscan = off`);
+    await client.query(`SET LOCAL work_mem = '64MB'`);
+    await client.query(`SET LOCAL enable_seqscan = off`);
     const unbatched = Number((await client.query('SELECT count(*) AS n FROM positions WHERE batch IS NULL')).rows[0].n);
     result.positionRows += unbatched;
     if (unbatched > legacyRows) {
@@ -186,6 +187,7 @@ export async function verifyLedger(pool: pg.Pool, opts: VerifyOptions = {}): Pro
       windowLo = hi ?? windowLo;
       waiting = [];
       waitingRows = 0;
+      opts.onProgress?.(result.entries, Math.max(total, result.entries));
     };
 
     let prevHash: Buffer = GENESIS;
@@ -243,6 +245,15 @@ export async function verifyLedger(pool: pg.Pool, opts: VerifyOptions = {}): Pro
     // Chained rows, table by table, against their latest entries.
     const tables = (await client.query(ROW_TABLES_SQL)).rows.map((r) => r.tbl as string);
     for (const table of tables) {
+      // Checked first rather than caught: after an error the embedded PostGIS's socket server can
+      // get out of step with the client (electric-sql/pglite#958).
+      const { rows: [t] } = await client.query(
+        `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'id' AND NOT attisdropped) AS ok,
+                (SELECT min(seq) FROM ledger WHERE payload ?& array['table', 'id', 'digest'] AND payload->>'table' = $1) AS seq`, [table]);
+      if (!t.ok) {
+        findings.add(Number(t.seq), 'row', `cannot check the chained rows of ${table}: there is no such table with an id column`);
+        continue;
+      }
       await client.query('SAVEPOINT ledger_rows');
       try {
         const { rows: [r] } = await client.query(ROWS_SQL, [table]);
@@ -256,14 +267,13 @@ export async function verifyLedger(pool: pg.Pool, opts: VerifyOptions = {}): Pro
         await client.query('RELEASE SAVEPOINT ledger_rows');
       } catch (err) {
         await client.query('ROLLBACK TO SAVEPOINT ledger_rows');
-        const { rows: [s] } = await client.query(
-          `SELECT min(seq) AS seq FROM ledger WHERE payload ?& array['table', 'id', 'digest'] AND payload->>'table' = $1`, [table]);
-        findings.add(Number(s.seq), 'row', `cannot check the chained rows of ${table}: ${(err as Error).message}`);
+        findings.add(Number(t.seq), 'row', `cannot check the chained rows of ${table}: ${(err as Error).message}`);
       }
     }
     await client.query('COMMIT');
   } catch (err) {
-    await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+    broken = err as Error; // closed, not reused (electric-sql/pglite#958)
+    await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
     client.release(broken);

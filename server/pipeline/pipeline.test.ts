@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { freshDatabase, type TestDatabase } from '../../db/testing';
-import { reportsRejected } from '../metrics';
+import { positionsDropped, reportsRejected } from '../metrics';
 import { AssetRegistry } from './assetRegistry';
 import { LatestState } from './latestState';
 import { Pipeline } from './pipeline';
@@ -104,4 +104,20 @@ test('after a restart the latest state and trails come back from the stored posi
   assert.equal(mine.speed, 40);
   assert.ok(!ids.some((s) => s.time < now - 3_000_000), 'fixes older than the window are not restored');
   assert.deepEqual(restored.takeDirty(), [], 'restoring marks nothing as changed');
+});
+
+test('a row the database refuses is dropped and counted; the rest of its batch is stored', async () => {
+  const { writer, registry } = await setup();
+  await db.pool.query(`INSERT INTO assets (key, kind) VALUES ('tel:013900000999', 'vehicle') ON CONFLICT DO NOTHING`);
+  await registry.load();
+  const id = registry.get('tel:013900000999')!.id;
+  const before = (await positionsDropped.get()).values[0]?.value ?? 0;
+  const now = Date.now();
+  for (let i = 0; i < 9; i++) writer.add({ assetId: id, time: now - 10_000 + i, lon: 121, lat: 31, speed: 50, source: 'sim' });
+  writer.add({ assetId: id, time: now - 1000, lon: 121, lat: 31, speed: 1e300, source: 'sim' }); // overflows real: 22003
+  await writer.flush();
+  const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM positions WHERE asset_id = $1', [id]);
+  assert.equal(rows[0].n, 9);
+  assert.equal(((await positionsDropped.get()).values[0]?.value ?? 0) - before, 1);
+  assert.equal(writer.pending, 0, 'nothing is left to retry forever');
 });

@@ -16,20 +16,23 @@ export interface PositionRow {
   course?: number;
   heading?: number;
   source: string;
-  alarm?: number;
+  alarm?: number; // JT/T 808 alarm DWORD (unsigned 32 bits)
 }
 
-/** The columns of a batch as arrays, in the parameter order of STORE_SQL ($2…$10). */
+/** The columns of a batch as arrays, in the parameter order of STORE_SQL ($1…$9). */
 export type PositionColumns = [number[], number[], number[], number[], (number | null)[], (number | null)[], (number | null)[], string[], (number | null)[]];
 
-// One statement: insert the rows under batch $1, digest what was stored (RETURNING gives the
-// values as stored) and append the 'positions' entry with seq $1 (ledger_next_seq, same transaction).
+// One statement, so one transaction and one round trip: take the ledger lock and the next seq,
+// insert the rows under that seq as their batch, digest them as stored (RETURNING gives the
+// stored values) and append the 'positions' entry with that seq. ledger_next_seq() runs once
+// (a CTE with a volatile function is evaluated once) and before the insert needs it.
 const STORE_SQL = `
-  WITH ins AS (
+  WITH s AS MATERIALIZED (SELECT ledger_next_seq() AS seq),
+  ins AS (
     INSERT INTO positions (asset_id, time, geom, speed, course, heading, source, alarm, batch)
-    SELECT a, to_timestamp(t / 1000.0), ST_SetSRID(ST_MakePoint(x, y), 4326), s, c, h, src, al, $1::bigint
-    FROM unnest($2::int[], $3::float8[], $4::float8[], $5::float8[], $6::real[], $7::real[], $8::real[], $9::text[], $10::int[])
-         AS u(a, t, x, y, s, c, h, src, al)
+    SELECT a, to_timestamp(t / 1000.0), ST_SetSRID(ST_MakePoint(x, y), 4326), sp, c, h, src, al, s.seq
+    FROM unnest($1::int[], $2::float8[], $3::float8[], $4::float8[], $5::real[], $6::real[], $7::real[], $8::text[], $9::int[])
+         AS u(a, t, x, y, sp, c, h, src, al), s
     RETURNING asset_id, time, geom, speed, course, heading, source, alarm
   ), agg AS (
     SELECT count(*) AS n, min(time) AS t0, max(time) AS t1,
@@ -37,9 +40,9 @@ const STORE_SQL = `
     FROM ins
   )
   SELECT e.entry_seq AS seq
-  FROM agg, LATERAL ledger_append('positions',
+  FROM agg, s, LATERAL ledger_append('positions',
     jsonb_build_object('count', agg.n, 'digest', encode(agg.digest, 'hex'), 'from', ledger_iso(agg.t0), 'to', ledger_iso(agg.t1)),
-    $1::bigint) e`;
+    s.seq) e`;
 
 const DAY_MS = 86_400_000;
 
@@ -92,7 +95,7 @@ export class PositionWriter {
     while (this.buffer.length > 0) {
       const batch = this.buffer.slice(0, this.opts.batchRows);
       try {
-        await this.writeBatch(batch);
+        await this.writeIsolating(batch);
         this.buffer.splice(0, batch.length);
         if (this.failures) log.info({ after: this.failures }, 'position store recovered');
         this.failures = 0;
@@ -104,31 +107,51 @@ export class PositionWriter {
     }
   }
 
+  /**
+   * Writes a batch; when the database refuses it for what is in it (a data or constraint error,
+   * not an outage), bisects to store every good row and drops only the bad ones, counted and
+   * logged — one poison row must not hold back the rest forever.
+   */
+  private async writeIsolating(rows: PositionRow[]): Promise<void> {
+    try {
+      await this.writeBatch(rows);
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      if (rows.length === 1) {
+        positionsDropped.inc();
+        log.warn({ err: (err as Error).message, row: rows[0] }, 'position row refused by the database; dropped');
+        return;
+      }
+      const mid = rows.length >> 1;
+      await this.writeIsolating(rows.slice(0, mid));
+      await this.writeIsolating(rows.slice(mid));
+    }
+  }
+
   private async writeBatch(rows: PositionRow[]): Promise<void> {
     const { columns, days } = positionColumns(rows);
     for (const day of days) {
       if (this.partitions.has(day)) continue;
-      await this.pool.query('SELECT ensure_positions_partition($1::date)', [new Date(day * DAY_MS).toISOString().slice(0, 10)]);
+      try {
+        await this.pool.query('SELECT ensure_positions_partition($1::date)', [new Date(day * DAY_MS).toISOString().slice(0, 10)]);
+      } catch (err) {
+        // Another writer created it between our check and our CREATE: it exists, which is all we need.
+        if ((err as { code?: string }).code !== '42P07' && (err as { code?: string }).code !== '23505') throw err;
+      }
       this.partitions.add(day);
     }
     const end = storeBatchSeconds.startTimer();
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const { rows: [{ seq }] } = await client.query('SELECT ledger_next_seq() AS seq');
-      await client.query(STORE_SQL, [seq, ...columns]);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-      throw err;
-    } finally {
-      client.release(broken);
-    }
+    await this.pool.query(STORE_SQL, columns);
     end();
     positionsStored.inc(rows.length);
     ledgerEntries.inc({ kind: 'positions' });
   }
+}
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint): the rows are at fault, not the server. */
+function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
 /** Splits rows into the column arrays STORE_SQL takes, and the UTC day numbers they touch. */
@@ -142,7 +165,9 @@ export function positionColumns(rows: PositionRow[]): { columns: PositionColumns
     const r = rows[i]!;
     a[i] = r.assetId; t[i] = r.time; x[i] = r.lon; y[i] = r.lat;
     s[i] = r.speed ?? null; c[i] = r.course ?? null; h[i] = r.heading ?? null;
-    src[i] = r.source; al[i] = r.alarm ?? null;
+    // The alarm DWORD's 32 bits as a signed int4 (JT/T 808 bit 31 would overflow the column);
+    // read it back with `>>> 0` (SQL: alarm::bigint & 4294967295).
+    src[i] = r.source; al[i] = r.alarm === undefined ? null : r.alarm | 0;
     days.add(Math.floor(r.time / DAY_MS));
   }
   return { columns: [a, t, x, y, s, c, h, src, al], days };

@@ -3,6 +3,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { SITE_KINDS } from '../../lib/domain';
+import { withTransaction } from '../../db/transaction';
 import { audit } from '../audit';
 import type { SessionUser } from '../auth/sessions';
 import { ApiError } from '../http/api';
@@ -38,20 +39,7 @@ export const ConsignmentBody = z.object({
   carrier: z.string().max(200).optional(),
 }).refine((c) => Date.parse(c.deadline) > Date.parse(c.departure), { message: 'deadline must be after departure', path: ['deadline'] });
 
-async function tx<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
-    const r = await fn(c);
-    await c.query('COMMIT');
-    return r;
-  } catch (err) {
-    await c.query('ROLLBACK');
-    throw err;
-  } finally {
-    c.release();
-  }
-}
+const tx = withTransaction;
 
 /** Whether a user may administer something in `district` (their own district or one below it). */
 async function mayAdminister(c: pg.ClientBase, user: SessionUser, codes: string[]): Promise<boolean> {

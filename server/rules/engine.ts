@@ -109,6 +109,12 @@ export class RulesEngine {
         this.attach(c.assetId, c.id);
       }
       cs.c = { ...c };
+      // Marked as departed from outside (e.g. a gate-out): the engine follows; it never moves back.
+      if (!cs.departed && cs.arrivedAt === undefined && (c.status === 'in_transit' || c.status === 'diverted' || c.status === 'overdue')) {
+        cs.departed = true;
+        cs.departedAt = c.departure;
+        cs.status = c.status;
+      }
       return [];
     }
     const departed = c.status === 'in_transit' || c.status === 'diverted' || c.status === 'overdue';

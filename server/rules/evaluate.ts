@@ -38,6 +38,8 @@ export interface ScenarioResult {
   failures: string[];
   fixes: number;
   stored: number;
+  /** Problems storing the fixes (kept apart from the rules' verdict). */
+  storage: string[];
   tp: { type: AlertType; delayS: number }[];
   fp: { type: AlertType; actors: string[]; time: string; why: string }[];
   fn: { type: AlertType; actors: string[] }[];
@@ -70,18 +72,22 @@ export async function evaluate(pool: pg.Pool, scenarios: Scenario[] = loadScenar
   await seedWorld(pool);
   const registry = new AssetRegistry(pool);
   await registry.load();
-  const latest = new LatestState(10);
-  const writer = new PositionWriter(pool, { batchRows: 2000, flushMs: 60_000 });
-  let simNow = 0;
-  const pipeline = new Pipeline(registry, latest, writer, () => simNow);
-  const ctx: { engine?: RulesEngine; sink: RuleEvent[] } = { sink: [] };
-  pipeline.addSink(rulesSink(() => ctx.engine!, (events) => ctx.sink.push(...events)));
-
   const results: ScenarioResult[] = [];
   for (const spec of scenarios) {
-    results.push(await runScenario(pool, prepare(spec), { pipeline, registry, writer, ctx, setNow: (t) => (simNow = t) }, opts));
+    // A pipeline per scenario (one registry, as in the server), so a batch the database refuses
+    // stays with the scenario that sent it.
+    const latest = new LatestState(10);
+    const writer = new PositionWriter(pool, { batchRows: 2000, flushMs: 60_000 });
+    let simNow = 0;
+    const pipeline = new Pipeline(registry, latest, writer, () => simNow);
+    const ctx: { engine?: RulesEngine; sink: RuleEvent[] } = { sink: [] };
+    const prepared = prepare(spec);
+    const classes = new Map<string, 'A' | 'B' | undefined>(prepared.actors.map((a) => [a.name, a.spec.aisClass]));
+    pipeline.addSink(rulesSink(() => ctx.engine!, (events) => ctx.sink.push(...events), {
+      aisClassOf: (id) => classes.get(registry.byAssetId(id)?.label?.split('/')[1] ?? ''),
+    }));
+    results.push(await runScenario(pool, prepared, { pipeline, registry, writer, ctx, setNow: (t) => (simNow = t) }, opts));
   }
-  await writer.flush();
   return { results, ...score(results) };
 }
 
@@ -244,7 +250,8 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
   await rig.writer.flush();
   const ids = [...assets.values()].map((a) => a.id);
   const { rows: [{ n: stored }] } = await pool.query('SELECT count(*)::int AS n FROM positions WHERE asset_id = ANY($1)', [ids]);
-  if (stored !== fixesFed) failures.push(`stored ${stored} positions, fed ${fixesFed}`);
+  const storage: string[] = [];
+  if (stored !== fixesFed) storage.push(`PositionWriter stored ${stored} of the ${fixesFed} positions the pipeline accepted`);
 
   // Score.
   const actorsOf = (a: RuleAlert): string[] => {
@@ -274,7 +281,7 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
       continue;
     }
     used.add(hit);
-    tp.push({ type: e.type, delayS: (hit.time - e.from) / 1000 });
+    tp.push({ type: e.type, delayS: Math.round((hit.time - e.from) / 100) / 10 });
     const c = cleared.get(hit.episode);
     if (e.clearedBy === false) {
       if (c !== undefined) failures.push(`${e.type} of ${want} was cleared at ${iso(c)}; it must stay open`);
@@ -302,17 +309,21 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
 
   // Events with ids replaced by names, for comparing runs.
   const name = (id: unknown) => (typeof id === 'number' ? (actorOf.get(id) ?? consOf.get(id) ?? id) : id);
-  const normEpisode = (ep: string) => ep.replace(/\bc(\d+)\b/g, (_, id) => `c:${consOf.get(Number(id))}`).replace(/\ba(\d+)\b/g, (_, id) => `a:${actorOf.get(Number(id))}`);
+  const normEpisode = (ep: string) => ep.replace(/\bc(\d+)\b/g, (_, id) => `c:${consOf.get(Number(id))}`).replace(/\ba(\d+)\b/g, (_, id) => `a:${actorOf.get(Number(id))}`).replace(/\bs(\d+)\b/g, 's:site');
   const norm = events.map((e): NormalEvent => {
     if (e.kind === 'status') return { ...e, consignmentId: consOf.get(e.consignmentId) };
-    if (e.kind === 'cleared') return { ...e, assetId: name(e.assetId), consignmentId: e.consignmentId && consOf.get(e.consignmentId), episode: normEpisode(e.episode) };
+    if (e.kind === 'cleared') {
+      const detail = e.detail && { ...e.detail, ...(e.detail.siteId !== undefined ? { siteId: 'site' } : {}), ...(e.detail.otherAssetId !== undefined ? { otherAssetId: name(e.detail.otherAssetId) } : {}) };
+      return { ...e, assetId: name(e.assetId), consignmentId: e.consignmentId && consOf.get(e.consignmentId), episode: normEpisode(e.episode), ...(detail ? { detail } : {}) };
+    }
     const a = e.alert;
-    const detail = { ...a.detail, ...(a.detail.otherAssetId !== undefined ? { otherAssetId: name(a.detail.otherAssetId) } : {}),
+    const detail = { ...a.detail, ...(typeof a.detail.siteCode === 'string' ? { siteCode: a.detail.siteCode.replace(/^[a-z0-9-]+#\d+:/, ''), siteId: 'site' } : {}),
+      ...(a.detail.otherAssetId !== undefined ? { otherAssetId: name(a.detail.otherAssetId) } : {}),
       ...(Array.isArray(a.detail.assetIds) ? { assetIds: a.detail.assetIds.map(name) } : {}), ...(a.detail.routeId !== undefined ? { routeId: 'route' } : {}) };
     return { kind: 'raised', alert: { ...a, assetId: name(a.assetId), consignmentId: a.consignmentId && consOf.get(a.consignmentId), episode: normEpisode(a.episode), detail } };
   });
   return {
-    name: sc.spec.name, label: sc.spec.label, pass: failures.length === 0, failures, fixes: fixesFed, stored, tp, fp, fn, events: norm,
+    name: sc.spec.name, label: sc.spec.label, pass: failures.length === 0, failures, fixes: fixesFed, stored, storage, tp, fp, fn, events: norm,
   };
 }
 
@@ -332,7 +343,7 @@ function score(results: ScenarioResult[]): { table: TypeRow[]; precision: number
       precision: tps.length + fps ? tps.length / (tps.length + fps) : 1,
       recall: tps.length + fns ? tps.length / (tps.length + fns) : 1,
       meanDelayS: delays.length ? Math.round((delays.reduce((s, x) => s + x, 0) / delays.length) * 10) / 10 : null,
-      maxDelayS: delays.length ? Math.max(...delays) : null,
+      maxDelayS: delays.length ? Math.round(Math.max(...delays) * 10) / 10 : null,
     });
   }
   return { table, precision: TP + FP ? TP / (TP + FP) : 1, recall: TP + FN ? TP / (TP + FN) : 1 };
@@ -344,6 +355,7 @@ export function formatEvaluation(ev: Evaluation): string {
   for (const r of ev.results) {
     lines.push(`${r.pass ? 'PASS' : 'FAIL'}  ${r.name.padEnd(28)} ${String(r.fixes).padStart(5)} fixes  ${r.label}`);
     for (const f of r.failures) lines.push(`        ${f}`);
+    for (const f of r.storage) lines.push(`        storage: ${f}`);
   }
   lines.push('');
   const head = ['type', 'expected', 'TP', 'FP', 'FN', 'precision', 'recall', 'mean delay s', 'max delay s'];

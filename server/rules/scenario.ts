@@ -180,7 +180,7 @@ export function prepare(spec: Scenario): PreparedScenario {
   const actors = Object.entries(spec.actors).map(([name, a]) => {
     // Ground truth from the noise-free track: when it enters and leaves each site it could meet,
     // and when it leaves its corridor and comes back within 80 % of it.
-    const codes = new Set<string>([...sites.map((x) => x.code)]);
+    const codes = new Set<string>([...WORLD.sites.map((x) => x.code), ...sites.map((x) => x.code)]);
     const rings = zones.map((z) => ({ code: z.code, ring: z.ring }));
     const c = a.consignment;
     let corridor: { path: Path; halfM: number } | undefined;
@@ -190,7 +190,10 @@ export function prepare(spec: Scenario): PreparedScenario {
       corridor = { path: pathOf(c.route), halfM: r.corridorM };
     }
     for (const step of a.plan) if ('goto' in step && step.goto.site) codes.add(step.goto.site);
-    const truth = { sites: [...[...codes].map((code) => ({ code, ring: siteRing(code) })), ...rings], corridor };
+    const withBox = (x: { code: string; ring: LonLat[] }) => ({
+      ...x, box: [Math.min(...x.ring.map((q) => q[0])), Math.min(...x.ring.map((q) => q[1])), Math.max(...x.ring.map((q) => q[0])), Math.max(...x.ring.map((q) => q[1]))],
+    });
+    const truth = { sites: [...[...codes].map((code) => ({ code, ring: siteRing(code) })), ...rings].map(withBox), corridor };
     return { name, spec: a, fixes: generate(name, a, start, pathOf, siteRing, setMark, truth) };
   });
   const at = (w: When): number => {
@@ -199,11 +202,14 @@ export function prepare(spec: Scenario): PreparedScenario {
     if (m === undefined) throw new Error(`${spec.name}: no mark ${w.mark}`);
     return m + w.plusMin * 60_000;
   };
+  // The scenario ends at endMin (fixes after it are dropped) or a minute after the last fix.
   const lastFix = Math.max(...actors.map((a) => a.fixes[a.fixes.length - 1]?.time ?? start));
+  const end = spec.endMin !== undefined ? start + spec.endMin * 60_000 : lastFix + 60_000;
+  for (const a of actors) a.fixes = a.fixes.filter((f) => f.time <= end);
   return {
     spec,
     start,
-    end: spec.endMin !== undefined ? start + spec.endMin * 60_000 : lastFix + 60_000,
+    end,
     sites,
     routes: ownRoutes,
     zones,
@@ -225,7 +231,7 @@ export function prepare(spec: Scenario): PreparedScenario {
 function generate(
   name: string, a: ActorSpec, scenarioStart: number, pathOf: (code: string) => Path, siteRing: (code: string) => LonLat[],
   mark: (name: string, time: number) => void,
-  truth: { sites: { code: string; ring: LonLat[] }[]; corridor?: { path: Path; halfM: number } },
+  truth: { sites: { code: string; ring: LonLat[]; box: number[] }[]; corridor?: { path: Path; halfM: number } },
 ): GenFix[] {
   const t0 = scenarioStart + a.startMin * 60_000;
   const lon: number[] = [], lat: number[] = [], spd: number[] = [], crs: number[] = [];
@@ -334,7 +340,8 @@ function generate(
   for (let sec = 0; sec < lon.length; sec++) {
     const p: LonLat = [lon[sec]!, lat[sec]!];
     truth.sites.forEach((site, i) => {
-      const now = pointInRing(p, site.ring);
+      const b = site.box;
+      const now = p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3] && pointInRing(p, site.ring);
       if (now !== inside[i]) {
         if (now || sec > 0) truthMark(`${now ? 'enter' : 'leave'}.${site.code}`, sec);
         inside[i] = now;
