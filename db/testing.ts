@@ -39,6 +39,8 @@ export async function freshDatabase(opts: { migrate?: boolean } = {}): Promise<T
     url = u.toString();
   }
   const pool = new pg.Pool({ connectionString: url, max: testPoolMax() });
+  // Dropping the database (WITH FORCE) ends connections a test still holds; that is expected.
+  pool.on('error', () => {});
   if (opts.migrate !== false) await migrate(pool);
   return {
     url,

@@ -340,24 +340,16 @@ export class GeofenceIndex {
         if (lb === 0) break;
       }
     }
-    let best2 = Infinity, bestSeg = 0, bestT = 0;
-    const scan = (c: number) => {
-      const end = Math.min(r.nSeg, (c + 1) * CHUNK);
-      for (let i = c * CHUNK; i < end; i++) {
-        const d2 = segDist2(f, r.xy, 2 * i, T);
-        if (d2 < best2) {
-          best2 = d2;
-          bestSeg = i;
-          bestT = T[0]!;
-        }
-      }
-    };
-    scan(first);
+    this.best2 = Infinity;
+    this.bestSeg = 0;
+    this.bestT = 0;
+    this.scanChunk(r, f, first);
     for (let c = 0; c < nChunks; c++) {
       if (c === first) continue;
       const lb = boxLowerBoundM(f, ch[4 * c]!, ch[4 * c + 1]!, ch[4 * c + 2]!, ch[4 * c + 3]!);
-      if (lb * lb < best2 * 1.0001) scan(c);
+      if (lb * lb < this.best2 * 1.0001) this.scanChunk(r, f, c);
     }
+    const bestSeg = this.bestSeg, bestT = this.bestT;
     const segLen = r.cum[bestSeg + 1]! - r.cum[bestSeg]!;
     return {
       metres: refinedSegDist(f, r.xy, 2 * bestSeg, bestT),
@@ -365,6 +357,22 @@ export class GeofenceIndex {
       segment: bestSeg,
       lengthM: r.lengthM,
     };
+  }
+
+  private best2 = Infinity;
+  private bestSeg = 0;
+  private bestT = 0;
+
+  private scanChunk(r: RouteRec, f: Frame, c: number): void {
+    const end = Math.min(r.nSeg, (c + 1) * CHUNK);
+    for (let i = c * CHUNK; i < end; i++) {
+      const d2 = segDist2(f, r.xy, 2 * i, T);
+      if (d2 < this.best2) {
+        this.best2 = d2;
+        this.bestSeg = i;
+        this.bestT = T[0]!;
+      }
+    }
   }
 
   /** Ids of every route whose corridor (polyline ± half-width) holds the point. */

@@ -189,7 +189,12 @@ export class RulesEngine {
     if (a.kind === 'vessel') this.vesselTimers(a, t, out);
 
     const plausible = this.plausible(a, fix);
-    a.last = { t, lon: fix.lon, lat: fix.lat, speed: fix.speed };
+    if (a.last) {
+      a.last.t = t;
+      a.last.lon = fix.lon;
+      a.last.lat = fix.lat;
+      a.last.speed = fix.speed;
+    } else a.last = { t, lon: fix.lon, lat: fix.lat, speed: fix.speed };
     if (a.gap) {
       this.clear(out, 'AIS_GAP', a.id, undefined, t, a.gap.ep, { gapS: (t - a.gap.since) / 1000, lon: fix.lon, lat: fix.lat });
       a.gap = undefined;
@@ -198,7 +203,11 @@ export class RulesEngine {
       this.zoneRule(a, fix, cids?.[0], out);
       if (a.kind === 'vessel') this.rendezvousRule(a, fix, out);
     }
-    if (cids) for (const cid of [...cids]) this.consFix(this.cons.get(cid)!, fix, plausible, out);
+    if (cids) {
+      // arrival detaches a consignment from the list while it is walked: walk a copy when there are several
+      if (cids.length === 1) this.consFix(this.cons.get(cids[0]!)!, fix, plausible, out);
+      else for (const cid of [...cids]) this.consFix(this.cons.get(cid)!, fix, plausible, out);
+    }
     return out;
   }
 
@@ -705,34 +714,40 @@ export class RulesEngine {
 
   private plausible(a: AssetSt, fix: Fix): boolean {
     const g = a.good;
-    const pt = { t: fix.time, lon: fix.lon, lat: fix.lat };
-    const max = a.kind === 'vessel' ? this.config.vesselMaxKmh : this.config.vehicleMaxKmh;
-    const tol = this.config.jumpToleranceM;
-    const fits = (p: Pt) => {
-      const dt = (fix.time - p.t) / 1000;
-      const d = dist(p, fix);
-      return { ok: dt > 0 && (Math.max(0, d - tol) / dt) * 3.6 <= max, kmh: dt > 0 ? (d / dt) * 3.6 : undefined };
-    };
     if (!g) {
-      a.good = pt;
+      a.good = { t: fix.time, lon: fix.lon, lat: fix.lat };
       return true;
     }
-    const f = fits(g);
-    if (f.ok) {
-      a.kmh = f.kmh;
-      a.good = pt;
+    const max = a.kind === 'vessel' ? this.config.vesselMaxKmh : this.config.vehicleMaxKmh;
+    if (this.fits(g, fix, max)) {
+      a.kmh = this.kmh;
+      g.t = fix.time;
+      g.lon = fix.lon;
+      g.lat = fix.lat;
       a.rej = undefined;
       return true;
     }
     // An outlier, unless it agrees with the previous outlier (then the old position was the stale one).
-    if (a.rej && fits(a.rej).ok) {
-      a.kmh = fits(a.rej).kmh;
-      a.good = pt;
+    if (a.rej && this.fits(a.rej, fix, max)) {
+      a.kmh = this.kmh;
+      a.good = { t: fix.time, lon: fix.lon, lat: fix.lat };
       a.rej = undefined;
       return true;
     }
-    a.rej = pt;
+    a.rej = { t: fix.time, lon: fix.lon, lat: fix.lat };
     return false;
+  }
+
+  /** Speed implied by the last fits() call, km/h. */
+  private kmh: number | undefined;
+
+  /** Whether moving from p to the fix needs no more than `max` km/h (after the jump tolerance). */
+  private fits(p: Pt, fix: Fix, max: number): boolean {
+    const dt = (fix.time - p.t) / 1000;
+    if (dt <= 0) return false;
+    const d = dist(p, fix);
+    this.kmh = (d / dt) * 3.6;
+    return (Math.max(0, d - this.config.jumpToleranceM) / dt) * 3.6 <= max;
   }
 
   private assetSt(ref: AssetRef): AssetSt {
