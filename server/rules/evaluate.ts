@@ -165,9 +165,13 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
       const dest = c.dest ? await siteId(c.dest) : r.to_site;
       const departure = sc.start + c.departureMin * 60_000;
       const deadline = sc.start + c.deadlineMin * 60_000;
+      // `districts` (authorization only) from the two sites' own districts: touched_districts() would
+      // plan ST_Intersects on a GiST index, which the embedded PostGIS refuses once its schema has
+      // been dropped and re-created in the same session (the test databases there share one).
       const { rows } = await pool.query(
         `INSERT INTO consignments (reference, asset_id, origin_site, dest_site, route_id, departure, deadline, status, districts)
-         VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0), to_timestamp($7 / 1000.0), $8, touched_districts($3, $4, $5)) RETURNING id`,
+         VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0), to_timestamp($7 / 1000.0), $8,
+                 ARRAY(SELECT DISTINCT district FROM sites WHERE id IN ($3, $4) ORDER BY district)) RETURNING id`,
         [`${tag}/${a.name}`, info.id, origin, dest, r.id, departure, deadline, c.status],
       );
       entry.cid = rows[0].id;
