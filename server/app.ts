@@ -12,6 +12,7 @@ import { Sessions } from './auth/sessions';
 import { SignIn } from './auth/signIn';
 import { authenticateSockets } from './auth/socketAuth';
 import { AlertService } from './alerts/alertService';
+import { startRules, type RulesRuntime } from './alerts/rulesRuntime';
 import { getContext, setContext } from './context';
 import { guard } from './http/guard';
 import { LedgerCheckpointer } from './ledger/checkpoint';
@@ -41,6 +42,7 @@ export interface App {
   districts: DistrictTree;
   sessions: Sessions;
   alerts: AlertService;
+  rules: RulesRuntime;
   /** Present when started with `ingest: true`. */
   listeners?: Listeners;
   port: number;
@@ -88,7 +90,15 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     staleAfterMs: { vehicle: 5 * 60_000, vessel: 10 * 60_000 },
   });
   const alerts = new AlertService(db.pool, hub, consignments, registry);
-  setContext({ ...getContext(), alerts });
+  const rules = await startRules(db.pool, pipeline, alerts, latest, (id) => registry.byAssetId(id)?.aisClass ?? undefined);
+  alerts.onAcknowledged = (episode) => rules.acknowledge(episode);
+  setContext({
+    ...getContext(),
+    alerts,
+    onWorldChanged: () => rules.reloadFences(),
+    onConsignmentsChanged: () => rules.reloadConsignments(),
+    onEvents: (events) => { for (const e of events) rules.onEvent(e); },
+  });
   await opts.beforeListen?.();
 
   writer.start();
@@ -108,10 +118,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const listeners = opts.ingest ? await startListeners(config, pipeline, db.pool, registry, say) : undefined;
 
   return {
-    config, db, http, io, hub, pipeline, latest, writer, registry, consignments, districts, sessions, alerts, listeners, port,
+    config, db, http, io, hub, pipeline, latest, writer, registry, consignments, districts, sessions, alerts, rules, listeners, port,
     async close() {
       clearInterval(retention);
       await listeners?.close();
+      await rules.stop();
       hub.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await writer.stop();

@@ -20,6 +20,8 @@ export interface ServerContext {
   onWorldChanged?: () => Promise<void>;
   /** A consignment was added or changed outside the feed: reload the watch list. */
   onConsignmentsChanged?: () => Promise<void>;
+  /** Gate, warehouse and seal events were stored: the rules engine hears of them. */
+  onEvents?: (events: { kind: string; time: number; assetId: number | null; consignmentId: number | null }[]) => void;
   startedAt: number;
 }
 

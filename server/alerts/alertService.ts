@@ -29,7 +29,7 @@ export type RuleOutcome =
 
 /** The JSON an alert travels as (REST and live). */
 export const ALERT_COLUMNS = `
-  al.id::int AS id, al.type, al.severity, al.asset_id AS "assetId", al.consignment_id AS "consignmentId",
+  al.id::int AS id, al.episode, al.type, al.severity, al.asset_id AS "assetId", al.consignment_id AS "consignmentId",
   (extract(epoch FROM al.time) * 1000)::bigint::float8 AS time, ST_X(al.geom) AS lon, ST_Y(al.geom) AS lat, al.detail, al.state,
   al.acked_by AS "ackedBy", (extract(epoch FROM al.acked_at) * 1000)::float8 AS "ackedAt",
   al.resolved_by AS "resolvedBy", (extract(epoch FROM al.resolved_at) * 1000)::float8 AS "resolvedAt", al.note,
@@ -39,6 +39,8 @@ export const ALERT_JOINS = `LEFT JOIN assets a ON a.id = al.asset_id LEFT JOIN c
 
 export class AlertService {
   private queue: Promise<void> = Promise.resolve();
+  /** Told when people acknowledge an episode (the engine ends SEAL_ALARM only that way). */
+  onAcknowledged: (episode: string) => void = () => {};
 
   constructor(
     private pool: pg.Pool,
@@ -117,7 +119,10 @@ export class AlertService {
       await audit(client, { userId: user.id, username: user.username, action: `alert_${action}`, entity: 'alert', entityId: id, before, after, ip });
       return after!;
     });
-    if (typeof result === 'object') this.hub.emitAlert('alert_update', result, Number(result.assetId));
+    if (typeof result === 'object') {
+      this.hub.emitAlert('alert_update', result, Number(result.assetId));
+      if (typeof result.episode === 'string') this.onAcknowledged(result.episode);
+    }
     return result;
   }
 

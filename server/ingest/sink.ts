@@ -44,7 +44,7 @@ export function createIngestSink(pipeline: Pipeline, pool: pg.Pool, registry: As
              label = coalesce(EXCLUDED.label, assets.label), imo = coalesce(EXCLUDED.imo, assets.imo),
              call_sign = coalesce(EXCLUDED.call_sign, assets.call_sign), ais_class = coalesce(EXCLUDED.ais_class, assets.ais_class),
              ship_type = coalesce(EXCLUDED.ship_type, assets.ship_type), updated_at = now()
-           RETURNING id, key, kind, label, district`,
+           RETURNING id, key, kind, label, district, ais_class AS "aisClass"`,
           [key, merged.name ?? null, update.mmsi, merged.imo ?? null, merged.callSign ?? null, merged.aisClass ?? null,
            merged.shipType === undefined ? null : String(merged.shipType)],
         )

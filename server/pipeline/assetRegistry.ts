@@ -9,6 +9,8 @@ export interface AssetInfo {
   label: string | null;
   /** Home district code, for assets that belong to one (jurisdiction); null otherwise. */
   district: string | null;
+  /** AIS class of a vessel, when known. */
+  aisClass?: 'A' | 'B' | null;
 }
 
 export class AssetRegistry {
@@ -19,7 +21,7 @@ export class AssetRegistry {
   constructor(private pool: pg.Pool) {}
 
   async load(): Promise<void> {
-    const { rows } = await this.pool.query<AssetInfo>('SELECT id, key, kind, label, district FROM assets');
+    const { rows } = await this.pool.query<AssetInfo>('SELECT id, key, kind, label, district, ais_class AS "aisClass" FROM assets');
     for (const row of rows) this.remember(row);
   }
 
@@ -45,7 +47,7 @@ export class AssetRegistry {
            VALUES ($1, $2, $3, CASE WHEN $1 LIKE 'mmsi:%' THEN substr($1, 6) END,
                                CASE WHEN $1 LIKE 'tel:%' THEN substr($1, 5) END)
            ON CONFLICT (key) DO UPDATE SET updated_at = now()
-           RETURNING id, key, kind, label, district`,
+           RETURNING id, key, kind, label, district, ais_class AS "aisClass"`,
           [key, kind, label ?? null],
         )
         .then(({ rows }) => this.remember(rows[0]!))

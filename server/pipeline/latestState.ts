@@ -19,6 +19,8 @@ export interface AssetState {
 export class LatestState {
   readonly assets = new Map<number, AssetState>();
   private dirty = new Set<number>();
+  /** The status an open alert gives an asset; it wins over what its motion says. */
+  private alertStatus = new Map<number, AssetStatus>();
 
   constructor(private trailPoints: number) {}
 
@@ -37,7 +39,7 @@ export class LatestState {
     // A stationary receiver's course is noise; keep the last one so the arrow does not spin.
     if (fix.course !== undefined && !(fix.speed !== undefined && fix.speed < 1)) s.course = fix.course;
     // A truck standing still is worth an amber glance; a vessel at anchor is not.
-    s.status = kind === 'vehicle' && fix.speed !== undefined && fix.speed < 3 ? 'stopped' : 'normal';
+    s.status = this.alertStatus.get(id) ?? (kind === 'vehicle' && fix.speed !== undefined && fix.speed < 3 ? 'stopped' : 'normal');
     if (this.trailPoints > 0) {
       const n = s.trail.length;
       if (n && trailBreaks(s.trail[n - 3]!, s.trail[n - 2]!, s.trail[n - 1]!, fix.lon, fix.lat, fix.time)) s.trail.length = 0;
@@ -75,6 +77,14 @@ export class LatestState {
     }
   }
 
+  /** Sets (or, with null, lifts) the status an open alert gives an asset. */
+  setAlertStatus(id: number, status: AssetStatus | null): void {
+    if (status) this.alertStatus.set(id, status);
+    else this.alertStatus.delete(id);
+    const s = this.assets.get(id);
+    if (s) this.setStatus(id, status ?? (s.kind === 'vehicle' && s.speed < 3 ? 'stopped' : 'normal'));
+  }
+
   /** Marks an asset changed without a new fix (e.g. its audience changed). */
   touch(id: number): void {
     if (this.assets.has(id)) this.dirty.add(id);
@@ -83,7 +93,7 @@ export class LatestState {
   /** Marks assets with no fix for longer than their kind allows as stale. */
   markStale(nowMs: number, staleAfterMs: Record<AssetKind, number>): void {
     for (const s of this.assets.values()) {
-      if (s.status !== 'stale' && nowMs - s.time > staleAfterMs[s.kind]) this.setStatus(s.id, 'stale');
+      if (s.status !== 'stale' && s.status !== 'critical' && nowMs - s.time > staleAfterMs[s.kind]) this.setStatus(s.id, 'stale');
     }
   }
 

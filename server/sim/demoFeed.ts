@@ -1,6 +1,6 @@
 // The demo feed: builds the simulated fleet, registers its assets and consignments in
 // PostGIS, and drives the simulator on the wall clock into the pipeline's one entry point.
-// The simulator's run start/end stand in for the gate-out/gate-in events of a real site.
+// A run's start stands in for the declaration of a movement; its arrival is the rules engine's to see.
 import type pg from 'pg';
 import type { PositionReport } from '../../lib/domain';
 import type { App } from '../app';
@@ -44,7 +44,7 @@ async function registerAssets(pool: pg.Pool, fleet: Fleet): Promise<void> {
 }
 
 /** Stores (or refreshes) one run as a consignment; returns its id and touched districts. */
-async function saveRun(pool: pg.Pool, truck: Truck, run: TruckRun, status: string): Promise<{ id: number; routeId: number; districts: string[] }> {
+async function saveRun(pool: pg.Pool, truck: Truck, run: TruckRun, status: string): Promise<{ id: number; routeId: number; originSiteId: number; destSiteId: number; districts: string[] }> {
   const { rows } = await pool.query(
     `WITH r AS (SELECT id FROM routes WHERE code = $4),
           o AS (SELECT id FROM sites WHERE code = $5),
@@ -55,7 +55,7 @@ async function saveRun(pool: pg.Pool, truck: Truck, run: TruckRun, status: strin
      FROM assets a, r, o, d WHERE a.key = $3
      ON CONFLICT (reference) DO UPDATE SET departure = EXCLUDED.departure, deadline = EXCLUDED.deadline, status = EXCLUDED.status,
                                            arrived_at = NULL, updated_at = now()
-     RETURNING id, route_id AS "routeId", districts`,
+     RETURNING id, route_id AS "routeId", origin_site AS "originSiteId", dest_site AS "destSiteId", districts`,
     [run.reference, run.seal, truck.assetKey, run.routeCode, run.originSite, run.destSite, run.departure, run.deadline, status, run.goods, run.carrier],
   );
   if (!rows[0]) throw new Error(`run ${run.reference}: route ${run.routeCode} or sites ${run.originSite}/${run.destSite} not in the database`);
@@ -63,13 +63,14 @@ async function saveRun(pool: pg.Pool, truck: Truck, run: TruckRun, status: strin
 }
 
 export async function startDemoFeed(app: App, say: (msg: string) => void): Promise<DemoFeed> {
-  const { config, db, pipeline, registry, consignments, hub } = app;
+  const { config, db, pipeline, registry, consignments, hub, rules } = app;
   const now = Date.now();
   const fleet = buildFleet(WORLD, { trucks: config.SIM_TRUCKS, vessels: config.SIM_VESSELS, seed: config.SIM_SEED, now });
   await registerAssets(db.pool, fleet);
   await registry.load();
   // Movements left open by an earlier run of the demo are closed; the fleet starts afresh.
-  await db.pool.query(`UPDATE consignments SET status = 'closed', updated_at = now() WHERE status IN ('planned', 'in_transit', 'overdue', 'diverted')`);
+  const closed = await db.pool.query(`UPDATE consignments SET status = 'closed', updated_at = now() WHERE status IN ('planned', 'in_transit', 'overdue', 'diverted') RETURNING id`);
+  for (const { id } of closed.rows) rules.unwatch(id);
 
   const track = async (truck: Truck, run: TruckRun, status: string) => {
     const saved = await saveRun(db.pool, truck, run, status);
@@ -77,6 +78,10 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
     if (!asset) return;
     consignments.set({ id: saved.id, reference: run.reference, assetId: asset.id, routeId: saved.routeId, status, districts: saved.districts });
     hub.invalidate(asset.id);
+    rules.watch({
+      id: saved.id, reference: run.reference, assetId: asset.id, routeId: saved.routeId, originSiteId: saved.originSiteId,
+      destSiteId: saved.destSiteId, departure: run.departure, deadline: run.deadline, status: status as 'planned' | 'in_transit',
+    });
   };
   const report = (what: string) => (err: Error) => say(`demo feed: could not store ${what}: ${err.message}`);
 
@@ -102,12 +107,7 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
     isLand: (p) => coast.isLand(p),
     onRunPlanned: (truck, run) => void track(truck, run, 'planned').catch(report(run.reference)),
     onRunStart: (truck, run) => void track(truck, run, 'in_transit').catch(report(run.reference)),
-    onRunEnd: (truck, run, timeMs) => {
-      db.pool
-        .query(`UPDATE consignments SET status = 'arrived', arrived_at = to_timestamp($2 / 1000.0), updated_at = now()
-                WHERE reference = $1 AND status IN ('planned', 'in_transit', 'overdue')`, [run.reference, timeMs])
-        .catch(report(run.reference));
-    },
+    // Arrival is the rules engine's to see (ARRIVED), from the fixes, as for any real carrier.
   });
   sim.step(Date.now());
   const timer = setInterval(() => sim.step(Date.now()), STEP_MS);

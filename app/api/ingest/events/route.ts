@@ -14,5 +14,6 @@ export const POST = handler(async (request) => {
   const body = await parseBody(Body, request);
   const items = Array.isArray(body) ? body : body.events;
   const result = await ingestEvents(getContext().pool, items, source);
+  getContext().onEvents?.(result.events);
   return json(result, result.stored === 0 && result.rejected.length > 0 ? 422 : 200);
 });
