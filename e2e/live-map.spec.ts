@@ -69,8 +69,9 @@ test('the live map loads, turns live, and draws assets that can be picked', asyn
 
 test('the server answers health and metrics, and the world as GeoJSON', async ({ request, baseURL }) => {
   expect((await request.get('/healthz')).ok()).toBe(true);
-  const metrics = await (await request.get('/metrics')).text(); // from loopback: no session needed
-  expect(metrics).toMatch(/tw_reports_accepted_total\{source="sim"\} \d+/);
+  expect((await request.get('/metrics')).status(), 'from loopback: no session needed').toBe(200);
+  // The demo feed runs the real ingest path: trucks as JT/T 808 terminals, vessels as AIS.
+  await expect.poll(async () => (await (await request.get('/metrics')).text()).match(/tw_reports_accepted_total\{source="(jt808|ais)"\} \d+/g)?.length ?? 0, { timeout: 30_000 }).toBe(2);
   const hq = await apiAs(baseURL!, 'hq-viewer');
   const world = await (await hq.get('/api/world')).json();
   expect(world.corridors.type).toBe('FeatureCollection');

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { CHROMIUM_PATH } from '../e2e/chromium';
 import { startEmbeddedPostgis } from '../db/embedded';
+import { resetSchema } from '../db/testing';
 import { buildIsStale } from './buildState';
 
 const say = (msg: string) => console.log(`[test] ${msg}`);
@@ -45,7 +46,7 @@ function testFiles(dir: string): string[] {
 async function e2eDatabase(serverUrl: string, embedded: boolean): Promise<string> {
   if (embedded) {
     const pool = new pg.Pool({ connectionString: serverUrl, max: 1 });
-    await pool.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; DROP TABLE IF EXISTS pgmigrations');
+    await resetSchema(pool);
     await pool.end();
     return serverUrl;
   }

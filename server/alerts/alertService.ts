@@ -102,7 +102,9 @@ export class AlertService {
   /** Acknowledge or resolve (with a note) on behalf of a user who may see the alert. */
   async transition(id: number, user: SessionUser, action: 'acknowledge' | 'resolve', note: string | undefined, ip: string): Promise<Record<string, unknown> | 'not_found' | 'conflict'> {
     const result = await this.transaction(async (client) => {
-      const { rows } = await client.query(`SELECT ${ALERT_COLUMNS} FROM visible_alerts($1) al ${ALERT_JOINS} WHERE al.id = $2 FOR UPDATE OF al`, [user.district, id]);
+      // Lock the row first (a function's result cannot be locked), then ask whether the user may see it.
+      await client.query('SELECT 1 FROM alerts WHERE id = $1 FOR UPDATE', [id]);
+      const { rows } = await client.query(`SELECT ${ALERT_COLUMNS} FROM visible_alerts($1) al ${ALERT_JOINS} WHERE al.id = $2`, [user.district, id]);
       const before = rows[0];
       if (!before) return 'not_found' as const;
       if (action === 'acknowledge' && before.state !== 'open') return 'conflict' as const;
