@@ -12,7 +12,7 @@
 // PostGIS is used. BENCH_ROUTES, BENCH_SITES, BENCH_FIXES, BENCH_TURF_FIXES, BENCH_PG_FIXES override sizes.
 import * as turf from '@turf/turf';
 import type { LonLat } from '../lib/domain';
-import { startEmbeddedPostgis } from '../db/embedded';
+import { benchPostgis } from './postgis';
 import { freshDatabase } from '../db/testing';
 import { GeofenceIndex } from '../server/geofence/index';
 import { loadGeofences } from '../server/geofence/loader';
@@ -84,13 +84,7 @@ function along(r: R, s: number, side: number): LonLat {
 }
 
 async function main() {
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  if (!process.env.DATABASE_URL) {
-    const e = await startEmbeddedPostgis('./data/bench', 0, (m) => console.error(m));
-    process.env.DATABASE_URL = e.url;
-    process.env.TW_TEST_EMBEDDED = '1';
-    stopEmbedded = e.stop;
-  }
+  const postgis = await benchPostgis();
   const routes = Array.from({ length: ROUTES }, (_, i) => makeRoute(i + 1));
   const sites = Array.from({ length: SITES }, (_, i) => makeSite(i + 1));
   const segments = routes.reduce((n, r) => n + r.path.length - 1, 0);
@@ -264,7 +258,7 @@ async function main() {
   const r0 = (x: number) => Math.round(x);
   console.log(JSON.stringify({
     bench: 'geofence',
-    database: stopEmbedded ? 'embedded PGlite+PostGIS' : 'PostGIS server',
+    database: postgis.database,
     routes: ROUTES, sites: SITES, segments, zones: 50,
     index: { loadFromPostgisMs: r0(loadMs), buildMs: r0(buildMs), ...geo.stats() },
     engineFixesPerSec: r0(engineRate),
@@ -283,7 +277,7 @@ async function main() {
     checksum: Math.round(sink) % 1000,
   }));
   await db.drop();
-  await stopEmbedded?.();
+  await postgis.stop();
 }
 
 main().catch((err) => {

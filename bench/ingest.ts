@@ -4,7 +4,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgis } from '../db/embedded';
+import { benchPostgis } from './postgis';
 import { freshDatabase, testPoolMax } from '../db/testing';
 import { startApp } from '../server/app';
 import { loadConfig } from '../server/config';
@@ -23,13 +23,7 @@ async function waitFor(pool: import('pg').Pool, source: string, n: number): Prom
 }
 
 async function main() {
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  if (!process.env.DATABASE_URL) {
-    const e = await startEmbeddedPostgis('./data/bench', 0, (m) => console.error(m));
-    process.env.DATABASE_URL = e.url;
-    process.env.TW_TEST_EMBEDDED = '1';
-    stopEmbedded = e.stop;
-  }
+  const postgis = await benchPostgis();
   const db = await freshDatabase();
   const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', SIM: '0', AIS_PORT: '0', JT808_PORT: '-1', OSMAND_PORT: '-1', STORE_BATCH_ROWS: '5000', STORE_FLUSH_MS: '200', DATABASE_POOL_MAX: String(testPoolMax()), NODE_ENV: 'test', LOG_LEVEL: 'silent' });
   const app = await startApp(config, { say: () => {}, ingest: true });
@@ -60,13 +54,13 @@ async function main() {
   const directS = (performance.now() - t) / 1000;
 
   console.log(JSON.stringify({
-    bench: 'ingest', reports: REPORTS, database: stopEmbedded ? 'embedded PGlite+PostGIS' : 'PostGIS server',
+    bench: 'ingest', reports: REPORTS, database: postgis.database,
     tcp_replay_to_postgis_per_s: Math.round(REPORTS / wireS), baseline_direct_pipeline_per_s: Math.round(REPORTS / directS),
     wire_cost_ratio: Number((directS / wireS).toFixed(2)),
   }));
   await app.close();
   await db.drop();
-  await stopEmbedded?.();
+  await postgis.stop();
   process.exit(0);
 }
 

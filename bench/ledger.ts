@@ -5,7 +5,7 @@
 // are removed and verifyLedger walks the chain. Prints one JSON line.
 // DATABASE_URL names a PostGIS server (a scratch database is made on it); without it, the
 // embedded PostGIS is used.
-import { startEmbeddedPostgis } from '../db/embedded';
+import { benchPostgis } from './postgis';
 import { freshDatabase } from '../db/testing';
 import { PositionWriter, positionColumns, type PositionRow } from '../server/pipeline/positionWriter';
 import { appendLedgerEntry } from '../server/ledger/ledger';
@@ -26,13 +26,7 @@ const BASELINE_SQL = `
        AS u(a, t, x, y, s, c, h, src, al)`;
 
 async function main() {
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  if (!process.env.DATABASE_URL) {
-    const e = await startEmbeddedPostgis('./data/bench', 0, (m) => console.error(m));
-    process.env.DATABASE_URL = e.url;
-    process.env.TW_TEST_EMBEDDED = '1';
-    stopEmbedded = e.stop;
-  }
+  const postgis = await benchPostgis();
   const db = await freshDatabase();
   const pool = db.pool;
   const t0 = Date.now() - 3_600_000;
@@ -91,7 +85,7 @@ async function main() {
   const withLedger = ledgerMs / batches;
   const baseline = baselineMs / batches;
   console.log(JSON.stringify({
-    bench: 'ledger', database: stopEmbedded ? 'embedded PGlite+PostGIS' : 'PostGIS server',
+    bench: 'ledger', database: postgis.database,
     batches_each_way: batches, batch_rows: BATCH_ROWS,
     ms_per_batch_with_ledger: Number(withLedger.toFixed(2)),
     baseline_ms_per_batch_plain_insert: Number(baseline.toFixed(2)),
@@ -104,7 +98,7 @@ async function main() {
     chain_only_entries: chain.entries, chain_only_verify_ms: chain.ms,
     chain_only_verify_entries_per_s: Math.round(chain.entries / (chain.ms / 1000)),
   }));
-  await stopEmbedded?.();
+  await postgis.stop();
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });

@@ -3,7 +3,7 @@
 // the same load with no filtering (every client sees everything: one room), in the same run.
 // Prints one JSON line: server time per tick and bytes sent per tick, both ways.
 import { io as connect, type Socket } from 'socket.io-client';
-import { startEmbeddedPostgis } from '../db/embedded';
+import { benchPostgis } from './postgis';
 import { freshDatabase, testPoolMax } from '../db/testing';
 import { startApp } from '../server/app';
 import { loadConfig } from '../server/config';
@@ -62,13 +62,7 @@ async function run(filtered: boolean) {
 }
 
 async function main() {
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  if (!process.env.DATABASE_URL) {
-    const e = await startEmbeddedPostgis('./data/bench', 0, (m) => console.error(m));
-    process.env.DATABASE_URL = e.url;
-    process.env.TW_TEST_EMBEDDED = '1';
-    stopEmbedded = e.stop;
-  }
+  const postgis = await benchPostgis();
   const baseline = await run(false);
   const filtered = await run(true);
   console.log(JSON.stringify({
@@ -76,7 +70,7 @@ async function main() {
     baseline_no_filtering: baseline, jurisdiction_filtered: filtered,
     tick_overhead_ratio: Number((filtered.tickMsMean / baseline.tickMsMean).toFixed(2)),
   }));
-  await stopEmbedded?.();
+  await postgis.stop();
   process.exit(0);
 }
 

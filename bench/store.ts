@@ -2,7 +2,7 @@
 // one INSERT per report, in the same run on the same PostGIS. Prints one JSON line.
 // DATABASE_URL names a PostGIS server (a scratch database is made on it); without it, the
 // embedded PostGIS is used.
-import { startEmbeddedPostgis } from '../db/embedded';
+import { benchPostgis } from './postgis';
 import { freshDatabase } from '../db/testing';
 import { AssetRegistry } from '../server/pipeline/assetRegistry';
 import { LatestState } from '../server/pipeline/latestState';
@@ -14,13 +14,7 @@ const SINGLE_REPORTS = Number(process.env.BENCH_SINGLE_REPORTS ?? 5_000);
 const ASSETS = 1000;
 
 async function main() {
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  if (!process.env.DATABASE_URL) {
-    const e = await startEmbeddedPostgis('./data/bench', 0, (m) => console.error(m));
-    process.env.DATABASE_URL = e.url;
-    process.env.TW_TEST_EMBEDDED = '1';
-    stopEmbedded = e.stop;
-  }
+  const postgis = await benchPostgis();
   const db = await freshDatabase();
   const pool = db.pool;
   await pool.query(`INSERT INTO assets (key, kind) SELECT 'tel:0139' || lpad(i::text, 8, '0'), 'vehicle' FROM generate_series(1, $1) i`, [ASSETS]);
@@ -57,13 +51,13 @@ async function main() {
   const batchRate = BATCH_REPORTS / batchS;
   const singleRate = SINGLE_REPORTS / singleS;
   console.log(JSON.stringify({
-    bench: 'store', database: stopEmbedded ? 'embedded PGlite+PostGIS' : 'PostGIS server',
+    bench: 'store', database: postgis.database,
     batch_reports: BATCH_REPORTS, batch_reports_per_s: Math.round(batchRate),
     baseline_single_insert_reports: SINGLE_REPORTS, baseline_reports_per_s: Math.round(singleRate),
     speedup: Number((batchRate / singleRate).toFixed(1)),
   }));
   await db.drop();
-  await stopEmbedded?.();
+  await postgis.stop();
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });

@@ -9,23 +9,10 @@ import { log } from '../log';
 import type { ConsignmentIndex } from '../pipeline/consignmentIndex';
 import type { AssetRegistry } from '../pipeline/assetRegistry';
 import type { SessionUser } from '../auth/sessions';
+import type { RuleEvent } from '../rules/types';
 
-export interface RaisedAlert {
-  type: string;
-  severity: 'info' | 'warning' | 'critical';
-  assetId: number;
-  consignmentId?: number;
-  time: number;
-  lon?: number;
-  lat?: number;
-  detail: Record<string, unknown>;
-  episode: string;
-}
 
-export type RuleOutcome =
-  | { kind: 'raised'; alert: RaisedAlert }
-  | { kind: 'cleared'; type: string; assetId: number; consignmentId?: number; time: number; episode: string }
-  | { kind: 'status'; consignmentId: number; status: string; time: number };
+
 
 /** The JSON an alert travels as (REST and live). */
 export const ALERT_COLUMNS = `
@@ -50,7 +37,7 @@ export class AlertService {
   ) {}
 
   /** Applies outcomes in order; a failure is logged and the next outcome still applies. */
-  apply(outcomes: RuleOutcome[]): Promise<void> {
+  apply(outcomes: RuleEvent[]): Promise<void> {
     if (outcomes.length === 0) return this.queue;
     this.queue = this.queue.then(async () => {
       for (const o of outcomes) {
@@ -64,7 +51,7 @@ export class AlertService {
     return this.queue;
   }
 
-  private async applyOne(o: RuleOutcome): Promise<void> {
+  private async applyOne(o: RuleEvent): Promise<void> {
     if (o.kind === 'raised') {
       const a = o.alert;
       const c = a.consignmentId ? this.consignments.byId(a.consignmentId) : undefined;
