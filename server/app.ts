@@ -90,7 +90,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     staleAfterMs: { vehicle: 5 * 60_000, vessel: 10 * 60_000 },
   });
   const alerts = new AlertService(db.pool, hub, consignments, registry);
-  const rules = await startRules(db.pool, pipeline, alerts, latest, (id) => registry.byAssetId(id)?.aisClass ?? undefined);
+  const rules = await startRules(db.pool, pipeline, alerts, latest, (id) => registry.byAssetId(id)?.aisClass ?? undefined, config.RULES_CONFIG_FILE);
   alerts.onAcknowledged = (episode) => rules.acknowledge(episode);
   setContext({
     ...getContext(),

@@ -50,6 +50,8 @@ const ConfigSchema = z.object({
   AIS_REMOTE: z.string().regex(/^([^,:\s]+:\d+)(,[^,:\s]+:\d+)*$/, 'host:port[,host:port…]').optional(),
   /** How often the ledger records a Merkle checkpoint over the entries since the last one. */
   LEDGER_CHECKPOINT_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  /** A JSON file of rules thresholds (any subset of the defaults; per-route overrides by route code). */
+  RULES_CONFIG_FILE: z.string().min(1).optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
 });
 

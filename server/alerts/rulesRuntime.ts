@@ -9,6 +9,7 @@ import { log } from '../log';
 import type { LatestState } from '../pipeline/latestState';
 import type { Pipeline } from '../pipeline/pipeline';
 import { RulesEngine, rulesSink } from '../rules';
+import { loadRulesConfig } from '../rules/configFile';
 import type { RuleEvent, WatchedConsignment } from '../rules/types';
 import type { AlertService } from './alertService';
 
@@ -41,9 +42,10 @@ export async function loadOpenConsignments(pool: pg.Pool): Promise<WatchedConsig
   return rows.map((r) => ({ ...r, departure: Number(r.departure), deadline: Number(r.deadline) }));
 }
 
-export async function startRules(pool: pg.Pool, pipeline: Pipeline, alerts: AlertService, latest: LatestState, aisClassOf: (id: number) => 'A' | 'B' | undefined): Promise<RulesRuntime> {
+export async function startRules(pool: pg.Pool, pipeline: Pipeline, alerts: AlertService, latest: LatestState, aisClassOf: (id: number) => 'A' | 'B' | undefined, configFile?: string): Promise<RulesRuntime> {
   const { index: geo } = await loadGeofences(pool);
-  const engine = new RulesEngine(geo);
+  const routeIds = new Map((await pool.query<{ id: number; code: string }>('SELECT id, code FROM routes')).rows.map((r) => [r.code, r.id]));
+  const engine = new RulesEngine(geo, configFile ? loadRulesConfig(configFile, routeIds) : {});
   const saved = (await pool.query('SELECT state FROM rules_state WHERE id = 1')).rows[0]?.state;
   if (saved) engine.importState(saved);
   const watched = new Set<number>();
