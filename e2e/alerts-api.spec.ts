@@ -15,7 +15,7 @@ test('a seal opened en route raises SEAL_ALARM at once; officers acknowledge and
   const hq = await apiAs(baseURL!, 'hq-viewer');
   const list = await (await hq.get('/api/consignments?status=in_transit&limit=200')).json();
   // A Shanghai movement that does not touch Hangzhou: the Shanghai officer may work it, Hangzhou may not see it.
-  const c = list.items.find((x: { districts: string[] }) => x.districts.includes('2200') && !x.districts.includes('2900'));
+  const c = list.items.find((x: { districts: string[]; sealId: string | null }) => x.sealId && x.districts.includes('2200') && !x.districts.includes('2900'));
   expect(c, 'an in-transit movement in Shanghai').toBeTruthy();
   const machine = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${TOKEN}` } });
   const sent = await machine.post('/api/ingest/events', { data: [{ kind: 'seal_opened', time: Date.now() - 1000, reference: c.reference, sealId: c.sealId }] });
