@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedPostgis {
@@ -16,7 +17,7 @@ export async function startEmbeddedPostgis(dataDir: string, port = 0, say: (msg:
   mkdirSync(dir, { recursive: true });
   say(`Starting embedded PostGIS in ${dir} (the first start creates it: 10–40 s; later ones take a few seconds)…`);
   const started = Date.now();
-  const db = await PGlite.create({ dataDir: dir, extensions: { postgis } });
+  const db = await PGlite.create({ dataDir: dir, extensions: { postgis, pg_trgm } });
   // PGlite runs one query at a time; the socket server queues queries from its
   // connections. Callers should still use a pool of one connection, because
   // transactions from different connections would interleave in one session.
