@@ -1,0 +1,77 @@
+// An asset's track from PostGIS over a time window, for the console's map, replay and export:
+// GeoJSON (a LineString of the fixes, with their times), GPX 1.1 or KML 2.2. A long track is
+// simplified for the zoom it is drawn at (Douglas–Peucker in degrees, ~ one pixel).
+import type pg from 'pg';
+import { z } from 'zod';
+
+const MAX_WINDOW_MS = 7 * 86_400_000;
+
+export const TrackQuery = z
+  .object({
+    from: z.coerce.number().int().positive(),
+    to: z.coerce.number().int().positive(),
+    format: z.enum(['geojson', 'gpx', 'kml']).default('geojson'),
+    zoom: z.coerce.number().min(0).max(22).optional(),
+  })
+  .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] })
+  .refine((q) => q.to - q.from <= MAX_WINDOW_MS, { message: 'the window may be at most 7 days', path: ['to'] });
+export type TrackQuery = z.infer<typeof TrackQuery>;
+
+export interface Track {
+  assetId: number;
+  label: string | null;
+  points: { lon: number; lat: number; time: number; speed: number | null; course: number | null }[];
+  simplified: boolean;
+  total: number;
+}
+
+/** Degrees per pixel at a zoom (256-px tiles); half of it keeps what the eye can tell apart. */
+const toleranceFor = (zoom: number) => 360 / (256 * 2 ** zoom) / 2;
+
+export async function loadTrack(pool: pg.Pool, userDistrict: string, assetId: number, q: TrackQuery): Promise<Track | null> {
+  const asset = (await pool.query('SELECT id, label FROM visible_assets($1) WHERE id = $2', [userDistrict, assetId])).rows[0];
+  if (!asset) return null;
+  const { rows } = await pool.query(
+    `SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, extract(epoch FROM time) * 1000 AS time, speed, course
+     FROM positions WHERE asset_id = $1 AND time >= to_timestamp($2 / 1000.0) AND time < to_timestamp($3 / 1000.0)
+     ORDER BY time`,
+    [assetId, q.from, q.to],
+  );
+  let points = rows.map((r) => ({ lon: r.lon, lat: r.lat, time: Number(r.time), speed: r.speed, course: r.course }));
+  const total = points.length;
+  let simplified = false;
+  if (q.zoom !== undefined && points.length > 2000) {
+    // Simplify in PostGIS with the time as M, so each kept vertex names its fix.
+    const kept = await pool.query(
+      `SELECT ST_M((dp).geom) AS t FROM (
+         SELECT ST_DumpPoints(ST_Simplify(ST_MakeLine(ST_MakePointM(ST_X(geom), ST_Y(geom), extract(epoch FROM time) * 1000) ORDER BY time), $4)) AS dp
+         FROM positions WHERE asset_id = $1 AND time >= to_timestamp($2 / 1000.0) AND time < to_timestamp($3 / 1000.0)) d`,
+      [assetId, q.from, q.to, toleranceFor(q.zoom)],
+    );
+    const keep = new Set(kept.rows.map((r) => Math.round(Number(r.t))));
+    points = points.filter((p) => keep.has(Math.round(p.time)));
+    simplified = true;
+  }
+  return { assetId, label: asset.label, points, simplified, total };
+}
+
+const esc = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function trackAsGeoJson(t: Track) {
+  return {
+    type: 'Feature',
+    geometry: { type: 'LineString', coordinates: t.points.map((p) => [p.lon, p.lat]) },
+    properties: { assetId: t.assetId, label: t.label, times: t.points.map((p) => p.time), speeds: t.points.map((p) => p.speed), simplified: t.simplified, total: t.total },
+  };
+}
+
+export function trackAsGpx(t: Track): string {
+  const pts = t.points.map((p) => `<trkpt lat="${p.lat}" lon="${p.lon}"><time>${new Date(p.time).toISOString()}</time></trkpt>`).join('');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="TransitWatch" xmlns="http://www.topografix.com/GPX/1/1"><trk><name>${esc(t.label ?? String(t.assetId))}</name><trkseg>${pts}</trkseg></trk></gpx>\n`;
+}
+
+export function trackAsKml(t: Track): string {
+  const when = t.points.map((p) => `<when>${new Date(p.time).toISOString()}</when>`).join('');
+  const coords = t.points.map((p) => `<gx:coord>${p.lon} ${p.lat} 0</gx:coord>`).join('');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2"><Document><Placemark><name>${esc(t.label ?? String(t.assetId))}</name><gx:Track>${when}${coords}</gx:Track></Placemark></Document></kml>\n`;
+}
