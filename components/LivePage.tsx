@@ -3,7 +3,8 @@
 import dynamic from 'next/dynamic';
 import { useEffect, useState } from 'react';
 import { ConnectionBadge } from './ConnectionBadge';
-import { UserBox } from './UserBox';
+import { TopBar } from './TopBar';
+import { useLang } from './I18nProvider';
 import { useLiveFeed } from './map/useLiveFeed';
 import type { LiveStore } from './map/liveStore';
 
@@ -28,27 +29,26 @@ function useCounts(store: LiveStore) {
 export default function LivePage() {
   const { store, state, tickMs } = useLiveFeed(TRAIL_SECONDS);
   const counts = useCounts(store);
+  const { t } = useLang();
   return (
     <main className="live-page">
-      <header className="topbar">
-        <div className="brand">TransitWatch 监管运输实时监控<span className="secondary">Customs transit monitoring</span></div>
+      <TopBar>
         <div className="counts">
-          <span>车辆 Vehicles<b data-testid="count-vehicles">{counts.vehicles}</b></span>
-          <span>船舶 Vessels<b data-testid="count-vessels">{counts.vessels}</b></span>
+          <span>{t('counts.vehicles')}<b data-testid="count-vehicles">{counts.vehicles}</b></span>
+          <span>{t('counts.vessels')}<b data-testid="count-vessels">{counts.vessels}</b></span>
         </div>
         <ConnectionBadge state={state} />
-        <UserBox />
-      </header>
+      </TopBar>
       <div className="map-root">
         <LiveMap store={store} tickMs={tickMs} trailSeconds={TRAIL_SECONDS} />
-        <div className="legend" aria-label="图例 legend">
-          <i style={{ background: 'var(--normal)' }} /><span>在途车辆 ▲ Vehicle in transit</span>
-          <i style={{ background: 'var(--vessel)' }} /><span>船舶 ⬆ Vessel</span>
-          <i style={{ background: 'var(--warning)' }} /><span>停驶 / 预警 Stopped / warning</span>
-          <i style={{ background: 'var(--critical)' }} /><span>告警 Alert</span>
-          <i style={{ background: 'var(--stale)' }} /><span>信号丢失 Signal lost</span>
-          <i style={{ border: '1px solid var(--site)', background: 'rgba(167,139,250,0.15)' }} /><span>监管场所 Designated site</span>
-          <i style={{ border: '1px solid var(--normal)', background: 'rgba(45,212,191,0.15)' }} /><span>核准路线走廊 Approved corridor</span>
+        <div className="legend" aria-label={t('legend.label')}>
+          <i style={{ background: 'var(--normal)' }} /><span>{t('legend.vehicle')}</span>
+          <i style={{ background: 'var(--vessel)' }} /><span>{t('legend.vessel')}</span>
+          <i style={{ background: 'var(--warning)' }} /><span>{t('legend.warning')}</span>
+          <i style={{ background: 'var(--critical)' }} /><span>{t('legend.critical')}</span>
+          <i style={{ background: 'var(--stale)' }} /><span>{t('legend.stale')}</span>
+          <i style={{ border: '1px solid var(--site)', background: 'rgba(167,139,250,0.15)' }} /><span>{t('legend.site')}</span>
+          <i style={{ border: '1px solid var(--normal)', background: 'rgba(45,212,191,0.15)' }} /><span>{t('legend.corridor')}</span>
         </div>
       </div>
     </main>

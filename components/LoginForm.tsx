@@ -1,10 +1,12 @@
 'use client';
 // The sign-in form. Errors come from the server in Chinese and English.
 import { useState, type FormEvent } from 'react';
+import { useLang } from './I18nProvider';
 
 export function LoginForm({ next, demo }: { next: string; demo: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { t, tOther } = useLang();
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -23,31 +25,31 @@ export function LoginForm({ next, demo }: { next: string; demo: boolean }) {
         return;
       }
       const body = await res.json().catch(() => ({}));
-      setError(body.error ?? `登录失败 Sign-in failed (HTTP ${res.status})`);
+      setError(body.error ?? t('login.failed', { status: res.status }));
     } catch {
-      setError('无法连接服务器 · Cannot reach the server');
+      setError(t('login.unreachable'));
     } finally {
       setBusy(false);
     }
   }
 
   return (
-    <form className="login-panel" onSubmit={submit} aria-label="登录 Sign in">
-      <div className="login-brand">TransitWatch</div>
-      <div className="login-title">监管运输实时监控<span className="secondary">Customs transit monitoring</span></div>
+    <form className="login-panel" onSubmit={submit} aria-label={t('login.label')}>
+      <div className="login-brand">{t('brand.name')}</div>
+      <div className="login-title">{t('brand.title')}<span className="secondary">{tOther('brand.subtitle')}</span></div>
       <label>
-        <span>用户名 <em>Username</em></span>
+        <span>{t('login.username')} <em>{tOther('login.username')}</em></span>
         <input name="username" autoComplete="username" required autoFocus maxLength={64} />
       </label>
       <label>
-        <span>密码 <em>Password</em></span>
+        <span>{t('login.password')} <em>{tOther('login.password')}</em></span>
         <input name="password" type="password" autoComplete="current-password" required maxLength={200} />
       </label>
       {error && <div className="login-error" role="alert">{error}</div>}
-      <button type="submit" disabled={busy}>{busy ? '登录中… Signing in' : '登录 Sign in'}</button>
+      <button type="submit" disabled={busy}>{busy ? t('login.busy') : t('login.submit')}</button>
       {demo && (
         <div className="login-hint">
-          演示账号 Demo accounts: hq-viewer · sh-officer · ys-viewer …（密码见 README · password in README）
+          {t('login.demo')}
         </div>
       )}
     </form>

@@ -1,0 +1,5 @@
+import { AlertFeed } from '../../components/alerts/AlertFeed';
+
+export default function AlertsPage() {
+  return <AlertFeed />;
+}

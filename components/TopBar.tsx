@@ -1,0 +1,31 @@
+'use client';
+// The bar on every signed-in view: brand (with the other language small), navigation,
+// the view's own items, language switch and the user.
+import type { ReactNode } from 'react';
+import { usePathname } from 'next/navigation';
+import { useLang } from './I18nProvider';
+import { LangSwitch } from './LangSwitch';
+import { UserBox } from './UserBox';
+
+export function TopBar({ children }: { children?: ReactNode }) {
+  const { t, tOther } = useLang();
+  const path = usePathname();
+  const links = [
+    { href: '/', label: t('nav.live'), on: path === '/' },
+    { href: '/alerts', label: t('nav.alerts'), on: path?.startsWith('/alerts') ?? false },
+  ];
+  return (
+    <header className="topbar">
+      <div className="brand">{t('brand.name')} {t('brand.title')}<span className="secondary">{tOther('brand.subtitle')}</span></div>
+      <nav className="nav" aria-label={t('nav.label')}>
+        {/* Plain links: each view opens its own live connection. */}
+        {links.map((l) => (
+          <a key={l.href} href={l.href} aria-current={l.on ? 'page' : undefined} className={l.on ? 'on' : ''}>{l.label}</a>
+        ))}
+      </nav>
+      <div className="topbar-items">{children}</div>
+      <LangSwitch />
+      <UserBox />
+    </header>
+  );
+}

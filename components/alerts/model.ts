@@ -1,0 +1,99 @@
+// The alert as it travels (server/alerts/alertService.ts ALERT_COLUMNS), the feed's filters,
+// and how both turn into GET /api/alerts queries and CSV.
+import type { TFunction } from 'i18next';
+import { formatTime } from '../../lib/format';
+
+export const ALERT_TYPES = ['ROUTE_DEVIATION', 'UNSCHEDULED_STOP', 'SIGNAL_LOST', 'OVERDUE', 'WRONG_SITE', 'ARRIVED', 'SEAL_ALARM', 'AIS_GAP', 'RENDEZVOUS', 'ZONE_ENTRY'] as const;
+export type AlertType = (typeof ALERT_TYPES)[number];
+export const SEVERITIES = ['critical', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const STATES = ['open', 'acknowledged', 'resolved'] as const;
+export type AlertState = (typeof STATES)[number];
+
+export interface Alert {
+  id: number;
+  episode: string | null;
+  type: AlertType;
+  severity: Severity;
+  assetId: number | null;
+  consignmentId: number | null;
+  time: number;
+  lon: number | null;
+  lat: number | null;
+  detail: Record<string, unknown> | null;
+  state: AlertState;
+  ackedBy: string | null;
+  ackedAt: number | null;
+  resolvedBy: string | null;
+  resolvedAt: number | null;
+  note: string | null;
+  clearedAt: number | null;
+  districts: string[];
+  assetLabel: string | null;
+  assetKind: 'vehicle' | 'vessel' | null;
+  consignmentRef: string | null;
+}
+
+export interface Filters {
+  type: AlertType | '';
+  severity: Severity | '';
+  state: AlertState | '';
+  district: string; // '' or 4 digits
+  since: string; // datetime-local, read as China Standard Time
+  until: string;
+}
+
+export const NO_FILTERS: Filters = { type: '', severity: '', state: '', district: '', since: '', until: '' };
+
+/** A datetime-local value ("2026-11-27T10:30") read as CST, in ms; NaN when empty or bad. */
+export function cstToMs(v: string): number {
+  return v ? Date.parse(`${v.length === 16 ? `${v}:00` : v}+08:00`) : NaN;
+}
+
+export function queryOf(f: Filters, limit: number, offset: number): string {
+  const q = new URLSearchParams();
+  if (f.type) q.set('type', f.type);
+  if (f.severity) q.set('severity', f.severity);
+  if (f.state) q.set('state', f.state);
+  if (/^[0-9]{4}$/.test(f.district)) q.set('district', f.district);
+  const since = cstToMs(f.since);
+  const until = cstToMs(f.until);
+  if (since > 0) q.set('since', String(since));
+  if (until > 0) q.set('until', String(until));
+  q.set('limit', String(limit));
+  q.set('offset', String(offset));
+  return q.toString();
+}
+
+/** Whether a live alert belongs in the list the filters describe (as the server would say). */
+export function matches(a: Alert, f: Filters): boolean {
+  if (f.type && a.type !== f.type) return false;
+  if (f.severity && a.severity !== f.severity) return false;
+  if (f.state && a.state !== f.state) return false;
+  if (/^[0-9]{4}$/.test(f.district) && !a.districts?.includes(f.district)) return false;
+  const since = cstToMs(f.since);
+  const until = cstToMs(f.until);
+  if (since > 0 && a.time < since) return false;
+  if (until > 0 && a.time >= until) return false;
+  return true;
+}
+
+/** Newest first, as the API orders them (time, then id, descending). */
+export function newestFirst(a: Alert, b: Alert): number {
+  return b.time - a.time || b.id - a.id;
+}
+
+const cell = (v: unknown) => {
+  const s = v == null ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+const when = (ms: number | null) => (ms ? formatTime(ms) : '');
+
+export function toCsv(items: Alert[], t: TFunction): string {
+  const head = [t('csv.id'), t('csv.time'), t('csv.type'), t('csv.typeCode'), t('csv.severity'), t('csv.state'), t('csv.asset'), t('csv.consignment'),
+    t('csv.districts'), t('csv.ackedBy'), t('csv.ackedAt'), t('csv.resolvedBy'), t('csv.resolvedAt'), t('csv.note')];
+  const rows = items.map((a) => [a.id, when(a.time), t(`alertType.${a.type}`), a.type, t(`severity.${a.severity}`), t(`alertState.${a.state}`),
+    a.assetLabel ?? '', a.consignmentRef ?? '', (a.districts ?? []).join(' '), a.ackedBy ?? '', when(a.ackedAt), a.resolvedBy ?? '', when(a.resolvedAt), a.note ?? '']);
+  // A byte-order mark so spreadsheet programs read the Chinese as UTF-8.
+  return '\ufeff' + [head, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
