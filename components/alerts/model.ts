@@ -3,8 +3,8 @@
 import type { TFunction } from 'i18next';
 import { formatTime } from '../../lib/format';
 
-export const ALERT_TYPES = ['ROUTE_DEVIATION', 'UNSCHEDULED_STOP', 'SIGNAL_LOST', 'OVERDUE', 'WRONG_SITE', 'ARRIVED', 'SEAL_ALARM', 'AIS_GAP', 'RENDEZVOUS', 'ZONE_ENTRY'] as const;
-export type AlertType = (typeof ALERT_TYPES)[number];
+export { ALERT_TYPES, type AlertType } from '../../lib/domain';
+import type { AlertType } from '../../lib/domain';
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export const STATES = ['open', 'acknowledged', 'resolved'] as const;

@@ -10,12 +10,11 @@ import type { LatestState } from '../pipeline/latestState';
 import type { Pipeline } from '../pipeline/pipeline';
 import { RulesEngine, rulesSink } from '../rules';
 import { loadRulesConfig } from '../rules/configFile';
-import type { RuleEvent, WatchedConsignment } from '../rules/types';
+import { ALERT_MAP_STATUS, ALERT_SEVERITY, type RuleEvent, type WatchedConsignment } from '../rules/types';
 import type { AlertService } from './alertService';
 
 const TICK_MS = 1000;
 const SAVE_EVERY_MS = 30_000;
-const CRITICAL = new Set(['ROUTE_DEVIATION', 'SEAL_ALARM', 'WRONG_SITE', 'RENDEZVOUS', 'ZONE_ENTRY']);
 const STATUS_RANK: Record<AssetStatus, number> = { normal: 0, stopped: 1, stale: 2, warning: 3, critical: 4 };
 
 export interface RulesRuntime {
@@ -85,7 +84,8 @@ export async function startRules(pool: pg.Pool, pipeline: Pipeline, alerts: Aler
   for (const c of await loadOpenConsignments(pool)) watch(c);
   // Episodes open before a restart colour their assets again (they are stored already).
   for (const ep of engine.openEpisodes()) {
-    const status: AssetStatus = ep.type === 'SIGNAL_LOST' || ep.type === 'AIS_GAP' ? 'stale' : CRITICAL.has(ep.type) ? 'critical' : 'warning';
+    if (ALERT_SEVERITY[ep.type] === 'info') continue;
+    const status = ALERT_MAP_STATUS[ep.type];
     let open = openByAsset.get(ep.assetId);
     if (!open) openByAsset.set(ep.assetId, (open = new Map()));
     open.set(ep.episode, status);

@@ -2,8 +2,8 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { ALERT_COLUMNS, ALERT_JOINS } from '../alerts/alertService';
+import { ALERT_TYPES } from '../rules/types';
 
-export const ALERT_TYPES = ['ROUTE_DEVIATION', 'UNSCHEDULED_STOP', 'SIGNAL_LOST', 'OVERDUE', 'WRONG_SITE', 'ARRIVED', 'SEAL_ALARM', 'AIS_GAP', 'RENDEZVOUS', 'ZONE_ENTRY'] as const;
 
 export const AlertQuery = z.object({
   state: z.enum(['open', 'acknowledged', 'resolved']).optional(),

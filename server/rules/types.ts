@@ -2,11 +2,8 @@
 import type { AssetStatus, ConsignmentStatus } from '../../lib/domain';
 import { JT808_ALARM_BITS } from '../ingest/jt808/alarms';
 
-export const ALERT_TYPES = [
-  'ROUTE_DEVIATION', 'UNSCHEDULED_STOP', 'SIGNAL_LOST', 'OVERDUE', 'WRONG_SITE', 'ARRIVED',
-  'SEAL_ALARM', 'AIS_GAP', 'RENDEZVOUS', 'ZONE_ENTRY',
-] as const;
-export type AlertType = (typeof ALERT_TYPES)[number];
+export { ALERT_TYPES, type AlertType } from '../../lib/domain';
+import type { AlertType } from '../../lib/domain';
 export type Severity = 'info' | 'warning' | 'critical';
 
 export const ALERT_SEVERITY: Readonly<Record<AlertType, Severity>> = Object.freeze({
