@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
 
-const MAX_WINDOW_MS = 7 * 86_400_000;
+export const MAX_WINDOW_MS = 7 * 86_400_000;
 
 export const TrackQuery = z
   .object({
@@ -17,10 +17,20 @@ export const TrackQuery = z
   .refine((q) => q.to - q.from <= MAX_WINDOW_MS, { message: 'the window may be at most 7 days', path: ['to'] });
 export type TrackQuery = z.infer<typeof TrackQuery>;
 
+export interface TrackPoint {
+  lon: number;
+  lat: number;
+  time: number;
+  speed: number | null;
+  course: number | null;
+  /** Metres from the route's centre line (only when a route is given). */
+  offRouteM?: number;
+}
+
 export interface Track {
   assetId: number;
   label: string | null;
-  points: { lon: number; lat: number; time: number; speed: number | null; course: number | null }[];
+  points: TrackPoint[];
   simplified: boolean;
   total: number;
 }
@@ -28,16 +38,27 @@ export interface Track {
 /** Degrees per pixel at a zoom (256-px tiles); half of it keeps what the eye can tell apart. */
 const toleranceFor = (zoom: number) => 360 / (256 * 2 ** zoom) / 2;
 
-export async function loadTrack(pool: pg.Pool, userDistrict: string, assetId: number, q: TrackQuery): Promise<Track | null> {
+/**
+ * The fixes of an asset in a window, or null when the user may not see the asset. With `routeId`
+ * each fix also carries its distance from that route's centre line, measured in PostGIS.
+ */
+export async function loadTrack(pool: pg.Pool, userDistrict: string, assetId: number, q: TrackQuery, routeId?: number): Promise<Track | null> {
   const asset = (await pool.query('SELECT id, label FROM visible_assets($1) WHERE id = $2', [userDistrict, assetId])).rows[0];
   if (!asset) return null;
   const { rows } = await pool.query(
-    `SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, extract(epoch FROM time) * 1000 AS time, speed, course
-     FROM positions WHERE asset_id = $1 AND time >= to_timestamp($2 / 1000.0) AND time < to_timestamp($3 / 1000.0)
-     ORDER BY time`,
-    [assetId, q.from, q.to],
+    `WITH r AS MATERIALIZED (SELECT path::geography AS g FROM routes WHERE id = $4)
+     SELECT ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat, extract(epoch FROM p.time) * 1000 AS time, p.speed, p.course,
+            ST_Distance(p.geom::geography, r.g, false) AS off
+     FROM positions p LEFT JOIN r ON true
+     WHERE p.asset_id = $1 AND p.time >= to_timestamp($2 / 1000.0) AND p.time < to_timestamp($3 / 1000.0)
+     ORDER BY p.time`,
+    [assetId, q.from, q.to, routeId ?? null],
   );
-  let points = rows.map((r) => ({ lon: r.lon, lat: r.lat, time: Number(r.time), speed: r.speed, course: r.course }));
+  let points: TrackPoint[] = rows.map((r) => {
+    const p: TrackPoint = { lon: r.lon, lat: r.lat, time: Number(r.time), speed: r.speed, course: r.course };
+    if (r.off !== null) p.offRouteM = Math.round(r.off);
+    return p;
+  });
   const total = points.length;
   let simplified = false;
   if (q.zoom !== undefined && points.length > 2000) {

@@ -1,0 +1,74 @@
+// The console's picture of one consignment's journey, as GET /api/consignments/{id}/journey
+// serves it: the movement, its approved route and sites, its track with each fix's distance off
+// the route, its alerts and events as one timeline, and where it stands now (ETA).
+import type { Feature, Geometry, LineString, Polygon } from 'geojson';
+import type { AlertType, AssetKind, ConsignmentStatus } from './domain';
+
+export interface JourneyConsignment {
+  id: number;
+  reference: string;
+  sealId: string | null;
+  status: ConsignmentStatus;
+  goods: string | null;
+  carrier: string | null;
+  districts: string[];
+  departure: string;
+  deadline: string;
+  arrivedAt: string | null;
+  asset: { id: number; key: string; kind: AssetKind; label: string | null; plate: string | null; mmsi: string | null };
+  origin: { code: string; name: string };
+  destination: { code: string; name: string };
+  route: string | null;
+}
+
+export interface JourneyRoute {
+  code: string;
+  name: string;
+  nameEn: string;
+  /** Half-width of the corridor: a fix farther than this from the centre line is off route. */
+  corridorM: number;
+  lengthM: number;
+  path: LineString;
+  corridor: Geometry;
+}
+
+/** One fix: [lon, lat, time (ms), speed (km/h, NaN unknown), metres off the route (NaN without a route)]. */
+export type JourneyFix = [number, number, number, number, number];
+
+export type TimelineKind = 'departure' | 'arrived' | 'deadline' | 'event' | 'alert';
+
+export interface TimelineEntry {
+  time: number;
+  kind: TimelineKind;
+  /** The event kind (gate_out, seal_checked…) or the alert type. */
+  code?: string;
+  severity?: 'info' | 'warning' | 'critical';
+  state?: 'open' | 'acknowledged' | 'resolved';
+  alertId?: number;
+  site?: string | null;
+  lon?: number | null;
+  lat?: number | null;
+}
+
+export interface JourneyProgress {
+  at: number;
+  lon: number;
+  lat: number;
+  offRouteM: number | null;
+  /** Route length left from the nearest point on the route to the destination. */
+  remainingM: number | null;
+  /** Mean speed over the last 30 minutes of fixes, stops included (km/h). */
+  recentSpeedKmh: number | null;
+  /** Estimated arrival (ms), or null when it cannot be estimated (arrived, stopped, no route). */
+  eta: number | null;
+}
+
+export interface Journey {
+  consignment: JourneyConsignment;
+  route: JourneyRoute | null;
+  sites: { origin: Feature<Polygon>; destination: Feature<Polygon> };
+  window: { from: number; to: number };
+  track: { fixes: JourneyFix[]; simplified: boolean; total: number };
+  timeline: TimelineEntry[];
+  progress: JourneyProgress | null;
+}

@@ -1,0 +1,107 @@
+// A consignment's journey for the console (lib/journey.ts): the movement, its route and sites,
+// its track with each fix's distance off route, its events and alerts as a timeline, and where it
+// stands now. Visibility comes from visible_consignments / visible_alerts like every query.
+import type pg from 'pg';
+import { z } from 'zod';
+import type { Journey, JourneyConsignment, JourneyFix, JourneyProgress, TimelineEntry } from '../../lib/journey';
+import { getConsignment } from './consignments';
+import { MAX_WINDOW_MS, loadTrack } from './track';
+
+export const JourneyQuery = z
+  .object({
+    from: z.coerce.number().int().positive().optional(),
+    to: z.coerce.number().int().positive().optional(),
+    zoom: z.coerce.number().min(0).max(22).optional(),
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.to > q.from, { message: 'to must be after from', path: ['to'] })
+  .refine((q) => q.from === undefined || q.to === undefined || q.to - q.from <= MAX_WINDOW_MS, { message: 'the window may be at most 7 days', path: ['to'] });
+export type JourneyQuery = z.infer<typeof JourneyQuery>;
+
+const MARGIN_MS = 15 * 60_000;
+const RECENT_MS = 30 * 60_000;
+/** Below this mean speed a carrier is standing, and an ETA from it would be meaningless. */
+const MOVING_KMH = 5;
+
+/** The default window: the whole movement with a margin either side, its last 7 days at most. */
+export function journeyWindow(c: Pick<JourneyConsignment, 'departure' | 'arrivedAt'>, q: JourneyQuery, now: number) {
+  const end = c.arrivedAt ? Date.parse(c.arrivedAt) + MARGIN_MS : now;
+  const to = q.to ?? Math.min(end, now);
+  const from = q.from ?? Math.max(Date.parse(c.departure) - MARGIN_MS, to - MAX_WINDOW_MS);
+  return { from, to: Math.max(to, from + 1) };
+}
+
+export async function loadJourney(pool: pg.Pool, userDistrict: string, id: number, q: JourneyQuery, now = Date.now()): Promise<Journey | null> {
+  const consignment = (await getConsignment(pool, userDistrict, id)) as JourneyConsignment | null;
+  if (!consignment) return null;
+  const window = journeyWindow(consignment, q, now);
+  const keys = (await pool.query('SELECT route_id, origin_site, dest_site FROM consignments WHERE id = $1', [id])).rows[0];
+
+  const [route, sites, track, events, alerts, progress] = await Promise.all([
+    keys.route_id === null ? null : pool.query(
+      `SELECT code, name_zh AS name, name_en AS "nameEn", corridor_m::float8 AS "corridorM",
+              ST_Length(path::geography) AS "lengthM", ST_AsGeoJSON(path, 6)::json AS path, ST_AsGeoJSON(corridor, 6)::json AS corridor
+       FROM routes WHERE id = $1`, [keys.route_id]).then((r) => r.rows[0] ?? null),
+    pool.query(
+      `SELECT id, json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(area, 6)::json,
+              'properties', json_build_object('code', code, 'name', name_zh, 'nameEn', name_en)) AS f
+       FROM sites WHERE id IN ($1, $2)`, [keys.origin_site, keys.dest_site]).then((r) => new Map(r.rows.map((s) => [s.id, s.f]))),
+    loadTrack(pool, userDistrict, consignment.asset.id, { ...window, format: 'geojson', zoom: q.zoom }, keys.route_id ?? undefined),
+    pool.query(
+      `SELECT extract(epoch FROM e.time) * 1000 AS time, e.kind, s.name_zh AS site
+       FROM events e LEFT JOIN sites s ON s.id = e.site_id
+       WHERE e.consignment_id = $1 OR (e.asset_id = $2 AND e.time >= to_timestamp($3 / 1000.0) AND e.time < to_timestamp($4 / 1000.0))
+       ORDER BY e.time LIMIT 500`, [id, consignment.asset.id, window.from, window.to]),
+    pool.query(
+      `SELECT al.id, extract(epoch FROM al.time) * 1000 AS time, al.type, al.severity, al.state, ST_X(al.geom) AS lon, ST_Y(al.geom) AS lat
+       FROM visible_alerts($1) al
+       WHERE al.consignment_id = $2 OR (al.asset_id = $3 AND al.time >= to_timestamp($4 / 1000.0) AND al.time < to_timestamp($5 / 1000.0))
+       ORDER BY al.time LIMIT 500`, [userDistrict, id, consignment.asset.id, window.from, window.to]),
+    loadProgress(pool, consignment, keys.route_id, now),
+  ]);
+
+  const timeline: TimelineEntry[] = [
+    { time: Date.parse(consignment.departure), kind: 'departure' as const, site: consignment.origin.name },
+    ...events.rows.map((e): TimelineEntry => ({ time: Number(e.time), kind: 'event', code: e.kind, site: e.site })),
+    ...alerts.rows.map((a): TimelineEntry => ({
+      time: Number(a.time), kind: 'alert', code: a.type, severity: a.severity, state: a.state, alertId: Number(a.id), lon: a.lon, lat: a.lat,
+    })),
+    consignment.arrivedAt
+      ? { time: Date.parse(consignment.arrivedAt), kind: 'arrived' as const, site: consignment.destination.name }
+      : { time: Date.parse(consignment.deadline), kind: 'deadline' as const, site: consignment.destination.name },
+  ].sort((a, b) => a.time - b.time);
+
+  const fixes: JourneyFix[] = (track?.points ?? []).map((p) => [p.lon, p.lat, p.time, p.speed ?? NaN, p.offRouteM ?? NaN]);
+  return {
+    consignment,
+    route,
+    sites: { origin: sites.get(keys.origin_site), destination: sites.get(keys.dest_site) },
+    window,
+    track: { fixes, simplified: track?.simplified ?? false, total: track?.total ?? 0 },
+    timeline,
+    progress,
+  };
+}
+
+/** Where the carrier stands now: its last fix, how far off route, how much route is left, and an ETA. */
+async function loadProgress(pool: pg.Pool, c: JourneyConsignment, routeId: number | null, now: number): Promise<JourneyProgress | null> {
+  const { rows } = await pool.query(
+    `WITH last AS (SELECT time, geom FROM positions WHERE asset_id = $1 AND time <= to_timestamp($3 / 1000.0) ORDER BY time DESC LIMIT 1),
+          r AS (SELECT path, corridor_m FROM routes WHERE id = $2)
+     SELECT extract(epoch FROM last.time) * 1000 AS at, ST_X(last.geom) AS lon, ST_Y(last.geom) AS lat,
+            ST_Distance(last.geom::geography, r.path::geography, false) AS off,
+            ST_Length(r.path::geography) * (1 - ST_LineLocatePoint(r.path, last.geom)) AS remaining,
+            (SELECT avg(coalesce(p.speed, 0)) FROM positions p
+              WHERE p.asset_id = $1 AND p.time > last.time - interval '${RECENT_MS / 60_000} minutes' AND p.time <= last.time) AS speed
+     FROM last LEFT JOIN r ON true`,
+    [c.asset.id, routeId, now],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const remainingM = r.remaining === null ? null : Math.round(r.remaining);
+  const recentSpeedKmh = r.speed === null ? null : Number(r.speed);
+  const open = c.status === 'in_transit' || c.status === 'overdue' || c.status === 'diverted';
+  const eta = open && remainingM !== null && recentSpeedKmh !== null && recentSpeedKmh >= MOVING_KMH
+    ? Number(r.at) + (remainingM / 1000 / recentSpeedKmh) * 3_600_000
+    : null;
+  return { at: Number(r.at), lon: r.lon, lat: r.lat, offRouteM: r.off === null ? null : Math.round(r.off), remainingM, recentSpeedKmh, eta };
+}
