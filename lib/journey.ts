@@ -2,7 +2,16 @@
 // serves it: the movement, its approved route and sites, its track with each fix's distance off
 // the route, its alerts and events as one timeline, and where it stands now (ETA).
 import type { Feature, Geometry, LineString, Polygon } from 'geojson';
-import type { AlertType, AssetKind, ConsignmentStatus } from './domain';
+import type { AssetKind, ConsignmentStatus } from './domain';
+
+export interface JourneyAsset {
+  id: number;
+  key: string;
+  kind: AssetKind;
+  label: string | null;
+  plate: string | null;
+  mmsi: string | null;
+}
 
 export interface JourneyConsignment {
   id: number;
@@ -15,7 +24,7 @@ export interface JourneyConsignment {
   departure: string;
   deadline: string;
   arrivedAt: string | null;
-  asset: { id: number; key: string; kind: AssetKind; label: string | null; plate: string | null; mmsi: string | null };
+  asset: JourneyAsset;
   origin: { code: string; name: string };
   destination: { code: string; name: string };
   route: string | null;
@@ -63,10 +72,12 @@ export interface JourneyProgress {
   eta: number | null;
 }
 
+/** A consignment's journey, or (consignment null) a carrier's own history when it has no movement. */
 export interface Journey {
-  consignment: JourneyConsignment;
+  asset: JourneyAsset;
+  consignment: JourneyConsignment | null;
   route: JourneyRoute | null;
-  sites: { origin: Feature<Polygon>; destination: Feature<Polygon> };
+  sites: { origin: Feature<Polygon>; destination: Feature<Polygon> } | null;
   window: { from: number; to: number };
   track: { fixes: JourneyFix[]; simplified: boolean; total: number };
   timeline: TimelineEntry[];

@@ -3,6 +3,7 @@
 // paging, acknowledged and resolved in place, exported as CSV.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ConnectionBadge } from '../ConnectionBadge';
+import { getJson } from '../getJson';
 import { useLang } from '../I18nProvider';
 import { TopBar } from '../TopBar';
 import { csrfToken } from '../UserBox';
@@ -15,13 +16,6 @@ const PAGE = 50;
 const EXPORT_PAGE = 1000;
 const EXPORT_MAX = 20_000;
 const FRESH_MS = 8000;
-
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
-  return body as T;
-}
 
 export function AlertFeed() {
   const { t } = useLang();

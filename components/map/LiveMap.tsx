@@ -2,11 +2,8 @@
 // The live map: maplibre-gl draws the offline basemap, deck.gl (as a maplibre overlay) draws
 // corridors, sites, trails and the live markers from the LiveStore.
 import { useEffect, useRef, useState } from 'react';
-import * as maplibregl from 'maplibre-gl';
-import 'maplibre-gl/dist/maplibre-gl.css';
-import { MapboxOverlay } from '@deck.gl/mapbox';
 import type { PickingInfo } from '@deck.gl/core';
-import { basemapStyle, registerPmtilesProtocol } from './basemapStyle';
+import { createBaseMap, type View } from './baseMap';
 import { drawIconAtlas } from './icons';
 import { MarkerBuffers, markerLayers, packMarkers, staticLayers, trailLayer, type WorldLayersData } from './layers';
 import type { LiveStore, Trail } from './liveStore';
@@ -18,7 +15,7 @@ export interface LiveMapProps {
   store: LiveStore;
   tickMs: number;
   trailSeconds: number;
-  initialView?: { center: [number, number]; zoom: number };
+  initialView?: View;
 }
 
 export default function LiveMap({ store, tickMs, trailSeconds, initialView }: LiveMapProps) {
@@ -28,22 +25,7 @@ export default function LiveMap({ store, tickMs, trailSeconds, initialView }: Li
   const [hovered, setHovered] = useState<Hovered | null>(null);
 
   useEffect(() => {
-    maplibregl.setWorkerUrl('/maplibre-gl-worker.mjs');
-    registerPmtilesProtocol(maplibregl);
-    const map = new maplibregl.Map({
-      container: container.current!,
-      style: basemapStyle(`${location.origin}/basemap.pmtiles`),
-      center: initialView?.center ?? [121.35, 30.85],
-      zoom: initialView?.zoom ?? 7.6,
-      minZoom: 2,
-      maxZoom: 16,
-      dragRotate: false,
-      pitchWithRotate: false,
-      attributionControl: { compact: true },
-    });
-    map.touchZoomRotate.disableRotation();
-    const overlay = new MapboxOverlay({ interleaved: false, layers: [] });
-    map.addControl(overlay);
+    const { map, overlay } = createBaseMap(container.current!, initialView);
 
     const atlas = drawIconAtlas();
     const vehicles = new MarkerBuffers();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { freshDatabase, type TestDatabase } from '../../db/testing';
 import { createTestUser } from '../auth/testing';
 import { PositionWriter } from '../pipeline/positionWriter';
-import { JourneyQuery, loadJourney } from './journey';
+import { JourneyQuery, loadAssetJourney, loadJourney } from './journey';
 
 // A straight route 0.2° east along latitude 31 (≈ 19 km), corridor 500 m either side. The truck
 // drives it at 36 km/h (0.1 km per 10 s fix), and between fixes 60 and 80 it strays 0.02° north
@@ -54,12 +54,12 @@ const q = (o: Record<string, unknown> = {}) => JourneyQuery.parse(o);
 
 test('the journey carries the route, both sites and every fix with its distance off route', async () => {
   const j = (await loadJourney(db.pool, '0000', consignmentId, q(), now))!;
-  assert.equal(j.consignment.reference, 'TW-J-0001');
+  assert.equal(j.consignment!.reference, 'TW-J-0001');
   assert.equal(j.route?.code, 'R1');
   assert.equal(j.route?.corridorM, 500);
   assert.ok(Math.abs(j.route!.lengthM - 19_080) < 200, `route length ${j.route!.lengthM}`);
-  assert.equal(j.sites.origin.properties?.code, 'A');
-  assert.equal(j.sites.destination.properties?.code, 'B');
+  assert.equal(j.sites!.origin.properties?.code, 'A');
+  assert.equal(j.sites!.destination.properties?.code, 'B');
   assert.equal(j.track.fixes.length, N);
   const off = j.track.fixes.map((f) => f[4]);
   // A geodesic bows a few metres off the parallel it joins; within 10 m is on the line.
@@ -96,4 +96,16 @@ test('a window narrows the track; the user of another district sees nothing; bad
   assert.equal(JourneyQuery.safeParse({ from: t0, to: t0 - 1 }).success, false);
   assert.equal(JourneyQuery.safeParse({ from: t0, to: t0 + 8 * 86_400_000 }).success, false);
   assert.equal(JourneyQuery.safeParse({ zoom: 'far' }).success, false);
+});
+
+test('a carrier alone: its last 24 h by default, no route, its alerts, no ETA', async () => {
+  const j = (await loadAssetJourney(db.pool, '0000', assetId, q(), now))!;
+  assert.equal(j.consignment, null);
+  assert.equal(j.route, null);
+  assert.deepEqual(j.window, { from: now - 86_400_000, to: now });
+  assert.equal(j.track.fixes.length, N);
+  assert.ok(j.track.fixes.every((f) => Number.isNaN(f[4])), 'no distance off route without a route');
+  assert.ok(j.timeline.some((e) => e.kind === 'alert' && e.code === 'ROUTE_DEVIATION'));
+  assert.equal(j.progress!.eta, null);
+  assert.equal(await loadAssetJourney(db.pool, '5300', assetId, q(), now), null);
 });

@@ -35,8 +35,7 @@ export async function loadJourney(pool: pg.Pool, userDistrict: string, id: numbe
   if (!consignment) return null;
   const window = journeyWindow(consignment, q, now);
   const keys = (await pool.query('SELECT route_id, origin_site, dest_site FROM consignments WHERE id = $1', [id])).rows[0];
-
-  const [route, sites, track, events, alerts, progress] = await Promise.all([
+  const [route, sites, history] = await Promise.all([
     keys.route_id === null ? null : pool.query(
       `SELECT code, name_zh AS name, name_en AS "nameEn", corridor_m::float8 AS "corridorM",
               ST_Length(path::geography) AS "lengthM", ST_AsGeoJSON(path, 6)::json AS path, ST_AsGeoJSON(corridor, 6)::json AS corridor
@@ -45,45 +44,75 @@ export async function loadJourney(pool: pg.Pool, userDistrict: string, id: numbe
       `SELECT id, json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(area, 6)::json,
               'properties', json_build_object('code', code, 'name', name_zh, 'nameEn', name_en)) AS f
        FROM sites WHERE id IN ($1, $2)`, [keys.origin_site, keys.dest_site]).then((r) => new Map(r.rows.map((s) => [s.id, s.f]))),
-    loadTrack(pool, userDistrict, consignment.asset.id, { ...window, format: 'geojson', zoom: q.zoom }, keys.route_id ?? undefined),
-    pool.query(
-      `SELECT extract(epoch FROM e.time) * 1000 AS time, e.kind, s.name_zh AS site
-       FROM events e LEFT JOIN sites s ON s.id = e.site_id
-       WHERE e.consignment_id = $1 OR (e.asset_id = $2 AND e.time >= to_timestamp($3 / 1000.0) AND e.time < to_timestamp($4 / 1000.0))
-       ORDER BY e.time LIMIT 500`, [id, consignment.asset.id, window.from, window.to]),
-    pool.query(
-      `SELECT al.id, extract(epoch FROM al.time) * 1000 AS time, al.type, al.severity, al.state, ST_X(al.geom) AS lon, ST_Y(al.geom) AS lat
-       FROM visible_alerts($1) al
-       WHERE al.consignment_id = $2 OR (al.asset_id = $3 AND al.time >= to_timestamp($4 / 1000.0) AND al.time < to_timestamp($5 / 1000.0))
-       ORDER BY al.time LIMIT 500`, [userDistrict, id, consignment.asset.id, window.from, window.to]),
-    loadProgress(pool, consignment, keys.route_id, now),
+    loadHistory(pool, userDistrict, consignment.asset.id, window, q.zoom, { consignment, routeId: keys.route_id }, now),
   ]);
-
+  if (!history) return null;
   const timeline: TimelineEntry[] = [
     { time: Date.parse(consignment.departure), kind: 'departure' as const, site: consignment.origin.name },
-    ...events.rows.map((e): TimelineEntry => ({ time: Number(e.time), kind: 'event', code: e.kind, site: e.site })),
-    ...alerts.rows.map((a): TimelineEntry => ({
-      time: Number(a.time), kind: 'alert', code: a.type, severity: a.severity, state: a.state, alertId: Number(a.id), lon: a.lon, lat: a.lat,
-    })),
+    ...history.timeline,
     consignment.arrivedAt
       ? { time: Date.parse(consignment.arrivedAt), kind: 'arrived' as const, site: consignment.destination.name }
       : { time: Date.parse(consignment.deadline), kind: 'deadline' as const, site: consignment.destination.name },
   ].sort((a, b) => a.time - b.time);
-
-  const fixes: JourneyFix[] = (track?.points ?? []).map((p) => [p.lon, p.lat, p.time, p.speed ?? NaN, p.offRouteM ?? NaN]);
   return {
+    asset: consignment.asset,
     consignment,
     route,
     sites: { origin: sites.get(keys.origin_site), destination: sites.get(keys.dest_site) },
     window,
-    track: { fixes, simplified: track?.simplified ?? false, total: track?.total ?? 0 },
+    track: history.track,
     timeline,
-    progress,
+    progress: history.progress,
   };
 }
 
+/** A carrier's own history, for one with no movement (a vessel under AIS): the last 24 h by default. */
+export async function loadAssetJourney(pool: pg.Pool, userDistrict: string, assetId: number, q: JourneyQuery, now = Date.now()): Promise<Journey | null> {
+  const asset = (await pool.query(
+    'SELECT id, key, kind, label, plate, mmsi FROM visible_assets($1) WHERE id = $2', [userDistrict, assetId])).rows[0];
+  if (!asset) return null;
+  const to = q.to ?? now;
+  const window = { from: q.from ?? to - 86_400_000, to };
+  const history = await loadHistory(pool, userDistrict, assetId, window, q.zoom, null, now);
+  if (!history) return null;
+  return { asset, consignment: null, route: null, sites: null, window, ...history };
+}
+
+/** Track (with distance off route when there is one), events and alerts in the window, and progress. */
+async function loadHistory(
+  pool: pg.Pool, userDistrict: string, assetId: number, window: { from: number; to: number }, zoom: number | undefined,
+  movement: { consignment: JourneyConsignment; routeId: number | null } | null, now: number,
+) {
+  const cid = movement?.consignment.id ?? null;
+  const [track, events, alerts, progress] = await Promise.all([
+    loadTrack(pool, userDistrict, assetId, { ...window, format: 'geojson', zoom }, movement?.routeId ?? undefined),
+    pool.query(
+      `SELECT extract(epoch FROM e.time) * 1000 AS time, e.kind, s.name_zh AS site
+       FROM events e LEFT JOIN sites s ON s.id = e.site_id
+       WHERE e.consignment_id = $1 OR (e.asset_id = $2 AND e.time >= to_timestamp($3 / 1000.0) AND e.time < to_timestamp($4 / 1000.0))
+       ORDER BY e.time LIMIT 500`, [cid, assetId, window.from, window.to]),
+    pool.query(
+      `SELECT al.id, extract(epoch FROM al.time) * 1000 AS time, al.type, al.severity, al.state, ST_X(al.geom) AS lon, ST_Y(al.geom) AS lat
+       FROM visible_alerts($1) al
+       WHERE al.consignment_id = $2 OR (al.asset_id = $3 AND al.time >= to_timestamp($4 / 1000.0) AND al.time < to_timestamp($5 / 1000.0))
+       ORDER BY al.time LIMIT 500`, [userDistrict, cid, assetId, window.from, window.to]),
+    loadProgress(pool, assetId, movement, now),
+  ]);
+  if (!track) return null;
+  const timeline: TimelineEntry[] = [
+    ...events.rows.map((e): TimelineEntry => ({ time: Number(e.time), kind: 'event', code: e.kind, site: e.site })),
+    ...alerts.rows.map((a): TimelineEntry => ({
+      time: Number(a.time), kind: 'alert', code: a.type, severity: a.severity, state: a.state, alertId: Number(a.id), lon: a.lon, lat: a.lat,
+    })),
+  ].sort((a, b) => a.time - b.time);
+  const fixes: JourneyFix[] = track.points.map((p) => [p.lon, p.lat, p.time, p.speed ?? NaN, p.offRouteM ?? NaN]);
+  return { track: { fixes, simplified: track.simplified, total: track.total }, timeline, progress };
+}
+
 /** Where the carrier stands now: its last fix, how far off route, how much route is left, and an ETA. */
-async function loadProgress(pool: pg.Pool, c: JourneyConsignment, routeId: number | null, now: number): Promise<JourneyProgress | null> {
+async function loadProgress(
+  pool: pg.Pool, assetId: number, movement: { consignment: JourneyConsignment; routeId: number | null } | null, now: number,
+): Promise<JourneyProgress | null> {
   const { rows } = await pool.query(
     `WITH last AS (SELECT time, geom FROM positions WHERE asset_id = $1 AND time <= to_timestamp($3 / 1000.0) ORDER BY time DESC LIMIT 1),
           r AS (SELECT path, corridor_m FROM routes WHERE id = $2)
@@ -93,13 +122,14 @@ async function loadProgress(pool: pg.Pool, c: JourneyConsignment, routeId: numbe
             (SELECT avg(coalesce(p.speed, 0)) FROM positions p
               WHERE p.asset_id = $1 AND p.time > last.time - interval '${RECENT_MS / 60_000} minutes' AND p.time <= last.time) AS speed
      FROM last LEFT JOIN r ON true`,
-    [c.asset.id, routeId, now],
+    [assetId, movement?.routeId ?? null, now],
   );
   const r = rows[0];
   if (!r) return null;
   const remainingM = r.remaining === null ? null : Math.round(r.remaining);
   const recentSpeedKmh = r.speed === null ? null : Number(r.speed);
-  const open = c.status === 'in_transit' || c.status === 'overdue' || c.status === 'diverted';
+  const status = movement?.consignment.status;
+  const open = status === 'in_transit' || status === 'overdue' || status === 'diverted';
   const eta = open && remainingM !== null && recentSpeedKmh !== null && recentSpeedKmh >= MOVING_KMH
     ? Number(r.at) + (remainingM / 1000 / recentSpeedKmh) * 3_600_000
     : null;
