@@ -12,6 +12,7 @@ export function TopBar({ children }: { children?: ReactNode }) {
   const path = usePathname();
   const links = [
     { href: '/', label: t('nav.live'), on: path === '/' },
+    { href: '/console', label: t('nav.console'), on: path?.startsWith('/console') ?? false },
     { href: '/alerts', label: t('nav.alerts'), on: path?.startsWith('/alerts') ?? false },
   ];
   return (

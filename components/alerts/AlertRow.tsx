@@ -6,6 +6,9 @@ import { useFormat, useLang } from '../I18nProvider';
 import { SeverityIcon } from './SeverityIcon';
 import type { Alert } from './model';
 
+const consoleHref = (a: Alert): string | null =>
+  a.consignmentId ? `/console?s=c${a.consignmentId}&at=${a.time}` : a.assetId ? `/console?s=a${a.assetId}&at=${a.time}` : null;
+
 export function AlertRow({ alert: a, now, canAct, fresh, busy, onAck, onResolve }: {
   alert: Alert; now: number; canAct: boolean; fresh: boolean; busy: boolean; onAck: () => void; onResolve: () => void;
 }) {
@@ -18,7 +21,11 @@ export function AlertRow({ alert: a, now, canAct, fresh, busy, onAck, onResolve 
         <span>{t(`severity.${a.severity}`)}</span>
       </div>
       <div className="alert-main">
-        <div className="alert-type">{t(`alertType.${a.type}`)}<span className="alert-id mono">#{a.id}</span></div>
+        <div className="alert-type">
+          {/* Opens the console on this movement (or carrier) at the alert's moment. */}
+          {consoleHref(a) ? <a href={consoleHref(a)!} data-testid="alert-open">{t(`alertType.${a.type}`)}</a> : t(`alertType.${a.type}`)}
+          <span className="alert-id mono">#{a.id}</span>
+        </div>
         <div className="alert-meta">
           <span>{a.assetKind ? t(`kind.${a.assetKind}`) : t('alerts.asset')} <b>{a.assetLabel ?? t('alerts.noAsset')}</b></span>
           {a.consignmentRef && <span>{t('alerts.consignment')} <b className="mono">{a.consignmentRef}</b></span>}

@@ -1,0 +1,5 @@
+import ConsolePage from '../../components/console/ConsolePage';
+
+export default function Console() {
+  return <ConsolePage />;
+}

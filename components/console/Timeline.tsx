@@ -1,0 +1,38 @@
+'use client';
+// The journey as a list of moments: departure, gate and seal events, alerts, arrival or the
+// deadline. A click replays from that moment.
+import type { TimelineEntry } from '../../lib/journey';
+import { formatTime } from '../../lib/format';
+import { SeverityIcon } from '../alerts/SeverityIcon';
+import { useFormat, useLang } from '../I18nProvider';
+
+export function Timeline({ entries, now, onSeek }: { entries: TimelineEntry[]; now: number; onSeek: (ms: number) => void }) {
+  const { t } = useLang();
+  const f = useFormat();
+  const label = (e: TimelineEntry): string => {
+    switch (e.kind) {
+      case 'departure': return t('console.tlDeparture', { site: e.site ?? '' });
+      case 'arrived': return t('console.tlArrived', { site: e.site ?? '' });
+      case 'deadline': return t('console.tlDeadline', { site: e.site ?? '' });
+      case 'event': return `${t(`eventKind.${e.code}` as 'eventKind.gate_in')}${e.site ? ` · ${e.site}` : ''}`;
+      case 'alert': return `${t(`alertType.${e.code}` as 'alertType.OVERDUE')} · ${t(`alertState.${e.state ?? 'open'}`)}`;
+    }
+  };
+  return (
+    <section className="panel-section" aria-label={t('console.timeline')}>
+      <h3>{t('console.timeline')}</h3>
+      <ol className="timeline" data-testid="timeline">
+        {entries.map((e, i) => (
+          <li key={`${e.kind}-${e.alertId ?? i}`} className={`tl tl-${e.kind}${e.severity ? ` sev-${e.severity}` : ''}${e.time > now ? ' future' : ''}`} data-kind={e.kind}>
+            <button type="button" onClick={() => onSeek(e.time)} disabled={e.time > now}>
+              <span className="tl-mark">{e.kind === 'alert' && e.severity ? <SeverityIcon severity={e.severity} /> : <i />}</span>
+              <span className="tl-label">{label(e)}</span>
+              <time className="tl-time mono" dateTime={new Date(e.time).toISOString()}>{formatTime(e.time).slice(5)}</time>
+              <span className="tl-age secondary">{e.time <= now ? f.age(now - e.time) : ''}</span>
+            </button>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,57 @@
+'use client';
+// The console's selection: consignments (c12) and carriers without a movement (a5), kept in the
+// URL (?s=c12,a5) so a link opens the same picture. Each one's journey is fetched, and fetched
+// again while it is open (every 20 s, and at once when an alert about it arrives).
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Journey } from '../../lib/journey';
+import { getJson } from '../getJson';
+
+export type SubjectKey = `c${number}` | `a${number}`;
+
+export interface Loaded {
+  key: SubjectKey;
+  journey: Journey | null;
+  error: string | null;
+}
+
+const REFRESH_MS = 20_000;
+export const MAX_SUBJECTS = 6;
+
+export const parseSubjects = (s: string | null): SubjectKey[] =>
+  [...new Set((s ?? '').split(',').filter((k): k is SubjectKey => /^[ca][0-9]{1,9}$/.test(k)))].slice(0, MAX_SUBJECTS);
+
+const urlOf = (key: SubjectKey) => `/api/${key[0] === 'c' ? 'consignments' : 'assets'}/${key.slice(1)}/journey`;
+
+/** Still moving: worth refreshing. */
+const isOpen = (j: Journey | null) => !j?.consignment || ['planned', 'in_transit', 'overdue', 'diverted'].includes(j.consignment.status);
+
+export function useJourneys(keys: SubjectKey[]) {
+  const [loaded, setLoaded] = useState<Map<SubjectKey, Loaded>>(new Map());
+  const loadedRef = useRef(loaded);
+  loadedRef.current = loaded;
+
+  const load = useCallback((key: SubjectKey) => {
+    getJson<Journey>(urlOf(key)).then(
+      (journey) => setLoaded((m) => new Map(m).set(key, { key, journey, error: null })),
+      (e: Error) => setLoaded((m) => new Map(m).set(key, { key, journey: m.get(key)?.journey ?? null, error: e.message })),
+    );
+  }, []);
+
+  const joined = keys.join(',');
+  useEffect(() => {
+    for (const k of keys) if (!loadedRef.current.has(k)) load(k);
+    setLoaded((m) => new Map([...m].filter(([k]) => keys.includes(k))));
+    const timer = setInterval(() => {
+      for (const k of keys) if (isOpen(loadedRef.current.get(k)?.journey ?? null)) load(k);
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [joined, load]);
+
+  /** An alert about one of the selected carriers: its timeline changes now. */
+  const onAlertAbout = useCallback((assetId: number | null) => {
+    for (const [k, l] of loadedRef.current) if (l.journey?.asset.id === assetId) load(k);
+  }, [load]);
+
+  return { loaded, onAlertAbout };
+}
