@@ -56,6 +56,13 @@ export default function ConsoleMap({ journeys, focusAssetId, clock, store, tickM
     let scene: JourneyScene | null = null;
     let statics = staticJourneyLayers(sceneRef.current, false);
     let staticsReplaying = false;
+    let drawnScene: JourneyScene | null = null;
+    // deck.gl has drawn a new selection's tracks: a mark for bench/track and anyone profiling.
+    overlay.setProps({
+      onAfterRender: () => {
+        if (scene && scene !== drawnScene && scene.trips.length) { drawnScene = scene; performance.mark('tw:tracks-drawn'); }
+      },
+    });
 
     const draw = (t: number) => {
       raf = requestAnimationFrame(draw);

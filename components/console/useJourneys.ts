@@ -31,6 +31,7 @@ export function useJourneys(keys: SubjectKey[]) {
   loadedRef.current = loaded;
 
   const load = useCallback((key: SubjectKey) => {
+    performance.mark(`tw:journey-request:${key}`); // bench/track measures from here to the drawn track
     getJson<Journey>(urlOf(key)).then(
       (journey) => setLoaded((m) => new Map(m).set(key, { key, journey, error: null })),
       (e: Error) => setLoaded((m) => new Map(m).set(key, { key, journey: m.get(key)?.journey ?? null, error: e.message })),
