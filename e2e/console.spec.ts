@@ -34,9 +34,9 @@ test('console: search by plate and reference, corridor and track, replay moves t
   await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-state', 'live');
   await expect(page.getByRole('link', { name: '运输跟踪' })).toHaveAttribute('aria-current', 'page');
 
-  // By plate (its last characters, as an officer reads them off a truck).
+  // By plate, typed as an officer reads it off a truck: without the printed middle dot.
   const search = page.getByTestId('search-input');
-  await search.fill(c!.asset.plate!.slice(-5));
+  await search.fill(c!.asset.plate!.replace('·', ''));
   const hit = page.getByTestId('search-hit').filter({ hasText: c!.reference });
   await expect(hit).toBeVisible();
   await hit.click();

@@ -25,8 +25,8 @@ export interface JourneyConsignment {
   deadline: string;
   arrivedAt: string | null;
   asset: JourneyAsset;
-  origin: { code: string; name: string };
-  destination: { code: string; name: string };
+  origin: { code: string; name: string; nameEn: string };
+  destination: { code: string; name: string; nameEn: string };
   route: string | null;
 }
 
@@ -54,7 +54,9 @@ export interface TimelineEntry {
   severity?: 'info' | 'warning' | 'critical';
   state?: 'open' | 'acknowledged' | 'resolved';
   alertId?: number;
+  /** Where it happened, in Chinese and English. */
   site?: string | null;
+  siteEn?: string | null;
   lon?: number | null;
   lat?: number | null;
 }

@@ -18,9 +18,10 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
 }
 
 export function ConsignmentPanel({ journey: j, now, replayTime, onSeek }: { journey: Journey; now: number; replayTime: number | null; onSeek: (ms: number) => void }) {
-  const { t } = useLang();
+  const { t, lang } = useLang();
   const f = useFormat();
   const c = j.consignment;
+  const en = lang === 'en';
   const p = j.progress;
   const duration = (ms: number) => {
     const min = Math.round(Math.abs(ms) / 60_000);
@@ -49,14 +50,14 @@ export function ConsignmentPanel({ journey: j, now, replayTime, onSeek }: { jour
 
       {c && (
         <div className="cp-route">
-          <span>{c.origin.name}</span><span className="arrow">→</span><span className="dest">{c.destination.name}</span>
+          <span>{en ? c.origin.nameEn : c.origin.name}</span><span className="arrow">→</span><span className="dest">{en ? c.destination.nameEn : c.destination.name}</span>
         </div>
       )}
 
       <dl className="facts">
         {c && <Fact label={t('console.carrier')}>{c.carrier ?? '—'}</Fact>}
         {c && <Fact label={t('console.goods')}>{c.goods ?? '—'}</Fact>}
-        {c && <Fact label={t('console.route')}>{j.route ? `${j.route.name} · ${j.route.code}` : t('console.noRoute')}</Fact>}
+        {c && <Fact label={t('console.route')}>{j.route ? `${en ? j.route.nameEn : j.route.name} · ${j.route.code}` : t('console.noRoute')}</Fact>}
         {c && <Fact label={t('console.departure')}><span className="mono">{formatTime(Date.parse(c.departure))}</span></Fact>}
         {c && <Fact label={t('console.deadline')}><span className="mono">{formatTime(deadline!)}</span></Fact>}
         {c?.arrivedAt ? (

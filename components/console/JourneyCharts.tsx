@@ -13,6 +13,10 @@ import { useLang } from '../I18nProvider';
 const HEIGHT = 120;
 const FONT = '12px "Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
 
+// Hours and minutes in China Standard Time, 24 h (UI.md).
+const HM = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
+const timeAxisValues = (_u: uPlot, splits: number[]) => splits.map((s) => HM.format(new Date(s * 1000)));
+
 const axis = (size = 48): uPlot.Axis => ({
   stroke: CSS.textSecondary, font: FONT, size,
   grid: { stroke: CSS.panelBorder, width: 1 },
@@ -24,10 +28,8 @@ function chart(el: HTMLElement, width: number, series: uPlot.Series[], data: uPl
     width, height: HEIGHT,
     legend: { show: false },
     cursor: { sync: { key: 'journey' }, y: false, points: { show: false } },
-    // China Standard Time, 24 h (UI.md), whatever the browser's zone.
-    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Asia/Shanghai'),
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max, 1) * 1.1] } },
-    axes: [axis(32), axis()],
+    axes: [{ ...axis(32), values: timeAxisValues }, axis()],
     series: [{}, ...series],
     hooks: { draw: [draw] },
   }, data, el);

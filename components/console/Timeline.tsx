@@ -7,14 +7,15 @@ import { SeverityIcon } from '../alerts/SeverityIcon';
 import { useFormat, useLang } from '../I18nProvider';
 
 export function Timeline({ entries, now, onSeek }: { entries: TimelineEntry[]; now: number; onSeek: (ms: number) => void }) {
-  const { t } = useLang();
+  const { t, lang } = useLang();
   const f = useFormat();
   const label = (e: TimelineEntry): string => {
+    const site = (lang === 'en' ? e.siteEn : e.site) ?? e.site ?? '';
     switch (e.kind) {
-      case 'departure': return t('console.tlDeparture', { site: e.site ?? '' });
-      case 'arrived': return t('console.tlArrived', { site: e.site ?? '' });
-      case 'deadline': return t('console.tlDeadline', { site: e.site ?? '' });
-      case 'event': return `${t(`eventKind.${e.code}` as 'eventKind.gate_in')}${e.site ? ` · ${e.site}` : ''}`;
+      case 'departure': return t('console.tlDeparture', { site });
+      case 'arrived': return t('console.tlArrived', { site });
+      case 'deadline': return t('console.tlDeadline', { site });
+      case 'event': return `${t(`eventKind.${e.code}` as 'eventKind.gate_in')}${site ? ` · ${site}` : ''}`;
       case 'alert': return `${t(`alertType.${e.code}` as 'alertType.OVERDUE')} · ${t(`alertState.${e.state ?? 'open'}`)}`;
     }
   };

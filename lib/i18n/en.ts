@@ -94,7 +94,7 @@ export const en: Messages = {
   console: {
     title: 'Tracking',
     search: 'Search',
-    searchPlaceholder: 'Reference · seal · plate · terminal · MMSI · IMO · vessel name',
+    searchPlaceholder: 'Reference, seal, plate, MMSI, vessel name',
     searching: 'Searching…',
     noHits: 'Nothing found for “{{q}}”',
     typeMore: 'Type at least 2 characters',

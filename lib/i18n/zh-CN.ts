@@ -92,7 +92,7 @@ export const zhCN = {
   console: {
     title: '运输跟踪',
     search: '搜索',
-    searchPlaceholder: '关单号 · 封志号 · 车牌 · 终端号 · MMSI · IMO · 船名',
+    searchPlaceholder: '关单号、封志号、车牌、终端号、MMSI、船名',
     searching: '搜索中…',
     noHits: '没有找到“{{q}}”',
     typeMore: '至少输入 2 个字符',

@@ -17,8 +17,8 @@ const COLUMNS = `
   c.id, c.reference, c.seal_id AS "sealId", c.status, c.goods, c.carrier, c.districts,
   c.departure, c.deadline, c.arrived_at AS "arrivedAt",
   json_build_object('id', a.id, 'key', a.key, 'kind', a.kind, 'label', a.label, 'plate', a.plate, 'mmsi', a.mmsi) AS asset,
-  json_build_object('code', o.code, 'name', o.name_zh) AS origin,
-  json_build_object('code', d.code, 'name', d.name_zh) AS destination,
+  json_build_object('code', o.code, 'name', o.name_zh, 'nameEn', o.name_en) AS origin,
+  json_build_object('code', d.code, 'name', d.name_zh, 'nameEn', d.name_en) AS destination,
   r.code AS route`;
 
 const FROM = `

@@ -109,3 +109,16 @@ test('a carrier alone: its last 24 h by default, no route, its alerts, no ETA', 
   assert.equal(j.progress!.eta, null);
   assert.equal(await loadAssetJourney(db.pool, '5300', assetId, q(), now), null);
 });
+
+test("a movement's timeline leaves out the carrier's previous trip", async () => {
+  const prev = (await db.pool.query(
+    `INSERT INTO consignments (reference, asset_id, origin_site, dest_site, departure, deadline, status, districts, arrived_at)
+     SELECT 'TW-J-0000', asset_id, dest_site, origin_site, departure - interval '3 hours', departure - interval '1 hour', 'arrived', districts, departure - interval '5 minutes'
+     FROM consignments WHERE id = $1 RETURNING id`, [consignmentId])).rows[0].id;
+  await db.pool.query(`INSERT INTO alerts (type, severity, asset_id, consignment_id, time, districts) VALUES ('ARRIVED', 'info', $1, $2, to_timestamp($3 / 1000.0), '{2200}')`,
+    [assetId, prev, t0 - 300_000]);
+  const j = (await loadJourney(db.pool, '0000', consignmentId, q(), now))!;
+  assert.ok(!j.timeline.some((e) => e.code === 'ARRIVED'), 'the previous trip\'s arrival is not this movement\'s');
+  const alone = (await loadAssetJourney(db.pool, '0000', assetId, q(), now))!;
+  assert.ok(alone.timeline.some((e) => e.code === 'ARRIVED'));
+});

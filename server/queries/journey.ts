@@ -48,11 +48,11 @@ export async function loadJourney(pool: pg.Pool, userDistrict: string, id: numbe
   ]);
   if (!history) return null;
   const timeline: TimelineEntry[] = [
-    { time: Date.parse(consignment.departure), kind: 'departure' as const, site: consignment.origin.name },
+    { time: Date.parse(consignment.departure), kind: 'departure' as const, site: consignment.origin.name, siteEn: consignment.origin.nameEn },
     ...history.timeline,
     consignment.arrivedAt
-      ? { time: Date.parse(consignment.arrivedAt), kind: 'arrived' as const, site: consignment.destination.name }
-      : { time: Date.parse(consignment.deadline), kind: 'deadline' as const, site: consignment.destination.name },
+      ? { time: Date.parse(consignment.arrivedAt), kind: 'arrived' as const, site: consignment.destination.name, siteEn: consignment.destination.nameEn }
+      : { time: Date.parse(consignment.deadline), kind: 'deadline' as const, site: consignment.destination.name, siteEn: consignment.destination.nameEn },
   ].sort((a, b) => a.time - b.time);
   return {
     asset: consignment.asset,
@@ -78,7 +78,12 @@ export async function loadAssetJourney(pool: pg.Pool, userDistrict: string, asse
   return { asset, consignment: null, route: null, sites: null, window, ...history };
 }
 
-/** Track (with distance off route when there is one), events and alerts in the window, and progress. */
+/**
+ * Track (with distance off route when there is one), events and alerts, and progress. Events and
+ * alerts are the movement's own, plus the carrier's in the window that belong to no movement
+ * (an AIS gap, a gate read without a reference), never those of its previous trip. A carrier
+ * alone gets all of its own in the window.
+ */
 async function loadHistory(
   pool: pg.Pool, userDistrict: string, assetId: number, window: { from: number; to: number }, zoom: number | undefined,
   movement: { consignment: JourneyConsignment; routeId: number | null } | null, now: number,
@@ -87,20 +92,20 @@ async function loadHistory(
   const [track, events, alerts, progress] = await Promise.all([
     loadTrack(pool, userDistrict, assetId, { ...window, format: 'geojson', zoom }, movement?.routeId ?? undefined),
     pool.query(
-      `SELECT extract(epoch FROM e.time) * 1000 AS time, e.kind, s.name_zh AS site
+      `SELECT extract(epoch FROM e.time) * 1000 AS time, e.kind, s.name_zh AS site, s.name_en AS "siteEn"
        FROM events e LEFT JOIN sites s ON s.id = e.site_id
-       WHERE e.consignment_id = $1 OR (e.asset_id = $2 AND e.time >= to_timestamp($3 / 1000.0) AND e.time < to_timestamp($4 / 1000.0))
+       WHERE e.consignment_id = $1 OR (($1::int IS NULL OR e.consignment_id IS NULL) AND e.asset_id = $2 AND e.time >= to_timestamp($3 / 1000.0) AND e.time < to_timestamp($4 / 1000.0))
        ORDER BY e.time LIMIT 500`, [cid, assetId, window.from, window.to]),
     pool.query(
       `SELECT al.id, extract(epoch FROM al.time) * 1000 AS time, al.type, al.severity, al.state, ST_X(al.geom) AS lon, ST_Y(al.geom) AS lat
        FROM visible_alerts($1) al
-       WHERE al.consignment_id = $2 OR (al.asset_id = $3 AND al.time >= to_timestamp($4 / 1000.0) AND al.time < to_timestamp($5 / 1000.0))
+       WHERE al.consignment_id = $2 OR (($2::int IS NULL OR al.consignment_id IS NULL) AND al.asset_id = $3 AND al.time >= to_timestamp($4 / 1000.0) AND al.time < to_timestamp($5 / 1000.0))
        ORDER BY al.time LIMIT 500`, [userDistrict, cid, assetId, window.from, window.to]),
     loadProgress(pool, assetId, movement, now),
   ]);
   if (!track) return null;
   const timeline: TimelineEntry[] = [
-    ...events.rows.map((e): TimelineEntry => ({ time: Number(e.time), kind: 'event', code: e.kind, site: e.site })),
+    ...events.rows.map((e): TimelineEntry => ({ time: Number(e.time), kind: 'event', code: e.kind, site: e.site, siteEn: e.siteEn })),
     ...alerts.rows.map((a): TimelineEntry => ({
       time: Number(a.time), kind: 'alert', code: a.type, severity: a.severity, state: a.state, alertId: Number(a.id), lon: a.lon, lat: a.lat,
     })),

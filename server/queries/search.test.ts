@@ -31,6 +31,12 @@ test('finds a movement by reference, seal, plate or terminal number, open ones f
   assert.deepEqual(await titles('0000', '0139111122'), ['ZG22002026000000001', 'ZG22002026000000002']);
 });
 
+test('a plate is found as typed: without the middle dot, with a space, or as printed', async () => {
+  for (const q of ['沪DA1234', '沪D A1234', '沪D·A1234', 'da12']) {
+    assert.deepEqual(await titles('0000', q), ['ZG22002026000000001', 'ZG22002026000000002'], q);
+  }
+});
+
 test('finds a vessel by MMSI, IMO or name', async () => {
   for (const q of ['413123', '9811000', 'zhong gu']) assert.deepEqual(await titles('0000', q), ['ZHONG GU 88'], q);
 });

@@ -22,10 +22,21 @@ export interface SearchHit {
   assetKind: 'vehicle' | 'vessel';
 }
 
+/**
+ * Plates are stored as printed, 沪D·A1234, but typed as 沪DA1234 or 沪D A1234: a query shaped
+ * like a plate is also tried with the middle dot in place.
+ */
+export function plateForm(q: string): string {
+  const bare = q.replace(/[\s·•.]/g, '');
+  const m = /^([\u4e00-\u9fff]?[A-Za-z])([0-9A-Za-z]{1,6})$/.exec(bare);
+  return m ? `${m[1]}·${m[2]}` : q;
+}
+
 export async function search(pool: pg.Pool, userDistrict: string, q: z.infer<typeof SearchQuery>): Promise<SearchHit[]> {
   const pattern = `%${likeLiteral(q.q)}%`;
+  const platePattern = `%${likeLiteral(plateForm(q.q))}%`;
   const { rows } = await pool.query<SearchHit>(
-    `WITH ma AS (SELECT a.id FROM assets a WHERE ${ASSET_TEXT} ILIKE $2 LIMIT 500),
+    `WITH ma AS (SELECT a.id FROM assets a WHERE ${ASSET_TEXT} ILIKE $2 OR ${ASSET_TEXT} ILIKE $5 LIMIT 500),
           mc AS (SELECT id FROM consignments WHERE reference ILIKE $2 OR seal_id ILIKE $2
                  UNION SELECT c.id FROM consignments c JOIN ma ON ma.id = c.asset_id),
           hits AS (
@@ -42,7 +53,7 @@ export async function search(pool: pg.Pool, userDistrict: string, q: z.infer<typ
             WHERE NOT EXISTS (SELECT 1 FROM consignments c WHERE c.asset_id = a.id AND c.status IN ('planned', 'in_transit', 'overdue', 'diverted')))
      SELECT kind, id, title, subtitle, status, "assetId", "assetKind" FROM hits
      ORDER BY open DESC, tier, (title ILIKE $3) DESC, at DESC LIMIT $4`,
-    [userDistrict, pattern, `${likeLiteral(q.q)}%`, q.limit],
+    [userDistrict, pattern, `${likeLiteral(q.q)}%`, q.limit, platePattern],
   );
   return rows;
 }
