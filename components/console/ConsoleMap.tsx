@@ -8,7 +8,7 @@ import { statusColor } from '../../lib/palette';
 import { createBaseMap } from '../map/baseMap';
 import { drawIconAtlas } from '../map/icons';
 import type { LiveStore } from '../map/liveStore';
-import { buildScene, markerLayer, replayLayers, replayMarkers, staticJourneyLayers, type JourneyScene, type ReplayMarker } from './journeyLayers';
+import { buildScene, liveTail, liveTailLayer, markerLayer, replayLayers, replayMarkers, staticJourneyLayers, type JourneyScene, type ReplayMarker } from './journeyLayers';
 import type { ReplayClock } from './useReplayClock';
 
 const FRAME_MS = 33;
@@ -77,17 +77,19 @@ export default function ConsoleMap({ journeys, focusAssetId, clock, store, tickM
         statics = staticJourneyLayers(scene, replaying);
       }
       const liveMarkers: ReplayMarker[] = [];
+      const tails: [number, number][][] = [];
       for (const j of scene.journeys) {
         const s = store.slotFor(j.asset.id);
         if (s === undefined) continue;
         store.positionAt(s, t, live, 0, tickRef.current);
+        tails.push(liveTail(j, store, live));
         const course = store.course[s]!;
         liveMarkers.push({
           assetId: j.asset.id, icon: j.asset.kind === 'vessel' ? 'hull' : 'arrow', position: [live[0]!, live[1]!],
           angle: Number.isNaN(course) ? 0 : -course, color: statusColor(store.statusOf(s), j.asset.kind === 'vessel'),
         });
       }
-      const layers = [...statics, markerLayer('live-markers', liveMarkers, atlas, 20)];
+      const layers = [...statics, liveTailLayer(tails), markerLayer('live-markers', liveMarkers, atlas, 20)];
       if (replaying) {
         markers = replayMarkers(scene, c.time!);
         layers.push(...replayLayers(scene, c.time!, markers, atlas));
@@ -119,9 +121,14 @@ export default function ConsoleMap({ journeys, focusAssetId, clock, store, tickM
     const b = boundsOf(journeys);
     if (key !== fitted.current && b && mapRef.current) {
       fitted.current = key;
-      mapRef.current.map.fitBounds(b, { padding: 80, maxZoom: 13, duration: 0 });
+      const { map } = mapRef.current;
+      map.fitBounds(b, { padding: 80, maxZoom: 13, duration: 0 });
+      // Opened at a moment (from an alert): look closely at where the carrier was then.
+      const at = clock.current.time;
+      const there = at === null ? null : replayMarkers(sceneRef.current, at).find((m) => m.assetId === focusAssetId);
+      if (there) map.jumpTo({ center: there.position, zoom: Math.max(map.getZoom(), 12) });
     }
-  }, [journeys, focusAssetId]);
+  }, [journeys, focusAssetId, clock]);
 
   return <div ref={container} className="map-canvas" data-testid="map" />;
 }

@@ -6,6 +6,7 @@ import { TripsLayer } from '@deck.gl/geo-layers';
 import type { Layer } from '@deck.gl/core';
 import type { Feature } from 'geojson';
 import type { Journey } from '../../lib/journey';
+import type { LiveStore } from '../map/liveStore';
 import { RGB, type RGBA } from '../../lib/palette';
 import { corridorRuns, positionAt, type TrackRun } from '../../lib/replay';
 import { ICON_MAPPING } from '../map/icons';
@@ -167,5 +168,33 @@ export function markerLayer(id: string, markers: ReplayMarker[], atlas: string, 
     getSize: size,
     sizeUnits: 'pixels',
     updateTriggers: { getPosition: markers, getAngle: markers, getColor: markers },
+  });
+}
+
+/**
+ * The track between the journey's last stored fix and where the carrier is drawn now, from the
+ * live feed's trail, so the track keeps growing between refreshes. `now` holds the drawn position.
+ */
+export function liveTail(j: Journey, store: LiveStore, now: Float64Array): [number, number][] {
+  const last = j.track.fixes[j.track.fixes.length - 1];
+  const trail = store.trails.get(j.asset.id);
+  const tail: [number, number][] = last ? [[last[0], last[1]]] : [];
+  if (trail) {
+    const after = last ? (last[2] - store.timeBase) / 1000 : -Infinity;
+    trail.timestamps.forEach((t, i) => { if (t > after) tail.push(trail.path[i]!); });
+  }
+  tail.push([now[0]!, now[1]!]);
+  return tail;
+}
+
+export function liveTailLayer(tails: [number, number][][]): PathLayer<[number, number][]> {
+  return new PathLayer<[number, number][]>({
+    id: 'live-tails',
+    data: tails,
+    getPath: (p) => p,
+    getColor: [204, 251, 241, 200],
+    getWidth: 2,
+    widthUnits: 'pixels',
+    updateTriggers: { getPath: tails },
   });
 }
