@@ -19,6 +19,8 @@ export interface ConsoleMapProps {
   clock: MutableRefObject<ReplayClock>;
   store: LiveStore;
   tickMs: number;
+  /** The moment the console was opened at (?at=, from an alert): the map looks closely there. */
+  openedAt: number | null;
 }
 
 /** Bounds around every fix, corridor and site of the selection. */
@@ -33,7 +35,7 @@ function boundsOf(journeys: Journey[]): [[number, number], [number, number]] | n
   return Number.isFinite(w) ? [[w, s], [e, n]] : null;
 }
 
-export default function ConsoleMap({ journeys, focusAssetId, clock, store, tickMs }: ConsoleMapProps) {
+export default function ConsoleMap({ journeys, focusAssetId, clock, store, tickMs, openedAt }: ConsoleMapProps) {
   const container = useRef<HTMLDivElement>(null);
   const sceneRef = useRef<JourneyScene>(buildScene([], null));
   const mapRef = useRef<ReturnType<typeof createBaseMap> | null>(null);
@@ -124,11 +126,10 @@ export default function ConsoleMap({ journeys, focusAssetId, clock, store, tickM
       const { map } = mapRef.current;
       map.fitBounds(b, { padding: 80, maxZoom: 13, duration: 0 });
       // Opened at a moment (from an alert): look closely at where the carrier was then.
-      const at = clock.current.time;
-      const there = at === null ? null : replayMarkers(sceneRef.current, at).find((m) => m.assetId === focusAssetId);
+      const there = openedAt === null ? null : replayMarkers(sceneRef.current, openedAt).find((m) => m.assetId === focusAssetId);
       if (there) map.jumpTo({ center: there.position, zoom: Math.max(map.getZoom(), 12) });
     }
-  }, [journeys, focusAssetId, clock]);
+  }, [journeys, focusAssetId, openedAt]);
 
   return <div ref={container} className="map-canvas" data-testid="map" />;
 }

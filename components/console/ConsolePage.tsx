@@ -30,6 +30,7 @@ export default function ConsolePage() {
   const [keys, setKeys] = useState<SubjectKey[]>([]);
   const [focus, setFocus] = useState<SubjectKey | null>(null);
   const [initialAt, setInitialAt] = useState<number | null | undefined>(undefined);
+  const [openedAt, setOpenedAt] = useState<number | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const { store, state, tickMs } = useLiveFeed(60);
   const { loaded, onAlertAbout } = useJourneys(keys);
@@ -40,6 +41,7 @@ export default function ConsolePage() {
     setKeys(u.keys);
     setFocus(u.keys[0] ?? null);
     setInitialAt(u.at);
+    setOpenedAt(u.at);
     const tick = setInterval(() => setNow(Date.now()), 5000);
     return () => clearInterval(tick);
   }, []);
@@ -107,7 +109,7 @@ export default function ConsolePage() {
           </div>
         </aside>
         <div className="map-root">
-          <ConsoleMap journeys={journeys} focusAssetId={focused?.journey?.asset.id ?? null} clock={replay.ref} store={store} tickMs={tickMs} />
+          <ConsoleMap journeys={journeys} focusAssetId={focused?.journey?.asset.id ?? null} clock={replay.ref} store={store} tickMs={tickMs} openedAt={openedAt} />
           {range && (
             <ReplayBar range={range} clock={replay.clock} onPlay={replay.play} onPause={replay.pause} onSeek={replay.seek} onSpeed={replay.setSpeed} onFollow={replay.setFollow} />
           )}
