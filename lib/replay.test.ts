@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JourneyFix } from './journey';
-import { corridorRuns, fixIndexAt, positionAt, stops } from './replay';
+import { corridorRuns, fixIndexAt, positionAt, segments, stops } from './replay';
 
 const fix = (lon: number, lat: number, t: number, speed = 40, off = 0): JourneyFix => [lon, lat, t, speed, off];
 
@@ -20,11 +20,12 @@ test('positionAt interpolates between fixes and points along the way', () => {
 });
 
 test('corridorRuns splits the track where it leaves and re-enters the corridor, without gaps', () => {
-  const f = [fix(0, 0, 0, 40, 10), fix(1, 0, 1, 40, 20), fix(2, 0, 2, 40, 900), fix(3, 0, 3, 40, 800), fix(4, 0, 4, 40, 5)];
+  const offs = [10, 20, 900, 800, 5];
+  const f = offs.map((off, i) => fix(121 + i * 0.001, 31, i * 10_000, 40, off));
   const runs = corridorRuns(f, 500);
   assert.deepEqual(runs.map((r) => r.outside), [false, true, false]);
-  assert.deepEqual(runs[1]!.path, [[1, 0], [2, 0], [3, 0]]);
-  assert.deepEqual(runs[2]!.path, [[3, 0], [4, 0]]);
+  assert.deepEqual(runs[1]!.path, [[121.001, 31], [121.002, 31], [121.003, 31]]);
+  assert.deepEqual(runs[2]!.path, [[121.003, 31], [121.004, 31]]);
   assert.deepEqual(corridorRuns(f, null).map((r) => r.outside), [false]);
   assert.deepEqual(corridorRuns([], 500), []);
 });
@@ -34,4 +35,13 @@ test('stops finds standing periods of at least the minimum length', () => {
   for (let i = 0; i < 60; i++) f.push(fix(0, 0, i * 10_000, i >= 10 && i < 30 ? 0 : 40));
   f.push(fix(0, 0, 600_000, 0), fix(0, 0, 610_000, 0)); // a short halt at the end: too short
   assert.deepEqual(stops(f), [[100_000, 290_000]]);
+});
+
+test('a jump no truck could make, or a long silence, breaks the track: no line across, no gliding', () => {
+  // 0.5° north in 10 s (~55 km): a new trip's start, not a drive.
+  const f = [fix(121, 31, 0), fix(121.001, 31, 10_000), fix(121.001, 31.5, 20_000), fix(121.002, 31.5, 30_000), fix(121.003, 31.5, 30 * 60_000)];
+  assert.deepEqual(segments(f).map((s) => s.length), [2, 2, 1]);
+  assert.deepEqual(corridorRuns(f, 500).map((r) => r.path.length), [2, 2, 1]);
+  const during = positionAt(f, 15_000)!;
+  assert.deepEqual([during.lon, during.lat], [121.001, 31]);
 });

@@ -2,6 +2,20 @@
 // of its track lie outside the corridor, and where it stood still. Fixes are lib/journey's
 // [lon, lat, time ms, speed km/h, metres off route], in time order.
 import type { JourneyFix } from './journey';
+import { trailBreaks } from './trail';
+
+/** A silence or a jump no carrier could make lies between these fixes: draw no line across it. */
+export const breaksBetween = (a: JourneyFix, b: JourneyFix) => trailBreaks(a[0], a[1], a[2], b[0], b[1], b[2]);
+
+/** The fixes cut where the track breaks (see breaksBetween). */
+export function segments(fixes: JourneyFix[]): JourneyFix[][] {
+  const out: JourneyFix[][] = [];
+  fixes.forEach((f, i) => {
+    if (i === 0 || breaksBetween(fixes[i - 1]!, f)) out.push([f]);
+    else out[out.length - 1]!.push(f);
+  });
+  return out;
+}
 
 export const REPLAY_SPEEDS = [1, 2, 4, 8, 16, 32, 64, 128, 256] as const;
 
@@ -24,7 +38,8 @@ export function positionAt(fixes: JourneyFix[], t: number): { lon: number; lat: 
   if (i < 0) return null;
   const a = fixes[i]!;
   const b = fixes[Math.min(i + 1, fixes.length - 1)]!;
-  const k = b[2] > a[2] ? Math.min(1, (t - a[2]) / (b[2] - a[2])) : 0;
+  // Across a break the carrier is where it was last seen, not gliding over the gap.
+  const k = b[2] > a[2] && !breaksBetween(a, b) ? Math.min(1, (t - a[2]) / (b[2] - a[2])) : 0;
   const lon = a[0] + (b[0] - a[0]) * k;
   const lat = a[1] + (b[1] - a[1]) * k;
   // Bearing of the segment we are on (or the last one), for the arrow.
@@ -42,15 +57,18 @@ export interface TrackRun {
 
 /**
  * The track cut into stretches inside and outside the corridor. Neighbouring stretches share
- * their boundary fix so the drawn line has no gap. Without a route every fix counts as inside.
+ * their boundary fix so the drawn line has no gap, except where the track breaks. Without a
+ * route every fix counts as inside.
  */
 export function corridorRuns(fixes: JourneyFix[], corridorM: number | null): TrackRun[] {
   const runs: TrackRun[] = [];
-  for (const f of fixes) {
-    const outside = corridorM !== null && f[4] > corridorM;
-    const last = runs[runs.length - 1];
-    if (last?.outside === outside) last.path.push([f[0], f[1]]);
-    else runs.push({ outside, path: last ? [last.path[last.path.length - 1]!, [f[0], f[1]]] : [[f[0], f[1]]] });
+  for (const seg of segments(fixes)) {
+    let last: TrackRun | undefined;
+    for (const f of seg) {
+      const outside = corridorM !== null && f[4] > corridorM;
+      if (last?.outside === outside) last.path.push([f[0], f[1]]);
+      else runs.push(last = { outside, path: last ? [last.path[last.path.length - 1]!, [f[0], f[1]]] : [[f[0], f[1]]] });
+    }
   }
   return runs;
 }

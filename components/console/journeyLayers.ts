@@ -8,7 +8,7 @@ import type { Feature } from 'geojson';
 import type { Journey } from '../../lib/journey';
 import type { LiveStore } from '../map/liveStore';
 import { RGB, type RGBA } from '../../lib/palette';
-import { corridorRuns, positionAt, type TrackRun } from '../../lib/replay';
+import { corridorRuns, positionAt, segments, type TrackRun } from '../../lib/replay';
 import { ICON_MAPPING } from '../map/icons';
 
 interface Trip {
@@ -46,8 +46,8 @@ export function buildScene(journeys: Journey[], focusAssetId: number | null): Jo
     }
     if (j.sites) scene.sites.push(j.sites.origin, { ...j.sites.destination, properties: { ...j.sites.destination.properties, destination: true } });
     for (const r of corridorRuns(j.track.fixes, j.route?.corridorM ?? null)) scene.runs.push({ ...r, focus });
-    if (j.track.fixes.length > 1) {
-      scene.trips.push({ path: j.track.fixes.map((f) => [f[0], f[1]]), timestamps: j.track.fixes.map((f) => (f[2] - timeBase) / 1000) });
+    for (const seg of segments(j.track.fixes)) {
+      if (seg.length > 1) scene.trips.push({ path: seg.map((f) => [f[0], f[1]]), timestamps: seg.map((f) => (f[2] - timeBase) / 1000) });
     }
     for (const e of j.timeline) {
       if (e.kind === 'alert' && e.lon != null && e.lat != null) scene.alerts.push({ position: [e.lon, e.lat], color: SEVERITY_COLOR[e.severity ?? 'info']! });
