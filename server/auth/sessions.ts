@@ -29,7 +29,7 @@ interface Cached extends ResolvedSession {
   checkedAt: number;
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const TOUCH_EVERY_MS = 60_000; // write last_seen at most once a minute per session
 const RECHECK_MS = 10_000; // re-read a cached session from the database this often (revocation reaches a cache within this)
 
@@ -42,15 +42,16 @@ export class Sessions {
 
   constructor(private pool: pg.Pool, private opts: { idleMs: number; absoluteMs: number }, private now: () => number = Date.now) {}
 
-  async create(userId: number, ip: string | undefined, userAgent: string | undefined): Promise<{ token: string; csrf: string; expiresAt: number }> {
+  /** A new session; a kiosk session (see kiosk.ts) names its token and may end later than `absoluteMs`. */
+  async create(userId: number, ip: string | undefined, userAgent: string | undefined, kiosk?: { tokenId: string; expiresAt: number }): Promise<{ token: string; csrf: string; expiresAt: number }> {
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
     const now = this.now();
-    const expiresAt = now + this.opts.absoluteMs;
+    const expiresAt = kiosk?.expiresAt ?? now + this.opts.absoluteMs;
     await this.pool.query(
-      `INSERT INTO sessions (id, user_id, csrf, created_at, last_seen, expires_at, ip, user_agent)
-       VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), to_timestamp($4 / 1000.0), to_timestamp($5 / 1000.0), $6, $7)`,
-      [sha256(token), userId, csrf, now, expiresAt, ip ?? null, userAgent?.slice(0, 200) ?? null],
+      `INSERT INTO sessions (id, user_id, csrf, created_at, last_seen, expires_at, ip, user_agent, kiosk_token)
+       VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), to_timestamp($4 / 1000.0), to_timestamp($5 / 1000.0), $6, $7, $8)`,
+      [sha256(token), userId, csrf, now, expiresAt, ip ?? null, userAgent?.slice(0, 200) ?? null, kiosk?.tokenId ?? null],
     );
     return { token, csrf, expiresAt };
   }
