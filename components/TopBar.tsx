@@ -13,6 +13,7 @@ export function TopBar({ children }: { children?: ReactNode }) {
   const links = [
     { href: '/', label: t('nav.live'), on: path === '/' },
     { href: '/alerts', label: t('nav.alerts'), on: path?.startsWith('/alerts') ?? false },
+    { href: '/wall', label: t('wall.nav'), on: path === '/wall' },
   ];
   return (
     <header className="topbar">
