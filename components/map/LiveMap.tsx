@@ -82,6 +82,8 @@ export default function LiveMap({ store, tickMs, trailSeconds, initialView, view
     const cells = new Cells();
     const alerting: number[] = [];
     let mode: 'detail' | 'aggregate' = 'detail';
+    let drawnStatics: Layer[] | null = null;
+    let drawnHighlight = false;
     let raf = 0;
     let last = 0;
     let frames = 0;
@@ -102,20 +104,23 @@ export default function LiveMap({ store, tickMs, trailSeconds, initialView, view
       raf = requestAnimationFrame(draw);
       if (t - last < FRAME_MS) return;
       last = t;
-      frames++;
       const zoom = map.getZoom();
       const many = lodRef.current && store.count > LOD_MIN_ASSETS;
+      const was = mode;
       mode = many && zoom < LOD_AGGREGATE_BELOW_ZOOM ? 'aggregate' : 'detail';
       const live: Layer[] = [];
       if (mode === 'aggregate') {
-        // Cells change once a tick (or per whole zoom level); only alerting assets glide on their own.
-        if (cells.version !== store.version || cells.zoom !== Math.floor(zoom)) aggregate(store, zoom, cells, alerting);
+        // Cells change once a tick (or per whole zoom level); only alerting assets glide on their own,
+        // so with none of those nothing needs drawing between ticks.
+        const stale = cells.version !== store.version || cells.zoom !== Math.floor(zoom);
+        if (stale) aggregate(store, zoom, cells, alerting);
+        else if (was === 'aggregate' && drawnStatics === statics && alerting.length === 0 && !drawnHighlight && !highlightRef.current) return;
         packMarkers(store, t, tickRef.current, vehicles, vessels, alerting);
         live.push(...cellLayers(cells, FONT));
       } else {
         packMarkers(store, t, tickRef.current, vehicles, vessels);
         const b = map.getBounds();
-        const viewKey = many ? `${b.getWest().toFixed(2)},${b.getSouth().toFixed(2)},${b.getEast().toFixed(2)},${b.getNorth().toFixed(2)}` : '';
+        const viewKey = many ? `${b.getWest().toFixed(1)},${b.getSouth().toFixed(1)},${b.getEast().toFixed(1)},${b.getNorth().toFixed(1)}` : '';
         if (trailsVersion !== store.version || trailsView !== viewKey) {
           trails = many ? trailsInView(store, [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], LOD_MAX_TRAILS) : [...store.trails.values()];
           trailsVersion = store.version;
@@ -135,6 +140,9 @@ export default function LiveMap({ store, tickMs, trailSeconds, initialView, view
         live.push(...highlightLayers(hl.corridor, at, t));
       }
       overlay.setProps({ layers: [...statics, ...live] });
+      drawnStatics = statics;
+      drawnHighlight = hl !== null;
+      frames++;
     };
     const ringPos = new Float64Array(2);
     raf = requestAnimationFrame(draw);

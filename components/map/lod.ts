@@ -25,8 +25,8 @@ export class Cells {
   positions = new Float64Array(0);
   radii = new Float32Array(0);
   colors = new Uint8Array(0);
-  counts: number[] = [];
-  labels: string[] = [];
+  /** Cells holding more than one asset, labelled with their count. */
+  labels: { text: string; i: number }[] = [];
   version = -1;
   zoom = -1;
 }
@@ -68,8 +68,8 @@ export function aggregate(store: LiveStore, zoom: number, cells: Cells, alerting
     cells.colors = new Uint8Array(cap * 4);
   }
   cells.n = n;
-  cells.counts = count;
-  cells.labels = count.map((c) => (c > 1 ? String(c) : ''));
+  cells.labels = [];
+  for (let i = 0; i < n; i++) if (count[i]! > 1) cells.labels.push({ text: String(count[i]), i });
   for (let i = 0; i < n; i++) {
     cells.positions[2 * i] = sumLon[i]! / count[i]!;
     cells.positions[2 * i + 1] = sumLat[i]! / count[i]!;
@@ -100,7 +100,7 @@ export function cellLayers(cells: Cells, font: string): Layer[] {
     } as never),
     new TextLayer({
       id: 'lod-counts',
-      data: cells.labels.map((text, i) => ({ text, i })).filter((d) => d.text),
+      data: cells.labels,
       getPosition: (d: { i: number }) => [cells.positions[2 * d.i]!, cells.positions[2 * d.i + 1]!],
       getText: (d: { text: string }) => d.text,
       getSize: 13,
