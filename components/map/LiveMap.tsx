@@ -37,9 +37,14 @@ export interface LiveMapProps {
   /** Level of detail (aggregate and thin trails at high counts). */
   lod?: boolean;
   onWorld?: (world: WorldLayersData) => void;
+  /**
+   * Draws the map as if the screen were `scale` times smaller, then enlarges it (sharp: both
+   * canvases render at the full resolution), so a 4K wall shows what a 1080p one does.
+   */
+  scale?: number;
 }
 
-export default function LiveMap({ store, tickMs, trailSeconds, initialView, view, highlight, lod = false, onWorld }: LiveMapProps) {
+export default function LiveMap({ store, tickMs, trailSeconds, initialView, view, highlight, lod = false, onWorld, scale = 1 }: LiveMapProps) {
   const container = useRef<HTMLDivElement>(null);
   const tickRef = useRef(tickMs);
   tickRef.current = tickMs;
@@ -65,9 +70,10 @@ export default function LiveMap({ store, tickMs, trailSeconds, initialView, view
       dragRotate: false,
       pitchWithRotate: false,
       attributionControl: { compact: true },
+      pixelRatio: devicePixelRatio * scale,
     });
     map.touchZoomRotate.disableRotation();
-    const overlay = new MapboxOverlay({ interleaved: false, layers: [] });
+    const overlay = new MapboxOverlay({ interleaved: false, layers: [], useDevicePixels: devicePixelRatio * scale });
     map.addControl(overlay);
     mapRef.current = map;
 
@@ -162,7 +168,7 @@ export default function LiveMap({ store, tickMs, trailSeconds, initialView, view
       mapRef.current = null;
       map.remove();
     };
-  }, [store, trailSeconds, initialView]);
+  }, [store, trailSeconds, initialView, scale]);
 
   // The camera follows `view` when one is given (the wall); a change animates there.
   useEffect(() => {
@@ -187,7 +193,8 @@ export default function LiveMap({ store, tickMs, trailSeconds, initialView, view
 
   return (
     <div className="map-fill">
-      <div ref={container} className="map-canvas" data-testid="map" />
+      <div ref={container} className="map-canvas" data-testid="map"
+        style={scale === 1 ? undefined : { width: `${100 / scale}%`, height: `${100 / scale}%`, transform: `scale(${scale})`, transformOrigin: '0 0' }} />
       {hovered && <HoverCard store={store} hovered={hovered} />}
     </div>
   );

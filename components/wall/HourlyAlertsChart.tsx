@@ -24,19 +24,20 @@ export function HourlyAlertsChart({ kpis }: { kpis: WallKpis | null }) {
 
   useEffect(() => {
     const el = box.current!;
-    const font = `${Math.round(parseFloat(getComputedStyle(el).fontSize))}px "Noto Sans CJK SC", sans-serif`;
+    const px = parseFloat(getComputedStyle(el).fontSize); // the wall's unit scale, as a font size
+    const font = `${Math.round(px)}px "Noto Sans CJK SC", sans-serif`;
     const axis = { stroke: CSS.textSecondary, font, grid: { stroke: CSS.panelBorder, width: 1 }, ticks: { show: false } };
     const u = new uPlot({
       width: el.clientWidth,
       height: el.clientHeight,
       legend: { show: false },
       cursor: { show: false },
-      scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
+      scales: { x: { time: false, range: (_u, min, max) => [min - 1800, max + 1800] }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
       axes: [
-        { ...axis, grid: { show: false }, space: 60, values: (_u, splits) => splits.map((s) => HOUR.format(s * 1000)) },
-        { ...axis, size: 50, space: 40, values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? String(s) : '')) },
+        { ...axis, grid: { show: false }, space: px * 3.5, size: px * 2.2, values: (_u, splits) => splits.map((s) => HOUR.format(s * 1000)) },
+        { ...axis, size: px * 2.6, space: px * 2.2, values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? String(s) : '')) },
       ],
-      series: [{}, { fill: 'rgba(239, 68, 68, 0.75)', stroke: CSS.critical, width: 0, paths: uPlot.paths.bars!({ size: [0.7, 40] }) }],
+      series: [{}, { fill: 'rgba(239, 68, 68, 0.75)', stroke: CSS.critical, width: 0, points: { show: false }, paths: uPlot.paths.bars!({ size: [0.7, 40] }) }],
     }, data.current, el);
     plot.current = u;
     const resize = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height: el.clientHeight }));

@@ -8,6 +8,7 @@ import dynamic from 'next/dynamic';
 import { useEffect, useMemo, useState } from 'react';
 import { ConnectionBadge } from '../ConnectionBadge';
 import { useLang } from '../I18nProvider';
+import { MapLegend } from '../map/MapLegend';
 import { useLiveFeed } from '../map/useLiveFeed';
 import type { Alert } from '../alerts/model';
 import { AlertsByType } from './AlertsByType';
@@ -26,12 +27,14 @@ const LiveMap = dynamic(() => import('../map/LiveMap'), { ssr: false });
 const TRAIL_SECONDS = 600;
 const TIME = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 
+/** ?tour=SECONDS, ?lod=0, and the map's scale: 1 up to a 1080p screen, 2 on a 4K one (in quarter steps). */
 function useParams() {
-  const [p, setP] = useState({ tour: 0, lod: true });
+  const [p, setP] = useState({ tour: 0, lod: true, scale: 0 });
   useEffect(() => {
     const q = new URLSearchParams(location.search);
     const tour = q.get('tour');
-    setP({ tour: tour === null ? 0 : Math.max(10, Number(tour) || 45), lod: q.get('lod') !== '0' });
+    const scale = Math.max(1, Math.floor(Math.min(innerWidth / 1920, innerHeight / 1080) * 4) / 4);
+    setP({ tour: tour === null ? 0 : Math.max(10, Number(tour) || 45), lod: q.get('lod') !== '0', scale });
   }, []);
   return p;
 }
@@ -85,7 +88,10 @@ export default function WallPage() {
         </div>
       </aside>
       <div className="wall-map">
-        <LiveMap store={store} tickMs={tickMs} trailSeconds={TRAIL_SECONDS} view={view} highlight={highlight} lod={params.lod} onWorld={onWorld} />
+        {params.scale > 0 && (
+          <LiveMap store={store} tickMs={tickMs} trailSeconds={TRAIL_SECONDS} view={view} highlight={highlight} lod={params.lod} onWorld={onWorld} scale={params.scale} />
+        )}
+        <MapLegend />
       </div>
       <aside className="wall-right">
         <AlertsByType kpis={kpi.kpis} />

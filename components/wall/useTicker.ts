@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { newestFirst, type Alert } from '../alerts/model';
 
-const SIZE = 8;
+const SIZE = 5;
 const notable = (a: Alert) => a.severity !== 'info';
 
 export function useTicker(resync: number) {

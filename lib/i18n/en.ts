@@ -102,7 +102,7 @@ export const en: Messages = {
     byType: 'Open alerts by type',
     perHour: 'Alerts per hour, last 24 h',
     byDistrict: 'In transit by district',
-    districtAlerts: '{{count}} alerts',
+    districtAlerts: 'Alerts: {{count}}',
     ticker: 'Newest alerts',
     noAlerts: 'No alerts',
     noOpenAlerts: 'No open alerts',
