@@ -20,7 +20,7 @@ import { SESSION_COOKIE } from '../server/auth/cookies';
 import { seedWorld } from '../server/sim/seed';
 import { benchPostgis } from './postgis';
 
-const COUNTS = (process.env.BENCH_WALL_COUNTS ?? '5000,20000,50000').split(',').map(Number);
+const COUNTS = (process.env.BENCH_WALL_COUNTS ?? '5000,20000,50000').split(',').filter(Boolean).map(Number); // '' skips the frame rates
 const SECONDS = Number(process.env.BENCH_WALL_SECONDS ?? 20);
 const MINUTES = Number(process.env.BENCH_WALL_MINUTES ?? 5);
 const say = (m: string) => console.error(`[bench:wall] ${m}`);

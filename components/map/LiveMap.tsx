@@ -6,9 +6,9 @@ import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import type { Layer, PickingInfo } from '@deck.gl/core';
+import type { Feature } from 'geojson';
 import { basemapStyle, registerPmtilesProtocol } from './basemapStyle';
 import { drawIconAtlas } from './icons';
-import type { Feature } from 'geojson';
 import { highlightLayers, MarkerBuffers, markerLayers, packMarkers, staticLayers, trailLayer, type WorldLayersData } from './layers';
 import type { LiveStore, Trail } from './liveStore';
 import { aggregate, cellLayers, Cells, LOD_AGGREGATE_BELOW_ZOOM, LOD_MAX_TRAILS, LOD_MIN_ASSETS, trailsInView } from './lod';
@@ -80,7 +80,6 @@ export default function LiveMap({ store, tickMs, trailSeconds, initialView, view
     const atlas = drawIconAtlas();
     const vehicles = new MarkerBuffers();
     const vessels = new MarkerBuffers();
-    let world: WorldLayersData | null = null;
     let statics = staticLayers(null);
     let trails: Trail[] = [];
     let trailsVersion = -1;
@@ -96,7 +95,7 @@ export default function LiveMap({ store, tickMs, trailSeconds, initialView, view
 
     fetch('/api/world')
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`world: HTTP ${r.status}`))))
-      .then((w: WorldLayersData) => { world = w; worldRef.current = w; statics = staticLayers(world); onWorldRef.current?.(w); })
+      .then((w: WorldLayersData) => { worldRef.current = w; statics = staticLayers(w); onWorldRef.current?.(w); })
       .catch((err) => console.error(err));
 
     const onHover = (info: PickingInfo) => {
@@ -157,7 +156,7 @@ export default function LiveMap({ store, tickMs, trailSeconds, initialView, view
     (window as unknown as Record<string, unknown>).__tw = {
       map, overlay, store, vehicles, vessels,
       get frames() { return frames; },
-      get worldLoaded() { return world !== null; },
+      get worldLoaded() { return worldRef.current !== null; },
       get lodMode() { return mode; },
       get trailCount() { return mode === 'aggregate' ? 0 : trails.length; },
       get highlight() { return highlightRef.current?.h ?? null; },

@@ -26,7 +26,7 @@ export interface GuardOptions {
 
 export type GuardResult = { pass: true; session: ResolvedSession | null } | { pass: false };
 
-function isLoopback(addr: string | undefined): boolean {
+export function isLoopback(addr: string | undefined): boolean {
   return !!addr && (addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.'));
 }
 

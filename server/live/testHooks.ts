@@ -4,6 +4,7 @@
 // wall's reconnect-and-resnapshot path can be tested against the real server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'socket.io';
+import { isLoopback } from '../http/guard';
 
 export class LiveTestHooks {
   private downUntil = 0;
@@ -18,8 +19,7 @@ export class LiveTestHooks {
   /** Answers the hook's requests; false when the request is not one. */
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     if (path !== '/api/test/live-restart' || req.method !== 'POST') return false;
-    const addr = req.socket.remoteAddress ?? '';
-    if (!(addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.'))) {
+    if (!isLoopback(req.socket.remoteAddress)) {
       res.writeHead(403).end();
       return true;
     }
