@@ -121,6 +121,9 @@ test('a kiosk link signs a wall in as a read-only account and leaves the address
   expect(issued.status()).toBe(201);
   const { path, id } = await issued.json();
 
+  // Another site cannot navigate a visitor into the wall's account.
+  expect((await sup.get(path, { headers: { 'sec-fetch-site': 'cross-site' }, maxRedirects: 0 })).status()).toBe(403);
+
   const page = await (await browser.newContext()).newPage();
   await page.goto(path);
   await expect(page).toHaveURL(/\/wall$/);

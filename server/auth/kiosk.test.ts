@@ -38,6 +38,12 @@ test('issue, trade for a long session, revoke', async () => {
   const again = await kiosk.exchange(issued.token, '10.0.0.2');
   assert.ok(again, 'the same link signs in again (the wall\'s browser restarts)');
 
+  // Read-only for good: promoting the account does not give the wall's session more rights.
+  await db.pool.query(`UPDATE users SET role = 'officer' WHERE username = 'sh-wall'`);
+  const fresh = new Sessions(db.pool, { idleMs: 3_600_000, absoluteMs: 12 * 3_600_000 });
+  assert.equal((await fresh.resolve(s.token))?.user.role, 'viewer');
+  await db.pool.query(`UPDATE users SET role = 'viewer' WHERE username = 'sh-wall'`);
+
   assert.equal(await revokeKioskToken(db.pool, issued.id, sup), true);
   assert.equal(await kiosk.exchange(issued.token, '10.0.0.1'), null);
   const left = await db.pool.query('SELECT count(*)::int AS n FROM sessions WHERE kiosk_token IS NOT NULL');

@@ -99,7 +99,9 @@ export class Sessions {
   private async load(id: string): Promise<Cached | null> {
     const { rows } = await this.pool.query(
       `SELECT s.id, s.csrf, extract(epoch FROM s.last_seen) * 1000 AS last_seen, extract(epoch FROM s.expires_at) * 1000 AS expires_at,
-              u.id AS user_id, u.username, u.display_name, u.role, u.district, d.name_zh AS district_name, d.level
+              u.id AS user_id, u.username, u.display_name, u.district, d.name_zh AS district_name, d.level,
+              -- A kiosk session is read-only whatever becomes of its account's role.
+              CASE WHEN s.kiosk_token IS NULL THEN u.role ELSE 'viewer' END AS role
        FROM sessions s JOIN users u ON u.id = s.user_id JOIN districts d ON d.code = u.district
        WHERE s.id = $1 AND NOT u.disabled`,
       [id],

@@ -78,6 +78,9 @@ export async function guard(req: IncomingMessage, res: ServerResponse, opts: Gua
     const url = new URL(req.url ?? '/', 'http://host');
     const token = url.searchParams.get(KIOSK_PARAM);
     if (token !== null) {
+      // Only a link opened on the wall itself (typed, bookmarked, started by the kiosk browser), not
+      // one another site navigates to, which would sign a visitor in to the wall's account.
+      if (req.headers['sec-fetch-site'] === 'cross-site') return reply(res, 403, 'a kiosk link must be opened directly');
       // The token leaves the address bar at once: a redirect to the same view without it.
       url.searchParams.delete(KIOSK_PARAM);
       const session = await opts.kiosk.exchange(token, req.socket.remoteAddress ?? '', req.headers['user-agent']);
