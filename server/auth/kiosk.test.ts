@@ -38,6 +38,9 @@ test('issue, trade for a long session, revoke', async () => {
   const again = await kiosk.exchange(issued.token, '10.0.0.2');
   assert.ok(again, 'the same link signs in again (the wall\'s browser restarts)');
 
+  // No idle limit: a wall away for longer than SESSION_IDLE_MINUTES still gets in.
+  const later = new Sessions(db.pool, { idleMs: 3_600_000, absoluteMs: 12 * 3_600_000 }, () => Date.now() + 5 * 3_600_000);
+  assert.equal((await later.resolve(s.token))?.user.username, 'sh-wall');
   // Read-only for good: promoting the account does not give the wall's session more rights.
   await db.pool.query(`UPDATE users SET role = 'officer' WHERE username = 'sh-wall'`);
   const fresh = new Sessions(db.pool, { idleMs: 3_600_000, absoluteMs: 12 * 3_600_000 });

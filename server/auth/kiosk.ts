@@ -4,9 +4,9 @@
 // without the token, so Socket.IO and REST work as for anyone else, with the viewer's rights.
 //
 // Lifetime: a kiosk session lasts as long as its token (its expiry, or a year when it has none)
-// instead of SESSION_MAX_HOURS; the idle limit still applies, and the open wall keeps the session
-// in use (the socket's session check every minute, the KPI refresh every few seconds). Revoking the
-// token ends its sessions.
+// instead of SESSION_MAX_HOURS, and has no idle limit, so a wall cut off for hours comes back by
+// itself. Its rights stay a viewer's whatever becomes of the account. Revoking the token ends its
+// sessions (within the session cache's 10 s recheck).
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { auditNow } from '../audit';

@@ -27,6 +27,8 @@ interface Cached extends ResolvedSession {
   lastSeen: number;
   expiresAt: number;
   checkedAt: number;
+  /** Made from a kiosk token: no idle limit (a wall left through a long network outage must come back by itself). */
+  kiosk: boolean;
 }
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -70,7 +72,7 @@ export class Sessions {
       }
       this.cache.set(id, s);
     }
-    if (now >= s.expiresAt || now - s.lastSeen >= this.opts.idleMs) {
+    if (now >= s.expiresAt || (!s.kiosk && now - s.lastSeen >= this.opts.idleMs)) {
       await this.destroyById(id);
       return null;
     }
@@ -98,7 +100,7 @@ export class Sessions {
 
   private async load(id: string): Promise<Cached | null> {
     const { rows } = await this.pool.query(
-      `SELECT s.id, s.csrf, extract(epoch FROM s.last_seen) * 1000 AS last_seen, extract(epoch FROM s.expires_at) * 1000 AS expires_at,
+      `SELECT s.id, s.csrf, s.kiosk_token IS NOT NULL AS kiosk, extract(epoch FROM s.last_seen) * 1000 AS last_seen, extract(epoch FROM s.expires_at) * 1000 AS expires_at,
               u.id AS user_id, u.username, u.display_name, u.district, d.name_zh AS district_name, d.level,
               -- A kiosk session is read-only whatever becomes of its account's role.
               CASE WHEN s.kiosk_token IS NULL THEN u.role ELSE 'viewer' END AS role
@@ -112,6 +114,7 @@ export class Sessions {
       id: r.id,
       csrf: r.csrf,
       lastSeen: Number(r.last_seen),
+      kiosk: r.kiosk,
       expiresAt: Number(r.expires_at),
       checkedAt: this.now(),
       user: { id: r.user_id, username: r.username, displayName: r.display_name, role: r.role, district: r.district, districtName: r.district_name, level: r.level },
