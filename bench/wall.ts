@@ -5,8 +5,9 @@
 //    (the page's responsiveness) and map redraws per second, with level of detail off
 //    (/wall?lod=0, the baseline) and on (/wall), in the same run at 1920×1080 on the overview.
 // 2. Memory under a fast feed (5,000 assets every 250 ms, a critical alert every 15 s through the
-//    fly-to queue and ticker): JS heap after a forced GC and DOM node count at 1 minute and at the
-//    end (BENCH_WALL_MINUTES, default 5; 30 for the long run). Growth should be flat, not linear.
+//    fly-to queue and ticker): JS heap after a forced GC and DOM node count at 1 minute, every 5,
+//    and at the end (BENCH_WALL_MINUTES, default 5; 30 for the long run). The heap fills while the
+//    trails do (15 min), then must stay flat, not grow linearly.
 // Absolute fps measure this CPU, not a GPU: compare the two columns of the same run.
 // Needs a production build (npm run build). Prints one JSON line.
 import next from 'next';
@@ -161,16 +162,20 @@ async function main() {
         say(`minute ${m}: ${JSON.stringify(samples[String(m)])}`);
       }
     }
+    // Trails keep 15 min of points (1.5 × the 10 min shown), so the heap fills for 15 min by design;
+    // growth is judged from there when the run is long enough, else from minute 1.
+    const from = MINUTES > 15 ? 15 : 1;
     const last = samples[String(MINUTES)] as { heapMB: number; domNodes: number };
-    const first = samples['1'] as { heapMB: number; domNodes: number };
+    const first = samples[String(from)] as { heapMB: number; domNodes: number };
     await page.context().close();
     await s.stop();
     console.log(JSON.stringify({
       bench: 'wall', viewport: '1920x1080', seconds: SECONDS, chromium: 'headless, software GL (llvmpipe)',
       frame_rate: frameRate,
       memory: { feed: '5000 assets every 250 ms, a critical alert every 15 s', minutes: samples,
-        heap_growth_mb_per_min_after_1: +((last.heapMB - first.heapMB) / Math.max(1, MINUTES - 1)).toFixed(2),
-        dom_growth_after_1: last.domNodes - first.domNodes },
+        growth_from_minute: from,
+        heap_growth_mb_per_min: +((last.heapMB - first.heapMB) / Math.max(1, MINUTES - from)).toFixed(2),
+        dom_growth: last.domNodes - first.domNodes },
     }));
   } finally {
     await browser.close();

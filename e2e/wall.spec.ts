@@ -111,6 +111,21 @@ test('the wall recovers from a restart of the live side by itself, without a rel
   await page.waitForFunction((f) => (window as any).__tw.frames > f + 10 && (window as any).__tw.store.count > 50, frames);
 });
 
+test('tour mode visits the districts in turn', async ({ page }) => {
+  await signInPage(page, 'hq-viewer', '/wall?tour=10');
+  await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-state', 'live');
+  await expect(page.getByTestId('wall-districts').locator('li.on')).toHaveCount(0);
+  // After 10 s the first direct customs (上海海关, 2200): named in the header, its bar marked, the camera on it.
+  await expect(page.locator('.wall-tour')).toContainText('上海海关', { timeout: 25_000 });
+  await expect(page.getByTestId('wall-districts').locator('li.on')).toHaveAttribute('data-code', '2200');
+  await page.waitForFunction(() => {
+    const { map } = (window as any).__tw;
+    const c = map.getCenter();
+    return !map.isMoving() && c.lng > 119 && c.lng < 123 && c.lat > 29.5 && c.lat < 32.5;
+  }, undefined, { timeout: 15_000 });
+  await expect(page.locator('.wall-tour')).toContainText('南京海关', { timeout: 25_000 });
+});
+
 test('a kiosk link signs a wall in as a read-only account and leaves the address bar clean', async ({ browser, baseURL }) => {
   const sup = await apiAs(baseURL!, 'sh-supervisor');
   const csrf = (await (await sup.get('/api/auth/me')).json()).csrf;
