@@ -23,6 +23,7 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'pipe',
     env: { PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', TW_ADMIN_PASSWORD: 'e2e-admin-password',
-      INGEST_TOKEN: process.env.E2E_INGEST_TOKEN ?? 'e2e-ingest-token-0123456789', AIS_PORT: '0', JT808_PORT: '0', OSMAND_PORT: '0' },
+      INGEST_TOKEN: process.env.E2E_INGEST_TOKEN ?? 'e2e-ingest-token-0123456789', AIS_PORT: '0', JT808_PORT: '0', OSMAND_PORT: '0',
+      TW_TEST_HOOKS: '1' },
   },
 });

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { ConnectionBadge } from './ConnectionBadge';
 import { TopBar } from './TopBar';
 import { useLang } from './I18nProvider';
+import { MapLegend } from './map/MapLegend';
 import { useLiveFeed } from './map/useLiveFeed';
 import type { LiveStore } from './map/liveStore';
 
@@ -41,15 +42,7 @@ export default function LivePage() {
       </TopBar>
       <div className="map-root">
         <LiveMap store={store} tickMs={tickMs} trailSeconds={TRAIL_SECONDS} />
-        <div className="legend" aria-label={t('legend.label')}>
-          <i style={{ background: 'var(--normal)' }} /><span>{t('legend.vehicle')}</span>
-          <i style={{ background: 'var(--vessel)' }} /><span>{t('legend.vessel')}</span>
-          <i style={{ background: 'var(--warning)' }} /><span>{t('legend.warning')}</span>
-          <i style={{ background: 'var(--critical)' }} /><span>{t('legend.critical')}</span>
-          <i style={{ background: 'var(--stale)' }} /><span>{t('legend.stale')}</span>
-          <i style={{ border: '1px solid var(--site)', background: 'rgba(167,139,250,0.15)' }} /><span>{t('legend.site')}</span>
-          <i style={{ border: '1px solid var(--normal)', background: 'rgba(45,212,191,0.15)' }} /><span>{t('legend.corridor')}</span>
-        </div>
+        <MapLegend />
       </div>
     </main>
   );

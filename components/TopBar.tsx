@@ -14,6 +14,7 @@ export function TopBar({ children }: { children?: ReactNode }) {
     { href: '/', label: t('nav.live'), on: path === '/' },
     { href: '/console', label: t('nav.console'), on: path?.startsWith('/console') ?? false },
     { href: '/alerts', label: t('nav.alerts'), on: path?.startsWith('/alerts') ?? false },
+    { href: '/wall', label: t('wall.nav'), on: path === '/wall' },
   ];
   return (
     <header className="topbar">

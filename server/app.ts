@@ -8,6 +8,7 @@ import { Server as IoServer } from 'socket.io';
 import type { Config } from './config';
 import { openDatabase, type Database } from '../db/database';
 import { DistrictTree } from './auth/districtTree';
+import { KioskSignIn } from './auth/kiosk';
 import { Sessions } from './auth/sessions';
 import { SignIn } from './auth/signIn';
 import { authenticateSockets } from './auth/socketAuth';
@@ -18,6 +19,7 @@ import { guard } from './http/guard';
 import { LedgerCheckpointer } from './ledger/checkpoint';
 import { startListeners, type Listeners } from './ingest/listeners';
 import { LiveHub } from './live/hub';
+import { LiveTestHooks } from './live/testHooks';
 import { log } from './log';
 import { registry as metricsRegistry } from './metrics';
 import { AssetRegistry } from './pipeline/assetRegistry';
@@ -82,8 +84,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   setContext({ pool: db.pool, pipeline, sessions, signIn, districts, secureCookies: config.COOKIE_SECURE, ingestToken: config.INGEST_TOKEN, startedAt: Date.now() });
 
   const dev = config.NODE_ENV === 'development';
-  const http = createServer((req, res) => void route(req, res, { sessions, ingestToken: config.INGEST_TOKEN, maxBodyBytes: config.MAX_BODY_BYTES, dev }, opts.handler));
-  const io = new IoServer(http, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  const kiosk = new KioskSignIn(db.pool, sessions);
+  const guardOpts = { sessions, ingestToken: config.INGEST_TOKEN, maxBodyBytes: config.MAX_BODY_BYTES, dev, kiosk, secureCookies: config.COOKIE_SECURE };
+  const testHooks: LiveTestHooks | undefined = config.TW_TEST_HOOKS ? new LiveTestHooks((): IoServer => io) : undefined;
+  const http = createServer((req, res) => {
+    if (testHooks?.handle(req, res, (req.url ?? '/').split('?')[0]!)) return;
+    void route(req, res, guardOpts, opts.handler);
+  });
+  const io: IoServer = new IoServer(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, ...(testHooks && { allowRequest: testHooks.allowRequest }) });
   authenticateSockets(io, sessions);
   const hub = new LiveHub(io, latest, registry, consignments, districts, {
     tickMs: config.LIVE_TICK_MS,

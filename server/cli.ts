@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgis } from '../db/embedded';
 import { verifyLedger } from './ledger/verify';
+import { issueKioskToken } from './auth/kiosk';
 import { decodeCommand } from './tools/decode';
 import { replayCommand } from './tools/replay';
 
@@ -82,6 +83,30 @@ const COMMANDS: Record<string, Command> = {
             : `ledger MISMATCH: ${result.findingsTotal} finding(s); first at entry ${result.firstBad!.seq} (${result.firstBad!.kind}): ${result.firstBad!.reason}`);
         }
         return result.ok ? EXIT.ok : EXIT.found;
+      } finally {
+        await db.close();
+      }
+    },
+  },
+  'kiosk-token': {
+    usage: 'kiosk-token --user NAME [--label TEXT] [--days N]',
+    summary: 'issue a kiosk token for a read-only (viewer) account: open /wall?kiosk=TOKEN on the wall to sign it in (shown once)',
+    async run(args) {
+      const opts: Record<string, string> = {};
+      for (let i = 0; i < args.length; i += 2) {
+        const [flag, value] = [args[i]!, args[i + 1]];
+        if (!['--user', '--label', '--days'].includes(flag) || value === undefined) throw new UsageError(`bad argument: ${flag}`);
+        opts[flag.slice(2)] = value;
+      }
+      if (!opts.user) throw new UsageError('--user is required');
+      const days = opts.days === undefined ? undefined : Number(opts.days);
+      if (days !== undefined && !(Number.isInteger(days) && days > 0 && days <= 3650)) throw new UsageError('--days: a whole number of days, 1 to 3650');
+      const db = await openForCli();
+      try {
+        const issued = await issueKioskToken(db.pool, { username: opts.user, label: opts.label, days });
+        process.stdout.write(`${JSON.stringify(issued)}\n`);
+        say(`Kiosk token for ${issued.username}${issued.expiresAt ? ` until ${new Date(issued.expiresAt).toISOString()}` : ' (until revoked)'}: open ${issued.path} on the wall. It is shown once.`);
+        return EXIT.ok;
       } finally {
         await db.close();
       }

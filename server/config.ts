@@ -52,6 +52,8 @@ const ConfigSchema = z.object({
   LEDGER_CHECKPOINT_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   /** A JSON file of rules thresholds (any subset of the defaults; per-route overrides by route code). */
   RULES_CONFIG_FILE: z.string().min(1).optional(),
+  /** Test-only hooks (server/live/testHooks.ts) for the end-to-end tests; never set in production. */
+  TW_TEST_HOOKS: bool.default(false),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
 });
 

@@ -9,7 +9,6 @@ import type { Journey } from '../../lib/journey';
 import { ConnectionBadge } from '../ConnectionBadge';
 import { useLang } from '../I18nProvider';
 import { TopBar } from '../TopBar';
-import { useAlertSocket } from '../useAlertSocket';
 import { useLiveFeed } from '../map/useLiveFeed';
 import { ConsignmentPanel } from './ConsignmentPanel';
 import { ReplayBar } from './ReplayBar';
@@ -32,9 +31,12 @@ export default function ConsolePage() {
   const [initialAt, setInitialAt] = useState<number | null | undefined>(undefined);
   const [openedAt, setOpenedAt] = useState<number | null>(null);
   const [now, setNow] = useState(() => Date.now());
-  const { store, state, tickMs } = useLiveFeed(60);
   const { loaded, onAlertAbout } = useJourneys(keys);
-  useAlertSocket<{ assetId: number | null }>((a) => onAlertAbout(a.assetId), (a) => onAlertAbout(a.assetId));
+  // One connection: positions for the live markers, alerts for the timelines.
+  const { store, state, tickMs } = useLiveFeed<{ assetId: number | null }>(60, {
+    onAlert: (a) => onAlertAbout(a.assetId),
+    onAlertUpdate: (a) => onAlertAbout(a.assetId),
+  });
 
   useEffect(() => {
     const u = readUrl();

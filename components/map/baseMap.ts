@@ -12,7 +12,11 @@ export interface View {
 
 export const DEFAULT_VIEW: View = { center: [121.35, 30.85], zoom: 7.6 };
 
-export function createBaseMap(container: HTMLElement, view: View = DEFAULT_VIEW): { map: maplibregl.Map; overlay: MapboxOverlay } {
+/**
+ * `scale` > 1 draws the map as if the screen were that many times smaller, then enlarges it
+ * (sharp: both canvases render at the full resolution), so a 4K wall shows what a 1080p one does.
+ */
+export function createBaseMap(container: HTMLElement, view: View = DEFAULT_VIEW, scale = 1): { map: maplibregl.Map; overlay: MapboxOverlay } {
   maplibregl.setWorkerUrl('/maplibre-gl-worker.mjs');
   registerPmtilesProtocol(maplibregl);
   const map = new maplibregl.Map({
@@ -25,9 +29,10 @@ export function createBaseMap(container: HTMLElement, view: View = DEFAULT_VIEW)
     dragRotate: false,
     pitchWithRotate: false,
     attributionControl: { compact: true },
+    pixelRatio: devicePixelRatio * scale,
   });
   map.touchZoomRotate.disableRotation();
-  const overlay = new MapboxOverlay({ interleaved: false, layers: [] });
+  const overlay = new MapboxOverlay({ interleaved: false, layers: [], useDevicePixels: devicePixelRatio * scale });
   map.addControl(overlay);
   return { map, overlay };
 }

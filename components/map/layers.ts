@@ -1,9 +1,9 @@
 // Builds the deck.gl layers from the live store and the static world (corridors, sites).
 // Markers use binary attributes repacked per animation frame; trails change once per tick.
-import { GeoJsonLayer, IconLayer } from '@deck.gl/layers';
+import { GeoJsonLayer, IconLayer, ScatterplotLayer } from '@deck.gl/layers';
 import { TripsLayer } from '@deck.gl/geo-layers';
 import type { Layer } from '@deck.gl/core';
-import type { FeatureCollection } from 'geojson';
+import type { Feature, FeatureCollection } from 'geojson';
 import { RGB, statusColor } from '../../lib/palette';
 import { ICON_MAPPING } from './icons';
 import type { LiveStore, Trail } from './liveStore';
@@ -32,13 +32,15 @@ export class MarkerBuffers {
   }
 }
 
-/** Packs the drawn position, heading and colour of every asset, split by kind. */
-export function packMarkers(store: LiveStore, now: number, glideMs: number, vehicles: MarkerBuffers, vessels: MarkerBuffers): void {
-  vehicles.ensure(store.count);
-  vessels.ensure(store.count);
+/** Packs the drawn position, heading and colour of every asset (or of `only` those slots), split by kind. */
+export function packMarkers(store: LiveStore, now: number, glideMs: number, vehicles: MarkerBuffers, vessels: MarkerBuffers, only?: number[]): void {
+  const n = only ? only.length : store.count;
+  vehicles.ensure(n);
+  vessels.ensure(n);
   vehicles.n = 0;
   vessels.n = 0;
-  for (let s = 0; s < store.count; s++) {
+  for (let k = 0; k < n; k++) {
+    const s = only ? only[k]! : k;
     const isVessel = store.kindOf(s) === 'vessel';
     const b = isVessel ? vessels : vehicles;
     const i = b.n++;
@@ -132,4 +134,39 @@ export function trailLayer(trails: Trail[], version: number, currentTime: number
 
 export function markerLayers(vehicles: MarkerBuffers, vessels: MarkerBuffers, atlas: string): Layer[] {
   return [markerLayer('vessels', vessels, 'hull', atlas, 18), markerLayer('vehicles', vehicles, 'arrow', atlas, 16)];
+}
+
+/** The wall's highlight: the asset's corridor brighter and a pulsing ring where the asset is drawn. */
+export function highlightLayers(corridor: Feature[], at: [number, number] | null, t: number): Layer[] {
+  const layers: Layer[] = [];
+  if (corridor.length) {
+    layers.push(new GeoJsonLayer({
+      id: 'highlight-corridor',
+      data: corridor,
+      filled: true,
+      stroked: true,
+      getFillColor: [45, 212, 191, 90],
+      getLineColor: [204, 251, 241, 255],
+      lineWidthUnits: 'pixels',
+      getLineWidth: 3,
+    }));
+  }
+  if (at) {
+    const pulse = 0.5 + 0.5 * Math.sin(t / 180);
+    layers.push(new ScatterplotLayer({
+      id: 'highlight-ring',
+      data: [at],
+      getPosition: (d: [number, number]) => d,
+      getRadius: 22 + 14 * pulse,
+      radiusUnits: 'pixels',
+      filled: true,
+      getFillColor: [239, 68, 68, 40],
+      stroked: true,
+      getLineColor: [239, 68, 68, 255],
+      lineWidthUnits: 'pixels',
+      getLineWidth: 3,
+      updateTriggers: { getRadius: t },
+    }));
+  }
+  return layers;
 }

@@ -6,6 +6,9 @@ import { ASSET_KINDS, ASSET_STATUSES, type AssetKind, type AssetStatus } from '.
 import type { AssetMeta, FrameColumns, SnapshotTrail } from '../../lib/wire';
 import { trailBreaks } from '../../lib/trail';
 
+/** Points kept per trail over its length (and one for the newest fix). */
+const TRAIL_POINTS = 60;
+
 export interface Trail {
   path: [number, number][];
   timestamps: number[]; // seconds since the store's time base
@@ -139,8 +142,17 @@ export class LiveStore {
       t.path = [];
       t.timestamps = [];
     }
-    t.path.push([lon, lat]);
-    t.timestamps.push((time - this.timeBase) / 1000);
+    // Keep a point every trailSeconds / TRAIL_POINTS and move the newest one along with the asset:
+    // a fast feed (several fixes a second) would otherwise grow every trail to thousands of points.
+    const at = (time - this.timeBase) / 1000;
+    const k = t.path.length;
+    if (k >= 2 && at - t.timestamps[k - 2]! < this.trailSeconds / TRAIL_POINTS) {
+      t.path[k - 1] = [lon, lat];
+      t.timestamps[k - 1] = at;
+    } else {
+      t.path.push([lon, lat]);
+      t.timestamps.push(at);
+    }
     // Keep what the trail layer can show, plus a margin.
     const oldest = t.timestamps[t.timestamps.length - 1]! - this.trailSeconds * 1.5;
     let cut = 0;

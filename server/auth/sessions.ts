@@ -27,9 +27,11 @@ interface Cached extends ResolvedSession {
   lastSeen: number;
   expiresAt: number;
   checkedAt: number;
+  /** Made from a kiosk token: no idle limit (a wall left through a long network outage must come back by itself). */
+  kiosk: boolean;
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const TOUCH_EVERY_MS = 60_000; // write last_seen at most once a minute per session
 const RECHECK_MS = 10_000; // re-read a cached session from the database this often (revocation reaches a cache within this)
 
@@ -42,15 +44,16 @@ export class Sessions {
 
   constructor(private pool: pg.Pool, private opts: { idleMs: number; absoluteMs: number }, private now: () => number = Date.now) {}
 
-  async create(userId: number, ip: string | undefined, userAgent: string | undefined): Promise<{ token: string; csrf: string; expiresAt: number }> {
+  /** A new session; a kiosk session (see kiosk.ts) names its token and may end later than `absoluteMs`. */
+  async create(userId: number, ip: string | undefined, userAgent: string | undefined, kiosk?: { tokenId: string; expiresAt: number }): Promise<{ token: string; csrf: string; expiresAt: number }> {
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
     const now = this.now();
-    const expiresAt = now + this.opts.absoluteMs;
+    const expiresAt = kiosk?.expiresAt ?? now + this.opts.absoluteMs;
     await this.pool.query(
-      `INSERT INTO sessions (id, user_id, csrf, created_at, last_seen, expires_at, ip, user_agent)
-       VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), to_timestamp($4 / 1000.0), to_timestamp($5 / 1000.0), $6, $7)`,
-      [sha256(token), userId, csrf, now, expiresAt, ip ?? null, userAgent?.slice(0, 200) ?? null],
+      `INSERT INTO sessions (id, user_id, csrf, created_at, last_seen, expires_at, ip, user_agent, kiosk_token)
+       VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), to_timestamp($4 / 1000.0), to_timestamp($5 / 1000.0), $6, $7, $8)`,
+      [sha256(token), userId, csrf, now, expiresAt, ip ?? null, userAgent?.slice(0, 200) ?? null, kiosk?.tokenId ?? null],
     );
     return { token, csrf, expiresAt };
   }
@@ -69,7 +72,7 @@ export class Sessions {
       }
       this.cache.set(id, s);
     }
-    if (now >= s.expiresAt || now - s.lastSeen >= this.opts.idleMs) {
+    if (now >= s.expiresAt || (!s.kiosk && now - s.lastSeen >= this.opts.idleMs)) {
       await this.destroyById(id);
       return null;
     }
@@ -97,8 +100,10 @@ export class Sessions {
 
   private async load(id: string): Promise<Cached | null> {
     const { rows } = await this.pool.query(
-      `SELECT s.id, s.csrf, extract(epoch FROM s.last_seen) * 1000 AS last_seen, extract(epoch FROM s.expires_at) * 1000 AS expires_at,
-              u.id AS user_id, u.username, u.display_name, u.role, u.district, d.name_zh AS district_name, d.level
+      `SELECT s.id, s.csrf, s.kiosk_token IS NOT NULL AS kiosk, extract(epoch FROM s.last_seen) * 1000 AS last_seen, extract(epoch FROM s.expires_at) * 1000 AS expires_at,
+              u.id AS user_id, u.username, u.display_name, u.district, d.name_zh AS district_name, d.level,
+              -- A kiosk session is read-only whatever becomes of its account's role.
+              CASE WHEN s.kiosk_token IS NULL THEN u.role ELSE 'viewer' END AS role
        FROM sessions s JOIN users u ON u.id = s.user_id JOIN districts d ON d.code = u.district
        WHERE s.id = $1 AND NOT u.disabled`,
       [id],
@@ -109,6 +114,7 @@ export class Sessions {
       id: r.id,
       csrf: r.csrf,
       lastSeen: Number(r.last_seen),
+      kiosk: r.kiosk,
       expiresAt: Number(r.expires_at),
       checkedAt: this.now(),
       user: { id: r.user_id, username: r.username, displayName: r.display_name, role: r.role, district: r.district, districtName: r.district_name, level: r.level },

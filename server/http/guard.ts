@@ -2,7 +2,8 @@
 // body size limits, authentication (deny by default) and CSRF for state-changing requests.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CSRF_HEADER, SESSION_COOKIE, readCookie } from '../auth/cookies';
+import { CSRF_HEADER, SESSION_COOKIE, readCookie, sessionCookies } from '../auth/cookies';
+import { KIOSK_PARAM, type KioskSignIn } from '../auth/kiosk';
 import type { ResolvedSession, Sessions } from '../auth/sessions';
 import { setSecurityHeaders } from './securityHeaders';
 
@@ -18,11 +19,14 @@ export interface GuardOptions {
   ingestToken?: string;
   maxBodyBytes: number;
   dev: boolean;
+  /** Trades `/wall?kiosk=TOKEN` for a session (see auth/kiosk.ts). */
+  kiosk?: KioskSignIn;
+  secureCookies?: boolean;
 }
 
 export type GuardResult = { pass: true; session: ResolvedSession | null } | { pass: false };
 
-function isLoopback(addr: string | undefined): boolean {
+export function isLoopback(addr: string | undefined): boolean {
   return !!addr && (addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.'));
 }
 
@@ -69,6 +73,23 @@ export async function guard(req: IncomingMessage, res: ServerResponse, opts: Gua
   }
   if (PUBLIC_EXACT.has(path) || PUBLIC_PREFIX.some((p) => path.startsWith(p))) return { pass: true, session: null };
   if (path === '/metrics' && isLoopback(req.socket.remoteAddress)) return { pass: true, session: null };
+
+  if (path === '/wall' && req.method === 'GET' && opts.kiosk) {
+    const url = new URL(req.url ?? '/', 'http://host');
+    const token = url.searchParams.get(KIOSK_PARAM);
+    if (token !== null) {
+      // Only a link opened on the wall itself (typed, bookmarked, started by the kiosk browser), not
+      // one another site navigates to, which would sign a visitor in to the wall's account.
+      if (req.headers['sec-fetch-site'] === 'cross-site') return reply(res, 403, 'a kiosk link must be opened directly');
+      // The token leaves the address bar at once: a redirect to the same view without it.
+      url.searchParams.delete(KIOSK_PARAM);
+      const session = await opts.kiosk.exchange(token, req.socket.remoteAddress ?? '', req.headers['user-agent']);
+      if (!session) return reply(res, 401, 'this kiosk link is not valid (revoked, expired or mistyped)');
+      res.writeHead(303, { location: `/wall${url.search}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer',
+        'set-cookie': sessionCookies(session.token, session.csrf, session.expiresAt, opts.secureCookies ?? false) }).end();
+      return { pass: false };
+    }
+  }
 
   const session = await opts.sessions.resolve(readCookie(req.headers.cookie, SESSION_COOKIE));
   if (!session) {
