@@ -34,9 +34,11 @@ export function plateForm(q: string): string {
 
 export async function search(pool: pg.Pool, userDistrict: string, q: z.infer<typeof SearchQuery>): Promise<SearchHit[]> {
   const pattern = `%${likeLiteral(q.q)}%`;
-  const platePattern = `%${likeLiteral(plateForm(q.q))}%`;
+  const plate = plateForm(q.q);
+  // The plate form is a second trigram scan: only when it differs from what was typed.
+  const plateMatch = plate === q.q ? '' : ` OR ${ASSET_TEXT} ILIKE $5`;
   const { rows } = await pool.query<SearchHit>(
-    `WITH ma AS (SELECT a.id FROM assets a WHERE ${ASSET_TEXT} ILIKE $2 OR ${ASSET_TEXT} ILIKE $5 LIMIT 500),
+    `WITH ma AS (SELECT a.id FROM assets a WHERE ${ASSET_TEXT} ILIKE $2${plateMatch} LIMIT 500),
           mc AS (SELECT id FROM consignments WHERE reference ILIKE $2 OR seal_id ILIKE $2
                  UNION SELECT c.id FROM consignments c JOIN ma ON ma.id = c.asset_id),
           hits AS (
@@ -53,7 +55,7 @@ export async function search(pool: pg.Pool, userDistrict: string, q: z.infer<typ
             WHERE NOT EXISTS (SELECT 1 FROM consignments c WHERE c.asset_id = a.id AND c.status IN ('planned', 'in_transit', 'overdue', 'diverted')))
      SELECT kind, id, title, subtitle, status, "assetId", "assetKind" FROM hits
      ORDER BY open DESC, tier, (title ILIKE $3) DESC, at DESC LIMIT $4`,
-    [userDistrict, pattern, `${likeLiteral(q.q)}%`, q.limit, platePattern],
+    [userDistrict, pattern, `${likeLiteral(q.q)}%`, q.limit, ...(plateMatch ? [`%${likeLiteral(plate)}%`] : [])],
   );
   return rows;
 }
