@@ -4,7 +4,7 @@
 // The URL holds the selection and the replayed moment (?s=c12,a5&at=ms), so the alert feed can
 // link straight to "this consignment at that moment".
 import dynamic from 'next/dynamic';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Journey } from '../../lib/journey';
 import { ConnectionBadge } from '../ConnectionBadge';
 import { useLang } from '../I18nProvider';
@@ -12,7 +12,8 @@ import { TopBar } from '../TopBar';
 import { useLiveFeed } from '../map/useLiveFeed';
 import { ConsignmentPanel } from './ConsignmentPanel';
 import { ReplayBar } from './ReplayBar';
-import { SearchBox, type SearchHit } from './SearchBox';
+import type { SearchHit } from '../../lib/search';
+import { SearchBox } from './SearchBox';
 import { MAX_SUBJECTS, parseSubjects, useJourneys, type SubjectKey } from './useJourneys';
 import { useReplayClock } from './useReplayClock';
 
@@ -28,8 +29,9 @@ export default function ConsolePage() {
   const { t } = useLang();
   const [keys, setKeys] = useState<SubjectKey[]>([]);
   const [focus, setFocus] = useState<SubjectKey | null>(null);
-  const [initialAt, setInitialAt] = useState<number | null | undefined>(undefined);
-  const [openedAt, setOpenedAt] = useState<number | null>(null);
+  /** What the URL said when the page opened (read in the browser only, after the first render). */
+  const [opened, setOpened] = useState<{ keys: SubjectKey[]; at: number | null } | null>(null);
+  const seeked = useRef(false);
   const [now, setNow] = useState(() => Date.now());
   const { loaded, onAlertAbout } = useJourneys(keys);
   // One connection: positions for the live markers, alerts for the timelines.
@@ -42,8 +44,7 @@ export default function ConsolePage() {
     const u = readUrl();
     setKeys(u.keys);
     setFocus(u.keys[0] ?? null);
-    setInitialAt(u.at);
-    setOpenedAt(u.at);
+    setOpened(u);
     const tick = setInterval(() => setNow(Date.now()), 5000);
     return () => clearInterval(tick);
   }, []);
@@ -52,21 +53,25 @@ export default function ConsolePage() {
   const range = useMemo(() => (journeys.length
     ? { from: Math.min(...journeys.map((j) => j.window.from)), to: Math.max(...journeys.map((j) => j.window.to)) }
     : null), [journeys]);
-  const replay = useReplayClock(range, null);
+  const replay = useReplayClock(range);
+  const openedAt = opened?.at ?? null;
 
-  // A link with ?at= opens the replay at that moment.
+  // A link with ?at= opens the replay at that moment, once the journeys are in.
+  const { seek } = replay;
   useEffect(() => {
-    if (initialAt && range) { replay.seek(Math.min(Math.max(initialAt, range.from), range.to)); setInitialAt(null); }
-  }, [initialAt, range, replay]);
+    if (openedAt === null || !range || seeked.current) return;
+    seeked.current = true;
+    seek(Math.min(Math.max(openedAt, range.from), range.to));
+  }, [openedAt, range, seek]);
 
   // Keep the URL in step, so the view can be shared or reloaded.
   useEffect(() => {
-    if (initialAt === undefined) return;
+    if (!opened) return;
     const p = new URLSearchParams();
     if (keys.length) p.set('s', [focus, ...keys.filter((k) => k !== focus)].filter(Boolean).join(','));
     if (replay.clock.time !== null && !replay.clock.playing) p.set('at', String(Math.round(replay.clock.time)));
     history.replaceState(null, '', `/console${p.size ? `?${p}` : ''}`);
-  }, [keys, focus, replay.clock.time, replay.clock.playing, initialAt]);
+  }, [keys, focus, replay.clock.time, replay.clock.playing, opened]);
 
   const pick = useCallback((hit: SearchHit) => {
     const key: SubjectKey = hit.kind === 'consignment' ? `c${hit.id}` : `a${hit.id}`;

@@ -3,17 +3,8 @@
 // arrow keys and Enter to pick, Escape to close.
 import { useEffect, useRef, useState } from 'react';
 import { useLang } from '../I18nProvider';
+import type { SearchHit } from '../../lib/search';
 import { getJson } from '../getJson';
-
-export interface SearchHit {
-  kind: 'consignment' | 'asset';
-  id: number;
-  title: string;
-  subtitle: string | null;
-  status: string | null;
-  assetId: number;
-  assetKind: 'vehicle' | 'vessel';
-}
 
 const DEBOUNCE_MS = 150;
 

@@ -38,15 +38,15 @@ export function useJourneys(keys: SubjectKey[]) {
     );
   }, []);
 
-  const joined = keys.join(',');
+  const joined = keys.join(','); // the selection compared by value, not by array identity
   useEffect(() => {
+    const keys = parseSubjects(joined);
     for (const k of keys) if (!loadedRef.current.has(k)) load(k);
     setLoaded((m) => new Map([...m].filter(([k]) => keys.includes(k))));
     const timer = setInterval(() => {
       for (const k of keys) if (isOpen(loadedRef.current.get(k)?.journey ?? null)) load(k);
     }, REFRESH_MS);
     return () => clearInterval(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [joined, load]);
 
   /** An alert about one of the selected carriers: its timeline changes now. */

@@ -14,8 +14,8 @@ export interface ReplayClock {
 
 const UI_MS = 100;
 
-export function useReplayClock(range: { from: number; to: number } | null, initial: number | null) {
-  const ref = useRef<ReplayClock>({ time: initial, playing: false, speed: 32, follow: false });
+export function useReplayClock(range: { from: number; to: number } | null) {
+  const ref = useRef<ReplayClock>({ time: null, playing: false, speed: 32, follow: false });
   const [clock, setClock] = useState<ReplayClock>(ref.current);
   const rangeRef = useRef(range);
   rangeRef.current = range;

@@ -3,6 +3,7 @@
 // may see. Movements first (open ones before closed), then vessels and vehicles without one.
 import type pg from 'pg';
 import { z } from 'zod';
+import type { SearchHit } from '../../lib/search';
 
 export const SearchQuery = z.object({
   q: z.string().trim().min(2, 'type at least 2 characters').max(64),
@@ -12,15 +13,6 @@ export const SearchQuery = z.object({
 const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 const ASSET_TEXT = `(coalesce(a.label, '') || ' ' || coalesce(a.plate, '') || ' ' || coalesce(a.terminal, '') || ' ' || coalesce(a.mmsi, '') || ' ' || coalesce(a.imo, ''))`;
 
-export interface SearchHit {
-  kind: 'consignment' | 'asset';
-  id: number;
-  title: string;
-  subtitle: string | null;
-  status: string | null;
-  assetId: number;
-  assetKind: 'vehicle' | 'vessel';
-}
 
 /**
  * Plates are stored as printed, 沪D·A1234, but typed as 沪DA1234 or 沪D A1234: a query shaped
