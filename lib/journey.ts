@@ -85,3 +85,34 @@ export interface Journey {
   timeline: TimelineEntry[];
   progress: JourneyProgress | null;
 }
+
+/**
+ * A journey brought up to date by a refresh that asked only for what came after its last fix
+ * (`?from=`): everything from the refresh, its newer fixes joined onto the track already held
+ * (a fix held already, from a refresh that crossed this one, is not added twice).
+ */
+export function extendJourney(held: Journey, since: Journey): Journey {
+  const last = held.track.fixes[held.track.fixes.length - 1]?.[2] ?? -Infinity;
+  const newer = since.track.fixes.filter((f) => f[2] > last);
+  // The refresh's timeline holds the movement's own entries whole but the carrier's other ones
+  // only from its window on: keep the earlier ones held.
+  const key = (e: TimelineEntry) => (e.alertId !== undefined ? `alert:${e.alertId}` : `${e.kind}:${e.code ?? ''}:${e.time}`);
+  const fresh = new Set(since.timeline.map(key));
+  const earlier = held.timeline.filter((e) => e.time < since.window.from && !fresh.has(key(e)));
+  return {
+    ...since,
+    timeline: earlier.length ? [...earlier, ...since.timeline].sort((a, b) => a.time - b.time) : since.timeline,
+    window: { from: held.window.from, to: Math.max(held.window.to, since.window.to) },
+    track: {
+      fixes: newer.length ? [...held.track.fixes, ...newer] : held.track.fixes,
+      simplified: held.track.simplified,
+      total: held.track.total + newer.length,
+    },
+  };
+}
+
+/** The `from` (ms) a refresh asks for: just after the last fix held, or none to load it whole. */
+export const refreshFrom = (held: Journey | null): number | null => {
+  const last = held?.track.fixes[held.track.fixes.length - 1];
+  return last ? last[2] + 1 : null;
+};

@@ -1,9 +1,10 @@
 'use client';
 // The console's selection: consignments (c12) and carriers without a movement (a5), kept in the
-// URL (?s=c12,a5) so a link opens the same picture. Each one's journey is fetched, and fetched
-// again while it is open (every 20 s, and at once when an alert about it arrives).
+// URL (?s=c12,a5) so a link opens the same picture. Each one's journey is fetched whole once,
+// then, while it is open, refreshed every 20 s and at once when an alert about it arrives: a
+// refresh asks only for the fixes after the last one held and joins them on.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Journey } from '../../lib/journey';
+import { extendJourney, refreshFrom, type Journey } from '../../lib/journey';
 import { getJson } from '../getJson';
 
 export type SubjectKey = `c${number}` | `a${number}`;
@@ -31,9 +32,16 @@ export function useJourneys(keys: SubjectKey[]) {
   loadedRef.current = loaded;
 
   const load = useCallback((key: SubjectKey) => {
-    performance.mark(`tw:journey-request:${key}`); // bench/track measures from here to the drawn track
-    getJson<Journey>(urlOf(key)).then(
-      (journey) => setLoaded((m) => new Map(m).set(key, { key, journey, error: null })),
+    const held = loadedRef.current.get(key)?.journey ?? null;
+    const from = refreshFrom(held);
+    if (from === null) performance.mark(`tw:journey-request:${key}`); // bench/track measures from here to the drawn track
+    getJson<Journey>(from === null ? urlOf(key) : `${urlOf(key)}?from=${from}`).then(
+      (journey) => setLoaded((m) => {
+        const now = m.get(key)?.journey;
+        if (from === null) return new Map(m).set(key, { key, journey, error: null });
+        if (!now) return m; // deselected while the refresh was on its way
+        return new Map(m).set(key, { key, journey: extendJourney(now, journey), error: null });
+      }),
       (e: Error) => setLoaded((m) => new Map(m).set(key, { key, journey: m.get(key)?.journey ?? null, error: e.message })),
     );
   }, []);
