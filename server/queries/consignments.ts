@@ -29,7 +29,7 @@ const FROM = `
   LEFT JOIN routes r ON r.id = c.route_id`;
 
 /** Escapes LIKE wildcards so a search for "50%" means the text "50%". */
-const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+export const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 export async function listConsignments(pool: pg.Pool, userDistrict: string, q: ListQuery) {
   const { rows } = await pool.query(

@@ -4,13 +4,13 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import type { SearchHit } from '../../lib/search';
+import { likeLiteral } from './consignments';
 
 export const SearchQuery = z.object({
   q: z.string().trim().min(2, 'type at least 2 characters').max(64),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 
-const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 const ASSET_TEXT = `(coalesce(a.label, '') || ' ' || coalesce(a.plate, '') || ' ' || coalesce(a.terminal, '') || ' ' || coalesce(a.mmsi, '') || ' ' || coalesce(a.imo, ''))`;
 
 

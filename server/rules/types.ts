@@ -19,19 +19,15 @@ export const ALERT_SEVERITY: Readonly<Record<AlertType, Severity>> = Object.free
   ARRIVED: 'info',
 });
 
-/** How the map shows the asset while the alert is open (UI.md palette): SIGNAL_LOST and AIS_GAP are "stale". */
-export const ALERT_MAP_STATUS: Readonly<Record<AlertType, AssetStatus>> = Object.freeze({
-  ROUTE_DEVIATION: 'critical',
-  SEAL_ALARM: 'critical',
-  WRONG_SITE: 'critical',
-  RENDEZVOUS: 'critical',
-  ZONE_ENTRY: 'critical',
-  UNSCHEDULED_STOP: 'warning',
-  OVERDUE: 'warning',
-  SIGNAL_LOST: 'stale',
-  AIS_GAP: 'stale',
-  ARRIVED: 'normal',
-});
+/** Alerts that mean we lost sight of the asset: its marker turns "stale" rather than by severity. */
+const LOST_SIGHT: ReadonlySet<AlertType> = new Set(['SIGNAL_LOST', 'AIS_GAP']);
+
+/** How the map shows the asset while the alert is open (UI.md palette): by severity, but slate when sight is lost. */
+export const ALERT_MAP_STATUS: Readonly<Record<AlertType, AssetStatus>> = Object.freeze(Object.fromEntries(
+  Object.entries(ALERT_SEVERITY).map(([type, severity]) => [
+    type, LOST_SIGHT.has(type as AlertType) ? 'stale' : severity === 'info' ? 'normal' : severity,
+  ]),
+) as Record<AlertType, AssetStatus>);
 
 /** A consignment under watch: what the engine needs of the consignments row. Times in ms since epoch. */
 export interface WatchedConsignment {
