@@ -85,9 +85,8 @@ export interface AisStaticVoyage extends AisHeader {
   dte: boolean; // true = data terminal NOT ready
 }
 
-/** Type 18: class B position report. */
-export interface AisPositionB extends AisHeader {
-  type: 18;
+/** The leading fields that types 18 and 19 share: a class B position (ITU-R M.1371). */
+export interface AisClassBPosition extends AisHeader {
   reserved: number;
   sog?: number;
   accuracy: boolean;
@@ -96,7 +95,13 @@ export interface AisPositionB extends AisHeader {
   cog?: number;
   heading?: number;
   timestampSec?: number;
+  /** Two bits in type 18, four in type 19. */
   regional: number;
+}
+
+/** Type 18: class B position report. */
+export interface AisPositionB extends AisClassBPosition {
+  type: 18;
   cs: boolean;
   display: boolean;
   dsc: boolean;
@@ -108,17 +113,8 @@ export interface AisPositionB extends AisHeader {
 }
 
 /** Type 19: class B extended position report, with name, type and dimensions. */
-export interface AisPositionBExtended extends AisHeader {
+export interface AisPositionBExtended extends AisClassBPosition {
   type: 19;
-  reserved: number;
-  sog?: number;
-  accuracy: boolean;
-  lon?: number;
-  lat?: number;
-  cog?: number;
-  heading?: number;
-  timestampSec?: number;
-  regional: number;
   shipname?: string;
   shiptype?: number;
   toBow: number;
@@ -229,6 +225,22 @@ function rotOf(raw: number): number | undefined {
   return Math.round((raw < 0 ? -r * r : r * r) * 10) / 10;
 }
 
+/** The class B position that types 18 and 19 share, with `regionalBits` of regional reserve. */
+function classBPosition(b: Bits, repeat: number, mmsi: string, channel: string, regionalBits: number): AisClassBPosition {
+  return {
+    repeat, mmsi, channel,
+    reserved: b.u(38, 8),
+    sog: sogOf(b.u(46, 10)),
+    accuracy: b.flag(56),
+    lon: lonOf(b.s(57, 28), 600000),
+    lat: latOf(b.s(85, 27), 600000),
+    cog: cogOf(b.u(112, 12)),
+    heading: headingOf(b.u(124, 9)),
+    timestampSec: secondOf(b.u(133, 6)),
+    regional: b.u(139, regionalBits),
+  };
+}
+
 /** Decodes one complete message's bits. `channel` is stored on the message as given. */
 export function decodePayload(b: Bits, channel: string): PayloadResult {
   if (b.length < 38) return { ok: false, detail: `${b.length} bits: too short for a header` };
@@ -320,16 +332,7 @@ export function decodePayload(b: Bits, channel: string): PayloadResult {
     }
     case 18: {
       const msg: AisPositionB = {
-        type, repeat, mmsi, channel,
-        reserved: b.u(38, 8),
-        sog: sogOf(b.u(46, 10)),
-        accuracy: b.flag(56),
-        lon: lonOf(b.s(57, 28), 600000),
-        lat: latOf(b.s(85, 27), 600000),
-        cog: cogOf(b.u(112, 12)),
-        heading: headingOf(b.u(124, 9)),
-        timestampSec: secondOf(b.u(133, 6)),
-        regional: b.u(139, 2),
+        type, ...classBPosition(b, repeat, mmsi, channel, 2),
         cs: b.flag(141),
         display: b.flag(142),
         dsc: b.flag(143),
@@ -343,16 +346,7 @@ export function decodePayload(b: Bits, channel: string): PayloadResult {
     }
     case 19: {
       const msg: AisPositionBExtended = {
-        type, repeat, mmsi, channel,
-        reserved: b.u(38, 8),
-        sog: sogOf(b.u(46, 10)),
-        accuracy: b.flag(56),
-        lon: lonOf(b.s(57, 28), 600000),
-        lat: latOf(b.s(85, 27), 600000),
-        cog: cogOf(b.u(112, 12)),
-        heading: headingOf(b.u(124, 9)),
-        timestampSec: secondOf(b.u(133, 6)),
-        regional: b.u(139, 4),
+        type, ...classBPosition(b, repeat, mmsi, channel, 4),
         shipname: nonEmpty(b.text(143, 20)),
         shiptype: nonZero(b.u(263, 8)),
         toBow: b.u(271, 9),
