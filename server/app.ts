@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { Server as IoServer } from 'socket.io';
-import type { Config } from './config';
+import { ConfigError, type Config } from './config';
 import { openDatabase, type Database } from '../db/database';
 import { DistrictTree } from './auth/districtTree';
 import { KioskSignIn } from './auth/kiosk';
@@ -121,23 +121,38 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const retention = setInterval(dropOld, 6 * 3_600_000);
   retention.unref();
 
-  await new Promise<void>((resolve) => http.listen(config.PORT, config.HOST, resolve));
+  const shutdown = async () => {
+    clearInterval(retention);
+    await listeners?.close();
+    await rules.stop();
+    hub.stop();
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await writer.stop();
+    await checkpointer.stop();
+    await checkpointer.tick(); // a last checkpoint over what this run stored
+    await db.close();
+  };
+  let listeners: Listeners | undefined;
+  try {
+    // A port that cannot be opened stops start-up, naming its setting (PORT, JT808_PORT, …).
+    await new Promise<void>((resolve, reject) => {
+      const refused = (err: NodeJS.ErrnoException) => reject(new ConfigError(`PORT ${config.PORT}: ${err.code === 'EADDRINUSE' ? 'address already in use' : err.message}`));
+      http.once('error', refused);
+      http.listen(config.PORT, config.HOST, () => {
+        http.off('error', refused);
+        resolve();
+      });
+    });
+    listeners = opts.ingest ? await startListeners(config, pipeline, db.pool, registry, say) : undefined;
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
   const port = (http.address() as AddressInfo).port;
-  const listeners = opts.ingest ? await startListeners(config, pipeline, db.pool, registry, say) : undefined;
 
   return {
     config, db, http, io, hub, pipeline, latest, writer, registry, consignments, districts, sessions, alerts, rules, listeners, port,
-    async close() {
-      clearInterval(retention);
-      await listeners?.close();
-      await rules.stop();
-      hub.stop();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      await writer.stop();
-      await checkpointer.stop();
-      await checkpointer.tick(); // a last checkpoint over what this run stored
-      await db.close();
-    },
+    close: shutdown,
   };
 }
 

@@ -56,6 +56,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  if (err instanceof ConfigError) {
+    // A setting that cannot be honoured (a port taken): the same exit as a malformed one.
+    console.error(err.message);
+    process.exit(2);
+  }
   log.fatal({ err: err instanceof Error ? err.stack : String(err) }, 'start-up failed');
   process.exit(1);
 });

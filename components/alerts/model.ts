@@ -1,6 +1,7 @@
 // The alert as it travels (server/alerts/alertService.ts ALERT_COLUMNS), the feed's filters,
 // and how both turn into GET /api/alerts queries and CSV.
 import type { TFunction } from 'i18next';
+import { csvRows } from '../../lib/csv';
 import { formatTime } from '../../lib/format';
 
 export { ALERT_TYPES, type AlertType } from '../../lib/domain';
@@ -83,10 +84,6 @@ export function newestFirst(a: Alert, b: Alert): number {
   return b.time - a.time || b.id - a.id;
 }
 
-const cell = (v: unknown) => {
-  const s = v == null ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 const when = (ms: number | null) => (ms ? formatTime(ms) : '');
 
 export function toCsv(items: Alert[], t: TFunction): string {
@@ -95,5 +92,5 @@ export function toCsv(items: Alert[], t: TFunction): string {
   const rows = items.map((a) => [a.id, when(a.time), t(`alertType.${a.type}`), a.type, t(`severity.${a.severity}`), t(`alertState.${a.state}`),
     a.assetLabel ?? '', a.consignmentRef ?? '', (a.districts ?? []).join(' '), a.ackedBy ?? '', when(a.ackedAt), a.resolvedBy ?? '', when(a.resolvedAt), a.note ?? '']);
   // A byte-order mark so spreadsheet programs read the Chinese as UTF-8.
-  return '\ufeff' + [head, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+  return '\ufeff' + csvRows([head, ...rows]);
 }

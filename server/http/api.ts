@@ -4,6 +4,7 @@ import { getContext } from '../context';
 import { SESSION_COOKIE, readCookie } from '../auth/cookies';
 import { roleAtLeast, type ResolvedSession, type Role } from '../auth/sessions';
 import { CLIENT_IP_HEADER, bearerMatches } from './guard';
+import { databaseRefusal } from './databaseRefusal';
 
 export class ApiError extends Error {
   constructor(public status: number, message: string) {
@@ -39,8 +40,30 @@ function describe(err: z.ZodError): string {
   return err.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
 }
 
+/** PostgreSQL refuses NUL in text, so a NUL anywhere in the input is a 400 here, not a 500 there. */
+const NUL = '\u0000';
+
+/** The path of the first string (or object key) in `value` that holds a NUL byte, or null. */
+export function nulPath(value: unknown, path = 'input', depth = 0): string | null {
+  if (typeof value === 'string') return value.includes(NUL) ? path : null;
+  if (typeof value !== 'object' || value === null || depth > 64) return null;
+  for (const [k, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    const at = path === 'input' ? String(k) : `${path}.${k}`;
+    if (typeof k === 'string' && k.includes(NUL)) return at;
+    const found = nulPath(v, at, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+function refuseNul(value: unknown): void {
+  const at = nulPath(value);
+  if (at) throw new ApiError(400, `${at}: contains a NUL byte`);
+}
+
 export function parseQuery<T extends z.ZodType>(schema: T, request: Request): z.infer<T> {
   const params = Object.fromEntries(new URL(request.url).searchParams);
+  refuseNul(params);
   const r = schema.safeParse(params);
   if (!r.success) throw new ApiError(400, describe(r.error));
   return r.data;
@@ -53,6 +76,7 @@ export async function parseBody<T extends z.ZodType>(schema: T, request: Request
   } catch {
     throw new ApiError(400, 'the body is not valid JSON');
   }
+  refuseNul(body);
   const r = schema.safeParse(body);
   if (!r.success) throw new ApiError(400, describe(r.error));
   return r.data;
@@ -65,6 +89,11 @@ export function handler<A extends unknown[]>(fn: (request: Request, ...rest: A) 
       return await fn(request, ...rest);
     } catch (err) {
       if (err instanceof ApiError) return json({ error: err.message }, err.status);
+      const refused = databaseRefusal(err);
+      if (refused) {
+        console.warn(`input refused by the database: ${refused}`);
+        return json({ error: refused }, 400);
+      }
       console.error(err);
       return json({ error: 'internal error' }, 500);
     }

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CSRF_HEADER, SESSION_COOKIE, readCookie, sessionCookies } from '../auth/cookies';
 import { KIOSK_PARAM, type KioskSignIn } from '../auth/kiosk';
 import type { ResolvedSession, Sessions } from '../auth/sessions';
+import { normalPath } from './normalPath';
 import { setSecurityHeaders } from './securityHeaders';
 
 /** Paths that answer without a session. Everything else needs one. */
@@ -55,10 +56,22 @@ export function sameOrigin(req: IncomingMessage): boolean {
 }
 
 export async function guard(req: IncomingMessage, res: ServerResponse, opts: GuardOptions): Promise<GuardResult> {
-  setSecurityHeaders(res, opts.dev);
+  setSecurityHeaders(req, res, opts.dev);
   // Only this server says who the client is; a client-sent value is discarded.
   req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? '';
-  const path = (req.url ?? '/').split('?')[0]!;
+  // Decided on the normal form only: a path with "..", "//", "\\" or %2e in it is sent to its
+  // normal form (pages) or refused (everything else) before anything else looks at it.
+  const [rawPath = '/', query] = (req.url ?? '/').split(/\?(.*)/s, 2);
+  const normal = normalPath(rawPath);
+  if (!normal.ok) return reply(res, 400, normal.reason);
+  if (normal.path !== rawPath) {
+    if ((req.method === 'GET' || req.method === 'HEAD') && !normal.path.startsWith('/api/')) {
+      res.writeHead(308, { location: normal.path + (query !== undefined ? `?${query}` : ''), 'cache-control': 'no-store' }).end();
+      return { pass: false };
+    }
+    return reply(res, 400, `the path is not in normal form (${normal.path})`);
+  }
+  const path = normal.path;
   const api = path.startsWith('/api/');
 
   if (STATE_CHANGING.has(req.method ?? '')) {

@@ -1,6 +1,6 @@
 // Starts the ingest listeners the configuration asks for, all feeding one sink.
 import type pg from 'pg';
-import type { Config } from '../config';
+import { ConfigError, type Config } from '../config';
 import type { AssetRegistry } from '../pipeline/assetRegistry';
 import type { Pipeline } from '../pipeline/pipeline';
 import { startAisTcpClient, startAisTcpServer, startAisUdpListener } from './ais';
@@ -15,32 +15,60 @@ export interface Listeners {
   close(): Promise<void>;
 }
 
+/** Why a port could not be opened, in words (EADDRINUSE → "address already in use"). */
+function bindReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'EADDRINUSE') return 'address already in use';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EADDRNOTAVAIL') return 'address not available on this host';
+  return (err as Error)?.message ?? String(err);
+}
+
+/**
+ * Opens one listener; one that cannot bind stops start-up like any other bad setting, naming the
+ * variable: a second instance must not come up "ready" without its feeds.
+ */
+async function bind<T>(variable: string, port: number, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (err) {
+    throw new ConfigError(`${variable} ${port}: ${bindReason(err)}`);
+  }
+}
+
 export async function startListeners(config: Config, pipeline: Pipeline, pool: pg.Pool, registry: AssetRegistry, say: (m: string) => void): Promise<Listeners> {
   const sink = createIngestSink(pipeline, pool, registry);
   const closers: (() => Promise<void>)[] = [];
   const ports: Listeners['ports'] = {};
   const host = config.HOST;
+  const close = async () => { await Promise.all(closers.map((c) => c())); };
 
-  if (config.OSMAND_PORT >= 0) {
-    const s = await startOsmAndServer({
-      port: config.OSMAND_PORT, host, sink,
-      resolveDevice: (id) => (registry.get(`osmand:${id}`) ?? registry.get(`tel:${id}`))?.key ?? null,
-    });
-    ports.osmand = s.port;
-    closers.push(s.close);
-  }
-  if (config.AIS_PORT >= 0) {
-    const tcp = await startAisTcpServer({ port: config.AIS_PORT, host, sink });
-    // TCP and UDP may share the number; with 0 the UDP socket takes the TCP one's.
-    const udp = await startAisUdpListener({ port: tcp.port, host, sink });
-    ports.ais = tcp.port;
-    ports.aisUdp = udp.port;
-    closers.push(tcp.close, udp.close);
-  }
-  if (config.JT808_PORT >= 0) {
-    const s = await startJt808Server({ port: config.JT808_PORT, host, sink });
-    ports.jt808 = s.port;
-    closers.push(s.close);
+  try {
+    if (config.OSMAND_PORT >= 0) {
+      const s = await bind('OSMAND_PORT', config.OSMAND_PORT, () => startOsmAndServer({
+        port: config.OSMAND_PORT, host, sink,
+        resolveDevice: (id) => (registry.get(`osmand:${id}`) ?? registry.get(`tel:${id}`))?.key ?? null,
+      }));
+      ports.osmand = s.port;
+      closers.push(s.close);
+    }
+    if (config.AIS_PORT >= 0) {
+      const tcp = await bind('AIS_PORT', config.AIS_PORT, () => startAisTcpServer({ port: config.AIS_PORT, host, sink }));
+      closers.push(tcp.close);
+      // TCP and UDP may share the number; with 0 the UDP socket takes the TCP one's.
+      const udp = await bind('AIS_PORT', tcp.port, () => startAisUdpListener({ port: tcp.port, host, sink }));
+      ports.ais = tcp.port;
+      ports.aisUdp = udp.port;
+      closers.push(udp.close);
+    }
+    if (config.JT808_PORT >= 0) {
+      const s = await bind('JT808_PORT', config.JT808_PORT, () => startJt808Server({ port: config.JT808_PORT, host, sink }));
+      ports.jt808 = s.port;
+      closers.push(s.close);
+    }
+  } catch (err) {
+    await close(); // the ones already open, so that the process can exit cleanly
+    throw err;
   }
   for (const remote of config.AIS_REMOTE?.split(',') ?? []) {
     const [rhost, rport] = remote.split(':');
@@ -49,5 +77,5 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
     say(`AIS feed: connecting to ${remote} (reconnects with back-off)`);
   }
   say(`ingest listeners: ${Object.entries(ports).map(([k, v]) => `${k} :${v}`).join(', ') || 'none'}`);
-  return { sink, ports, close: async () => { await Promise.all(closers.map((c) => c())); } };
+  return { sink, ports, close };
 }

@@ -3,15 +3,16 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { ALERT_COLUMNS, ALERT_JOINS } from '../alerts/alertService';
 import { ALERT_TYPES } from '../rules/types';
+import { IdParam, TimeMsParam } from '@/lib/params';
 
 
 export const AlertQuery = z.object({
   state: z.enum(['open', 'acknowledged', 'resolved']).optional(),
   type: z.enum(ALERT_TYPES).optional(),
   severity: z.enum(['info', 'warning', 'critical']).optional(),
-  since: z.coerce.number().int().positive().optional(), // ms
-  until: z.coerce.number().int().positive().optional(),
-  consignment: z.coerce.number().int().positive().optional(),
+  since: TimeMsParam.optional(), // ms
+  until: TimeMsParam.optional(),
+  consignment: IdParam.optional(),
   district: z.string().regex(/^[0-9]{4}$/, 'a 4-digit district code').optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),

@@ -3,14 +3,15 @@
 // stands now. Visibility comes from visible_consignments / visible_alerts like every query.
 import type pg from 'pg';
 import { z } from 'zod';
+import { TimeMsParam } from '@/lib/params';
 import type { Journey, JourneyConsignment, JourneyFix, JourneyProgress, TimelineEntry } from '../../lib/journey';
 import { getConsignment } from './consignments';
 import { MAX_WINDOW_MS, loadTrack } from './track';
 
 export const JourneyQuery = z
   .object({
-    from: z.coerce.number().int().positive().optional(),
-    to: z.coerce.number().int().positive().optional(),
+    from: TimeMsParam.optional(),
+    to: TimeMsParam.optional(),
     zoom: z.coerce.number().min(0).max(22).optional(),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.to > q.from, { message: 'to must be after from', path: ['to'] })

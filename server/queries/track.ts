@@ -3,13 +3,14 @@
 // simplified for the zoom it is drawn at (Douglas–Peucker in degrees, ~ one pixel).
 import type pg from 'pg';
 import { z } from 'zod';
+import { TimeMsParam } from '@/lib/params';
 
 export const MAX_WINDOW_MS = 7 * 86_400_000;
 
 export const TrackQuery = z
   .object({
-    from: z.coerce.number().int().positive(),
-    to: z.coerce.number().int().positive(),
+    from: TimeMsParam,
+    to: TimeMsParam,
     format: z.enum(['geojson', 'gpx', 'kml']).default('geojson'),
     zoom: z.coerce.number().min(0).max(22).optional(),
   })

@@ -1,15 +1,15 @@
 // GET /api/consignments/{id} — 404 both when it does not exist and when it is not the user's to see.
 import { getContext } from '../../../../server/context';
 import { ApiError, handler, json, requireSession } from '../../../../server/http/api';
+import { parseId } from '@/server/http/ids';
 import { getConsignment } from '../../../../server/queries/consignments';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = handler(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   const { user } = await requireSession(request);
-  const raw = (await params).id;
-  if (!/^[0-9]{1,9}$/.test(raw)) throw new ApiError(400, 'id: a positive integer');
-  const c = await getConsignment(getContext().pool, user.district, Number(raw));
+  const id = parseId((await params).id);
+  const c = await getConsignment(getContext().pool, user.district, id);
   if (!c) throw new ApiError(404, 'no such consignment');
   return json(c);
 });

@@ -2,15 +2,15 @@
 // (a vessel under AIS): its track, alerts and events, the last 24 h by default. 404 when not the user's.
 import { getContext } from '../../../../../server/context';
 import { ApiError, handler, json, parseQuery, requireSession } from '../../../../../server/http/api';
+import { parseId } from '@/server/http/ids';
 import { JourneyQuery, loadAssetJourney } from '../../../../../server/queries/journey';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = handler(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   const { user } = await requireSession(request);
-  const raw = (await params).id;
-  if (!/^[0-9]{1,9}$/.test(raw)) throw new ApiError(400, 'id: a positive integer');
-  const journey = await loadAssetJourney(getContext().pool, user.district, Number(raw), parseQuery(JourneyQuery, request));
+  const id = parseId((await params).id);
+  const journey = await loadAssetJourney(getContext().pool, user.district, id, parseQuery(JourneyQuery, request));
   if (!journey) throw new ApiError(404, 'no such asset');
   return json(journey);
 });

@@ -2,15 +2,15 @@
 // sites, track with distance off route, timeline and ETA (lib/journey.ts). 404 when not the user's.
 import { getContext } from '../../../../../server/context';
 import { ApiError, handler, json, parseQuery, requireSession } from '../../../../../server/http/api';
+import { parseId } from '@/server/http/ids';
 import { JourneyQuery, loadJourney } from '../../../../../server/queries/journey';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = handler(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   const { user } = await requireSession(request);
-  const raw = (await params).id;
-  if (!/^[0-9]{1,9}$/.test(raw)) throw new ApiError(400, 'id: a positive integer');
-  const journey = await loadJourney(getContext().pool, user.district, Number(raw), parseQuery(JourneyQuery, request));
+  const id = parseId((await params).id);
+  const journey = await loadJourney(getContext().pool, user.district, id, parseQuery(JourneyQuery, request));
   if (!journey) throw new ApiError(404, 'no such consignment');
   return json(journey);
 });
