@@ -36,10 +36,8 @@ export const AssetBody = z.discriminatedUnion('kind', [
 ]);
 export type AssetBody = z.infer<typeof AssetBody>;
 
-export const DeviceBody = z.union([
-  z.object({ asset: AssetKey, jt808: Jt808Phone }).strict(),
-  z.object({ asset: AssetKey, osmand: OsmAndId }).strict(),
-]);
+export const DeviceBody = z.object({ asset: AssetKey, jt808: Jt808Phone.optional(), osmand: OsmAndId.optional() }).strict()
+  .refine((b) => (b.jt808 === undefined) !== (b.osmand === undefined), { message: 'give one of jt808 (a terminal phone number) or osmand (a device id)' });
 export type DeviceBody = z.infer<typeof DeviceBody>;
 
 export const AssetListQuery = z.object({
@@ -159,8 +157,8 @@ export async function listAssets(pool: pg.Pool, district: string, q: z.infer<typ
 
 /** Registers a terminal to an asset the actor administers. An OsmAnd secret is returned once. */
 export async function registerDevice(pool: pg.Pool, body: DeviceBody, by?: Actor, ip?: string): Promise<RegisteredDevice> {
-  const protocol: DeviceProtocol = 'jt808' in body ? 'jt808' : 'osmand';
-  const ident = 'jt808' in body ? normaliseJt808Phone(body.jt808) : body.osmand;
+  const protocol: DeviceProtocol = body.jt808 !== undefined ? 'jt808' : 'osmand';
+  const ident = body.jt808 !== undefined ? normaliseJt808Phone(body.jt808) : body.osmand!;
   return withTransaction(pool, async (c) => {
     const asset = (await c.query(
       `SELECT a.id, a.kind, ${ADMINISTERS} AS within, ($1::text IS NULL OR EXISTS (SELECT 1 FROM visible_assets($1) v WHERE v.id = a.id)) AS visible

@@ -23,7 +23,7 @@ export async function deviceCommand(
   }
   const body = DeviceBody.safeParse(opts);
   if (!body.success) {
-    say(`device add: ${body.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ')} (give --asset and one of --jt808, --osmand)`);
+    say(`device add: ${body.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ')}`);
     return 2;
   }
   const db = await open();
