@@ -48,7 +48,7 @@ test('query decoding: knots to km/h, seconds or ISO time, location=lat,lon', () 
 const refused = async (reason: string) =>
   (await devicesRefused.get()).values.find((v) => v.labels.protocol === 'osmand' && v.labels.reason === reason)?.value ?? 0;
 
-test('GET and JSON POST from a provisioned device with its secret are stored; bad fixes get 400 with the reason; attack: no secret, a wrong one, an unknown id are refused and nothing of theirs is stored', async () => {
+test('attack: OsmAnd without a secret, with a wrong one, or from an unknown id is refused (401/403), counted, nothing stored; the provisioned device with its secret is stored (GET, JSON, form); bad fixes get 400', async () => {
   const t = Math.floor(Date.now() / 1000) - 60;
   const before = { no: await refused('no_secret'), bad: await refused('bad_secret'), unknown: await refused('unprovisioned') };
   // The attacks first: had any got through, its fix would be stored before the good ones below.
