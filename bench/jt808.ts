@@ -57,9 +57,9 @@ function binaryRound(validate: boolean): { ms: number; reports: number } {
   const sink = sinkOf(validate
     ? (p) => { if (PositionReportSchema.safeParse(p).success) reports++; }
     : () => { reports++; });
-  const terminals = new Jt808TerminalRegistry();
+  const terminals = new Jt808TerminalRegistry({ acceptUnknownAuthCodes: true }); // the bench code is no issued one
   const sessions = streams.map((s) => {
-    const session = new Jt808Session({ sink, terminals, send: () => { replies++; } });
+    const session = new Jt808Session({ sink, authority: terminals, send: () => { replies++; } });
     session.push(s.auth);
     return session;
   });

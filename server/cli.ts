@@ -7,6 +7,7 @@ import pg from 'pg';
 import { startEmbeddedPostgis } from '../db/embedded';
 import { verifyLedger } from './ledger/verify';
 import { issueKioskToken } from './auth/kiosk';
+import { deviceCommand } from './devices/cli';
 import { decodeCommand } from './tools/decode';
 import { replayCommand } from './tools/replay';
 
@@ -111,6 +112,11 @@ const COMMANDS: Record<string, Command> = {
         await db.close();
       }
     },
+  },
+  device: {
+    usage: 'device add --asset KEY (--jt808 PHONE | --osmand ID)',
+    summary: 'register a terminal to an asset (audited); an OsmAnd device\'s secret is printed once',
+    run: (args) => deviceCommand(args, openForCli, (line) => process.stdout.write(`${line}\n`), say),
   },
   decode: {
     usage: 'decode ais|jt808 FILE|-',

@@ -1,6 +1,8 @@
 // Starts the ingest listeners the configuration asks for, all feeding one sink.
 import type pg from 'pg';
 import { ConfigError, type Config } from '../config';
+import { jt808Authority } from '../devices/jt808Authority';
+import { DeviceStore } from '../devices/store';
 import type { AssetRegistry } from '../pipeline/assetRegistry';
 import type { Pipeline } from '../pipeline/pipeline';
 import { startAisTcpClient, startAisTcpServer, startAisUdpListener } from './ais';
@@ -41,13 +43,19 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
   const closers: (() => Promise<void>)[] = [];
   const ports: Listeners['ports'] = {};
   const host = config.HOST;
-  const close = async () => { await Promise.all(closers.map((c) => c())); };
+  // JT/T 808 terminals and OsmAnd devices log in against the provisioned devices.
+  const devices = new DeviceStore(pool);
+  devices.start();
+  const close = async () => { await Promise.all(closers.map((c) => c())); await devices.stop(); };
 
   try {
     if (config.OSMAND_PORT >= 0) {
       const s = await bind('OSMAND_PORT', config.OSMAND_PORT, () => startOsmAndServer({
         port: config.OSMAND_PORT, host, sink,
-        resolveDevice: (id) => (registry.get(`osmand:${id}`) ?? registry.get(`tel:${id}`))?.key ?? null,
+        authenticate: async (id, secret, address) => {
+          const r = await devices.osmandCheck(id, secret, address);
+          return r.ok ? { ok: true, assetKey: r.login.assetKey } : r;
+        },
       }));
       ports.osmand = s.port;
       closers.push(s.close);
@@ -62,7 +70,7 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
       closers.push(udp.close);
     }
     if (config.JT808_PORT >= 0) {
-      const s = await bind('JT808_PORT', config.JT808_PORT, () => startJt808Server({ port: config.JT808_PORT, host, sink }));
+      const s = await bind('JT808_PORT', config.JT808_PORT, () => startJt808Server({ port: config.JT808_PORT, host, sink, authority: jt808Authority(devices) }));
       ports.jt808 = s.port;
       closers.push(s.close);
     }

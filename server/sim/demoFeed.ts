@@ -9,6 +9,7 @@ import { Simulator } from './simulator';
 import { AisUdpEmitter, Jt808Emitter } from './wire/wireEmitter';
 import { WORLD } from './world';
 import { loadCoast } from './world/coast';
+import { provisionDemoTerminals } from '../devices/demo';
 
 export interface DemoFeed {
   fleet: Fleet;
@@ -26,6 +27,7 @@ async function registerAssets(pool: pg.Pool, fleet: Fleet): Promise<void> {
                                      district = EXCLUDED.district, updated_at = now()`,
     [t.map((x) => x.assetKey), t.map((x) => x.plate), t.map((x) => x.terminal), t.map((x) => x.homeDistrict)],
   );
+  await provisionDemoTerminals(pool, t); // their terminals must log in like any other's
   // A vessel belongs to the district supervising the port its lane serves.
   const v = fleet.vessels;
   const portOfLane = new Map(WORLD.lanes.map((l) => [l.code, l.port]));

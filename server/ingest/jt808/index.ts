@@ -16,6 +16,8 @@ export {
 export type { Jt808Location, Jt808Extras, Jt808Batch, Jt808Registration, Jt808Auth, Jt808LocationInput, Jt808RegistrationInput } from './messages';
 export { Jt808TerminalRegistry } from './registry';
 export type { AuthCheck, Jt808TerminalRegistryOptions } from './registry';
+export { REGISTER_RESULT } from './authority';
+export type { Jt808Authority, Jt808Identity, Jt808AuthOutcome, Jt808RegisterOutcome } from './authority';
 export { Jt808Session } from './session';
 export type { Jt808SessionOptions, Jt808SessionStats } from './session';
 export { startJt808Server, JT808_DEFAULT_PORT } from './listener';

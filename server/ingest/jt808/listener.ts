@@ -1,10 +1,12 @@
 // JT/T 808 TCP listener: one Jt808Session per connection. Idle connections are closed and counted
 // (connectionsClosed 'idle'), as are connections that only send garbage ('garbage') and ones that
-// stop reading our replies ('slow_reader'). Open connections are a gauge.
+// stop reading our replies ('slow_reader'), and those of a device the authority says was revoked
+// ('revoked'). Open connections are a gauge.
 import net from 'node:net';
 import { log } from '../../log';
 import { connectionsClosed, ingestConnections } from '../metrics';
 import type { IngestSink } from '../types';
+import type { Jt808Authority } from './authority';
 import { DEFAULT_MAX_FRAME_BYTES } from './framer';
 import { Jt808TerminalRegistry } from './registry';
 import { Jt808Session } from './session';
@@ -23,12 +25,11 @@ export interface Jt808ServerOptions {
   maxFrameBytes?: number;
   /** Locations only after 0x0102 authentication; default true. */
   requireAuth?: boolean;
-  /** Accept auth codes we have no record of (issued before a restart); default true for the demo. */
-  acceptUnknownAuthCodes?: boolean;
-  /** Secret the auth codes derive from; set it to keep codes valid across restarts. */
-  authSecret?: string;
-  /** Share a terminal registry (auth codes, plates) instead of creating one. */
-  terminals?: Jt808TerminalRegistry;
+  /**
+   * Who may log in. The server passes the provisioned-devices store; without one an in-memory
+   * Jt808TerminalRegistry (which registers any terminal: tests, bench and replays only).
+   */
+  authority?: Jt808Authority;
   /** Sub-packages not completed within this are dropped; default 30 s. */
   subpackageTimeoutMs?: number;
   /** Unacknowledged reply bytes before a connection counts as not reading; default 256 KiB. */
@@ -37,7 +38,7 @@ export interface Jt808ServerOptions {
 
 export interface Jt808Server {
   port: number;
-  terminals: Jt808TerminalRegistry;
+  authority: Jt808Authority;
   /** Open connections now. */
   connections(): number;
   close(): Promise<void>;
@@ -46,13 +47,15 @@ export interface Jt808Server {
 const PROTOCOL = 'jt808';
 
 export function startJt808Server(opts: Jt808ServerOptions): Promise<Jt808Server> {
-  const terminals = opts.terminals ?? new Jt808TerminalRegistry({
-    authSecret: opts.authSecret,
-    acceptUnknownAuthCodes: opts.acceptUnknownAuthCodes ?? true,
-  });
+  const authority: Jt808Authority = opts.authority ?? new Jt808TerminalRegistry();
   const idleMs = opts.idleTimeoutMs ?? 5 * 60_000;
   const maxPending = opts.maxPendingWriteBytes ?? 256 * 1024;
   const sockets = new Set<net.Socket>();
+  const sessions = new Map<Jt808Session, (reason: string) => void>();
+  // A revoked (or reset) device loses its connections at once, not at its next login.
+  const unsubscribe = authority.onRevoked?.((deviceId) => {
+    for (const [session, closeWith] of sessions) if (session.identity?.deviceId === deviceId) closeWith('revoked');
+  });
 
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -67,7 +70,8 @@ export function startJt808Server(opts: Jt808ServerOptions): Promise<Jt808Server>
     };
     const session = new Jt808Session({
       sink: opts.sink,
-      terminals,
+      authority,
+      peer: `${socket.remoteAddress}:${socket.remotePort}`,
       requireAuth: opts.requireAuth ?? true,
       maxFrameBytes: opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       subpackageTimeoutMs: opts.subpackageTimeoutMs,
@@ -78,11 +82,13 @@ export function startJt808Server(opts: Jt808ServerOptions): Promise<Jt808Server>
       },
       close: (reason) => closeWith(reason),
     });
+    sessions.set(session, closeWith);
     socket.setTimeout(idleMs, () => closeWith('idle'));
     socket.on('data', (chunk: Buffer) => session.push(chunk));
     socket.on('error', () => { /* reset by peer etc.: 'close' follows */ });
     socket.on('close', () => {
       sockets.delete(socket);
+      sessions.delete(session);
       ingestConnections.dec({ protocol: PROTOCOL });
       session.end();
     });
@@ -96,9 +102,10 @@ export function startJt808Server(opts: Jt808ServerOptions): Promise<Jt808Server>
       const address = server.address() as net.AddressInfo;
       resolve({
         port: address.port,
-        terminals,
+        authority,
         connections: () => sockets.size,
         close: () => new Promise<void>((done) => {
+          unsubscribe?.();
           for (const s of sockets) s.destroy();
           server.close(() => done());
         }),

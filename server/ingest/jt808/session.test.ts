@@ -40,7 +40,7 @@ test('registration → 0x8100 (reply serial, result 0, auth code); bytes as go-j
     [GOJT808.register2019, '7e8100400e010000000001729984173800000000003137323939383431373338ba7e'],
   ] as const;
   for (const [frame, reply] of cases) {
-    const { session, sent } = setup({ terminals: new Jt808TerminalRegistry({ authCodeFor: stripZeros }) });
+    const { session, sent } = setup({ authority: new Jt808TerminalRegistry({ authCodeFor: stripZeros }) });
     session.push(hexBytes(frame));
     assert.equal(sent.length, 1);
     assert.equal(sent[0]!.toString('hex'), reply);
@@ -49,7 +49,7 @@ test('registration → 0x8100 (reply serial, result 0, auth code); bytes as go-j
 
 test('registration with our own codes: 0x8100 built by hand from the standard, code kept per terminal', () => {
   const terminals = new Jt808TerminalRegistry({ authSecret: 'test-secret' });
-  const { session, sent, rec } = setup({ terminals });
+  const { session, sent, rec } = setup({ authority: terminals });
   session.push(hexBytes(TRACCAR.register2013b)); // terminal 013511221122, serial 0x0005, plate 苏BA6860
   const code = terminals.authCodeFor('013511221122');
   assert.match(code, /^[0-9A-F]{12}$/);
@@ -66,7 +66,7 @@ test('authentication → 0x8001 result 0 for the issued code, 1 for another; unk
   const auth = (code: string, serial: number) => encodeFrame({ msgId: MSG.AUTH, phone, serial, body: encodeAuthBody(code) });
 
   const terminals = new Jt808TerminalRegistry({ authSecret: 's' });
-  let s = setup({ terminals });
+  let s = setup({ authority: terminals });
   s.session.push(hexBytes(TRACCAR.register2013b));
   s.session.push(auth('WRONG', 6));
   s.session.push(auth(terminals.authCodeFor(phone), 7));
@@ -74,19 +74,19 @@ test('authentication → 0x8001 result 0 for the issued code, 1 for another; unk
   assert.equal(s.session.authenticated, true);
   assert.equal(s.rec.rejectCounts().auth, 1);
 
-  // A code from before a restart (another secret, no record here): accepted by default...
-  s = setup({ terminals: new Jt808TerminalRegistry() });
+  // A code we have no record of (a made-up one): refused by default...
+  s = setup({ authority: new Jt808TerminalRegistry() });
   s.session.push(hexBytes(TRACCAR.auth2013)); // "authentication"
-  assert.equal(s.general()[0]!.result, 0);
-  assert.equal(s.session.stats.unknownAuthAccepted, 1);
-  // ...and refused when acceptUnknownAuthCodes is false.
-  s = setup({ terminals: new Jt808TerminalRegistry({ acceptUnknownAuthCodes: false }) });
-  s.session.push(hexBytes(TRACCAR.auth2013));
   assert.equal(s.general()[0]!.result, 1);
   assert.equal(s.session.authenticated, false);
+  // ...and accepted only where a replay asks for it (acceptUnknownAuthCodes: true).
+  s = setup({ authority: new Jt808TerminalRegistry({ acceptUnknownAuthCodes: true }) });
+  s.session.push(hexBytes(TRACCAR.auth2013));
+  assert.equal(s.general()[0]!.result, 0);
+  assert.equal(s.session.stats.unknownAuthAccepted, 1);
 
   // 2019 authentication, reply bytes as go-jt808 expects.
-  s = setup({ terminals: new Jt808TerminalRegistry({ authCodeFor: stripZeros, acceptUnknownAuthCodes: false }) });
+  s = setup({ authority: new Jt808TerminalRegistry({ authCodeFor: stripZeros, acceptUnknownAuthCodes: false }) });
   s.session.push(hexBytes(GOJT808.auth2019));
   assert.equal(s.sent[0]!.toString('hex'), '7e80014005010000000001729984173800000000010200877e');
 });
@@ -120,7 +120,7 @@ test('a location before authentication is answered result 1 and never reaches th
 test('after registration and authentication: PositionReport to the sink, the plate as label on the first only', () => {
   const phone = '013511221122';
   const terminals = new Jt808TerminalRegistry();
-  const s = setup({ terminals });
+  const s = setup({ authority: terminals });
   s.session.push(hexBytes(TRACCAR.register2013b));
   s.session.push(encodeFrame({ msgId: MSG.AUTH, phone, serial: 6, body: encodeAuthBody(terminals.authCodeFor(phone)) }));
   const t = Date.UTC(2026, 0, 5, 3, 4, 5);
@@ -138,7 +138,7 @@ test('after registration and authentication: PositionReport to the sink, the pla
 
 test('2019: the real 0x0704 batch after a 2019 authentication', () => {
   const phone = '00000866496077582164';
-  const s = setup();
+  const s = setup({ authority: new Jt808TerminalRegistry({ acceptUnknownAuthCodes: true }) }); // any code
   s.session.push(encodeFrame({ msgId: MSG.AUTH, phone, serial: 1, edition: 2019, body: encodeAuthBody('anything', 2019, '866496077582164', '1.0') }));
   s.session.push(hexBytes(TRACCAR.batch2019));
   assert.deepEqual(s.rec.positions, [{
@@ -161,7 +161,7 @@ test('a connection is bound to its terminal: another phone number on it is refus
 
 test('logout → 0x8001, then the terminal is unauthenticated again', () => {
   const phone = '013833501744';
-  const s = setup();
+  const s = setup({ authority: new Jt808TerminalRegistry({ acceptUnknownAuthCodes: true }) }); // any code
   s.session.push(encodeFrame({ msgId: MSG.AUTH, phone, serial: 1, body: encodeAuthBody('X') }));
   s.session.push(hexBytes(TRACCAR.location));
   s.session.push(encodeFrame({ msgId: MSG.LOGOUT, phone, serial: 2 }));
@@ -269,7 +269,7 @@ test('any TCP chunking of a stream decodes to the same reports, rejects and repl
   ]);
   const run = (cuts: number[]) => {
     const terminals = new Jt808TerminalRegistry({ authSecret: 'k' });
-    const s = setup({ terminals });
+    const s = setup({ authority: terminals });
     let at = 0;
     for (const c of [...cuts].sort((a, b) => a - b)) { s.session.push(stream.subarray(at, c)); at = c; }
     s.session.push(stream.subarray(at));

@@ -2,6 +2,11 @@
 // decoded fixes to the sink. The TCP listener wraps one of these per connection; tests and the
 // bench drive it directly. Never throws on input bytes.
 //
+// Who may log in is the authority's to say (authority.ts): 0x0100 and 0x0102 are answered from
+// it, and fixes are reported under the identity (asset) it returns, never under a number the
+// frame merely carries. While it is deciding (a database lookup), the frames that follow wait,
+// in order, so a location sent right behind its 0x0102 is judged after it.
+//
 // Protocol choices where the standard leaves room (see README.md in this folder):
 // - A terminal must authenticate (0x0102) before reporting. A location (0x0200 / 0x0704) before
 //   that is answered 0x8001 result 1 (failure) -- the terminal keeps the fix and re-sends it,
@@ -24,6 +29,7 @@ import {
   MSG, RESULT, decodeAuth, decodeBatch, decodeLocation, decodeRegistration, encodeRegistrationResponseBody,
   type Jt808Location,
 } from './messages';
+import type { Jt808Authority, Jt808Identity } from './authority';
 import { Jt808TerminalRegistry } from './registry';
 
 const PROTOCOL = 'jt808' as const;
@@ -36,8 +42,10 @@ export interface Jt808SessionOptions {
   send(bytes: Buffer): void;
   /** Called once when the connection should be closed (too much garbage). */
   close?(reason: 'garbage'): void;
-  /** Shared by the connections of one listener; default a fresh one. */
-  terminals?: Jt808TerminalRegistry;
+  /** Who may log in (shared by the connections of a listener); default an in-memory Jt808TerminalRegistry. */
+  authority?: Jt808Authority;
+  /** The remote address:port, for the authority's log lines. */
+  peer?: string;
   /** Default true. */
   requireAuth?: boolean;
   /** Largest unescaped frame, default 2048 (the standard's largest is 1041). */
@@ -54,6 +62,8 @@ const REASSEMBLED = new Set<number>([MSG.REGISTER, MSG.AUTH, MSG.LOCATION, MSG.L
 const MAX_PACKETS = 64;
 const MAX_REASSEMBLY_BYTES = 64 * 1024;
 const MAX_PENDING_REASSEMBLIES = 4;
+/** Frames held while the authority decides; more are refused 'backlog' (a terminal waits for its reply). */
+const MAX_HELD_FRAMES = 128;
 
 interface Reassembly {
   total: number;
@@ -69,7 +79,7 @@ export interface Jt808SessionStats {
   rejected: number;
   ignored: number;
   garbageBytes: number;
-  /** Auth codes accepted only because acceptUnknownAuthCodes is on. */
+  /** Logins accepted without a record of the code (the in-memory registry's acceptUnknownAuthCodes). */
   unknownAuthAccepted: number;
 }
 
@@ -80,9 +90,10 @@ function sampleHex(bytes: Uint8Array): string {
 export class Jt808Session {
   /** The terminal this connection is bound to (after 0x0100 or 0x0102). */
   phone: string | undefined;
-  authenticated = false;
+  /** What the authority said this terminal is, after a successful 0x0102; undefined before and after logout. */
+  identity: Jt808Identity | undefined;
   readonly stats: Jt808SessionStats = { frames: 0, positions: 0, rejected: 0, ignored: 0, garbageBytes: 0, unknownAuthAccepted: 0 };
-  readonly terminals: Jt808TerminalRegistry;
+  readonly authority: Jt808Authority;
 
   private readonly framer: Jt808Framer;
   private readonly requireAuth: boolean;
@@ -95,9 +106,13 @@ export class Jt808Session {
   private junk = 0;
   private closed = false;
   private readonly reassembly = new Map<string, Reassembly>();
+  private pendingLabel: string | undefined;
+  /** The authority is deciding: frames wait in `held`. */
+  private deciding = false;
+  private readonly held: Uint8Array[] = [];
 
   constructor(private readonly opts: Jt808SessionOptions) {
-    this.terminals = opts.terminals ?? new Jt808TerminalRegistry();
+    this.authority = opts.authority ?? new Jt808TerminalRegistry();
     this.requireAuth = opts.requireAuth ?? true;
     this.subTimeout = opts.subpackageTimeoutMs ?? 30_000;
     this.maxJunk = opts.maxJunkBytes ?? 64 * 1024;
@@ -114,6 +129,10 @@ export class Jt808Session {
         this.reject('garbage');
       },
     }, opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
+  }
+
+  get authenticated(): boolean {
+    return this.identity !== undefined;
   }
 
   /** Feed bytes as they arrive from the socket. */
@@ -142,6 +161,11 @@ export class Jt808Session {
   // ------------------------------------------------------------------ frames
 
   private onFrame(content: Uint8Array): void {
+    if (this.deciding) {
+      if (this.held.length >= MAX_HELD_FRAMES) { this.reject('backlog'); return; }
+      this.held.push(content.slice()); // copy: the framer's view does not outlive this call
+      return;
+    }
     try {
       this.handleFrame(content);
     } catch (err) {
@@ -222,6 +246,21 @@ export class Jt808Session {
     return whole;
   }
 
+  /**
+   * Apply the authority's answer now when it has one, else when it comes, holding the frames that
+   * arrive meanwhile and running them afterwards in order.
+   */
+  private settle<T>(answer: T | Promise<T>, apply: (value: T) => void, failed: () => void): void {
+    if (!(answer instanceof Promise)) { apply(answer); return; }
+    this.deciding = true;
+    answer.then(apply, (err: unknown) => { this.reject('internal', undefined, String(err)); failed(); })
+      .catch((err: unknown) => this.reject('internal', undefined, String(err)))
+      .finally(() => {
+        this.deciding = false;
+        while (!this.deciding && this.held.length > 0) this.onFrame(this.held.shift()!);
+      });
+  }
+
   private expire(): void {
     const now = this.now();
     for (const [key, r] of this.reassembly) {
@@ -238,26 +277,27 @@ export class Jt808Session {
         const reg = decodeRegistration(body, h.edition);
         if (!reg) { this.reject('body', body); this.general(h, RESULT.BAD_MESSAGE); return; }
         this.phone ??= h.phone;
-        const code = this.terminals.register(h.phone, reg);
         this.decoded();
-        this.reply(h, MSG.REGISTER_RESPONSE, encodeRegistrationResponseBody(h.serial, 0, code));
+        this.settle(this.authority.register(h.phone, reg, this.opts.peer), (out) => {
+          if (out.result !== 0) this.reject('register');
+          this.reply(h, MSG.REGISTER_RESPONSE, encodeRegistrationResponseBody(h.serial, out.result, out.result === 0 ? out.authCode : undefined));
+        }, () => this.general(h, RESULT.FAILURE));
         return;
       }
       case MSG.AUTH: {
         const auth = decodeAuth(body, h.edition);
         if (!auth) { this.reject('body', body); this.general(h, RESULT.BAD_MESSAGE); return; }
         this.phone ??= h.phone;
-        const check = this.terminals.check(h.phone, auth.authCode);
-        if (this.terminals.accepts(check)) {
-          if (check === 'unknown') this.stats.unknownAuthAccepted++;
-          this.authenticated = true;
+        this.identity = undefined; // a new attempt: nothing is reported until it succeeds
+        const refused = () => { this.reject('auth'); this.general(h, RESULT.FAILURE); };
+        this.settle(this.authority.authenticate(h.phone, auth.authCode, this.opts.peer), (out) => {
+          if (!out.ok) { refused(); return; }
+          this.identity = out.identity;
+          this.pendingLabel = out.identity.label;
+          if (out.identity.unverified) this.stats.unknownAuthAccepted++;
           this.decoded();
           this.general(h, RESULT.OK);
-        } else {
-          this.authenticated = false;
-          this.reject('auth');
-          this.general(h, RESULT.FAILURE);
-        }
+        }, () => this.general(h, RESULT.FAILURE));
         return;
       }
       case MSG.HEARTBEAT:
@@ -265,7 +305,7 @@ export class Jt808Session {
         this.general(h, RESULT.OK);
         return;
       case MSG.LOGOUT:
-        this.authenticated = false;
+        this.identity = undefined;
         this.decoded();
         this.general(h, RESULT.OK);
         return;
@@ -275,6 +315,7 @@ export class Jt808Session {
         if (!this.mayReport()) { this.reject('unauthenticated'); this.general(h, RESULT.FAILURE); return; }
         this.decoded();
         this.deliver(h, loc);
+        this.contact();
         this.general(h, RESULT.OK);
         return;
       }
@@ -291,6 +332,7 @@ export class Jt808Session {
           if (loc) this.deliver(h, loc);
           else this.reject('body');
         }
+        this.contact();
         this.general(h, RESULT.OK);
         return;
       }
@@ -304,7 +346,12 @@ export class Jt808Session {
   }
 
   private mayReport(): boolean {
-    return this.authenticated || !this.requireAuth;
+    return this.identity !== undefined || !this.requireAuth;
+  }
+
+  private contact(): void {
+    if (!this.identity) return;
+    try { this.authority.contact?.(this.identity, this.opts.peer); } catch { /* bookkeeping must not stop decoding */ }
   }
 
   private deliver(h: Jt808Header, loc: Jt808Location): void {
@@ -312,9 +359,14 @@ export class Jt808Session {
     // No fix: not a position (it would mask signal loss). Kept apart when it carries alarm bits,
     // which then have no way to the rules: PositionReport has no validity flag.
     if (!loc.positioned) { this.ignored(loc.alarm ? 'no_fix_alarm' : 'no_fix'); return; }
-    if (h.phone !== this.keyPhone) { this.keyPhone = h.phone; this.assetKey = `tel:${h.phone}`; }
+    // The asset is the authority's answer; only with requireAuth: false does the header's number name it.
+    let assetKey = this.identity?.assetKey;
+    if (assetKey === undefined) {
+      if (h.phone !== this.keyPhone) { this.keyPhone = h.phone; this.assetKey = `tel:${h.phone}`; }
+      assetKey = this.assetKey;
+    }
     const report: PositionReport = {
-      assetKey: this.assetKey,
+      assetKey,
       kind: 'vehicle',
       source: 'jt808',
       time: loc.time,
@@ -324,8 +376,7 @@ export class Jt808Session {
       alarm: loc.alarm,
     };
     if (loc.course < 360) report.course = loc.course;
-    const label = this.terminals.takeLabel(h.phone);
-    if (label) report.label = label;
+    if (this.pendingLabel) { report.label = this.pendingLabel; this.pendingLabel = undefined; }
     this.stats.positions++;
     this.opts.sink.position(report);
   }

@@ -5,6 +5,9 @@
 // speed (knots), bearing|heading (deg), altitude, accuracy, batt.
 // JSON: { device_id, location: { timestamp, coords: { latitude, longitude, speed (m/s), heading, altitude, accuracy } } }
 
+/** The query (or form) parameter carrying the device's secret (see listener.ts). */
+export const OSMAND_SECRET_PARAM = 'secret';
+
 export interface OsmAndFix {
   deviceId: string;
   time?: number; // ms; absent → the receive time

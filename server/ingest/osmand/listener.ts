@@ -1,20 +1,30 @@
 // The OsmAnd listener on its own port (default 5055), so that phone tracker apps (OsmAnd,
-// Traccar Client) work unchanged. A device must be registered: its id names an asset
-// (`osmand:<id>`, or a JT/T 808 terminal number `tel:<id>`); others are refused with 400.
+// Traccar Client) work unchanged. A device must be provisioned (server/devices) and send its
+// per-device secret as the `secret` query parameter. The protocol has no field for one, but every
+// client keeps the query of the server URL it is given: Traccar Client appends its parameters to
+// it (GET) or posts its JSON to it, and OsmAnd's tracking URL is a template typed in whole. So the
+// device is set up with a server URL like http://host:5055/?secret=… . A request without it gets
+// 401; an unknown id or a wrong secret 403 (the same answer, so ids are not disclosed); both are
+// counted and logged with the address by the device store, and nothing is stored.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PositionReport } from '../../../lib/domain';
 import { validateReport } from '../../pipeline/validate';
 import { framesDecoded } from '../metrics';
 import type { IngestSink } from '../types';
-import { decodeJson, decodeQuery, type OsmAndDecoded } from './decode';
+import { OSMAND_SECRET_PARAM, decodeJson, decodeQuery, type OsmAndDecoded } from './decode';
+
+export { OSMAND_SECRET_PARAM };
+
+/** Whether a device id with this secret may report, and as which asset. */
+export type OsmAndAuthenticate = (deviceId: string, secret: string | undefined, address: string) =>
+  Promise<{ ok: true; assetKey: string } | { ok: false; status: 401 | 403 }>;
 
 export interface OsmAndOptions {
   port: number;
   host?: string;
   sink: IngestSink;
-  /** The asset key a device id reports as, or null when no such device is registered. */
-  resolveDevice: (deviceId: string) => string | null;
+  authenticate: OsmAndAuthenticate;
   maxBodyBytes?: number;
 }
 
@@ -38,6 +48,8 @@ export async function startOsmAndServer(opts: OsmAndOptions): Promise<{ port: nu
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://osmand');
+    let secret = url.searchParams.get(OSMAND_SECRET_PARAM) ?? undefined;
+    url.searchParams.delete(OSMAND_SECRET_PARAM); // a JSON POST to http://host/?secret=… has no other query
     let decoded: OsmAndDecoded;
     if (req.method === 'GET' || url.searchParams.size > 0) {
       decoded = decodeQuery(url.searchParams);
@@ -52,7 +64,9 @@ export async function startOsmAndServer(opts: OsmAndOptions): Promise<{ port: nu
           decoded = { ok: false, reason: 'body: not valid JSON' };
         }
       } else {
-        decoded = decodeQuery(new URLSearchParams(body));
+        const form = new URLSearchParams(body);
+        secret ??= form.get(OSMAND_SECRET_PARAM) ?? undefined;
+        decoded = decodeQuery(form);
       }
     } else {
       return answer(res, 405, 'GET or POST');
@@ -61,13 +75,21 @@ export async function startOsmAndServer(opts: OsmAndOptions): Promise<{ port: nu
       opts.sink.rejected('osmand', decoded.reason);
       return answer(res, 400, decoded.reason);
     }
+    // One device per request (the query has one id, the JSON one device_id).
+    let auth: Awaited<ReturnType<OsmAndAuthenticate>>;
+    try {
+      auth = await opts.authenticate(decoded.fixes[0]!.deviceId, secret, `${req.socket.remoteAddress}:${req.socket.remotePort}`);
+    } catch {
+      opts.sink.rejected('osmand', 'internal');
+      return answer(res, 503, 'try again later'); // the client keeps the fix and retries
+    }
+    if (!auth.ok) {
+      if (auth.status === 401) res.setHeader('www-authenticate', `Secret param="${OSMAND_SECRET_PARAM}"`);
+      return answer(res, auth.status, auth.status === 401 ? 'device secret missing' : 'forbidden');
+    }
+    const { assetKey } = auth;
     const now = Date.now();
     for (const f of decoded.fixes) {
-      const assetKey = opts.resolveDevice(f.deviceId);
-      if (!assetKey) {
-        opts.sink.rejected('osmand', 'unknown device');
-        return answer(res, 400, `unknown device ${f.deviceId.slice(0, 40)}`);
-      }
       const report: PositionReport = {
         assetKey, kind: 'vehicle', source: 'osmand', time: f.time ?? now, lat: f.lat, lon: f.lon,
         ...(f.speedKmh !== undefined && { speed: f.speedKmh }),

@@ -2,6 +2,7 @@
 // UDP to the AIS listener, its truck fixes as JT/T 808 over TCP to the JT/T 808 listener.
 import { createSocket, type Socket } from 'node:dgram';
 import type { PositionReport } from '../../../lib/domain';
+import { DEMO_PLATE_COLOR } from '../../devices/demo';
 import { Jt808Terminal } from '../../ingest/jt808';
 import type { Fleet, Vessel } from '../fleet';
 import { encodeType1, encodeType18, encodeType24, encodeType5, nmeaChecksum } from './aisEncode';
@@ -41,13 +42,18 @@ export class AisUdpEmitter {
 }
 
 /**
- * Each simulated truck is a JT/T 808 terminal with its own TCP connection: it registers,
- * authenticates, then reports its fixes as 0x0200. A dropped connection (the server's idle
- * timeout closes a silent truck's) is re-opened on the truck's next fix.
+ * Each simulated truck is a JT/T 808 terminal with its own TCP connection, behaving like a real
+ * one: the first time it registers (0x0100, with its plate) and keeps the authentication code the
+ * platform issues; on every connection it authenticates (0x0102) with that code, and registers
+ * again only when the platform refuses it (after a supervisor's reset). Then it reports its fixes
+ * as 0x0200. A dropped connection (the server's idle timeout closes a silent truck's) is re-opened
+ * on the truck's next fix. The demo provisions these terminals (server/devices/demo.ts).
  */
 export class Jt808Emitter {
   private terminals = new Map<string, Promise<Jt808Terminal | null>>();
   private plates: Map<string, string>;
+  /** The codes the platform issued, per asset key (a real terminal keeps its code in flash). */
+  private codes = new Map<string, string>();
   private closed = false;
 
   constructor(fleet: Fleet, private port: number, private host = '127.0.0.1') {
@@ -68,12 +74,18 @@ export class Jt808Emitter {
   }
 
   private async open(assetKey: string): Promise<Jt808Terminal | null> {
+    let terminal: Jt808Terminal | undefined;
     try {
-      const terminal = await Jt808Terminal.connect({ port: this.port, host: this.host, phone: assetKey.slice(4) });
-      const reg = await terminal.register({ plate: (this.plates.get(assetKey) ?? '').replace('·', ''), plateColor: 2, maker: 'TWSIM', model: 'SIM-808' });
-      await terminal.authenticate(reg.authCode);
+      terminal = await Jt808Terminal.connect({ port: this.port, host: this.host, phone: assetKey.slice(4) });
+      const kept = this.codes.get(assetKey);
+      if (kept && (await terminal.authenticate(kept)) === 0) return terminal;
+      const reg = await terminal.register({ plate: (this.plates.get(assetKey) ?? '').replace('·', ''), plateColor: DEMO_PLATE_COLOR, maker: 'TWSIM', model: 'SIM-808' });
+      if (reg.result !== 0 || !reg.authCode) throw new Error(`registration refused: result ${reg.result}`);
+      this.codes.set(assetKey, reg.authCode);
+      if ((await terminal.authenticate(reg.authCode)) !== 0) throw new Error('authentication refused');
       return terminal;
     } catch {
+      await terminal?.close();
       return null;
     }
   }
