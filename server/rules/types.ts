@@ -4,7 +4,8 @@ import { JT808_ALARM_BITS } from '../ingest/jt808/alarms';
 
 export { ALERT_TYPES, type AlertType } from '../../lib/domain';
 import type { AlertType } from '../../lib/domain';
-export type Severity = 'info' | 'warning' | 'critical';
+import type { Severity } from '../../lib/alerts';
+export type { Severity } from '../../lib/alerts';
 
 export const ALERT_SEVERITY: Readonly<Record<AlertType, Severity>> = Object.freeze({
   ROUTE_DEVIATION: 'critical',
