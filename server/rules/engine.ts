@@ -14,7 +14,7 @@
 // the last good one is an outlier until a second fix agrees with it) and needs consecutive fixes
 // (and a time span) before it changes its mind either way.
 import type { ConsignmentStatus } from '../../lib/domain';
-import { decodeAlarm } from '../ingest/jt808/alarms';
+import { alarmNames } from '../../lib/deviceAlarms';
 import { fastDistM, haversineM, type GeofenceIndex } from '../geofence/index';
 import {
   ALERT_MAP_STATUS, ALERT_SEVERITY, KN_TO_KMH, rulesConfig,
@@ -476,7 +476,7 @@ export class RulesEngine {
     cs.seal.ep = `SEAL_ALARM/c${cs.c.id}/${fix.time}`;
     cs.seal.count = 1;
     this.raise(out, 'SEAL_ALARM', cs.c.assetId, cs.c.id, fix.time, fix, cs.seal.ep, {
-      source: 'device', alarm: fix.alarm! >>> 0, alarms: decodeAlarm(fix.alarm!),
+      source: 'device', alarm: fix.alarm! >>> 0, alarms: alarmNames(fix.alarm!),
     });
   }
 

@@ -24,6 +24,7 @@ import {
   MSG, RESULT, decodeAuth, decodeBatch, decodeLocation, decodeRegistration, encodeRegistrationResponseBody,
   type Jt808Location,
 } from './messages';
+import { jt808AlarmFlags } from './alarms';
 import { Jt808TerminalRegistry } from './registry';
 
 const PROTOCOL = 'jt808' as const;
@@ -321,7 +322,7 @@ export class Jt808Session {
       lon: loc.lon,
       lat: loc.lat,
       speed: loc.speed,
-      alarm: loc.alarm,
+      alarm: jt808AlarmFlags(loc.alarm),
     };
     if (loc.course < 360) report.course = loc.course;
     const label = this.terminals.takeLabel(h.phone);
