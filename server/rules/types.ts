@@ -239,4 +239,3 @@ export function rulesConfig(partial: Partial<RulesConfig> = {}): RulesConfig {
   };
 }
 
-export const KN_TO_KMH = 1.852;
