@@ -76,7 +76,7 @@ async function serve(handler: Handler, n: number, everyMs: number, alertEveryMs 
     const a = assets[i]!;
     app.hub.emitAlert('alert', {
       id: alertId++, episode: null, type: 'ROUTE_DEVIATION', severity: 'critical', assetId: a.id, consignmentId: null, time: Date.now(),
-      lon: lon[i], lat: lat[i], detail: {}, state: 'open', districts: ['2248'], assetLabel: a.label, assetKind: a.kind, consignmentRef: null,
+      lon: lon[i]!, lat: lat[i]!, detail: {}, state: 'open', ackedBy: null, ackedAt: null, resolvedBy: null, resolvedAt: null, note: null, clearedAt: null, districts: ['2248'], assetLabel: a.label, assetKind: a.kind, consignmentRef: null,
     }, a.id);
   }, alertEveryMs) : undefined;
   return {

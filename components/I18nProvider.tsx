@@ -4,6 +4,7 @@
 // mirrored onto <html lang> and the cookie so the next page load renders in it straight away.
 import { useEffect, useState, type ReactNode } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
+import { kmhToKnots } from '../lib/units';
 import { createI18n, isLang, otherLang, DEFAULT_LANG, LANG_COOKIE, LANG_STORAGE_KEY, type Lang } from '../lib/i18n';
 
 export function I18nProvider({ lang, children }: { lang: Lang; children: ReactNode }) {
@@ -49,7 +50,7 @@ export function useFormat() {
     },
     speed(kmh: number, kind: 'vehicle' | 'vessel'): string {
       if (Number.isNaN(kmh)) return '—';
-      return kind === 'vessel' ? t('units.knots', { value: (kmh / 1.852).toFixed(1) }) : t('units.kmh', { value: Math.round(kmh) });
+      return kind === 'vessel' ? t('units.knots', { value: kmhToKnots(kmh).toFixed(1) }) : t('units.kmh', { value: Math.round(kmh) });
     },
   };
 }

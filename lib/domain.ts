@@ -37,7 +37,7 @@ export const PositionReportSchema = z.object({
   course: z.number().finite().gte(0).lt(360).optional(),
   heading: z.number().finite().gte(0).lt(360).optional(),
   source: z.enum(POSITION_SOURCES),
-  alarm: z.number().int().nonnegative().optional(), // device alarm bits (JT/T 808)
+  alarm: z.number().int().nonnegative().optional(), // device alarm flags, a u32 set (lib/deviceAlarms.ts)
   label: z.string().max(64).optional(), // plate or vessel name, for a first sight
 });
 export type PositionReport = z.infer<typeof PositionReportSchema>;

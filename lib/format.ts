@@ -1,9 +1,10 @@
 // Display formatting shared by views (UI.md: CST, 24 h clock, relative ages in Chinese).
 import type { AssetKind } from './domain';
+import { kmhToKnots } from './units';
 
 export function formatSpeed(kmh: number, kind: AssetKind): string {
   if (Number.isNaN(kmh)) return '—';
-  return kind === 'vessel' ? `${(kmh / 1.852).toFixed(1)} 节` : `${Math.round(kmh)} km/h`;
+  return kind === 'vessel' ? `${kmhToKnots(kmh).toFixed(1)} 节` : `${Math.round(kmh)} km/h`;
 }
 
 export function formatAge(ms: number): string {

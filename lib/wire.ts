@@ -6,6 +6,7 @@
 //   lon f64[n], lat f64[n], fix time f64[n] (ms)
 //   id u32[n], speed f32[n] (km/h, NaN unknown), course f32[n] (deg, NaN unknown)
 //   status u8[n] (index into ASSET_STATUSES), kind u8[n] (index into ASSET_KINDS)
+import type { AlertRow } from './alerts';
 import { ASSET_KINDS, ASSET_STATUSES, type AssetKind, type AssetStatus } from './domain';
 
 export const WIRE_VERSION = 1;
@@ -177,11 +178,29 @@ export function decodeTrails(data: ArrayBuffer | ArrayBufferView): SnapshotTrail
   return out;
 }
 
-/** Socket.IO event names and payloads, server → client. */
-export interface ServerToClient {
-  snapshot: (msg: { frame: ArrayBuffer; trails: ArrayBuffer; meta: AssetMeta[]; tickMs: number }) => void;
-  delta: (frame: ArrayBuffer) => void;
+/**
+ * Socket.IO events, server → client. `Binary` is what a binary payload is on each side: the server
+ * sends a Node Buffer (`ServerToClient<Buffer>`), a browser receives an ArrayBuffer (the default).
+ */
+export interface ServerToClient<Binary = ArrayBuffer> {
+  /** First thing after (re)connecting: every asset the client may see, with trails. */
+  snapshot: (msg: { frame: Binary; trails: Binary; meta: AssetMeta[]; tickMs: number }) => void;
+  /** One frame per tick: the assets that changed. */
+  delta: (frame: Binary) => void;
+  /** Label lines of assets the client has not been told about yet (or whose label changed). */
   assets: (meta: AssetMeta[]) => void;
   /** Assets this client may no longer see (their movement left its jurisdiction). */
   gone: (ids: number[]) => void;
+  /** An alert was raised. */
+  alert: (alert: AlertRow) => void;
+  /** An alert changed: acknowledged, resolved or cleared. */
+  alert_update: (alert: AlertRow) => void;
+}
+
+/**
+ * Socket.IO events, client → server. Rooms are the server's to assign: `join` is answered with an
+ * error. The server must still check what it gets (a client may send anything).
+ */
+export interface ClientToServer {
+  join: (room: string, ack?: (reply: { error: string }) => void) => void;
 }

@@ -5,13 +5,14 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { Server as IoServer } from 'socket.io';
+import type { ClientToServer, ServerToClient } from '../lib/wire';
 import { ConfigError, type Config } from './config';
 import { openDatabase, type Database } from '../db/database';
 import { DistrictTree } from './auth/districtTree';
 import { KioskSignIn } from './auth/kiosk';
 import { Sessions } from './auth/sessions';
 import { SignIn } from './auth/signIn';
-import { authenticateSockets } from './auth/socketAuth';
+import { authenticateSockets, type SocketData } from './auth/socketAuth';
 import { AlertService } from './alerts/alertService';
 import { startRules, type RulesRuntime } from './alerts/rulesRuntime';
 import { getContext, setContext } from './context';
@@ -19,6 +20,7 @@ import { guard } from './http/guard';
 import { LedgerCheckpointer } from './ledger/checkpoint';
 import { startListeners, type Listeners } from './ingest/listeners';
 import { LiveHub } from './live/hub';
+import type { InterServerEvents, LiveServer } from './live/io';
 import { LiveTestHooks } from './live/testHooks';
 import { log } from './log';
 import { registry as metricsRegistry } from './metrics';
@@ -34,7 +36,7 @@ export interface App {
   config: Config;
   db: Database;
   http: HttpServer;
-  io: IoServer;
+  io: LiveServer;
   hub: LiveHub;
   pipeline: Pipeline;
   latest: LatestState;
@@ -86,12 +88,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const dev = config.NODE_ENV === 'development';
   const kiosk = new KioskSignIn(db.pool, sessions);
   const guardOpts = { sessions, ingestToken: config.INGEST_TOKEN, maxBodyBytes: config.MAX_BODY_BYTES, dev, kiosk, secureCookies: config.COOKIE_SECURE };
-  const testHooks: LiveTestHooks | undefined = config.TW_TEST_HOOKS ? new LiveTestHooks((): IoServer => io) : undefined;
+  const testHooks: LiveTestHooks | undefined = config.TW_TEST_HOOKS ? new LiveTestHooks((): LiveServer => io) : undefined;
   const http = createServer((req, res) => {
     if (testHooks?.handle(req, res, (req.url ?? '/').split('?')[0]!)) return;
     void route(req, res, guardOpts, opts.handler);
   });
-  const io: IoServer = new IoServer(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, ...(testHooks && { allowRequest: testHooks.allowRequest }) });
+  const io: LiveServer = new IoServer<ClientToServer, ServerToClient<Buffer>, InterServerEvents, SocketData>(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, ...(testHooks && { allowRequest: testHooks.allowRequest }) });
   authenticateSockets(io, sessions);
   const hub = new LiveHub(io, latest, registry, consignments, districts, {
     tickMs: config.LIVE_TICK_MS,

@@ -75,7 +75,7 @@ export function AlertFeed() {
     setTotal((n) => n + 1);
     setFresh((m) => new Map(m).set(a.id, Date.now()));
   }, []);
-  const state = useAlertSocket<Alert>((a) => upsert(a, true), (a) => upsert(a, false));
+  const state = useAlertSocket((a) => upsert(a, true), (a) => upsert(a, false));
 
   // The highlight of a just-arrived alert fades after a few seconds.
   useEffect(() => {

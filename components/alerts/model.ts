@@ -1,39 +1,16 @@
-// The alert as it travels (server/alerts/alertService.ts ALERT_COLUMNS), the feed's filters,
-// and how both turn into GET /api/alerts queries and CSV.
+// The feed's filters, and how they and the alert rows (lib/alerts.ts) turn into GET /api/alerts
+// queries and CSV.
 import type { TFunction } from 'i18next';
 import { csvRows } from '../../lib/csv';
 import { formatTime } from '../../lib/format';
 
 export { ALERT_TYPES, type AlertType } from '../../lib/domain';
 import type { AlertType } from '../../lib/domain';
-export const SEVERITIES = ['critical', 'warning', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-export const STATES = ['open', 'acknowledged', 'resolved'] as const;
-export type AlertState = (typeof STATES)[number];
+export { SEVERITIES, ALERT_STATES as STATES, type AlertState, type Severity } from '../../lib/alerts';
+import type { AlertRow, AlertState, Severity } from '../../lib/alerts';
 
-export interface Alert {
-  id: number;
-  episode: string | null;
-  type: AlertType;
-  severity: Severity;
-  assetId: number | null;
-  consignmentId: number | null;
-  time: number;
-  lon: number | null;
-  lat: number | null;
-  detail: Record<string, unknown> | null;
-  state: AlertState;
-  ackedBy: string | null;
-  ackedAt: number | null;
-  resolvedBy: string | null;
-  resolvedAt: number | null;
-  note: string | null;
-  clearedAt: number | null;
-  districts: string[];
-  assetLabel: string | null;
-  assetKind: 'vehicle' | 'vessel' | null;
-  consignmentRef: string | null;
-}
+/** The alert as the feed holds it: the row as it travels. */
+export type Alert = AlertRow;
 
 export interface Filters {
   type: AlertType | '';

@@ -35,7 +35,7 @@ export default function ConsolePage() {
   const [now, setNow] = useState(() => Date.now());
   const { loaded, onAlertAbout } = useJourneys(keys);
   // One connection: positions for the live markers, alerts for the timelines.
-  const { store, state, tickMs } = useLiveFeed<{ assetId: number | null }>(60, {
+  const { store, state, tickMs } = useLiveFeed(60, {
     onAlert: (a) => onAlertAbout(a.assetId),
     onAlertUpdate: (a) => onAlertAbout(a.assetId),
   });

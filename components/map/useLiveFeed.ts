@@ -2,19 +2,20 @@
 // Connects to the live hub, keeps the LiveStore current, and reports the connection state:
 // connecting → live → stale (no frame for a while, or disconnected) → live again on its own.
 import { useEffect, useRef, useState } from 'react';
-import { io } from 'socket.io-client';
-import { decodeFrame, decodeTrails, type AssetMeta } from '../../lib/wire';
+import { io, type Socket } from 'socket.io-client';
+import type { AlertRow } from '../../lib/alerts';
+import { decodeFrame, decodeTrails, type ClientToServer, type ServerToClient } from '../../lib/wire';
 import { LiveStore } from './liveStore';
 
 export type FeedState = 'connecting' | 'live' | 'stale';
 
 /** Alert events on the same connection, for views that follow them too (the wall). */
-export interface AlertHandlers<A> {
-  onAlert?: (a: A) => void;
-  onAlertUpdate?: (a: A) => void;
+export interface AlertHandlers {
+  onAlert?: (a: AlertRow) => void;
+  onAlertUpdate?: (a: AlertRow) => void;
 }
 
-export function useLiveFeed<A = unknown>(trailSeconds: number, handlers: AlertHandlers<A> = {}) {
+export function useLiveFeed(trailSeconds: number, handlers: AlertHandlers = {}) {
   const storeRef = useRef<LiveStore | null>(null);
   storeRef.current ??= new LiveStore(trailSeconds);
   const [state, setState] = useState<FeedState>('connecting');
@@ -27,22 +28,22 @@ export function useLiveFeed<A = unknown>(trailSeconds: number, handlers: AlertHa
   useEffect(() => {
     const store = storeRef.current!;
     let tick = 1000;
-    const socket = io({ transports: ['websocket'], reconnectionDelayMax: 5000 });
-    socket.on('snapshot', (msg: { frame: ArrayBuffer; trails: ArrayBuffer; meta: AssetMeta[]; tickMs: number }) => {
+    const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket'], reconnectionDelayMax: 5000 });
+    socket.on('snapshot', (msg) => {
       tick = msg.tickMs;
       setTickMs(msg.tickMs);
       store.reset(decodeFrame(msg.frame), decodeTrails(msg.trails), msg.meta, performance.now());
       setState('live');
       setSnapshots((n) => n + 1);
     });
-    socket.on('alert', (a: A) => handlersRef.current.onAlert?.(a));
-    socket.on('alert_update', (a: A) => handlersRef.current.onAlertUpdate?.(a));
-    socket.on('assets', (meta: AssetMeta[]) => store.setMeta(meta));
-    socket.on('delta', (frame: ArrayBuffer) => {
+    socket.on('alert', (a) => handlersRef.current.onAlert?.(a));
+    socket.on('alert_update', (a) => handlersRef.current.onAlertUpdate?.(a));
+    socket.on('assets', (meta) => store.setMeta(meta));
+    socket.on('delta', (frame) => {
       store.apply(decodeFrame(frame), performance.now());
       setState('live');
     });
-    socket.on('gone', (ids: number[]) => store.remove(ids));
+    socket.on('gone', (ids) => store.remove(ids));
     socket.on('disconnect', (reason) => {
       setState('stale');
       // The server closed it on purpose (the session ended, or it is shutting down): Socket.IO

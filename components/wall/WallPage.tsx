@@ -46,7 +46,7 @@ export default function WallPage() {
   const [resync, setResync] = useState(0);
   const kpi = useKpis(resync);
   const ticker = useTicker(resync);
-  const { store, state, tickMs, snapshots } = useLiveFeed<Alert>(TRAIL_SECONDS, {
+  const { store, state, tickMs, snapshots } = useLiveFeed(TRAIL_SECONDS, {
     onAlert: (a) => { ticker.add(a); fly.enqueue(a); kpi.bump(); },
     onAlertUpdate: (a) => { ticker.update(a); kpi.bump(); },
   });

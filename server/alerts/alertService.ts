@@ -1,6 +1,7 @@
 // Turns what the rules engine decides into stored, chained and broadcast facts: alerts raised
 // and cleared, consignment status changes; and carries people's acknowledge/resolve with audit.
 import type pg from 'pg';
+import type { AlertRow } from '../../lib/alerts';
 import { withTransaction } from '../../db/transaction';
 import { audit } from '../audit';
 import { appendRowEntry } from '../ledger/ledger';
@@ -11,10 +12,7 @@ import type { AssetRegistry } from '../pipeline/assetRegistry';
 import type { SessionUser } from '../auth/sessions';
 import type { RuleEvent } from '../rules/types';
 
-
-
-
-/** The JSON an alert travels as (REST and live). */
+/** The JSON an alert travels as (REST and live): selects an AlertRow (lib/alerts.ts); keep the two in step. */
 export const ALERT_COLUMNS = `
   al.id::int AS id, al.episode, al.type, al.severity, al.asset_id AS "assetId", al.consignment_id AS "consignmentId",
   (extract(epoch FROM al.time) * 1000)::bigint::float8 AS time, ST_X(al.geom) AS lon, ST_Y(al.geom) AS lat, al.detail, al.state,
@@ -87,12 +85,12 @@ export class AlertService {
   }
 
   /** Acknowledge or resolve (with a note) on behalf of a user who may see the alert. */
-  async transition(id: number, user: SessionUser, action: 'acknowledge' | 'resolve', note: string | undefined, ip: string): Promise<Record<string, unknown> | 'not_found' | 'conflict'> {
+  async transition(id: number, user: SessionUser, action: 'acknowledge' | 'resolve', note: string | undefined, ip: string): Promise<AlertRow | 'not_found' | 'conflict'> {
     const result = await this.transaction(async (client) => {
       // Lock the row first (a function's result cannot be locked), then ask whether the user may see it.
       await client.query('SELECT 1 FROM alerts WHERE id = $1 FOR UPDATE', [id]);
       const { rows } = await client.query(`SELECT ${ALERT_COLUMNS} FROM visible_alerts($1) al ${ALERT_JOINS} WHERE al.id = $2`, [user.district, id]);
-      const before = rows[0];
+      const before: AlertRow | undefined = rows[0];
       if (!before) return 'not_found' as const;
       if (action === 'acknowledge' && before.state !== 'open') return 'conflict' as const;
       if (action === 'resolve' && before.state === 'resolved') return 'conflict' as const;
@@ -115,7 +113,7 @@ export class AlertService {
     return result;
   }
 
-  private async load(client: pg.ClientBase, id: number): Promise<Record<string, unknown> | null> {
+  private async load(client: pg.ClientBase, id: number): Promise<AlertRow | null> {
     const { rows } = await client.query(`SELECT ${ALERT_COLUMNS} FROM alerts al ${ALERT_JOINS} WHERE al.id = $1`, [id]);
     return rows[0] ?? null;
   }

@@ -1,6 +1,6 @@
 // Socket.IO connections need a live session (the same cookie as HTTP) and a same-origin page.
 // A socket whose session ends is disconnected.
-import type { Server } from 'socket.io';
+import type { LiveServer } from '../live/io';
 import { SESSION_COOKIE, readCookie } from './cookies';
 import type { SessionUser, Sessions } from './sessions';
 import { sameOrigin } from '../http/guard';
@@ -12,7 +12,7 @@ export interface SocketData {
 
 const RECHECK_MS = 60_000;
 
-export function authenticateSockets(io: Server, sessions: Sessions): void {
+export function authenticateSockets(io: LiveServer, sessions: Sessions): void {
   io.use((socket, next) => {
     if (!sameOrigin(socket.request)) return next(new Error('cross-origin connection refused'));
     const token = readCookie(socket.request.headers.cookie, SESSION_COOKIE);

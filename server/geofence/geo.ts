@@ -11,13 +11,10 @@
 // Point-in-polygon is the even-odd ray test in lon/lat (what turf.booleanPointInPolygon does),
 // holes included, after a bounding-box check.
 
-export const EARTH_RADIUS_M = 6_371_008.8;
-const DEG = Math.PI / 180;
-/** Metres per degree of latitude (and of longitude at the equator) on the mean sphere. */
-export const M_PER_DEG = EARTH_RADIUS_M * DEG;
+import { EARTH_RADIUS_M, M_PER_DEG, mPerDegLon } from '../../lib/units';
 
-/** Metres per degree of longitude at a latitude (mean sphere). */
-export const mPerDegLon = (lat: number): number => M_PER_DEG * Math.cos(lat * DEG);
+export { EARTH_RADIUS_M, M_PER_DEG, mPerDegLon };
+const DEG = Math.PI / 180;
 
 /** Great-circle distance in metres (haversine on the mean sphere, as turf.distance). */
 export function haversineM(lon1: number, lat1: number, lon2: number, lat2: number): number {

@@ -1,18 +1,15 @@
-// The geofence index: exact distances against turf, the spatial index against brute force,
-// live updates, and the PostGIS loader.
-import { after, before, test } from 'node:test';
+// The geofence index: exact distances against turf, the spatial index against brute force, and
+// live updates. Pure: no database (the PostGIS loader has its own file, loader.test.ts).
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as turf from '@turf/turf';
 import type { LonLat } from '../../lib/domain';
-import { freshDatabase, type TestDatabase } from '../../db/testing';
 import { makePath, pointAt } from '../sim/geometry';
 import { Rng } from '../sim/random';
-import { seedWorld } from '../sim/seed';
 import { WORLD } from '../sim/world';
 import { GeofenceIndex } from './index';
-import { loadGeofences, refreshRoute, refreshSite } from './loader';
 
-const M_LAT = 111_195;
+const M_LAT = 111_195; // metres per degree of latitude, rounded: test data only
 const mLon = (lat: number) => M_LAT * Math.cos((lat * Math.PI) / 180);
 
 /** A wandering polyline of `n` vertices starting near (lon, lat), segments of 0.3–3 km. */
@@ -194,43 +191,4 @@ test('changes are live: upsert moves a fence, remove drops it, bad input changes
   assert.equal(g.zonesAt(121.008, 31.002).length, 1);
   g.removeZone(3);
   assert.equal(g.zonesAt(121.008, 31.002).length, 0);
-});
-
-let db: TestDatabase;
-before(async () => {
-  db = await freshDatabase();
-  await seedWorld(db.pool);
-});
-after(async () => {
-  await db.drop();
-});
-
-test('loadGeofences reads routes and sites from PostGIS; refresh follows edits', async () => {
-  const { index, routes, sites, skipped } = await loadGeofences(db.pool);
-  assert.equal(routes, WORLD.routes.length);
-  assert.equal(sites, WORLD.sites.length);
-  assert.deepEqual(skipped, []);
-  const { rows: [r01] } = await db.pool.query(`SELECT id FROM routes WHERE code = 'R01'`);
-  const seed = WORLD.routes.find((r) => r.code === 'R01')!;
-  assert.equal(index.route(r01.id)!.corridorM, seed.corridorM);
-  const mid = pointAt(makePath(seed.path), 10_000);
-  assert.ok(index.distanceToRoute(r01.id, mid.lon, mid.lat)!.metres < 0.01);
-  // Each site holds the middle of its own ring, as PostGIS says.
-  const { rows } = await db.pool.query(`SELECT id, code, ST_X(ST_PointOnSurface(area)) x, ST_Y(ST_PointOnSurface(area)) y FROM sites`);
-  for (const s of rows) assert.deepEqual(index.sitesAt(s.x, s.y).map((x) => x.code), [s.code]);
-  // PostGIS and the index agree on distances to a route (geography on the spheroid vs the mean sphere: ≤ 0.5 %).
-  const { rows: [pg] } = await db.pool.query(
-    `SELECT ST_Distance(path::geography, ST_SetSRID(ST_MakePoint($2, $3), 4326)::geography) AS d FROM routes WHERE id = $1`, [r01.id, mid.lon + 0.01, mid.lat]);
-  const mine = index.distanceToRoute(r01.id, mid.lon + 0.01, mid.lat)!.metres;
-  assert.ok(Math.abs(mine - pg.d) / pg.d < 0.005, `${mine} vs PostGIS ${pg.d}`);
-
-  await db.pool.query(`UPDATE routes SET corridor_m = 123 WHERE id = $1`, [r01.id]);
-  assert.equal(await refreshRoute(db.pool, index, r01.id), true);
-  assert.equal(index.route(r01.id)!.corridorM, 123);
-  const { rows: [w] } = await db.pool.query(`SELECT id FROM sites WHERE code = '2900-W01'`);
-  await db.pool.query(`UPDATE sites SET area = ST_Translate(area, 0.1, 0) WHERE id = $1`, [w.id]);
-  await refreshSite(db.pool, index, w.id);
-  assert.equal(index.inSite(w.id, 120.78 + 0.1, 30.74), true, 'the moved warehouse holds its new centre');
-  assert.equal(index.inSite(w.id, 120.78, 30.74), false, 'and not its old one');
-  assert.equal(await refreshSite(db.pool, index, 999_999), false);
 });

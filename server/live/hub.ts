@@ -1,12 +1,12 @@
 // The live hub: a snapshot when a client connects, then one coalesced binary frame per tick
 // holding only the assets that changed. Each socket sits in the room of its user's district and
 // receives only assets that district may see (DESIGN.md, Authorization): a frame never carries a
-// foreign asset. Alerts (later) go as their own small events at once.
-import type { Server, Socket } from 'socket.io';
+// foreign asset. Alerts go as their own small events at once (emitAlert).
+import type { AlertRow } from '../../lib/alerts';
 import type { AssetKind } from '../../lib/domain';
 import { FRAME_DELTA, FRAME_SNAPSHOT, encodeFrame, encodeTrails, type AssetMeta, type FrameAsset } from '../../lib/wire';
 import type { DistrictTree } from '../auth/districtTree';
-import type { SocketData } from '../auth/socketAuth';
+import type { LiveServer, LiveSocket } from './io';
 import { liveClients, liveFrameBytes, assetsTracked } from '../metrics';
 import type { AssetRegistry } from '../pipeline/assetRegistry';
 import type { ConsignmentIndex } from '../pipeline/consignmentIndex';
@@ -27,7 +27,7 @@ export class LiveHub {
   private announced = new Map<string, Set<number>>();
 
   constructor(
-    private io: Server,
+    private io: LiveServer,
     private latest: LatestState,
     private registry: AssetRegistry,
     private consignments: ConsignmentIndex,
@@ -83,13 +83,13 @@ export class LiveHub {
   }
 
   /** Sends an alert (or a change to one) at once to every room that may see its asset. */
-  emitAlert(event: 'alert' | 'alert_update', alert: Record<string, unknown>, assetId: number): void {
+  emitAlert(event: 'alert' | 'alert_update', alert: AlertRow, assetId: number): void {
     const rooms = [...this.scopeOf(assetId)].map(roomOf);
     if (rooms.length) this.io.to(rooms).emit(event, alert);
   }
 
-  private onConnect(socket: Socket): void {
-    const { user } = socket.data as SocketData;
+  private onConnect(socket: LiveSocket): void {
+    const { user } = socket.data;
     liveClients.inc();
     socket.on('disconnect', () => liveClients.dec());
     // Rooms are the server's to assign; a client asking for another is told no.

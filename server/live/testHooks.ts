@@ -3,7 +3,7 @@
 // restart does (the transport closes under the clients) and refuses new ones for N ms, so the
 // wall's reconnect-and-resnapshot path can be tested against the real server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Server } from 'socket.io';
+import type { LiveServer } from './io';
 import { isLoopback } from '../http/guard';
 
 export class LiveTestHooks {
@@ -14,7 +14,7 @@ export class LiveTestHooks {
     cb(null, Date.now() >= this.downUntil);
   };
 
-  constructor(private io: () => Server) {}
+  constructor(private io: () => LiveServer) {}
 
   /** Answers the hook's requests; false when the request is not one. */
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {

@@ -2,7 +2,7 @@
 // 500 m) from site O to site D, a warehouse W inside the corridor, a restricted zone on the road.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GeofenceIndex } from '../geofence/index';
+import { GeofenceIndex, haversineM } from '../geofence/index';
 import { RulesEngine } from './engine';
 import type { AssetRef, RuleEvent, RulesConfig, WatchedConsignment } from './types';
 
@@ -475,7 +475,19 @@ test('RENDEZVOUS scales: 3,000 slow vessels spread over the delta, checked throu
   }
   const ms = performance.now() - t0;
   assert.ok(ms < 3000, `${ms.toFixed(0)} ms for 30,000 vessel fixes`);
-  assert.equal(typeof events, 'number');
+  assert.equal(events, 0, '10 minutes together is no rendezvous yet');
+  // The hash found every candidate pair a brute-force scan finds (within 500 m; nothing moved).
+  const pos = (i: number) => [122 + ((i * 7919) % 1000) / 1000, 30 + ((i * 104729) % 1000) / 1000] as const;
+  const want: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const [x1, y1] = pos(i);
+    for (let j = i + 1; j < n; j++) {
+      const [x2, y2] = pos(j);
+      if (haversineM(x1, y1, x2, y2) <= 500) want.push(`${1000 + i}-${1000 + j}`);
+    }
+  }
+  assert.ok(want.length > 100, `${want.length} close pairs in the data`);
+  assert.deepEqual(e.exportState().pairs.map((p) => `${p.a}-${p.b}`).sort(), want.sort());
 });
 
 test('state survives a restart: export mid-episode, import into a new engine, carry on with the same episodes', () => {

@@ -1,4 +1,4 @@
-// The rules engine's public face (see engine.ts and types.ts; wiring in sink.ts).
+// The rules engine's public face (the facade in engine.ts, one file per rule beside it; types.ts; wiring in sink.ts).
 export { RulesEngine, type RulesState } from './engine';
 export { rulesSink, type RulesSinkOptions } from './sink';
 export {

@@ -1,10 +1,11 @@
 // Types and defaults of the rules engine (DESIGN.md, Alerts). Every threshold is configuration.
 import type { AssetStatus, ConsignmentStatus } from '../../lib/domain';
-import { JT808_ALARM_BITS } from '../ingest/jt808/alarms';
+import { alarmSet } from '../../lib/deviceAlarms';
 
 export { ALERT_TYPES, type AlertType } from '../../lib/domain';
 import type { AlertType } from '../../lib/domain';
-export type Severity = 'info' | 'warning' | 'critical';
+import type { Severity } from '../../lib/alerts';
+export type { Severity } from '../../lib/alerts';
 
 export const ALERT_SEVERITY: Readonly<Record<AlertType, Severity>> = Object.freeze({
   ROUTE_DEVIATION: 'critical',
@@ -57,7 +58,7 @@ export interface Fix {
   lat: number;
   speed?: number;
   course?: number;
-  /** JT/T 808 alarm flag DWORD. */
+  /** The device's alarm flags (lib/deviceAlarms.ts), a u32 set. */
   alarm?: number;
 }
 
@@ -135,7 +136,7 @@ export interface RulesConfig extends RouteRules {
   vehicleMaxKmh: number;
   vesselMaxKmh: number;
   jumpToleranceM: number;
-  /** JT/T 808 alarm bits that raise SEAL_ALARM. */
+  /** Device alarm flags (lib/deviceAlarms.ts, a u32 set) that raise SEAL_ALARM. */
   sealAlarmMask: number;
   /** Outside events that raise SEAL_ALARM. */
   sealEventKinds: string[];
@@ -173,10 +174,8 @@ export interface RendezvousConfig {
   cellDeg: number;
 }
 
-const doorOpenBit = Number(Object.entries(JT808_ALARM_BITS).find(([, name]) => name === 'illegal_door_open')?.[0] ?? 31);
-
-/** SEAL_ALARM by default: JT/T 808-2013 Table 24 bit 31, illegal door open (非法开门报警). */
-export const DEFAULT_SEAL_ALARM_MASK = (1 << doorOpenBit) >>> 0;
+/** SEAL_ALARM by default: the device reports an illegal door opening (非法开门报警). */
+export const DEFAULT_SEAL_ALARM_MASK = alarmSet('illegal_door_open');
 
 export const DEFAULT_RULES: RulesConfig = Object.freeze({
   deviationMinFixes: 2,
@@ -240,4 +239,3 @@ export function rulesConfig(partial: Partial<RulesConfig> = {}): RulesConfig {
   };
 }
 
-export const KN_TO_KMH = 1.852;

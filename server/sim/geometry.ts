@@ -7,21 +7,15 @@
 import { distance as turfDistance } from '@turf/turf';
 import type { LonLat } from '../../lib/domain';
 
+import { wgs84MPerDegLat, wgs84MPerDegLon } from '../../lib/units';
+
 const DEG = Math.PI / 180;
-const E2 = 0.00669437999014; // WGS84 first eccentricity squared
 
 /** Metres per degree of latitude at a latitude (WGS84). */
-export function metresPerDegLat(lat: number): number {
-  const p = lat * DEG;
-  return 111132.954 - 559.822 * Math.cos(2 * p) + 1.175 * Math.cos(4 * p);
-}
+export const metresPerDegLat = wgs84MPerDegLat;
 
 /** Metres per degree of longitude at a latitude (WGS84). */
-export function metresPerDegLon(lat: number): number {
-  const p = lat * DEG;
-  const s = Math.sin(p);
-  return (DEG * 6378137 * Math.cos(p)) / Math.sqrt(1 - E2 * s * s);
-}
+export const metresPerDegLon = wgs84MPerDegLon;
 
 /** Great-circle distance in metres (turf, haversine). */
 export function distanceM(a: LonLat, b: LonLat): number {

@@ -1,11 +1,13 @@
 // JT/T 808 alarm flag and status bit definitions, for the 0x0200 location report.
 // Alarm flags: JT/T 808-2013 Table 24 (报警标志位定义); 2019 edition changes noted per bit.
 // Status bits: JT/T 808-2013 Table 25 (状态位定义); 2019 additions noted.
-// A position report keeps the raw alarm DWORD (`PositionReport.alarm`); these names are for rules,
-// the CLI decoder and the UI.
+// A position report carries the domain's alarm flags (lib/deviceAlarms.ts), not this DWORD:
+// jt808AlarmFlags() maps one onto the other where the session delivers a fix. The names here are
+// the domain's (the domain took its vocabulary from Table 24), for the CLI decoder and the tests.
+import { alarmSet, type DeviceAlarm } from '../../../lib/deviceAlarms';
 
-/** Alarm flag bit → stable English name. Bits not listed are reserved. */
-export const JT808_ALARM_BITS: Readonly<Record<number, string>> = Object.freeze({
+/** Alarm flag bit → the domain's alarm it raises. Bits not listed are reserved. */
+export const JT808_ALARM_BITS: Readonly<Record<number, DeviceAlarm>> = Object.freeze({
   0: 'emergency', //                    紧急报警 (SOS switch); cleared when acknowledged
   1: 'overspeed', //                    超速报警
   2: 'fatigue_driving', //              疲劳驾驶
@@ -61,6 +63,18 @@ export const JT808_TAMPER_ALARM_MASK = mask(5, 8, 26, 27, 28, 31);
 
 /** Alarm bits about the route and areas the platform set on the terminal (route/area alarms raised on the device). */
 export const JT808_ROUTE_ALARM_MASK = mask(20, 21, 22, 23);
+
+/** The domain's alarm flags (lib/deviceAlarms.ts) raised by a JT/T 808 alarm DWORD; reserved bits raise nothing. */
+export function jt808AlarmFlags(bits: number): number {
+  const v = bits >>> 0;
+  if (v === 0) return 0;
+  const raised: DeviceAlarm[] = [];
+  for (let b = 0; b < 32; b++) {
+    const alarm = JT808_ALARM_BITS[b];
+    if ((v >>> b) & 1 && alarm) raised.push(alarm);
+  }
+  return alarmSet(...raised);
+}
 
 /** Names of the alarm bits set in `bits` (a u32), lowest bit first; reserved bits as `bit<n>`. */
 export function decodeAlarm(bits: number): string[] {

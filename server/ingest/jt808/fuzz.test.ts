@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeFrameHex, decodeHexStream } from './decodeHex';
+import { decodeFrameHex, decodeHexStream, type Jt808Decoded } from './decodeHex';
 import { GOJT808, JTFRAMEWORK, TRACCAR, hexBytes } from './fixtures';
 import { Jt808Session } from './session';
 import { recordingSink } from './testing';
@@ -12,6 +12,13 @@ const REAL = [...Object.values(TRACCAR), ...Object.values(GOJT808), ...Object.va
   .filter((h) => h.length > 20 && h.startsWith('7') && h.toLowerCase().endsWith('7e'))
   .map(hexBytes);
 const GOOD = hexBytes(TRACCAR.location); // decodes to a position with requireAuth off
+
+/** Every reason the hex decoders may give for refusing bytes (codec, framer, body decoders, hex input). */
+const FRAME_ERRORS = new Set([
+  'not_hex', 'escape', 'garbage', 'body', // decodeHex itself
+  'short', 'checksum', 'length', 'encrypted', 'phone', // parseFrame (FrameRejectReason)
+  'oversize', 'truncated', // the framer (FramerRejectReason)
+]);
 
 /** Feed `junk` then one good frame; the good frame must come out as a position. */
 function junkThenGood(junk: Uint8Array, chunk = 0): void {
@@ -81,7 +88,14 @@ test('frames with valid check codes and random bodies never throw (decoders past
       }
       esc.push(0x7e);
       session.push(Buffer.from(esc));
-      assert.equal(decodeFrameHex(Buffer.from(esc).toString('hex')).ok !== undefined, true);
+      const d = decodeFrameHex(Buffer.from(esc).toString('hex'));
+      // The header we built is valid: it decodes to what we put in, or the body is refused by name.
+      if (d.ok) {
+        assert.equal(d.msgId, `0x${msgId.toString(16).toUpperCase().padStart(4, '0')}`);
+        assert.equal(d.edition, edition);
+        assert.equal(d.serial, 1);
+        assert.equal(d.packet !== undefined, sub);
+      } else assert.ok(FRAME_ERRORS.has(d.error), `unnamed error ${d.error}`);
       for (const p of rec.positions) {
         assert.ok(Number.isFinite(p.time) && Math.abs(p.lat) <= 90 && Math.abs(p.lon) <= 180);
       }
@@ -89,12 +103,20 @@ test('frames with valid check codes and random bodies never throw (decoders past
 });
 
 test('the hex decoders never throw on any input', () => {
-  fc.assert(fc.property(fc.string({ maxLength: 400 }), (s) => { decodeFrameHex(s); decodeHexStream(s); }), { numRuns: 500 });
+  // Each result is a decoded frame or a refusal with a known reason: never a throw, never an unnamed error.
+  const named = (d: Jt808Decoded) => {
+    if (d.ok) assert.match(d.msgId, /^0x[0-9A-F]{4}$/);
+    else assert.ok(FRAME_ERRORS.has(d.error), `unnamed error ${d.error}`);
+  };
+  fc.assert(fc.property(fc.string({ maxLength: 400 }), (s) => {
+    named(decodeFrameHex(s));
+    decodeHexStream(s).forEach(named);
+  }), { numRuns: 500 });
   fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (b) => {
     const hex = Buffer.from(b).toString('hex');
-    decodeFrameHex(hex);
-    decodeFrameHex(`7e${hex}7e`);
-    decodeHexStream(hex);
+    named(decodeFrameHex(hex));
+    named(decodeFrameHex(`7e${hex}7e`));
+    decodeHexStream(hex).forEach(named);
   }), { numRuns: 500 });
 });
 

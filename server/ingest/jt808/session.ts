@@ -30,6 +30,7 @@ import {
   type Jt808Location,
 } from './messages';
 import type { Jt808Authority, Jt808Identity } from './authority';
+import { jt808AlarmFlags } from './alarms';
 import { Jt808TerminalRegistry } from './registry';
 
 const PROTOCOL = 'jt808' as const;
@@ -373,7 +374,7 @@ export class Jt808Session {
       lon: loc.lon,
       lat: loc.lat,
       speed: loc.speed,
-      alarm: loc.alarm,
+      alarm: jt808AlarmFlags(loc.alarm),
     };
     if (loc.course < 360) report.course = loc.course;
     if (this.pendingLabel) { report.label = this.pendingLabel; this.pendingLabel = undefined; }

@@ -1,9 +1,10 @@
 // Small helpers that turn hand-picked coordinates into seed geometry (local equirectangular metres;
 // good to a few metres over the few-km extents used here).
 import type { LonLat } from '../../../lib/domain';
+import { ROUGH_M_PER_DEG_LON_AT_EQUATOR } from '../../../lib/units';
 
 const M_PER_DEG_LAT = 110_574;
-const mPerDegLon = (lat: number) => 111_320 * Math.cos((lat * Math.PI) / 180);
+const mPerDegLon = (lat: number) => ROUGH_M_PER_DEG_LON_AT_EQUATOR * Math.cos((lat * Math.PI) / 180);
 
 export const round5 = (p: LonLat): LonLat => [Math.round(p[0] * 1e5) / 1e5, Math.round(p[1] * 1e5) / 1e5];
 
