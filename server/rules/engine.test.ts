@@ -465,7 +465,6 @@ test('RENDEZVOUS: two slow vessels within 500 m for > 15 min away from sites; th
 test('RENDEZVOUS scales: 3,000 slow vessels spread over the delta, checked through a spatial hash', () => {
   const e = new RulesEngine(new GeofenceIndex());
   const n = 3000;
-  const t0 = performance.now();
   let events = 0;
   for (let round = 0; round < 10; round++) {
     for (let i = 0; i < n; i++) {
@@ -473,8 +472,7 @@ test('RENDEZVOUS scales: 3,000 slow vessels spread over the delta, checked throu
       events += e.onFix({ id: 1000 + i, kind: 'vessel' }, { time: T0 + round * 60_000 + i, lon, lat, speed: 0.5 }).length;
     }
   }
-  const ms = performance.now() - t0;
-  assert.ok(ms < 3000, `${ms.toFixed(0)} ms for 30,000 vessel fixes`);
+  // Speed is bench:geofence's to measure (no timing assertion in a unit test).
   assert.equal(events, 0, '10 minutes together is no rendezvous yet');
   // The hash found every candidate pair a brute-force scan finds (within 500 m; nothing moved).
   const pos = (i: number) => [122 + ((i * 7919) % 1000) / 1000, 30 + ((i * 104729) % 1000) / 1000] as const;
