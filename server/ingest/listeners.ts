@@ -4,6 +4,9 @@ import type { Config } from '../config';
 import type { AssetRegistry } from '../pipeline/assetRegistry';
 import type { Pipeline } from '../pipeline/pipeline';
 import { startAisTcpClient, startAisTcpServer, startAisUdpListener } from './ais';
+import { parseAddressAllow } from './ais/allow';
+import { gatedAisSink } from './ais/gatedSink';
+import { AisTrackGate } from './ais/plausibility';
 import { startJt808Server } from './jt808';
 import { startOsmAndServer } from './osmand/listener';
 import { createIngestSink } from './sink';
@@ -29,10 +32,19 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
     ports.osmand = s.port;
     closers.push(s.close);
   }
+  // Every AIS feed (listeners and relays) shares one track gate: a vessel heard by several
+  // receivers has one track. Its anchors after a restart are the map's restored fixes.
+  const gate = new AisTrackGate({ lastKnown: (key) => pipeline.latestFix(key) });
+  const aisSink = gatedAisSink(sink, gate);
+  const gateSweep = setInterval(() => gate.expire(Date.now()), 60_000);
+  gateSweep.unref();
+  closers.push(async () => clearInterval(gateSweep));
   if (config.AIS_PORT >= 0) {
-    const tcp = await startAisTcpServer({ port: config.AIS_PORT, host, sink });
+    const allow = parseAddressAllow(config.AIS_ALLOW);
+    const tcp = await startAisTcpServer({ port: config.AIS_PORT, host, sink: aisSink, allow });
     // TCP and UDP may share the number; with 0 the UDP socket takes the TCP one's.
-    const udp = await startAisUdpListener({ port: tcp.port, host, sink });
+    const udp = await startAisUdpListener({ port: tcp.port, host, sink: aisSink, allow });
+    say(`AIS listener accepts senders in AIS_ALLOW=${allow.entries.join(',')}`);
     ports.ais = tcp.port;
     ports.aisUdp = udp.port;
     closers.push(tcp.close, udp.close);
@@ -44,7 +56,7 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
   }
   for (const remote of config.AIS_REMOTE?.split(',') ?? []) {
     const [rhost, rport] = remote.split(':');
-    const client = await startAisTcpClient({ host: rhost!, port: Number(rport), sink });
+    const client = await startAisTcpClient({ host: rhost!, port: Number(rport), sink: aisSink });
     closers.push(client.close);
     say(`AIS feed: connecting to ${remote} (reconnects with back-off)`);
   }

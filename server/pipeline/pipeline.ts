@@ -47,6 +47,13 @@ export class Pipeline {
     return { ok: true };
   }
 
+  /** The newest fix on the map for an asset key, if it has one. */
+  latestFix(assetKey: string): { lon: number; lat: number; time: number } | undefined {
+    const asset = this.registry.get(assetKey);
+    const s = asset && this.latest.assets.get(asset.id);
+    return s ? { lon: s.lon, lat: s.lat, time: s.time } : undefined;
+  }
+
   /** Accepts a batch; each bad item is rejected with its reason and the rest still go in. */
   ingestMany(inputs: unknown[]): { accepted: number; rejected: { index: number; reason: string }[] } {
     const rejected: { index: number; reason: string }[] = [];
