@@ -32,16 +32,11 @@ export function closeLabels<M extends AnyMetric>(metric: M, allowed: Record<stri
   const isLabels = (a: unknown): a is Labels => typeof a === 'object' && a !== null && !Array.isArray(a);
   const m = metric as unknown as Record<string, ((...args: unknown[]) => unknown) | undefined>;
 
-  // (labels, value) | (value) | ({ labels, value, exemplarLabels }) for inc/dec/set/observe.
+  // (labels, value) | (value) for inc/dec/set/observe. (Exemplars are not enabled on our metrics.)
   for (const method of ['inc', 'dec', 'set', 'observe']) {
     const original = m[method]?.bind(metric);
     if (!original) continue;
-    m[method] = (a?: unknown, b?: unknown) => {
-      if (isLabels(a) && 'labels' in a && isLabels(a.labels) && ('value' in a || 'exemplarLabels' in a)) {
-        return original({ ...a, labels: close(a.labels) });
-      }
-      return isLabels(a) ? original(close(a), b) : original(a, b);
-    };
+    m[method] = (a?: unknown, b?: unknown) => (isLabels(a) ? original(close(a), b) : original(a, b));
   }
   // (…values in labelNames order) | (labels) for labels/remove; (labels) for zero.
   for (const method of ['labels', 'remove', 'zero']) {
