@@ -45,6 +45,8 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
     // TCP and UDP may share the number; with 0 the UDP socket takes the TCP one's.
     const udp = await startAisUdpListener({ port: tcp.port, host, sink: aisSink, allow });
     say(`AIS listener accepts senders in AIS_ALLOW=${allow.entries.join(',')}`);
+    // The demo feed sends its vessels from this host.
+    if (config.SIM && !allow.allows('127.0.0.1')) say('AIS_ALLOW leaves out 127.0.0.1: the demo feed\'s vessels will be refused (add 127.0.0.1 to show them)');
     ports.ais = tcp.port;
     ports.aisUdp = udp.port;
     closers.push(tcp.close, udp.close);
