@@ -19,6 +19,7 @@ import { getContext, setContext } from './context';
 import { guard } from './http/guard';
 import { LedgerCheckpointer } from './ledger/checkpoint';
 import { startListeners, type Listeners } from './ingest/listeners';
+import { IngestTokens } from './ingest/tokens';
 import { LiveHub } from './live/hub';
 import type { InterServerEvents, LiveServer } from './live/io';
 import { LiveTestHooks } from './live/testHooks';
@@ -83,11 +84,13 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const pipeline = new Pipeline(registry, latest, writer);
   const sessions = new Sessions(db.pool, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
   const signIn = new SignIn(db.pool, sessions);
-  setContext({ pool: db.pool, pipeline, sessions, signIn, districts, secureCookies: config.COOKIE_SECURE, ingestToken: config.INGEST_TOKEN, startedAt: Date.now() });
+  const ingestTokens = new IngestTokens(db.pool, config.INGEST_TOKEN);
+  if (config.INGEST_TOKEN) say('INGEST_TOKEN is set: a legacy ingest token named "env" with HQ scope (positions and events); give each system its own with `transitwatch ingest-token`');
+  setContext({ pool: db.pool, pipeline, sessions, signIn, districts, secureCookies: config.COOKIE_SECURE, ingestTokens, startedAt: Date.now() });
 
   const dev = config.NODE_ENV === 'development';
   const kiosk = new KioskSignIn(db.pool, sessions);
-  const guardOpts = { sessions, ingestToken: config.INGEST_TOKEN, maxBodyBytes: config.MAX_BODY_BYTES, dev, kiosk, secureCookies: config.COOKIE_SECURE };
+  const guardOpts = { sessions, ingestTokens, maxBodyBytes: config.MAX_BODY_BYTES, dev, kiosk, secureCookies: config.COOKIE_SECURE };
   const testHooks: LiveTestHooks | undefined = config.TW_TEST_HOOKS ? new LiveTestHooks((): LiveServer => io) : undefined;
   const http = createServer((req, res) => {
     if (testHooks?.handle(req, res, (req.url ?? '/').split('?')[0]!)) return;

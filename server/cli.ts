@@ -8,6 +8,7 @@ import { startEmbeddedPostgis } from '../db/embedded';
 import { verifyLedger } from './ledger/verify';
 import { issueKioskToken } from './auth/kiosk';
 import { deviceCommand } from './devices/cli';
+import { IngestTokenError, issueIngestToken, listIngestTokens, revokeIngestToken } from './ingest/tokens';
 import { decodeCommand } from './tools/decode';
 import { replayCommand } from './tools/replay';
 
@@ -117,6 +118,44 @@ const COMMANDS: Record<string, Command> = {
     usage: 'device add --asset KEY (--jt808 PHONE | --osmand ID)',
     summary: 'register a terminal to an asset (audited); an OsmAnd device\'s secret is printed once',
     run: (args) => deviceCommand(args, openForCli, (line) => process.stdout.write(`${line}\n`), say),
+  },
+  'ingest-token': {
+    usage: 'ingest-token --name NAME --district CODE --kind positions|events|both | --revoke NAME | --list',
+    summary: 'issue a token for a system posting to /api/ingest/* (shown once; it stores as source http:NAME, within the district), revoke one, or list them',
+    async run(args) {
+      const opts: Record<string, string> = {};
+      for (let i = 0; i < args.length; i++) {
+        const flag = args[i]!;
+        if (flag === '--list') { opts.list = '1'; continue; }
+        const value = args[i + 1];
+        if (!['--name', '--district', '--kind', '--revoke'].includes(flag) || value === undefined) throw new UsageError(`bad argument: ${flag}`);
+        opts[flag.slice(2)] = value;
+        i++;
+      }
+      const db = await openForCli();
+      try {
+        if (opts.list) {
+          for (const t of await listIngestTokens(db.pool)) process.stdout.write(`${JSON.stringify(t)}\n`);
+          return EXIT.ok;
+        }
+        if (opts.revoke !== undefined) {
+          const done = await revokeIngestToken(db.pool, opts.revoke);
+          process.stdout.write(`${JSON.stringify({ name: opts.revoke, revoked: done })}\n`);
+          say(done ? `Ingest token ${opts.revoke} revoked.` : `No ingest token ${opts.revoke} to revoke.`);
+          return done ? EXIT.ok : EXIT.found;
+        }
+        if (!opts.name || !opts.district || !opts.kind) throw new UsageError('--name, --district and --kind are required');
+        const issued = await issueIngestToken(db.pool, { name: opts.name, district: opts.district, kind: opts.kind });
+        process.stdout.write(`${JSON.stringify(issued)}\n`);
+        say(`Ingest token ${issued.name} (district ${issued.district}, ${issued.kind}); send it as "Authorization: Bearer <token>". It is shown once.`);
+        return EXIT.ok;
+      } catch (err) {
+        if (err instanceof IngestTokenError) throw new UsageError(err.message);
+        throw err;
+      } finally {
+        await db.close();
+      }
+    },
   },
   decode: {
     usage: 'decode ais|jt808 FILE|-',

@@ -22,3 +22,11 @@ test('values are coerced from strings; empty strings count as unset', () => {
   assert.equal(c.SIM, false);
   assert.equal(c.DATABASE_URL, undefined);
 });
+
+test('AIS_ALLOW: loopback by default; addresses and CIDRs of both families; a bad entry stops start-up naming AIS_ALLOW', () => {
+  assert.equal(loadConfig({}).AIS_ALLOW, '127.0.0.0/8,::1');
+  assert.equal(loadConfig({ AIS_ALLOW: '10.1.2.3, 192.168.0.0/16, fd00::/8' }).AIS_ALLOW, '10.1.2.3, 192.168.0.0/16, fd00::/8');
+  for (const bad of ['10.1.2.300', '10.0.0.0/33', 'relay.example.com', '::1/129', '10.0.0.0/8/1', ',']) {
+    assert.throws(() => loadConfig({ AIS_ALLOW: bad }), (err: Error) => err instanceof ConfigError && err.message.includes('AIS_ALLOW='), bad);
+  }
+});

@@ -1,6 +1,7 @@
 // Configuration from environment variables, validated once at start-up.
 // A bad value stops start-up with a message naming the variable.
 import { z } from 'zod';
+import { AIS_ALLOW_DEFAULT, AllowListError, parseAddressAllow } from './ingest/ais/allow';
 
 const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
@@ -40,12 +41,28 @@ const ConfigSchema = z.object({
   /** Password of the demo accounts (README states the default). */
   TW_DEMO_PASSWORD: z.string().min(6).max(200).optional(),
   /** Largest request body accepted by the HTTP API. */
-  /** Bearer token that gate, warehouse and other systems use for /api/ingest/*; without it only supervisors' sessions may post there. */
+  /**
+   * Legacy bearer token for /api/ingest/*: a token named `env` with HQ scope that may post positions
+   * and events. Prefer one token per source system (`transitwatch ingest-token`), scoped to its district.
+   */
   INGEST_TOKEN: z.string().min(16).max(200).optional(),
   /** Ingest listeners: AIS NMEA (TCP and UDP), JT/T 808 (TCP), OsmAnd (HTTP); 0 picks a free port, -1 turns one off. */
   AIS_PORT: z.coerce.number().int().min(-1).max(65535).default(10110),
   JT808_PORT: z.coerce.number().int().min(-1).max(65535).default(6808),
   OSMAND_PORT: z.coerce.number().int().min(-1).max(65535).default(5055),
+  /**
+   * Addresses and CIDR blocks (IPv4 and IPv6, comma-separated) whose TCP connections and UDP datagrams
+   * the AIS listener accepts; others are counted, logged and dropped. Default: this host only.
+   * The relays named in AIS_REMOTE are connected to, and trusted, without being listed here.
+   */
+  AIS_ALLOW: z.string().default(AIS_ALLOW_DEFAULT).superRefine((v, ctx) => {
+    try {
+      parseAddressAllow(v);
+    } catch (err) {
+      if (!(err instanceof AllowListError)) throw err;
+      ctx.addIssue({ code: 'custom', message: err.message });
+    }
+  }),
   /** Remote AIS feeds to connect to (AIS-catcher, AISHub-style relays): host:port, comma-separated. */
   AIS_REMOTE: z.string().regex(/^([^,:\s]+:\d+)(,[^,:\s]+:\d+)*$/, 'host:port[,host:port…]').optional(),
   /** How often the ledger records a Merkle checkpoint over the entries since the last one. */

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { DistrictTree } from './auth/districtTree';
 import type { Sessions } from './auth/sessions';
 import type { SignIn } from './auth/signIn';
+import type { IngestTokens } from './ingest/tokens';
 import type { Pipeline } from './pipeline/pipeline';
 import type { AlertService } from './alerts/alertService';
 
@@ -14,7 +15,8 @@ export interface ServerContext {
   signIn: SignIn;
   districts: DistrictTree;
   secureCookies: boolean;
-  ingestToken?: string;
+  /** Checks the bearer tokens of /api/ingest/* (stored per-system tokens and the legacy INGEST_TOKEN). */
+  ingestTokens?: IngestTokens;
   alerts?: AlertService;
   /** Routes or sites changed: reload what the geofence engine holds. */
   onWorldChanged?: () => Promise<void>;

@@ -1,21 +1,30 @@
 // Prometheus metrics (prom-client), served at /metrics.
+// Labels that a sender can reach are closed (metricLabels.ts); the ledger's `kind` is named by
+// code only (ledger.ts), never by input.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { POSITION_SOURCES, PositionReportSchema } from '../lib/domain';
+import { closeLabels } from './metricLabels';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 
-export const reportsAccepted = new Counter({
+/** A report's claimed source when it is one of ours, else 'unknown' (then 'other' for anything else). */
+const REPORT_SOURCES = [...POSITION_SOURCES, 'unknown'];
+/** Why the pipeline refused a report: the field that failed, or 'report' for a non-object. */
+const REPORT_REASONS = [...Object.keys(PositionReportSchema.shape), 'report'];
+
+export const reportsAccepted = closeLabels(new Counter({
   name: 'tw_reports_accepted_total',
   help: 'Position reports accepted by the pipeline',
   labelNames: ['source'] as const,
   registers: [registry],
-});
-export const reportsRejected = new Counter({
+}), { source: REPORT_SOURCES });
+export const reportsRejected = closeLabels(new Counter({
   name: 'tw_reports_rejected_total',
   help: 'Position reports rejected by the pipeline, by reason',
   labelNames: ['source', 'reason'] as const,
   registers: [registry],
-});
+}), { source: REPORT_SOURCES, reason: REPORT_REASONS });
 export const positionsStored = new Counter({
   name: 'tw_positions_stored_total',
   help: 'Position rows written to PostGIS',

@@ -1,5 +1,9 @@
 // Gate (卡口) in/out, warehouse goods in/out and seal events from outside systems: validated,
-// tied to their site, asset and movement, stored, and chained into the ledger.
+// tied to their site, asset and movement, stored, and chained into the ledger. Only what lies
+// within the caller's scope is found: assets and movements it can see (visible_assets,
+// visible_consignments of its district), sites of its districts or of the movement found. What
+// is unknown and what is outside the scope get the same answer, so the answer tells nothing of
+// other districts. The stored source is the caller's, never the body's.
 import type pg from 'pg';
 import { z } from 'zod';
 import { MAX_FUTURE_SKEW_MS } from '../../lib/domain';
@@ -27,8 +31,11 @@ export interface EventResult { index: number; id?: number; reason?: string }
 /** What the rules engine needs to know about a stored event. */
 export interface StoredEvent { id: number; assetId: number | null; consignmentId: number | null; kind: string; time: number }
 
+/** Who posts: the source stored with the events, and the district whose scope they must lie in. */
+export interface EventCaller { source: string; district: string }
+
 /** Stores a batch; each item stands alone (a bad one is reported, the rest are stored). */
-export async function ingestEvents(pool: pg.Pool, items: unknown[], source: string, now = Date.now()): Promise<{ stored: number; rejected: EventResult[]; ids: number[]; events: StoredEvent[] }> {
+export async function ingestEvents(pool: pg.Pool, items: unknown[], caller: EventCaller, now = Date.now()): Promise<{ stored: number; rejected: EventResult[]; ids: number[]; events: StoredEvent[] }> {
   const rejected: EventResult[] = [];
   const ids: number[] = [];
   const stored: StoredEvent[] = [];
@@ -47,23 +54,28 @@ export async function ingestEvents(pool: pg.Pool, items: unknown[], source: stri
     const outcome = await withTransaction(pool, async (client) => {
       // Resolve what the event names; the movement is the named one, or the asset's open one.
       const { rows } = await client.query(
-        `WITH s AS (SELECT id FROM sites WHERE code = $1),
-              a AS (SELECT id FROM assets WHERE ($2::text IS NOT NULL AND plate = $2) OR ($3::text IS NOT NULL AND key = $3) LIMIT 1),
-              c AS (SELECT id, asset_id FROM consignments
+        `WITH scope AS MATERIALIZED (SELECT is_hq($6) AS hq, visible_districts($6) AS codes),
+              a AS (SELECT id FROM visible_assets($6) WHERE ($2::text IS NOT NULL AND plate = $2) OR ($3::text IS NOT NULL AND key = $3) LIMIT 1),
+              c AS (SELECT id, asset_id, origin_site, dest_site FROM visible_consignments($6)
                     WHERE ($4::text IS NOT NULL AND reference = $4)
                        OR ($4::text IS NULL AND $5::text IS NOT NULL AND seal_id = $5 AND status IN ('planned', 'in_transit', 'overdue', 'diverted'))
                        OR ($4::text IS NULL AND $5::text IS NULL AND asset_id = (SELECT id FROM a) AND status IN ('planned', 'in_transit', 'overdue', 'diverted'))
-                    ORDER BY departure DESC LIMIT 1)
+                    ORDER BY departure DESC LIMIT 1),
+              s AS (SELECT sites.id FROM sites, scope WHERE sites.code = $1
+                      AND (scope.hq OR sites.district = ANY (scope.codes) OR sites.id IN (SELECT origin_site FROM c UNION ALL SELECT dest_site FROM c)))
          SELECT (SELECT id FROM s) AS site_id, coalesce((SELECT id FROM a), (SELECT asset_id FROM c)) AS asset_id, (SELECT id FROM c) AS consignment_id`,
-        [e.site ?? null, e.plate ?? null, e.assetKey ?? null, e.reference ?? null, e.sealId ?? null],
+        [e.site ?? null, e.plate ?? null, e.assetKey ?? null, e.reference ?? null, e.sealId ?? null, caller.district],
       );
       const r = rows[0];
-      const problem = e.site && !r.site_id ? `site: no site ${e.site}` : (e.plate || e.assetKey) && !r.asset_id ? 'plate: no such vehicle' : e.reference && !r.consignment_id ? `reference: no movement ${e.reference}` : null;
+      // One answer for "no such thing" and "not yours": no existence oracle across districts.
+      const problem = e.site && !r.site_id ? `site: no site ${e.site} that you may report on`
+        : (e.plate || e.assetKey) && !r.asset_id ? 'plate: no vehicle that you may report on'
+        : e.reference && !r.consignment_id ? `reference: no movement ${e.reference} that you may report on` : null;
       if (problem) return { problem };
       const ins = await client.query(
         `INSERT INTO events (time, kind, site_id, asset_id, consignment_id, plate, seal_id, detail, source)
          VALUES (to_timestamp($1 / 1000.0), $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [e.time, e.kind, r.site_id, r.asset_id, r.consignment_id, e.plate ?? null, e.sealId ?? null, JSON.stringify(e.detail ?? {}), source],
+        [e.time, e.kind, r.site_id, r.asset_id, r.consignment_id, e.plate ?? null, e.sealId ?? null, JSON.stringify(e.detail ?? {}), caller.source],
       );
       const id = Number(ins.rows[0].id);
       await appendRowEntry(client, 'event', 'events', id);

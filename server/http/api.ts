@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { getContext } from '../context';
 import { SESSION_COOKIE, readCookie } from '../auth/cookies';
 import { roleAtLeast, type ResolvedSession, type Role } from '../auth/sessions';
-import { CLIENT_IP_HEADER, bearerMatches } from './guard';
+import { sessionCaller, type IngestCaller, type IngestKind } from '../ingest/tokens';
+import { CLIENT_IP_HEADER } from './guard';
 import { databaseRefusal } from './databaseRefusal';
 
 export class ApiError extends Error {
@@ -24,12 +25,19 @@ export async function requireSession(request: Request, role: Role = 'viewer'): P
   return session;
 }
 
-/** Ingest endpoints: a machine with the ingest token, or a signed-in supervisor. */
-export async function requireIngest(request: Request): Promise<{ source: string; session: ResolvedSession | null }> {
-  const { ingestToken } = getContext();
-  if (ingestToken && bearerMatches(request.headers.get('authorization'), ingestToken)) return { source: 'token', session: null };
+/**
+ * Ingest endpoints: a system with an ingest token that may post `kind`, or a signed-in supervisor.
+ * The caller (its stored source and district scope) comes from the credential only.
+ */
+export async function requireIngest(request: Request, kind: IngestKind): Promise<IngestCaller> {
+  const { ingestTokens } = getContext();
+  const caller = await ingestTokens?.verify(request.headers.get('authorization'));
+  if (caller) {
+    if (!caller.may.has(kind)) throw new ApiError(403, `the ingest token ${caller.name} may not post ${kind}`);
+    return caller;
+  }
   const session = await requireSession(request, 'supervisor');
-  return { source: `user:${session.user.username}`, session };
+  return sessionCaller(session.user);
 }
 
 export function clientIp(request: Request): string {

@@ -16,8 +16,8 @@ export const CLIENT_IP_HEADER = 'x-tw-client-ip';
 
 export interface GuardOptions {
   sessions: Sessions;
-  /** Bearer token accepted on /api/ingest/* instead of a session (machine-to-machine). */
-  ingestToken?: string;
+  /** Bearer tokens accepted on /api/ingest/* instead of a session (machine-to-machine; see ingest/tokens.ts). */
+  ingestTokens?: { verify(authorization: string | undefined): Promise<unknown> };
   maxBodyBytes: number;
   dev: boolean;
   /** Trades `/wall?kiosk=TOKEN` for a session (see auth/kiosk.ts). */
@@ -81,7 +81,7 @@ export async function guard(req: IncomingMessage, res: ServerResponse, opts: Gua
     if (!sameOrigin(req)) return reply(res, 403, 'cross-origin request refused');
   }
 
-  if (path.startsWith('/api/ingest/') && opts.ingestToken && bearerMatches(req.headers.authorization, opts.ingestToken)) {
+  if (path.startsWith('/api/ingest/') && opts.ingestTokens && req.headers.authorization?.startsWith('Bearer ') && await opts.ingestTokens.verify(req.headers.authorization)) {
     return { pass: true, session: null };
   }
   if (PUBLIC_EXACT.has(path) || PUBLIC_PREFIX.some((p) => path.startsWith(p))) return { pass: true, session: null };

@@ -6,6 +6,9 @@ import { DeviceStore } from '../devices/store';
 import type { AssetRegistry } from '../pipeline/assetRegistry';
 import type { Pipeline } from '../pipeline/pipeline';
 import { startAisTcpClient, startAisTcpServer, startAisUdpListener } from './ais';
+import { parseAddressAllow } from './ais/allow';
+import { gatedAisSink } from './ais/gatedSink';
+import { AisTrackGate } from './ais/plausibility';
 import { startJt808Server } from './jt808';
 import { startOsmAndServer } from './osmand/listener';
 import { createIngestSink } from './sink';
@@ -48,6 +51,14 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
   devices.start();
   const close = async () => { await Promise.all(closers.map((c) => c())); await devices.stop(); };
 
+  // Every AIS feed (listeners and relays) shares one track gate: a vessel heard by several
+  // receivers has one track. Its anchors after a restart are the map's restored fixes.
+  const gate = new AisTrackGate({ lastKnown: (key) => pipeline.latestFix(key) });
+  const aisSink = gatedAisSink(sink, gate);
+  const gateSweep = setInterval(() => gate.expire(Date.now()), 60_000);
+  gateSweep.unref();
+  closers.push(async () => clearInterval(gateSweep));
+
   try {
     if (config.OSMAND_PORT >= 0) {
       const s = await bind('OSMAND_PORT', config.OSMAND_PORT, () => startOsmAndServer({
@@ -61,13 +72,17 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
       closers.push(s.close);
     }
     if (config.AIS_PORT >= 0) {
-      const tcp = await bind('AIS_PORT', config.AIS_PORT, () => startAisTcpServer({ port: config.AIS_PORT, host, sink }));
+      const allow = parseAddressAllow(config.AIS_ALLOW);
+      const tcp = await bind('AIS_PORT', config.AIS_PORT, () => startAisTcpServer({ port: config.AIS_PORT, host, sink: aisSink, allow }));
       closers.push(tcp.close);
       // TCP and UDP may share the number; with 0 the UDP socket takes the TCP one's.
-      const udp = await bind('AIS_PORT', tcp.port, () => startAisUdpListener({ port: tcp.port, host, sink }));
+      const udp = await bind('AIS_PORT', tcp.port, () => startAisUdpListener({ port: tcp.port, host, sink: aisSink, allow }));
+      closers.push(udp.close);
+      say(`AIS listener accepts senders in AIS_ALLOW=${allow.entries.join(',')}`);
+      // The demo feed sends its vessels from this host.
+      if (config.SIM && !allow.allows('127.0.0.1')) say('AIS_ALLOW leaves out 127.0.0.1: the demo feed\'s vessels will be refused (add 127.0.0.1 to show them)');
       ports.ais = tcp.port;
       ports.aisUdp = udp.port;
-      closers.push(udp.close);
     }
     if (config.JT808_PORT >= 0) {
       const s = await bind('JT808_PORT', config.JT808_PORT, () => startJt808Server({ port: config.JT808_PORT, host, sink, authority: jt808Authority(devices) }));
@@ -80,7 +95,7 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
   }
   for (const remote of config.AIS_REMOTE?.split(',') ?? []) {
     const [rhost, rport] = remote.split(':');
-    const client = await startAisTcpClient({ host: rhost!, port: Number(rport), sink });
+    const client = await startAisTcpClient({ host: rhost!, port: Number(rport), sink: aisSink });
     closers.push(client.close);
     say(`AIS feed: connecting to ${remote} (reconnects with back-off)`);
   }

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { log } from '../log';
 import type { AssetRegistry } from '../pipeline/assetRegistry';
 import type { Pipeline } from '../pipeline/pipeline';
-import { framesIgnored, framesRejected } from './metrics';
+import { framesIgnored, framesRejected, rejectLabel } from './metrics';
 import type { IngestProtocol, IngestSink, VesselStatic } from './types';
 
 const LOG_EVERY_MS = 10_000; // at most one log line per protocol and reason this often
@@ -14,13 +14,14 @@ export function createIngestSink(pipeline: Pipeline, pool: pg.Pool, registry: As
   const lastStatic = new Map<string, string>();
 
   const rejected = (protocol: IngestProtocol, reason: string, sample?: string) => {
-    const label = reason.slice(0, 40);
+    // The label (and so the log throttle's key) is from a closed set: the reason text may hold input.
+    const label = rejectLabel(reason);
     framesRejected.inc({ protocol, reason: label });
     const key = `${protocol}:${label}`;
     const now = Date.now();
     if (now - (lastLogged.get(key) ?? 0) > LOG_EVERY_MS) {
       lastLogged.set(key, now);
-      log.warn({ protocol, reason, sample: sample?.slice(0, 200) }, 'ingest frame rejected');
+      log.warn({ protocol, reason: reason.slice(0, 200), sample: sample?.slice(0, 200) }, 'ingest frame rejected');
     }
   };
 
@@ -53,7 +54,7 @@ export function createIngestSink(pipeline: Pipeline, pool: pg.Pool, registry: As
     },
     rejected,
     ignored(protocol, what) {
-      framesIgnored.inc({ protocol, kind: what.slice(0, 24) });
+      framesIgnored.inc({ protocol, kind: what });
     },
   };
 }

@@ -27,24 +27,35 @@ export class Pipeline {
     this.sinks.push(sink);
   }
 
-  /** Validates and accepts one report. Storage is asynchronous and batched. */
-  ingest(input: unknown): IngestResult {
+  /**
+   * Validates and accepts one report. Storage is asynchronous and batched. `storedSource` is the
+   * source stored with the fix when the credential names it more exactly than the report's
+   * protocol does (`http:<token name>`); metrics keep the protocol.
+   */
+  ingest(input: unknown, storedSource?: string): IngestResult {
     const v = validateReport(input, this.now());
     if (!v.ok) return this.reject(input, v.reason);
     const report = v.report;
     const known = this.registry.get(report.assetKey);
     if (known) {
       if (known.kind !== report.kind) return this.reject(input, `kind: asset ${report.assetKey} is a ${known.kind}, not a ${report.kind}`);
-      this.accept(known, report);
+      this.accept(known, report, storedSource);
     } else {
       // First sight: the asset row is created, then the fix goes on. Reports for the same
       // new key share one creation; their order is kept by the promise chain.
       this.registry.create(report.assetKey, report.kind, report.label).then(
-        (asset) => this.accept(asset, report),
+        (asset) => this.accept(asset, report, storedSource),
         (err: Error) => log.error({ key: report.assetKey, err: err.message }, 'could not register asset'),
       );
     }
     return { ok: true };
+  }
+
+  /** The newest fix on the map for an asset key, if it has one. */
+  latestFix(assetKey: string): { lon: number; lat: number; time: number } | undefined {
+    const asset = this.registry.get(assetKey);
+    const s = asset && this.latest.assets.get(asset.id);
+    return s ? { lon: s.lon, lat: s.lat, time: s.time } : undefined;
   }
 
   /** Accepts a batch; each bad item is rejected with its reason and the rest still go in. */
@@ -57,12 +68,12 @@ export class Pipeline {
     return { accepted: inputs.length - rejected.length, rejected };
   }
 
-  private accept(asset: AssetInfo, r: PositionReport): void {
+  private accept(asset: AssetInfo, r: PositionReport, storedSource: string = r.source): void {
     reportsAccepted.inc({ source: r.source });
     this.latest.apply(asset.id, asset.kind, r);
     this.writer.add({
       assetId: asset.id, time: r.time, lon: r.lon, lat: r.lat,
-      speed: r.speed, course: r.course, heading: r.heading, source: r.source, alarm: r.alarm,
+      speed: r.speed, course: r.course, heading: r.heading, source: storedSource, alarm: r.alarm,
     });
     for (const sink of this.sinks) sink(asset, r);
   }

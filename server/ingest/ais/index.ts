@@ -11,3 +11,6 @@ export {
 export { AIS_DECODED_TYPES, decodePayload, type AisMessage } from './messages';
 export type * from './messages';
 export { buildSentence, nmeaChecksum, parseSentence, type SentenceResult, type TagBlock, type VdmSentence } from './nmea';
+export { AIS_ALLOW_DEFAULT, AllowListError, parseAddressAllow, type AddressAllow } from './allow';
+export { AIS_PLAUSIBILITY, AisTrackGate, confirms, consistent, type AisTrackGateOptions, type GateOutcome, type PlausibilityRule } from './plausibility';
+export { gatedAisSink } from './gatedSink';

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connectionsClosed, ingestConnections } from '../metrics';
+import { connectionsClosed, ingestConnections, sendersRefused } from '../metrics';
+import { parseAddressAllow } from './allow';
 import { startAisTcpClient, startAisTcpServer, startAisUdpListener } from './listener';
 import { recordingSink } from './testing';
 
@@ -33,9 +34,13 @@ async function idleClosed(): Promise<number> {
   return (await connectionsClosed.get()).values.find((v) => v.labels.protocol === 'ais' && v.labels.reason === 'idle')?.value ?? 0;
 }
 
-function open(port: number): Promise<Socket> {
+async function refused(transport: 'tcp' | 'udp'): Promise<number> {
+  return (await sendersRefused.get()).values.find((v) => v.labels.protocol === 'ais' && v.labels.transport === transport)?.value ?? 0;
+}
+
+function open(port: number, host = '127.0.0.1'): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port }, () => resolve(s));
+    const s = connect({ host, port }, () => resolve(s));
     s.setNoDelay(true);
     s.on('error', reject);
   });
@@ -168,5 +173,64 @@ test('TCP client: connects to a relay, decodes what it sends, and reconnects wit
   } finally {
     await client.close();
     await new Promise<void>((resolve) => { server.close(() => resolve()); for (const p of peers) p.destroy(); });
+  }
+});
+
+test('attack: a TCP sender outside AIS_ALLOW is closed before a line is read, counted and not decoded; IPv4 and IPv6', async () => {
+  for (const [host, allowText] of [['127.0.0.1', '10.20.30.0/24,::1'], ['::1', '127.0.0.0/8']] as const) {
+    const { sink, positions, rejected } = recordingSink();
+    const server = await startAisTcpServer({ port: 0, host, sink, allow: parseAddressAllow(allowText) });
+    const before = await refused('tcp');
+    const open0 = await noConnections();
+    try {
+      const s = await open(server.port, host);
+      let closed = false;
+      s.on('close', () => { closed = true; });
+      s.on('error', () => {});
+      s.write(`${POS_1}\r\n${POS_2}\r\n`);
+      await until(() => closed, 'the server to close the refused connection');
+      await until(async () => (await refused('tcp')) === before + 1, 'the refusal to be counted');
+      await sleep(50);
+      assert.deepEqual(positions, [], host);
+      assert.deepEqual(rejected, [], 'nothing was even framed');
+      assert.equal(await gauge(), open0, 'a refused sender is not an open connection');
+    } finally {
+      await server.close();
+    }
+  }
+});
+
+test('attack: UDP datagrams from outside AIS_ALLOW are dropped and counted, one per datagram; an allowed sender beside them is served', async () => {
+  const { sink, positions } = recordingSink();
+  const denied = await startAisUdpListener({ port: 0, host: '127.0.0.1', sink, allow: parseAddressAllow('192.0.2.1,::1') });
+  const allowed = await startAisUdpListener({ port: 0, host: '127.0.0.1', sink, allow: parseAddressAllow('127.0.0.1/32') });
+  const client = createSocket('udp4');
+  const send = (text: string, port: number) => new Promise<void>((resolve, reject) => client.send(Buffer.from(text), port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+  const before = await refused('udp');
+  try {
+    for (let i = 0; i < 3; i++) await send(`${POS_1}\r\n`, denied.port);
+    await until(async () => (await refused('udp')) === before + 3, 'three refusals');
+    await send(`${POS_2}\r\n`, allowed.port);
+    await until(() => positions.length === 1, 'the allowed sender\'s position');
+    assert.deepEqual(positions.map((p) => p.assetKey), ['mmsi:240241100']);
+  } finally {
+    client.close();
+    await denied.close();
+    await allowed.close();
+  }
+});
+
+test('positive: a listener with no allow-list given serves this host (the default), over IPv4 and IPv6 loopback', async () => {
+  for (const host of ['127.0.0.1', '::1']) {
+    const { sink, positions } = recordingSink();
+    const server = await startAisTcpServer({ port: 0, host, sink });
+    try {
+      const s = await open(server.port, host);
+      s.write(`${POS_1}\r\n`);
+      await until(() => positions.length === 1, `the position over ${host}`);
+      s.destroy();
+    } finally {
+      await server.close();
+    }
   }
 });

@@ -6,10 +6,15 @@
 // Each connection / sender has its own decoder, so multi-sentence messages never mix across
 // feeds. A connection that sends garbage stays served (each bad line is counted and skipped);
 // one silent past the idle timeout is closed and counted (connectionsClosed{reason:'idle'}).
+// The TCP server and the UDP listener serve only senders on their allow-list (AIS_ALLOW, default
+// this host): anyone else's connection is closed and datagram dropped before a byte is decoded,
+// counted (sendersRefused) and logged with the address. The TCP client trusts the relay it dials.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
-import { connectionsClosed, ingestConnections } from '../metrics';
+import { log } from '../../log';
+import { connectionsClosed, ingestConnections, sendersRefused } from '../metrics';
 import type { IngestSink } from '../types';
+import { AIS_ALLOW_DEFAULT, parseAddressAllow, type AddressAllow } from './allow';
 import type { AisAssemblerOptions } from './assembler';
 import { AisDecoder } from './decoder';
 import { LineFramer } from './framer';
@@ -27,12 +32,30 @@ export interface AisTcpServerOptions extends AisAssemblerOptions {
   port?: number;
   host?: string;
   sink: IngestSink;
+  /** Who may connect (default: this host only, AIS_ALLOW_DEFAULT). */
+  allow?: AddressAllow;
   /** Close a connection silent this long (default 5 min; 0 turns it off). */
   idleTimeoutMs?: number;
   /** Longest line accepted (default 1024 bytes); longer ones are rejected 'oversize' and skipped. */
   maxLineBytes?: number;
   /** Connections served at once (default 256); more are refused. */
   maxConnections?: number;
+}
+
+const REFUSAL_LOG_MS = 60_000; // one log line per refused address this often
+
+/** Counts and logs (throttled per address) a sender the allow-list refuses. */
+function refusals(transport: 'tcp' | 'udp') {
+  const logged = new Map<string, number>();
+  return (address: string | undefined) => {
+    sendersRefused.inc({ protocol: 'ais', transport });
+    const key = address ?? '?';
+    const now = Date.now();
+    if (now - (logged.get(key) ?? 0) < REFUSAL_LOG_MS) return;
+    if (logged.size >= 4096) logged.clear(); // many addresses: bounded memory, a few more lines
+    logged.set(key, now);
+    log.warn({ protocol: 'ais', transport, address: key }, 'AIS sender refused: its address is not in AIS_ALLOW');
+  };
 }
 
 /** A feed's line pipeline: framer → decoder, with the decoder's timeouts swept by the caller. */
@@ -59,8 +82,16 @@ export async function startAisTcpServer(opts: AisTcpServerOptions): Promise<AisL
   const idleMs = opts.idleTimeoutMs ?? 5 * 60_000;
   const maxLine = opts.maxLineBytes ?? 1024;
   const live = new Map<Socket, ReturnType<typeof feed>>();
+  const allow = opts.allow ?? parseAddressAllow(AIS_ALLOW_DEFAULT);
+  const refuse = refusals('tcp');
 
   const server = createServer((socket) => {
+    if (!allow.allows(socket.remoteAddress)) {
+      refuse(socket.remoteAddress);
+      socket.on('error', () => { /* reset while closing */ });
+      socket.destroy();
+      return;
+    }
     const f = feed(opts.sink, opts, maxLine);
     live.set(socket, f);
     ingestConnections.inc({ protocol: 'ais' });
@@ -105,6 +136,8 @@ export interface AisUdpListenerOptions extends AisAssemblerOptions {
   port?: number;
   host?: string;
   sink: IngestSink;
+  /** Whose datagrams are read (default: this host only, AIS_ALLOW_DEFAULT). */
+  allow?: AddressAllow;
   maxLineBytes?: number;
   /** Senders remembered at once, each with its own decoder (default 1024; the least recent goes). */
   maxSenders?: number;
@@ -117,8 +150,11 @@ export async function startAisUdpListener(opts: AisUdpListenerOptions): Promise<
   const maxSenders = opts.maxSenders ?? 1024;
   const senders = new Map<string, { f: ReturnType<typeof feed>; seen: number }>();
   const socket: UdpSocket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
+  const allow = opts.allow ?? parseAddressAllow(AIS_ALLOW_DEFAULT);
+  const refuse = refusals('udp');
 
   socket.on('message', (msg, rinfo) => {
+    if (!allow.allows(rinfo.address)) return refuse(rinfo.address);
     const key = `${rinfo.address}:${rinfo.port}`;
     let s = senders.get(key);
     if (s) {

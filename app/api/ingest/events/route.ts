@@ -1,19 +1,30 @@
 // POST /api/ingest/events — gate in/out, warehouse goods in/out and seal events ({ events: [...] }
-// or a bare array). The answer lists rejected items with the reason; the rest are stored.
+// or a bare array). The answer lists rejected items with the reason; the rest are stored with the
+// caller's source, for movements and assets within the caller's scope. Every call is audited once.
 import { z } from 'zod';
 import { getContext } from '../../../../server/context';
 import { ingestEvents } from '../../../../server/events/ingestEvents';
-import { handler, json, parseBody, requireIngest } from '../../../../server/http/api';
+import { ApiError, clientIp, handler, json, parseBody, requireIngest } from '../../../../server/http/api';
+import { auditIngestCall } from '../../../../server/ingest/ingestAudit';
 
 export const dynamic = 'force-dynamic';
 
 const Body = z.union([z.array(z.unknown()).max(1000), z.object({ events: z.array(z.unknown()).max(1000) })]);
 
 export const POST = handler(async (request) => {
-  const { source } = await requireIngest(request);
-  const body = await parseBody(Body, request);
+  const caller = await requireIngest(request, 'events');
+  const { pool } = getContext();
+  let body: z.infer<typeof Body>;
+  try {
+    body = await parseBody(Body, request);
+  } catch (err) {
+    if (err instanceof ApiError) await auditIngestCall(pool, caller, 'events', { accepted: 0, rejected: [{ reason: `body: ${err.message}` }] }, clientIp(request));
+    throw err;
+  }
   const items = Array.isArray(body) ? body : body.events;
-  const result = await ingestEvents(getContext().pool, items, source);
+  const result = await ingestEvents(pool, items, caller);
+  await auditIngestCall(pool, caller, 'events', { accepted: result.stored, rejected: result.rejected }, clientIp(request));
   getContext().onEvents?.(result.events);
-  return json(result, result.stored === 0 && result.rejected.length > 0 ? 422 : 200);
+  // The stored ids, not what they were tied to: the sender learns nothing it did not name.
+  return json({ stored: result.stored, rejected: result.rejected, ids: result.ids }, result.stored === 0 && result.rejected.length > 0 ? 422 : 200);
 });

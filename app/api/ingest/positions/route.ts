@@ -1,10 +1,12 @@
 // POST /api/ingest/positions — a JSON batch of position reports ({ reports: [...] } or a bare
 // array). Each item is validated on its own: the answer lists the rejected ones with the reason,
-// and the rest are stored.
+// and the rest are stored with the caller's source (the body's `source` is ignored), for assets
+// within the caller's scope. Every call is audited once, with its counts.
 import { z } from 'zod';
 import { getContext } from '../../../../server/context';
-import { handler, json, parseBody, requireIngest } from '../../../../server/http/api';
-import { framesDecoded, framesRejected } from '../../../../server/ingest/metrics';
+import { ApiError, clientIp, handler, json, parseBody, requireIngest } from '../../../../server/http/api';
+import { ingestHttpPositions } from '../../../../server/ingest/httpPositions';
+import { auditIngestCall } from '../../../../server/ingest/ingestAudit';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,11 +17,17 @@ const Body = z.union([
 ]);
 
 export const POST = handler(async (request) => {
-  await requireIngest(request);
-  const body = await parseBody(Body, request);
+  const caller = await requireIngest(request, 'positions');
+  const { pool, pipeline } = getContext();
+  let body: z.infer<typeof Body>;
+  try {
+    body = await parseBody(Body, request);
+  } catch (err) {
+    if (err instanceof ApiError) await auditIngestCall(pool, caller, 'positions', { accepted: 0, rejected: [{ reason: `body: ${err.message}` }] }, clientIp(request));
+    throw err;
+  }
   const items = Array.isArray(body) ? body : body.reports;
-  const result = getContext().pipeline.ingestMany(items);
-  framesDecoded.inc({ protocol: 'http' }, result.accepted);
-  for (const r of result.rejected) framesRejected.inc({ protocol: 'http', reason: r.reason.split(':')[0]!.slice(0, 32) });
+  const result = await ingestHttpPositions(pool, pipeline, caller, items);
+  await auditIngestCall(pool, caller, 'positions', result, clientIp(request));
   return json(result, result.accepted === 0 && result.rejected.length > 0 ? 422 : 200);
 });
