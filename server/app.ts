@@ -19,11 +19,12 @@ import { guard } from './http/guard';
 import { LedgerCheckpointer } from './ledger/checkpoint';
 import { startListeners, type Listeners } from './ingest/listeners';
 import { LiveHub } from './live/hub';
+import { MapStatus } from './live/mapStatus';
 import { LiveTestHooks } from './live/testHooks';
 import { log } from './log';
 import { registry as metricsRegistry } from './metrics';
+import { MovementService } from './movements/movementService';
 import { AssetRegistry } from './pipeline/assetRegistry';
-import { ConsignmentIndex } from './pipeline/consignmentIndex';
 import { LatestState } from './pipeline/latestState';
 import { Pipeline } from './pipeline/pipeline';
 import { PositionWriter } from './pipeline/positionWriter';
@@ -40,7 +41,8 @@ export interface App {
   latest: LatestState;
   writer: PositionWriter;
   registry: AssetRegistry;
-  consignments: ConsignmentIndex;
+  movements: MovementService;
+  mapStatus: MapStatus;
   districts: DistrictTree;
   sessions: Sessions;
   alerts: AlertService;
@@ -72,8 +74,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   await districts.load(db.pool);
   const registry = new AssetRegistry(db.pool);
   await registry.load();
-  const consignments = new ConsignmentIndex();
-  await consignments.load(db.pool);
+  const movements = new MovementService(db.pool);
+  await movements.load();
   const latest = new LatestState(config.TRAIL_POINTS);
   const restored = await latest.restore(db.pool, 30 * 60_000);
   if (restored) say(`Restored the latest positions of ${restored} assets`);
@@ -93,18 +95,27 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   });
   const io: IoServer = new IoServer(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, ...(testHooks && { allowRequest: testHooks.allowRequest }) });
   authenticateSockets(io, sessions);
-  const hub = new LiveHub(io, latest, registry, consignments, districts, {
+  // An alert raised or cleared re-sends its asset in the next tick, in its new colour.
+  const mapStatus = new MapStatus((assetId) => latest.touch(assetId));
+  const hub = new LiveHub(io, latest, registry, movements, districts, mapStatus, {
     tickMs: config.LIVE_TICK_MS,
     staleAfterMs: { vehicle: 5 * 60_000, vessel: 10 * 60_000 },
   });
-  const alerts = new AlertService(db.pool, hub, consignments, registry);
-  const rules = await startRules(db.pool, pipeline, alerts, latest, (id) => registry.byAssetId(id)?.aisClass ?? undefined, config.RULES_CONFIG_FILE);
+  const alerts = new AlertService(db.pool, hub, movements, registry);
+  const rules = await startRules(db.pool, pipeline, {
+    open: movements.open(),
+    listeners: [mapStatus, alerts],
+    aisClassOf: (id) => registry.byAssetId(id)?.aisClass ?? undefined,
+    configFile: config.RULES_CONFIG_FILE,
+  });
   alerts.onAcknowledged = (episode) => rules.acknowledge(episode);
+  // From here on every movement change reaches the live scopes and the rules.
+  movements.follow({ live: hub, rules });
   setContext({
     ...getContext(),
     alerts,
+    movements,
     onWorldChanged: () => rules.reloadFences(),
-    onConsignmentsChanged: () => rules.reloadConsignments(),
     onEvents: (events) => { for (const e of events) rules.onEvent(e); },
   });
   await opts.beforeListen?.();
@@ -126,11 +137,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const listeners = opts.ingest ? await startListeners(config, pipeline, db.pool, registry, say) : undefined;
 
   return {
-    config, db, http, io, hub, pipeline, latest, writer, registry, consignments, districts, sessions, alerts, rules, listeners, port,
+    config, db, http, io, hub, pipeline, latest, writer, registry, movements, mapStatus, districts, sessions, alerts, rules, listeners, port,
     async close() {
       clearInterval(retention);
       await listeners?.close();
       await rules.stop();
+      await movements.drain();
       hub.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await writer.stop();
