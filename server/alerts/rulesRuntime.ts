@@ -18,8 +18,15 @@ const SAVE_EVERY_MS = 30_000;
 export interface RuleListener {
   onRuleEvents(events: RuleEvent[]): void;
   /** At start: the episodes still open from before a restart (stored already, not raised again). */
-  restore?(episodes: { episode: string; type: AlertType; assetId: number; consignmentId?: number }[]): void;
+  restore?(episodes: OpenEpisode[]): void;
+  /**
+   * Episodes the engine stopped following while open, because their movement was closed or
+   * cancelled (SEAL_ALARM, which ends only by acknowledgment): they stay open for people.
+   */
+  released?(episodes: OpenEpisode[]): void;
 }
+
+export interface OpenEpisode { episode: string; type: AlertType; assetId: number; consignmentId?: number }
 
 export interface RulesOptions {
   /** The open movements, from the movement service: watched at start; anything else the saved state holds is dropped. */
@@ -90,7 +97,12 @@ export async function startRules(pool: pg.Pool, pipeline: Pipeline, opts: RulesO
     geo,
     watch,
     unwatch(id) {
-      apply(engine.unwatch(id));
+      const open = engine.openEpisodes().filter((e) => e.consignmentId === id && e.type === 'SEAL_ALARM');
+      const events = engine.unwatch(id);
+      apply(events);
+      const cleared = new Set(events.map((e) => (e.kind === 'cleared' ? e.episode : '')));
+      const released = open.filter((e) => !cleared.has(e.episode));
+      if (released.length) for (const l of opts.listeners) l.released?.(released);
     },
     async reloadFences() {
       await loadGeofences(pool, geo);

@@ -4,6 +4,7 @@
 // shownStatus() when it encodes a frame, so nothing writes alert colours upstream.
 import type { AssetStatus } from '../../lib/domain';
 import { ALERT_MAP_STATUS, ALERT_SEVERITY, type AlertType, type RuleEvent } from '../rules/types';
+import type { RuleListener } from '../alerts/rulesRuntime';
 import type { MotionStatus } from '../pipeline/latestState';
 
 const STATUS_RANK: Record<AssetStatus, number> = { normal: 0, stopped: 1, stale: 2, warning: 3, critical: 4 };
@@ -18,7 +19,7 @@ export function shownStatus(alert: AssetStatus | null, motion: MotionStatus): As
   return alert ?? motion;
 }
 
-export class MapStatus {
+export class MapStatus implements RuleListener {
   /** Per asset: its open episodes and the colour each gives it. */
   private open = new Map<number, Map<string, AssetStatus>>();
   private worst = new Map<number, AssetStatus>();
@@ -40,6 +41,11 @@ export class MapStatus {
       if (ALERT_SEVERITY[ep.type] === 'info') continue;
       this.add(ep.assetId, ep.episode, ALERT_MAP_STATUS[ep.type]);
     }
+  }
+
+  /** Episodes whose movement ended while they were open stop colouring (they stay open in the alert feed). */
+  released(episodes: readonly { episode: string; assetId: number }[]): void {
+    for (const ep of episodes) this.remove(ep.assetId, ep.episode);
   }
 
   /** The colour the asset's worst open alert gives it; null with none open. */
