@@ -3,8 +3,8 @@
 // The pipeline's latest state keeps motion and staleness; the live hub combines the two with
 // shownStatus() when it encodes a frame, so nothing writes alert colours upstream.
 import type { AssetStatus } from '../../lib/domain';
-import { ALERT_MAP_STATUS, ALERT_SEVERITY, type AlertType, type RuleEvent } from '../rules/types';
-import type { RuleListener } from '../alerts/rulesRuntime';
+import { ALERT_MAP_STATUS, ALERT_SEVERITY, type RuleEvent } from '../rules/types';
+import type { OpenEpisode, RuleListener } from '../alerts/rulesRuntime';
 import type { MotionStatus } from '../pipeline/latestState';
 
 const STATUS_RANK: Record<AssetStatus, number> = { normal: 0, stopped: 1, stale: 2, warning: 3, critical: 4 };
@@ -36,7 +36,7 @@ export class MapStatus implements RuleListener {
   }
 
   /** Episodes open before a restart colour their assets again (they are stored already). */
-  restore(episodes: readonly { episode: string; type: AlertType; assetId: number }[]): void {
+  restore(episodes: readonly OpenEpisode[]): void {
     for (const ep of episodes) {
       if (ALERT_SEVERITY[ep.type] === 'info') continue;
       this.add(ep.assetId, ep.episode, ALERT_MAP_STATUS[ep.type]);
@@ -44,7 +44,7 @@ export class MapStatus implements RuleListener {
   }
 
   /** Episodes whose movement ended while they were open stop colouring (they stay open in the alert feed). */
-  released(episodes: readonly { episode: string; assetId: number }[]): void {
+  released(episodes: readonly OpenEpisode[]): void {
     for (const ep of episodes) this.remove(ep.assetId, ep.episode);
   }
 

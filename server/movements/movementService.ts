@@ -179,29 +179,40 @@ export class MovementService {
     });
   }
 
-  /** Stores or refreshes a movement the system declares (the demo feed's runs), audited as 'system'. */
-  saveSystem(s: SystemMovement): Promise<OpenMovement> {
+  /**
+   * Stores or refreshes movements the system declares (the demo feed's runs), audited as 'system',
+   * in one transaction (the demo declares its whole fleet at start).
+   */
+  saveSystem(list: SystemMovement[]): Promise<OpenMovement[]> {
     return this.serial(async () => {
       const saved = await withTransaction(this.pool, async (c) => {
-        const { rows } = await c.query<OpenMovement>(
-          `WITH r AS (SELECT id FROM routes WHERE code = $4),
-                o AS (SELECT id FROM sites WHERE code = $5),
-                d AS (SELECT id FROM sites WHERE code = $6)
-           INSERT INTO consignments AS c (reference, seal_id, asset_id, origin_site, dest_site, route_id, departure, deadline, status, goods, carrier, districts)
-           SELECT $1, $2, a.id, o.id, d.id, r.id, to_timestamp($7 / 1000.0), to_timestamp($8 / 1000.0), $9, $10, $11,
-                  touched_districts(o.id, d.id, r.id)
-           FROM assets a, r, o, d WHERE a.key = $3
-           ON CONFLICT (reference) DO UPDATE SET departure = EXCLUDED.departure, deadline = EXCLUDED.deadline, status = EXCLUDED.status,
-                                                 arrived_at = NULL, updated_at = now()
-           RETURNING ${MOVEMENT_COLUMNS}`,
-          [s.reference, s.sealId ?? null, s.assetKey, s.routeCode, s.originSite, s.destSite, s.departure, s.deadline, s.status, s.goods ?? null, s.carrier ?? null],
-        );
-        const m = rows[0];
-        if (!m) throw new MovementError('invalid', `${s.reference}: asset ${s.assetKey}, route ${s.routeCode} or sites ${s.originSite}/${s.destSite} not in the database`);
-        await this.record(c, systemActor, 'consignment_save', m.id, null, { reference: s.reference, status: s.status, departure: s.departure, deadline: s.deadline });
-        return m;
+        const out: OpenMovement[] = [];
+        for (const s of list) {
+          const { rows } = await c.query<OpenMovement>(
+            `WITH r AS (SELECT id FROM routes WHERE code = $4),
+                  o AS (SELECT id FROM sites WHERE code = $5),
+                  d AS (SELECT id FROM sites WHERE code = $6)
+             INSERT INTO consignments AS c (reference, seal_id, asset_id, origin_site, dest_site, route_id, departure, deadline, status, goods, carrier, districts)
+             SELECT $1, $2, a.id, o.id, d.id, r.id, to_timestamp($7 / 1000.0), to_timestamp($8 / 1000.0), $9, $10, $11,
+                    touched_districts(o.id, d.id, r.id)
+             FROM assets a, r, o, d WHERE a.key = $3
+             ON CONFLICT (reference) DO UPDATE SET departure = EXCLUDED.departure, deadline = EXCLUDED.deadline, status = EXCLUDED.status,
+                                                   arrived_at = NULL, updated_at = now()
+             RETURNING ${MOVEMENT_COLUMNS}`,
+            [s.reference, s.sealId ?? null, s.assetKey, s.routeCode, s.originSite, s.destSite, s.departure, s.deadline, s.status, s.goods ?? null, s.carrier ?? null],
+          );
+          const m = rows[0];
+          if (!m) throw new MovementError('invalid', `${s.reference}: asset ${s.assetKey}, route ${s.routeCode} or sites ${s.originSite}/${s.destSite} not in the database`);
+          out.push(m);
+        }
+        // Audit rows first, then the ledger appends (the ledger lock is held from the first append on).
+        for (const m of out) {
+          await audit(c, { userId: null, username: SYSTEM_ACTOR, action: 'consignment_save', entity: 'consignment', entityId: m.id, after: { reference: m.reference, status: m.status, departure: m.departure, deadline: m.deadline } });
+        }
+        for (const m of out) await appendRowEntry(c, 'consignment', 'consignments', m.id);
+        return out;
       });
-      this.settle(this.index.get(saved.id), saved, 'watch');
+      for (const m of saved) this.settle(this.index.get(m.id), m, 'watch');
       return saved;
     });
   }

@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import type { PositionReport } from '../../lib/domain';
 import type { App } from '../app';
+import type { SystemMovement } from '../movements/movementService';
 import { buildFleet, type Fleet, type Truck, type TruckRun } from './fleet';
 import { Simulator } from './simulator';
 import { AisUdpEmitter, Jt808Emitter } from './wire/wireEmitter';
@@ -53,18 +54,17 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
   // Movements left open by an earlier run of the demo are closed; the fleet starts afresh.
   await movements.closeAllSystem('the demo feed starts its fleet afresh');
 
-  const track = async (truck: Truck, run: TruckRun, status: 'planned' | 'in_transit') => {
-    await movements.saveSystem({
-      reference: run.reference, sealId: run.seal, assetKey: truck.assetKey, routeCode: run.routeCode, originSite: run.originSite,
-      destSite: run.destSite, departure: run.departure, deadline: run.deadline, status, goods: run.goods, carrier: run.carrier,
-    });
-  };
+  const declare = (truck: Truck, run: TruckRun, status: 'planned' | 'in_transit'): SystemMovement => ({
+    reference: run.reference, sealId: run.seal, assetKey: truck.assetKey, routeCode: run.routeCode, originSite: run.originSite,
+    destSite: run.destSite, departure: run.departure, deadline: run.deadline, status, goods: run.goods, carrier: run.carrier,
+  });
+  const track = (truck: Truck, run: TruckRun, status: 'planned' | 'in_transit') => movements.saveSystem([declare(truck, run, status)]);
   const report = (what: string) => (err: Error) => say(`demo feed: could not store ${what}: ${err.message}`);
 
-  for (const truck of fleet.trucks) {
+  await movements.saveSystem(fleet.trucks.map((truck) => {
     const run = truck.runs[truck.runs.length - 1]!;
-    await track(truck, run, run.departure <= now ? 'in_transit' : 'planned');
-  }
+    return declare(truck, run, run.departure <= now ? 'in_transit' : 'planned');
+  }));
 
   // The land test keeps vessels offset from narrow lanes at sea (costs ~0.3 s at start).
   const coast = loadCoast();
