@@ -142,6 +142,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       clearInterval(retention);
       await listeners?.close();
       await rules.stop();
+      await alerts.apply([]); // what the rules decided last is stored (status changes reach the movements)
       await movements.drain();
       hub.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
