@@ -57,7 +57,10 @@ test('edits need the supervisor role and stay inside the jurisdiction', async ({
 test('a new consignment gets the districts it touches and shows for them', async ({ baseURL }) => {
   const sh = await supervisor(baseURL!, 'sh-supervisor');
   const hq = await apiAs(baseURL!, 'hq-viewer');
-  const any = (await (await hq.get('/api/consignments?limit=50')).json()).items.find((c: { route: string; districts: string[] }) => c.districts.includes('2200'));
+  // A route with both ends in Shanghai: its truck's home district (where its first run started) is
+  // Shanghai's too, and registering a movement checks the asset's home district.
+  const shanghaiRoutes = ['R01', 'R02', 'R05', 'R06', 'R07', 'R08', 'R12'];
+  const any = (await (await hq.get('/api/consignments?limit=200')).json()).items.find((c: { route: string; districts: string[] }) => shanghaiRoutes.includes(c.route));
   const res = await sh.ctx.post('/api/consignments', {
     data: { reference: `E2E${Date.now()}`, asset: any.asset.key, route: any.route, departure: new Date().toISOString(), deadline: new Date(Date.now() + 3_600_000).toISOString(), goods: '测试货物' },
     headers: sh.headers,

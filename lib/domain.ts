@@ -12,7 +12,7 @@ export type SiteKind = (typeof SITE_KINDS)[number];
 export const ASSET_KINDS = ['vehicle', 'vessel'] as const;
 export type AssetKind = (typeof ASSET_KINDS)[number];
 
-export const CONSIGNMENT_STATUSES = ['planned', 'in_transit', 'arrived', 'diverted', 'overdue', 'closed'] as const;
+export const CONSIGNMENT_STATUSES = ['planned', 'in_transit', 'arrived', 'diverted', 'overdue', 'closed', 'cancelled'] as const;
 export type ConsignmentStatus = (typeof CONSIGNMENT_STATUSES)[number];
 
 export const POSITION_SOURCES = ['sim', 'ais', 'jt808', 'osmand', 'http', 'replay'] as const;

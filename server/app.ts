@@ -22,11 +22,12 @@ import { startListeners, type Listeners } from './ingest/listeners';
 import { IngestTokens } from './ingest/tokens';
 import { LiveHub } from './live/hub';
 import type { InterServerEvents, LiveServer } from './live/io';
+import { MapStatus } from './live/mapStatus';
 import { LiveTestHooks } from './live/testHooks';
 import { log } from './log';
 import { registry as metricsRegistry } from './metrics';
+import { MovementService } from './movements/movementService';
 import { AssetRegistry } from './pipeline/assetRegistry';
-import { ConsignmentIndex } from './pipeline/consignmentIndex';
 import { LatestState } from './pipeline/latestState';
 import { Pipeline } from './pipeline/pipeline';
 import { PositionWriter } from './pipeline/positionWriter';
@@ -43,7 +44,8 @@ export interface App {
   latest: LatestState;
   writer: PositionWriter;
   registry: AssetRegistry;
-  consignments: ConsignmentIndex;
+  movements: MovementService;
+  mapStatus: MapStatus;
   districts: DistrictTree;
   sessions: Sessions;
   alerts: AlertService;
@@ -75,8 +77,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   await districts.load(db.pool);
   const registry = new AssetRegistry(db.pool);
   await registry.load();
-  const consignments = new ConsignmentIndex();
-  await consignments.load(db.pool);
+  const movements = new MovementService(db.pool);
+  await movements.load();
   const latest = new LatestState(config.TRAIL_POINTS);
   const restored = await latest.restore(db.pool, 30 * 60_000);
   if (restored) say(`Restored the latest positions of ${restored} assets`);
@@ -98,18 +100,27 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   });
   const io: LiveServer = new IoServer<ClientToServer, ServerToClient<Buffer>, InterServerEvents, SocketData>(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, ...(testHooks && { allowRequest: testHooks.allowRequest }) });
   authenticateSockets(io, sessions);
-  const hub = new LiveHub(io, latest, registry, consignments, districts, {
+  // An alert raised or cleared re-sends its asset in the next tick, in its new colour.
+  const mapStatus = new MapStatus((assetId) => latest.touch(assetId));
+  const hub = new LiveHub(io, latest, registry, movements, districts, mapStatus, {
     tickMs: config.LIVE_TICK_MS,
     staleAfterMs: { vehicle: 5 * 60_000, vessel: 10 * 60_000 },
   });
-  const alerts = new AlertService(db.pool, hub, consignments, registry);
-  const rules = await startRules(db.pool, pipeline, alerts, latest, (id) => registry.byAssetId(id)?.aisClass ?? undefined, config.RULES_CONFIG_FILE);
+  const alerts = new AlertService(db.pool, hub, movements, registry);
+  const rules = await startRules(db.pool, pipeline, {
+    open: movements.open(),
+    listeners: [mapStatus, alerts],
+    aisClassOf: (id) => registry.byAssetId(id)?.aisClass ?? undefined,
+    configFile: config.RULES_CONFIG_FILE,
+  });
   alerts.onAcknowledged = (episode) => rules.acknowledge(episode);
+  // From here on every movement change reaches the live scopes and the rules.
+  movements.follow({ live: hub, rules });
   setContext({
     ...getContext(),
     alerts,
+    movements,
     onWorldChanged: () => rules.reloadFences(),
-    onConsignmentsChanged: () => rules.reloadConsignments(),
     onEvents: (events) => { for (const e of events) rules.onEvent(e); },
   });
   await opts.beforeListen?.();
@@ -130,6 +141,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     clearInterval(retention);
     await listeners?.close();
     await rules.stop();
+    await alerts.apply([]); // what the rules decided last is stored (status changes reach the movements)
+    await movements.drain();
     hub.stop();
     await new Promise<void>((resolve) => io.close(() => resolve()));
     await writer.stop();
@@ -156,7 +169,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const port = (http.address() as AddressInfo).port;
 
   return {
-    config, db, http, io, hub, pipeline, latest, writer, registry, consignments, districts, sessions, alerts, rules, listeners, port,
+    config, db, http, io, hub, pipeline, latest, writer, registry, movements, mapStatus, districts, sessions, alerts, rules, listeners, port,
     close: shutdown,
   };
 }

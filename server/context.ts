@@ -7,6 +7,7 @@ import type { SignIn } from './auth/signIn';
 import type { IngestTokens } from './ingest/tokens';
 import type { Pipeline } from './pipeline/pipeline';
 import type { AlertService } from './alerts/alertService';
+import type { MovementService } from './movements/movementService';
 
 export interface ServerContext {
   pool: pg.Pool;
@@ -20,8 +21,8 @@ export interface ServerContext {
   alerts?: AlertService;
   /** Routes or sites changed: reload what the geofence engine holds. */
   onWorldChanged?: () => Promise<void>;
-  /** A consignment was added or changed outside the feed: reload the watch list. */
-  onConsignmentsChanged?: () => Promise<void>;
+  /** The one owner of movements: every create, status change, close and cancel goes through it. */
+  movements?: MovementService;
   /** Gate, warehouse and seal events were stored: the rules engine hears of them. */
   onEvents?: (events: { kind: string; time: number; assetId: number | null; consignmentId: number | null }[]) => void;
   startedAt: number;

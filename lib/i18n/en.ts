@@ -86,7 +86,7 @@ export const en: Messages = {
     noAsset: '—',
     timeZone: 'CST',
   },
-  consignmentStatus: { planned: 'Planned', in_transit: 'In transit', arrived: 'Arrived', diverted: 'Diverted', overdue: 'Overdue', closed: 'Closed' },
+  consignmentStatus: { planned: 'Planned', in_transit: 'In transit', arrived: 'Arrived', diverted: 'Diverted', overdue: 'Overdue', closed: 'Closed', cancelled: 'Cancelled' },
   eventKind: {
     gate_in: 'Gate in', gate_out: 'Gate out', goods_in: 'Goods in', goods_out: 'Goods out',
     seal_applied: 'Seal applied', seal_opened: 'Seal opened', seal_cut: 'Seal cut', seal_checked: 'Seal checked',

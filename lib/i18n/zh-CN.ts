@@ -84,7 +84,7 @@ export const zhCN = {
     noAsset: '—',
     timeZone: '北京时间',
   },
-  consignmentStatus: { planned: '待出发', in_transit: '在途', arrived: '已到达', diverted: '改道', overdue: '超时', closed: '已结关' },
+  consignmentStatus: { planned: '待出发', in_transit: '在途', arrived: '已到达', diverted: '改道', overdue: '超时', closed: '已结关', cancelled: '已撤销' },
   eventKind: {
     gate_in: '进卡口', gate_out: '出卡口', goods_in: '入库', goods_out: '出库',
     seal_applied: '施封', seal_opened: '开封', seal_cut: '关锁被剪', seal_checked: '验封',

@@ -1,5 +1,6 @@
 // Turns what the rules engine decides into stored, chained and broadcast facts: alerts raised
-// and cleared, consignment status changes; and carries people's acknowledge/resolve with audit.
+// and cleared (stamped with the districts of their movement and asset); consignment status changes
+// go to the movement service, their one owner. Carries people's acknowledge/resolve with audit.
 import type pg from 'pg';
 import type { AlertRow } from '../../lib/alerts';
 import { withTransaction } from '../../db/transaction';
@@ -7,10 +8,11 @@ import { audit } from '../audit';
 import { appendRowEntry } from '../ledger/ledger';
 import type { LiveHub } from '../live/hub';
 import { log } from '../log';
-import type { ConsignmentIndex } from '../pipeline/consignmentIndex';
+import type { MovementService } from '../movements/movementService';
 import type { AssetRegistry } from '../pipeline/assetRegistry';
 import type { SessionUser } from '../auth/sessions';
 import type { RuleEvent } from '../rules/types';
+import type { RuleListener } from './rulesRuntime';
 
 /** The JSON an alert travels as (REST and live): selects an AlertRow (lib/alerts.ts); keep the two in step. */
 export const ALERT_COLUMNS = `
@@ -22,7 +24,7 @@ export const ALERT_COLUMNS = `
   a.label AS "assetLabel", a.kind AS "assetKind", c.reference AS "consignmentRef"`;
 export const ALERT_JOINS = `LEFT JOIN assets a ON a.id = al.asset_id LEFT JOIN consignments c ON c.id = al.consignment_id`;
 
-export class AlertService {
+export class AlertService implements RuleListener {
   private queue: Promise<void> = Promise.resolve();
   /** Told when people acknowledge an episode (the engine ends SEAL_ALARM only that way). */
   onAcknowledged: (episode: string) => void = () => {};
@@ -30,9 +32,13 @@ export class AlertService {
   constructor(
     private pool: pg.Pool,
     private hub: LiveHub,
-    private consignments: ConsignmentIndex,
+    private movements: Pick<MovementService, 'districtsOf' | 'applyRuleStatus'>,
     private registry: AssetRegistry,
   ) {}
+
+  onRuleEvents(events: RuleEvent[]): void {
+    void this.apply(events);
+  }
 
   /** Applies outcomes in order; a failure is logged and the next outcome still applies. */
   apply(outcomes: RuleEvent[]): Promise<void> {
@@ -52,10 +58,14 @@ export class AlertService {
   private async applyOne(o: RuleEvent): Promise<void> {
     if (o.kind === 'raised') {
       const a = o.alert;
-      const c = a.consignmentId ? this.consignments.byId(a.consignmentId) : undefined;
       const home = this.registry.byAssetId(a.assetId)?.district;
-      const districts = [...new Set([...(c?.districts ?? []), ...(home ? [home] : [])])];
       const row = await this.transaction(async (client) => {
+        // The movement's districts as held; one that has just ended is read as stored.
+        const touched = a.consignmentId
+          ? this.movements.districtsOf(a.consignmentId)
+            ?? (await client.query<{ districts: string[] }>('SELECT districts FROM consignments WHERE id = $1', [a.consignmentId])).rows[0]?.districts
+          : undefined;
+        const districts = [...new Set([...(touched ?? []), ...(home ? [home] : [])])];
         const { rows } = await client.query(
           `INSERT INTO alerts (type, severity, asset_id, consignment_id, time, geom, detail, episode, districts)
            VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0), CASE WHEN $6::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($6, $7), 4326) END, $8, $9, $10)
@@ -77,10 +87,7 @@ export class AlertService {
       });
       if (row) this.hub.emitAlert('alert_update', row, o.assetId);
     } else {
-      await this.pool.query(
-        `UPDATE consignments SET status = $2, arrived_at = CASE WHEN $2 = 'arrived' THEN to_timestamp($3 / 1000.0) ELSE arrived_at END, updated_at = now()
-         WHERE id = $1 AND status <> $2`, [o.consignmentId, o.status, o.time]);
-      this.consignments.setStatus(o.consignmentId, o.status);
+      await this.movements.applyRuleStatus(o.consignmentId, o.status, o.time);
     }
   }
 

@@ -1,77 +1,65 @@
-// Runs the rules engine inside the server: loads the fences and the open movements, restores the
-// engine's saved state, feeds it every accepted fix (a pipeline sink), ticks its timers on the
-// clock, stores what it decides through the AlertService, and saves its state periodically.
+// Runs the rules engine inside the server: loads the fences, restores the engine's saved state,
+// watches the open movements the movement service holds (it alone decides what is open), feeds
+// the engine every accepted fix (a pipeline sink), ticks its timers on the clock, hands what it
+// decides to its listeners (map status, alert service) in order, and saves its state periodically.
 import type pg from 'pg';
-import type { AssetStatus } from '../../lib/domain';
 import { loadGeofences } from '../geofence/loader';
 import type { GeofenceIndex } from '../geofence';
 import { log } from '../log';
-import type { LatestState } from '../pipeline/latestState';
 import type { Pipeline } from '../pipeline/pipeline';
 import { RulesEngine, rulesSink } from '../rules';
 import { loadRulesConfig } from '../rules/configFile';
-import { ALERT_MAP_STATUS, ALERT_SEVERITY, type RuleEvent, type WatchedConsignment } from '../rules/types';
-import type { AlertService } from './alertService';
+import type { AlertType, RuleEvent, WatchedConsignment } from '../rules/types';
 
 const TICK_MS = 1000;
 const SAVE_EVERY_MS = 30_000;
-const STATUS_RANK: Record<AssetStatus, number> = { normal: 0, stopped: 1, stale: 2, warning: 3, critical: 4 };
+
+/** Hears every batch of rule events, in the order the engine decided them. */
+export interface RuleListener {
+  onRuleEvents(events: RuleEvent[]): void;
+  /** At start: the episodes still open from before a restart (stored already, not raised again). */
+  restore?(episodes: OpenEpisode[]): void;
+  /**
+   * Episodes the engine stopped following while open, because their movement was closed or
+   * cancelled (SEAL_ALARM, which ends only by acknowledgment): they stay open for people.
+   */
+  released?(episodes: OpenEpisode[]): void;
+}
+
+export interface OpenEpisode { episode: string; type: AlertType; assetId: number; consignmentId?: number }
+
+export interface RulesOptions {
+  /** The open movements, from the movement service: watched at start; anything else the saved state holds is dropped. */
+  open: Iterable<WatchedConsignment>;
+  listeners: RuleListener[];
+  aisClassOf: (id: number) => 'A' | 'B' | undefined;
+  configFile?: string;
+}
 
 export interface RulesRuntime {
   engine: RulesEngine;
   geo: GeofenceIndex;
   /** Starts (or restarts) watching a movement; safe to call again with a newer status. */
   watch(c: WatchedConsignment): void;
-  /** Stops watching a movement (closed); its open episodes end. */
+  /** Stops watching a movement (closed, cancelled); its open episodes end. */
   unwatch(consignmentId: number): void;
   /** Re-reads routes, sites and zones (after an edit). */
   reloadFences(): Promise<void>;
-  /** Re-reads open movements and watches any not yet watched. */
-  reloadConsignments(): Promise<void>;
   onEvent(e: { kind: string; time: number; assetId?: number | null; consignmentId?: number | null }): void;
   acknowledge(episode: string): void;
   stop(): Promise<void>;
 }
 
-export async function loadOpenConsignments(pool: pg.Pool): Promise<WatchedConsignment[]> {
-  const { rows } = await pool.query(
-    `SELECT id, reference, asset_id AS "assetId", route_id AS "routeId", origin_site AS "originSiteId", dest_site AS "destSiteId",
-            extract(epoch FROM departure) * 1000 AS departure, extract(epoch FROM deadline) * 1000 AS deadline, status
-     FROM consignments WHERE status IN ('planned', 'in_transit', 'overdue', 'diverted')`);
-  return rows.map((r) => ({ ...r, departure: Number(r.departure), deadline: Number(r.deadline) }));
-}
-
-export async function startRules(pool: pg.Pool, pipeline: Pipeline, alerts: AlertService, latest: LatestState, aisClassOf: (id: number) => 'A' | 'B' | undefined, configFile?: string): Promise<RulesRuntime> {
+export async function startRules(pool: pg.Pool, pipeline: Pipeline, opts: RulesOptions): Promise<RulesRuntime> {
   const { index: geo } = await loadGeofences(pool);
   const routeIds = new Map((await pool.query<{ id: number; code: string }>('SELECT id, code FROM routes')).rows.map((r) => [r.code, r.id]));
-  const engine = new RulesEngine(geo, configFile ? loadRulesConfig(configFile, routeIds) : {});
+  const engine = new RulesEngine(geo, opts.configFile ? loadRulesConfig(opts.configFile, routeIds) : {});
   const saved = (await pool.query('SELECT state FROM rules_state WHERE id = 1')).rows[0]?.state;
   if (saved) engine.importState(saved);
-  const watched = new Set<number>();
 
-  // An open alert colours its asset on the map (the worst one wins) until it clears.
-  const openByAsset = new Map<number, Map<string, AssetStatus>>();
-  const paint = (assetId: number) => {
-    const open = openByAsset.get(assetId);
-    let worst: AssetStatus | null = null;
-    for (const s of open?.values() ?? []) if (!worst || STATUS_RANK[s] > STATUS_RANK[worst]) worst = s;
-    latest.setAlertStatus(assetId, worst);
-  };
   const apply = (events: RuleEvent[]) => {
     if (events.length === 0) return;
-    for (const e of events) {
-      if (e.kind === 'raised' && e.alert.severity !== 'info') {
-        const status: AssetStatus = e.alert.mapStatus;
-        let open = openByAsset.get(e.alert.assetId);
-        if (!open) openByAsset.set(e.alert.assetId, (open = new Map()));
-        open.set(e.alert.episode, status);
-        paint(e.alert.assetId);
-      } else if (e.kind === 'cleared') {
-        openByAsset.get(e.assetId)?.delete(e.episode);
-        paint(e.assetId);
-      }
-    }
-    void alerts.apply(events);
+    for (const l of opts.listeners) l.onRuleEvents(events);
   };
 
   const watch = (c: WatchedConsignment) => {
@@ -79,20 +67,19 @@ export async function startRules(pool: pg.Pool, pipeline: Pipeline, alerts: Aler
     // is no evidence of a lost signal (this is what keeps a restart from raising a burst).
     const fresh = engine.status(c.id) === undefined && c.status !== 'planned';
     apply(engine.watch(fresh ? { ...c, departure: Math.max(c.departure, Date.now()) } : c));
-    watched.add(c.id);
   };
-  for (const c of await loadOpenConsignments(pool)) watch(c);
-  // Episodes open before a restart colour their assets again (they are stored already).
-  for (const ep of engine.openEpisodes()) {
-    if (ALERT_SEVERITY[ep.type] === 'info') continue;
-    const status = ALERT_MAP_STATUS[ep.type];
-    let open = openByAsset.get(ep.assetId);
-    if (!open) openByAsset.set(ep.assetId, (open = new Map()));
-    open.set(ep.episode, status);
-    paint(ep.assetId);
+  const open = [...opts.open];
+  // A movement the saved state still watches but that ended while we were down (closed,
+  // cancelled) is dropped; an arrived one the engine keeps itself (its SEAL_ALARM ends by acknowledgment).
+  const openIds = new Set(open.map((c) => c.id));
+  for (const cs of engine.exportState().consignments) {
+    if (!openIds.has(cs.c.id) && cs.arrivedAt === undefined) apply(engine.unwatch(cs.c.id));
   }
+  for (const c of open) watch(c);
+  const episodes = engine.openEpisodes();
+  for (const l of opts.listeners) l.restore?.(episodes);
 
-  pipeline.addSink(rulesSink(engine, apply, { aisClassOf }));
+  pipeline.addSink(rulesSink(engine, apply, { aisClassOf: opts.aisClassOf }));
   const ticker = setInterval(() => apply(engine.tick(Date.now())), TICK_MS);
   const save = async () => {
     try {
@@ -110,14 +97,15 @@ export async function startRules(pool: pg.Pool, pipeline: Pipeline, alerts: Aler
     geo,
     watch,
     unwatch(id) {
-      apply(engine.unwatch(id));
-      watched.delete(id);
+      const open = engine.openEpisodes().filter((e) => e.consignmentId === id && e.type === 'SEAL_ALARM');
+      const events = engine.unwatch(id);
+      apply(events);
+      const cleared = new Set(events.map((e) => (e.kind === 'cleared' ? e.episode : '')));
+      const released = open.filter((e) => !cleared.has(e.episode));
+      if (released.length) for (const l of opts.listeners) l.released?.(released);
     },
     async reloadFences() {
       await loadGeofences(pool, geo);
-    },
-    async reloadConsignments() {
-      for (const c of await loadOpenConsignments(pool)) if (!watched.has(c.id)) watch(c);
     },
     onEvent(e) {
       apply(engine.onEvent({ kind: e.kind, time: e.time, assetId: e.assetId ?? undefined, consignmentId: e.consignmentId ?? undefined }));

@@ -1,7 +1,9 @@
 // The live hub: a snapshot when a client connects, then one coalesced binary frame per tick
 // holding only the assets that changed. Each socket sits in the room of its user's district and
 // receives only assets that district may see (DESIGN.md, Authorization): a frame never carries a
-// foreign asset. Alerts go as their own small events at once (emitAlert).
+// foreign asset. Alerts go as their own small events at once, to the rooms that may see them.
+// Who may see an asset comes from the movement service (its open movements) and its home district;
+// its colour from the map status owner (alerts) combined with its motion (latest state).
 import type { AlertRow } from '../../lib/alerts';
 import type { AssetKind } from '../../lib/domain';
 import { FRAME_DELTA, FRAME_SNAPSHOT, encodeFrame, encodeTrails, type AssetMeta, type FrameAsset } from '../../lib/wire';
@@ -9,8 +11,16 @@ import type { DistrictTree } from '../auth/districtTree';
 import type { LiveServer, LiveSocket } from './io';
 import { liveClients, liveFrameBytes, assetsTracked } from '../metrics';
 import type { AssetRegistry } from '../pipeline/assetRegistry';
-import type { ConsignmentIndex } from '../pipeline/consignmentIndex';
-import type { LatestState } from '../pipeline/latestState';
+import type { AssetState, LatestState } from '../pipeline/latestState';
+import { shownStatus, type MapStatus } from './mapStatus';
+
+/** What the hub asks of the movement service: the asset's open movements. */
+export interface MovementScope {
+  /** Every district the asset's open movements touch. */
+  districtsOfAsset(assetId: number): Iterable<string>;
+  /** The movement it is on now (its label). */
+  forAsset(assetId: number): { reference: string } | undefined;
+}
 
 export interface HubOptions {
   tickMs: number;
@@ -30,8 +40,9 @@ export class LiveHub {
     private io: LiveServer,
     private latest: LatestState,
     private registry: AssetRegistry,
-    private consignments: ConsignmentIndex,
+    private movements: MovementScope,
     private districts: DistrictTree,
+    private mapStatus: MapStatus,
     private opts: HubOptions,
     private now: () => number = Date.now,
   ) {}
@@ -45,12 +56,11 @@ export class LiveHub {
     clearInterval(this.timer);
   }
 
-  /** The districts that may see an asset: those its open movement touches and its home, with their ancestors. */
+  /** The districts that may see an asset: those its open movements touch and its home, with their ancestors. */
   scopeOf(id: number): Set<string> {
     let s = this.scopes.get(id);
     if (!s) {
-      const c = this.consignments.forAsset(id);
-      s = this.districts.viewersOf([...(c?.districts ?? []), this.registry.byAssetId(id)?.district]);
+      s = this.districts.viewersOf([...this.movements.districtsOfAsset(id), this.registry.byAssetId(id)?.district]);
       this.scopes.set(id, s);
     }
     return s;
@@ -58,7 +68,7 @@ export class LiveHub {
 
   meta(id: number): AssetMeta {
     const a = this.registry.byAssetId(id);
-    const c = this.consignments.forAsset(id);
+    const c = this.movements.forAsset(id);
     return { id, kind: a?.kind ?? 'vehicle', label: a?.label ?? null, key: a?.key ?? String(id), consignment: c?.reference ?? null };
   }
 
@@ -82,10 +92,19 @@ export class LiveHub {
     this.latest.touch(id); // the rooms that gained it get it in the next frame
   }
 
-  /** Sends an alert (or a change to one) at once to every room that may see its asset. */
+  /**
+   * Sends an alert (or a change to one) at once to every room that may see it: by the districts
+   * stamped on it (as REST decides), else by its asset's scope.
+   */
   emitAlert(event: 'alert' | 'alert_update', alert: AlertRow, assetId: number): void {
-    const rooms = [...this.scopeOf(assetId)].map(roomOf);
+    const stamped = Array.isArray(alert.districts) ? alert.districts : null;
+    const rooms = [...(stamped ? this.districts.viewersOf(stamped) : this.scopeOf(assetId))].map(roomOf);
     if (rooms.length) this.io.to(rooms).emit(event, alert);
+  }
+
+  /** An asset as a frame carries it: its motion, coloured by its open alerts. */
+  private frameAsset(s: AssetState): FrameAsset {
+    return { id: s.id, kind: s.kind, lon: s.lon, lat: s.lat, time: s.time, speed: s.speed, course: s.course, status: shownStatus(this.mapStatus.of(s.id), s.motion) };
   }
 
   private onConnect(socket: LiveSocket): void {
@@ -100,7 +119,7 @@ export class LiveHub {
     void socket.join(room);
     const states = [...this.latest.assets.values()].filter((s) => this.scopeOf(s.id).has(user.district));
     socket.emit('snapshot', {
-      frame: Buffer.from(encodeFrame(FRAME_SNAPSHOT, this.now(), states as FrameAsset[])),
+      frame: Buffer.from(encodeFrame(FRAME_SNAPSHOT, this.now(), states.map((s) => this.frameAsset(s)))),
       trails: Buffer.from(encodeTrails(states.map((s) => ({ id: s.id, points: s.trail })))),
       meta: states.map((s) => this.meta(s.id)),
       tickMs: this.opts.tickMs,
@@ -120,14 +139,15 @@ export class LiveHub {
     const rooms = this.io.sockets.adapter.rooms;
     const buckets = new Map<string, FrameAsset[]>();
     for (const id of ids) {
-      const state = this.latest.assets.get(id);
-      if (!state) continue;
+      const s = this.latest.assets.get(id);
+      if (!s) continue;
+      let state: FrameAsset | undefined; // built once, for the first room that listens
       for (const code of this.scopeOf(id)) {
         const room = roomOf(code);
         if (!rooms.get(room)?.size) continue;
         let list = buckets.get(room);
         if (!list) buckets.set(room, (list = []));
-        list.push(state);
+        list.push((state ??= this.frameAsset(s)));
       }
     }
     for (const [room, list] of buckets) {

@@ -1,7 +1,11 @@
 // The latest known state of every asset, and which assets changed since the live hub last looked.
+// It holds motion and staleness only; alert colours belong to server/live/mapStatus.ts.
 import type pg from 'pg';
-import type { AssetKind, AssetStatus } from '../../lib/domain';
+import type { AssetKind } from '../../lib/domain';
 import { trailBreaks } from '../../lib/trail';
+
+/** How an asset moves: normal, standing still (a truck), or not heard from for too long. */
+export type MotionStatus = 'normal' | 'stopped' | 'stale';
 
 export interface AssetState {
   id: number;
@@ -11,7 +15,7 @@ export interface AssetState {
   time: number; // ms of the fix
   speed: number; // km/h, NaN when unknown
   course: number; // degrees, NaN when unknown
-  status: AssetStatus;
+  motion: MotionStatus;
   /** Recent fixes, oldest first, at most `trailPoints`: [lon, lat, time] flattened. */
   trail: number[];
 }
@@ -19,8 +23,6 @@ export interface AssetState {
 export class LatestState {
   readonly assets = new Map<number, AssetState>();
   private dirty = new Set<number>();
-  /** The status an open alert gives an asset; it wins over what its motion says. */
-  private alertStatus = new Map<number, AssetStatus>();
 
   constructor(private trailPoints: number) {}
 
@@ -29,7 +31,7 @@ export class LatestState {
     let s = this.assets.get(id);
     if (s && fix.time <= s.time) return false;
     if (!s) {
-      s = { id, kind, lon: 0, lat: 0, time: 0, speed: NaN, course: NaN, status: 'normal', trail: [] };
+      s = { id, kind, lon: 0, lat: 0, time: 0, speed: NaN, course: NaN, motion: 'normal', trail: [] };
       this.assets.set(id, s);
     }
     s.lon = fix.lon;
@@ -39,7 +41,7 @@ export class LatestState {
     // A stationary receiver's course is noise; keep the last one so the arrow does not spin.
     if (fix.course !== undefined && !(fix.speed !== undefined && fix.speed < 1)) s.course = fix.course;
     // A truck standing still is worth an amber glance; a vessel at anchor is not.
-    s.status = this.alertStatus.get(id) ?? (kind === 'vehicle' && fix.speed !== undefined && fix.speed < 3 ? 'stopped' : 'normal');
+    s.motion = kind === 'vehicle' && fix.speed !== undefined && fix.speed < 3 ? 'stopped' : 'normal';
     if (this.trailPoints > 0) {
       const n = s.trail.length;
       if (n && trailBreaks(s.trail[n - 3]!, s.trail[n - 2]!, s.trail[n - 1]!, fix.lon, fix.lat, fix.time)) s.trail.length = 0;
@@ -69,22 +71,6 @@ export class LatestState {
     return new Set(rows.map((r) => r.id)).size;
   }
 
-  setStatus(id: number, status: AssetStatus): void {
-    const s = this.assets.get(id);
-    if (s && s.status !== status) {
-      s.status = status;
-      this.dirty.add(id);
-    }
-  }
-
-  /** Sets (or, with null, lifts) the status an open alert gives an asset. */
-  setAlertStatus(id: number, status: AssetStatus | null): void {
-    if (status) this.alertStatus.set(id, status);
-    else this.alertStatus.delete(id);
-    const s = this.assets.get(id);
-    if (s) this.setStatus(id, status ?? (s.kind === 'vehicle' && s.speed < 3 ? 'stopped' : 'normal'));
-  }
-
   /** Marks an asset changed without a new fix (e.g. its audience changed). */
   touch(id: number): void {
     if (this.assets.has(id)) this.dirty.add(id);
@@ -93,7 +79,10 @@ export class LatestState {
   /** Marks assets with no fix for longer than their kind allows as stale. */
   markStale(nowMs: number, staleAfterMs: Record<AssetKind, number>): void {
     for (const s of this.assets.values()) {
-      if (s.status !== 'stale' && s.status !== 'critical' && nowMs - s.time > staleAfterMs[s.kind]) this.setStatus(s.id, 'stale');
+      if (s.motion !== 'stale' && nowMs - s.time > staleAfterMs[s.kind]) {
+        s.motion = 'stale';
+        this.dirty.add(s.id);
+      }
     }
   }
 

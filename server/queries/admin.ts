@@ -28,17 +28,6 @@ export const SiteBody = z.object({
   area: PolygonSchema,
 });
 
-export const ConsignmentBody = z.object({
-  reference: z.string().trim().min(4).max(40),
-  sealId: z.string().trim().max(32).optional(),
-  asset: z.string().min(3).max(64), // asset key, e.g. tel:013912345678 or mmsi:413000001
-  route: z.string().min(1).max(32), // route code
-  departure: z.string().datetime({ offset: true }),
-  deadline: z.string().datetime({ offset: true }),
-  goods: z.string().max(200).optional(),
-  carrier: z.string().max(200).optional(),
-}).refine((c) => Date.parse(c.deadline) > Date.parse(c.departure), { message: 'deadline must be after departure', path: ['deadline'] });
-
 const tx = withTransaction;
 
 /** Whether a user may administer something in `district` (their own district or one below it). */
@@ -84,26 +73,5 @@ export async function saveSite(pool: pg.Pool, user: SessionUser, body: z.infer<t
     );
     await audit(c, { userId: user.id, username: user.username, action: before ? 'site_update' : 'site_create', entity: 'site', entityId: body.code, before, after: body, ip });
     return { id: rows[0].id, code: rows[0].code, created: !before };
-  });
-}
-
-export async function createConsignment(pool: pg.Pool, user: SessionUser, body: z.infer<typeof ConsignmentBody>, ip: string) {
-  return tx(pool, async (c) => {
-    const r = (await c.query('SELECT id, from_site, to_site FROM routes WHERE code = $1', [body.route])).rows[0];
-    if (!r) throw new ApiError(400, `route: no route ${body.route}`);
-    const a = (await c.query('SELECT id FROM assets WHERE key = $1', [body.asset])).rows[0];
-    if (!a) throw new ApiError(400, `asset: no asset ${body.asset}`);
-    const districts: string[] = (await c.query('SELECT touched_districts($1, $2, $3) AS d', [r.from_site, r.to_site, r.id])).rows[0].d;
-    if (!(await mayAdminister(c, user, districts))) throw new ApiError(403, 'the movement does not touch your jurisdiction');
-    const status = Date.parse(body.departure) <= Date.now() ? 'in_transit' : 'planned';
-    const { rows } = await c.query(
-      `INSERT INTO consignments (reference, seal_id, asset_id, origin_site, dest_site, route_id, departure, deadline, status, goods, carrier, districts)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       ON CONFLICT (reference) DO NOTHING RETURNING id`,
-      [body.reference, body.sealId ?? null, a.id, r.from_site, r.to_site, r.id, body.departure, body.deadline, status, body.goods ?? null, body.carrier ?? null, districts],
-    );
-    if (!rows[0]) throw new ApiError(409, `reference: ${body.reference} exists`);
-    await audit(c, { userId: user.id, username: user.username, action: 'consignment_create', entity: 'consignment', entityId: rows[0].id, after: { ...body, districts }, ip });
-    return { id: rows[0].id, districts, status };
   });
 }

@@ -1,9 +1,11 @@
-// The demo feed: builds the simulated fleet, registers its assets and consignments in
-// PostGIS, and drives the simulator on the wall clock into the pipeline's one entry point.
+// The demo feed: builds the simulated fleet, registers its assets in PostGIS and its runs as
+// movements (through the movement service, audited as 'system'), and drives the simulator on the
+// wall clock into the pipeline's one entry point.
 // A run's start stands in for the declaration of a movement; its arrival is the rules engine's to see.
 import type pg from 'pg';
 import type { PositionReport } from '../../lib/domain';
 import type { App } from '../app';
+import type { SystemMovement } from '../movements/movementService';
 import { buildFleet, type Fleet, type Truck, type TruckRun } from './fleet';
 import { Simulator } from './simulator';
 import { AisUdpEmitter, Jt808Emitter } from './wire/wireEmitter';
@@ -45,52 +47,26 @@ async function registerAssets(pool: pg.Pool, fleet: Fleet): Promise<void> {
   );
 }
 
-/** Stores (or refreshes) one run as a consignment; returns its id and touched districts. */
-async function saveRun(pool: pg.Pool, truck: Truck, run: TruckRun, status: string): Promise<{ id: number; routeId: number; originSiteId: number; destSiteId: number; districts: string[] }> {
-  const { rows } = await pool.query(
-    `WITH r AS (SELECT id FROM routes WHERE code = $4),
-          o AS (SELECT id FROM sites WHERE code = $5),
-          d AS (SELECT id FROM sites WHERE code = $6)
-     INSERT INTO consignments (reference, seal_id, asset_id, origin_site, dest_site, route_id, departure, deadline, status, goods, carrier, districts)
-     SELECT $1, $2, a.id, o.id, d.id, r.id, to_timestamp($7 / 1000.0), to_timestamp($8 / 1000.0), $9, $10, $11,
-            touched_districts(o.id, d.id, r.id)
-     FROM assets a, r, o, d WHERE a.key = $3
-     ON CONFLICT (reference) DO UPDATE SET departure = EXCLUDED.departure, deadline = EXCLUDED.deadline, status = EXCLUDED.status,
-                                           arrived_at = NULL, updated_at = now()
-     RETURNING id, route_id AS "routeId", origin_site AS "originSiteId", dest_site AS "destSiteId", districts`,
-    [run.reference, run.seal, truck.assetKey, run.routeCode, run.originSite, run.destSite, run.departure, run.deadline, status, run.goods, run.carrier],
-  );
-  if (!rows[0]) throw new Error(`run ${run.reference}: route ${run.routeCode} or sites ${run.originSite}/${run.destSite} not in the database`);
-  return rows[0];
-}
-
 export async function startDemoFeed(app: App, say: (msg: string) => void): Promise<DemoFeed> {
-  const { config, db, pipeline, registry, consignments, hub, rules } = app;
+  const { config, db, pipeline, registry, movements } = app;
   const now = Date.now();
   const fleet = buildFleet(WORLD, { trucks: config.SIM_TRUCKS, vessels: config.SIM_VESSELS, seed: config.SIM_SEED, now });
   await registerAssets(db.pool, fleet);
   await registry.load();
   // Movements left open by an earlier run of the demo are closed; the fleet starts afresh.
-  const closed = await db.pool.query(`UPDATE consignments SET status = 'closed', updated_at = now() WHERE status IN ('planned', 'in_transit', 'overdue', 'diverted') RETURNING id`);
-  for (const { id } of closed.rows) rules.unwatch(id);
+  await movements.closeAllSystem('the demo feed starts its fleet afresh');
 
-  const track = async (truck: Truck, run: TruckRun, status: string) => {
-    const saved = await saveRun(db.pool, truck, run, status);
-    const asset = registry.get(truck.assetKey);
-    if (!asset) return;
-    consignments.set({ id: saved.id, reference: run.reference, assetId: asset.id, routeId: saved.routeId, status, districts: saved.districts });
-    hub.invalidate(asset.id);
-    rules.watch({
-      id: saved.id, reference: run.reference, assetId: asset.id, routeId: saved.routeId, originSiteId: saved.originSiteId,
-      destSiteId: saved.destSiteId, departure: run.departure, deadline: run.deadline, status: status as 'planned' | 'in_transit',
-    });
-  };
+  const declare = (truck: Truck, run: TruckRun, status: 'planned' | 'in_transit'): SystemMovement => ({
+    reference: run.reference, sealId: run.seal, assetKey: truck.assetKey, routeCode: run.routeCode, originSite: run.originSite,
+    destSite: run.destSite, departure: run.departure, deadline: run.deadline, status, goods: run.goods, carrier: run.carrier,
+  });
+  const track = (truck: Truck, run: TruckRun, status: 'planned' | 'in_transit') => movements.saveSystem([declare(truck, run, status)]);
   const report = (what: string) => (err: Error) => say(`demo feed: could not store ${what}: ${err.message}`);
 
-  for (const truck of fleet.trucks) {
+  await movements.saveSystem(fleet.trucks.map((truck) => {
     const run = truck.runs[truck.runs.length - 1]!;
-    await track(truck, run, run.departure <= now ? 'in_transit' : 'planned');
-  }
+    return declare(truck, run, run.departure <= now ? 'in_transit' : 'planned');
+  }));
 
   // The land test keeps vessels offset from narrow lanes at sea (costs ~0.3 s at start).
   const coast = loadCoast();

@@ -1,7 +1,8 @@
 // GET /api/consignments?status=&district=&q=&limit=&offset= — only what the user may see.
 import { getContext } from '../../../server/context';
 import { clientIp, handler, json, parseBody, parseQuery, requireSession } from '../../../server/http/api';
-import { ConsignmentBody, createConsignment } from '../../../server/queries/admin';
+import { movements } from '../../../server/http/movementAction';
+import { ConsignmentBody } from '../../../server/movements/bodies';
 import { ListQuery, listConsignments } from '../../../server/queries/consignments';
 
 export const dynamic = 'force-dynamic';
@@ -12,11 +13,11 @@ export const GET = handler(async (request) => {
   return json(await listConsignments(getContext().pool, user.district, q));
 });
 
-// POST /api/consignments — a supervisor registers a movement that touches their jurisdiction.
+// POST /api/consignments — a supervisor registers a movement that touches their jurisdiction, on an
+// asset whose home district is in it. The movement service stores it and tells the live hub,
+// the rules and the alert districts.
 export const POST = handler(async (request) => {
   const { user } = await requireSession(request, 'supervisor');
   const body = await parseBody(ConsignmentBody, request);
-  const saved = await createConsignment(getContext().pool, user, body, clientIp(request));
-  await getContext().onConsignmentsChanged?.();
-  return json(saved, 201);
+  return json(await movements((s) => s.create(user, body, clientIp(request))), 201);
 });

@@ -1,0 +1,271 @@
+// The one owner of movement state (DESIGN.md, "Ownership and trust"). Creating, changing status,
+// closing and cancelling a consignment happen here and nowhere else. Each change, in one place:
+//  - writes the row, its audit record (with the user, or 'system') and chains the row in the ledger,
+//    in one transaction;
+//  - then updates the open-movement index, which the live hub's scopes and labels and the alert
+//    districts read, re-scopes the asset on the live hub, and watches or unwatches it in the rules.
+// A movement that ends (arrived, closed, cancelled) leaves the index at once, so the asset leaves the
+// rooms that saw it only through that movement.
+import type pg from 'pg';
+import { withTransaction } from '../../db/transaction';
+import type { ConsignmentStatus } from '../../lib/domain';
+import { audit } from '../audit';
+import type { SessionUser } from '../auth/sessions';
+import { appendRowEntry } from '../ledger/ledger';
+import { log } from '../log';
+import type { WatchedConsignment } from '../rules/types';
+import type { ConsignmentInput } from './bodies';
+import { loadOpenMovements } from './loadOpenMovements';
+import { MOVEMENT_COLUMNS, OPEN_STATUSES, isOpenStatus, type OpenMovement } from './movement';
+import { MovementError } from './movementError';
+import { MovementIndex } from './movementIndex';
+
+/** Who else must hear of a change; connected once everything is built (see server/app.ts). */
+export interface MovementFollowers {
+  /** The live hub: recomputes who may see the asset; rooms that lost it are told it is gone. */
+  live: { invalidate(assetId: number): void };
+  /** The rules: watch an open movement; stop watching one that was closed or cancelled. */
+  rules: { watch(m: WatchedConsignment): void; unwatch(consignmentId: number): void };
+}
+
+/** A movement the system declares itself (the demo feed): stored, or refreshed, by its reference. */
+export interface SystemMovement {
+  reference: string;
+  sealId?: string;
+  assetKey: string;
+  routeCode: string;
+  originSite: string;
+  destSite: string;
+  departure: number;
+  deadline: number;
+  status: 'planned' | 'in_transit';
+  goods?: string;
+  carrier?: string;
+}
+
+/** Audit records of changes no person made carry this name and no user id. */
+export const SYSTEM_ACTOR = 'system';
+
+export type EndAction = 'close' | 'cancel';
+const END_STATUS: Record<EndAction, ConsignmentStatus> = { close: 'closed', cancel: 'cancelled' };
+
+interface Actor { userId: number | null; username: string; ip: string | null }
+const systemActor: Actor = { userId: null, username: SYSTEM_ACTOR, ip: null };
+
+export class MovementService {
+  private index = new MovementIndex();
+  private followers: MovementFollowers | undefined;
+  /** Writes run one at a time, so the index follows the rows in commit order. */
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(private pool: pg.Pool) {}
+
+  /** Fills the index from the database (the one loader). */
+  async load(): Promise<number> {
+    const open = await loadOpenMovements(this.pool);
+    this.index.clear();
+    for (const m of open) this.index.put(m);
+    return open.length;
+  }
+
+  follow(followers: MovementFollowers): void {
+    this.followers = followers;
+  }
+
+  // --- what others ask ---
+
+  /** Every open movement (the rules watch these at start). */
+  open(): OpenMovement[] {
+    return [...this.index.all()];
+  }
+
+  get(id: number): OpenMovement | undefined {
+    return this.index.get(id);
+  }
+
+  /** The open movement an asset is on now (its label on the map). */
+  forAsset(assetId: number): OpenMovement | undefined {
+    return this.index.current(assetId);
+  }
+
+  /** The districts every open movement of an asset touches (its live scope, with its home). */
+  districtsOfAsset(assetId: number): string[] {
+    return this.index.districtsOfAsset(assetId);
+  }
+
+  /** The districts an open movement touches (stamped on its alerts); undefined once it has ended. */
+  districtsOf(consignmentId: number): string[] | undefined {
+    return this.index.get(consignmentId)?.districts;
+  }
+
+  // --- changes ---
+
+  /** A supervisor registers a movement: it must touch their jurisdiction, and so must the asset's home. */
+  create(user: SessionUser, body: ConsignmentInput, ip: string): Promise<{ id: number; reference: string; districts: string[]; status: ConsignmentStatus }> {
+    return this.serial(async () => {
+      if (user.role !== 'supervisor') throw new MovementError('forbidden', 'needs the supervisor role');
+      const saved = await withTransaction(this.pool, async (c) => {
+        const r = (await c.query('SELECT id, from_site, to_site FROM routes WHERE code = $1', [body.route])).rows[0];
+        if (!r) throw new MovementError('invalid', `route: no route ${body.route}`);
+        const a = (await c.query('SELECT id, district FROM assets WHERE key = $1', [body.asset])).rows[0];
+        if (!a) throw new MovementError('invalid', `asset: no asset ${body.asset}`);
+        const districts: string[] = (await c.query('SELECT touched_districts($1, $2, $3) AS d', [r.from_site, r.to_site, r.id])).rows[0].d;
+        const j = (await c.query(
+          `SELECT is_hq($1) AS hq, $2::text[] && visible_districts($1) AS touches, coalesce($3::text = ANY (visible_districts($1)), false) AS home`,
+          [user.district, districts, a.district])).rows[0];
+        if (!j.hq && !j.touches) throw new MovementError('forbidden', 'the movement does not touch your jurisdiction');
+        if (!j.hq && !j.home) {
+          throw new MovementError('forbidden', a.district
+            ? `asset: its home district ${a.district} is outside your jurisdiction`
+            : 'asset: it has no home district; only HQ may register a movement on it');
+        }
+        const status: ConsignmentStatus = Date.parse(body.departure) <= Date.now() ? 'in_transit' : 'planned';
+        const { rows } = await c.query<OpenMovement>(
+          `INSERT INTO consignments AS c (reference, seal_id, asset_id, origin_site, dest_site, route_id, departure, deadline, status, goods, carrier, districts)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+           ON CONFLICT (reference) DO NOTHING RETURNING ${MOVEMENT_COLUMNS}`,
+          [body.reference, body.sealId || null, a.id, r.from_site, r.to_site, r.id, body.departure, body.deadline, status, body.goods ?? null, body.carrier ?? null, districts],
+        );
+        const m = rows[0];
+        if (!m) throw new MovementError('conflict', `reference: ${body.reference} exists`);
+        await this.record(c, { userId: user.id, username: user.username, ip }, 'consignment_create', m.id, null, { ...body, districts, status });
+        return m;
+      });
+      this.settle(undefined, saved, 'watch');
+      return { id: saved.id, reference: saved.reference, districts: saved.districts, status: saved.status };
+    });
+  }
+
+  /**
+   * A supervisor closes (supervision done) or cancels (declaration withdrawn) an open movement they
+   * may see. Not visible: not_found; already ended: conflict.
+   */
+  end(user: SessionUser, id: number, action: EndAction, reason: string, ip: string): Promise<{ id: number; status: ConsignmentStatus }> {
+    return this.serial(async () => {
+      if (user.role !== 'supervisor') throw new MovementError('forbidden', 'needs the supervisor role');
+      const status = END_STATUS[action];
+      const { before, after } = await withTransaction(this.pool, async (c) => {
+        // Lock the row first (a function's result cannot be locked), then ask whether the user may see it.
+        await c.query('SELECT 1 FROM consignments WHERE id = $1 FOR UPDATE', [id]);
+        const seen = (await c.query<OpenMovement>(`SELECT ${MOVEMENT_COLUMNS} FROM visible_consignments($1) c WHERE c.id = $2`, [user.district, id])).rows[0];
+        if (!seen) throw new MovementError('not_found', 'no such consignment');
+        if (!isOpenStatus(seen.status)) throw new MovementError('conflict', `the movement has already ended (${seen.status})`);
+        const { rows } = await c.query<OpenMovement>(
+          `UPDATE consignments c SET status = $2, updated_at = now() WHERE c.id = $1 RETURNING ${MOVEMENT_COLUMNS}`, [id, status]);
+        await this.record(c, { userId: user.id, username: user.username, ip }, `consignment_${action}`, id, { status: seen.status }, { status, reason });
+        return { before: seen, after: rows[0]! };
+      });
+      this.settle(before, after, 'unwatch');
+      return { id, status };
+    });
+  }
+
+  /** The rules engine decided a status (departed, diverted, overdue, arrived). An ended movement stays ended. */
+  applyRuleStatus(id: number, status: ConsignmentStatus, time: number): Promise<void> {
+    return this.serial(async () => {
+      const changed = await withTransaction(this.pool, async (c) => {
+        const before = (await c.query<{ status: string }>('SELECT status FROM consignments WHERE id = $1 FOR UPDATE', [id])).rows[0];
+        if (!before || !isOpenStatus(before.status) || before.status === status) return null;
+        const { rows } = await c.query<OpenMovement>(
+          `UPDATE consignments c SET status = $2, updated_at = now(),
+                  arrived_at = CASE WHEN $2 = 'arrived' THEN to_timestamp($3 / 1000.0) ELSE c.arrived_at END
+           WHERE c.id = $1 RETURNING ${MOVEMENT_COLUMNS}`, [id, status, time]);
+        await this.record(c, systemActor, 'consignment_status', id, { status: before.status }, { status, time, by: 'rules' });
+        return rows[0]!;
+      });
+      // The engine decided this itself: it needs no watch or unwatch (an arrived movement it keeps
+      // until an open SEAL_ALARM on it is acknowledged).
+      if (changed) this.settle(this.index.get(id), changed, 'none');
+    });
+  }
+
+  /**
+   * Stores or refreshes movements the system declares (the demo feed's runs), audited as 'system',
+   * in one transaction (the demo declares its whole fleet at start).
+   */
+  saveSystem(list: SystemMovement[]): Promise<OpenMovement[]> {
+    return this.serial(async () => {
+      const saved = await withTransaction(this.pool, async (c) => {
+        const out: OpenMovement[] = [];
+        for (const s of list) {
+          const { rows } = await c.query<OpenMovement>(
+            `WITH r AS (SELECT id FROM routes WHERE code = $4),
+                  o AS (SELECT id FROM sites WHERE code = $5),
+                  d AS (SELECT id FROM sites WHERE code = $6)
+             INSERT INTO consignments AS c (reference, seal_id, asset_id, origin_site, dest_site, route_id, departure, deadline, status, goods, carrier, districts)
+             SELECT $1, $2, a.id, o.id, d.id, r.id, to_timestamp($7 / 1000.0), to_timestamp($8 / 1000.0), $9, $10, $11,
+                    touched_districts(o.id, d.id, r.id)
+             FROM assets a, r, o, d WHERE a.key = $3
+             ON CONFLICT (reference) DO UPDATE SET departure = EXCLUDED.departure, deadline = EXCLUDED.deadline, status = EXCLUDED.status,
+                                                   arrived_at = NULL, updated_at = now()
+             RETURNING ${MOVEMENT_COLUMNS}`,
+            [s.reference, s.sealId ?? null, s.assetKey, s.routeCode, s.originSite, s.destSite, s.departure, s.deadline, s.status, s.goods ?? null, s.carrier ?? null],
+          );
+          const m = rows[0];
+          if (!m) throw new MovementError('invalid', `${s.reference}: asset ${s.assetKey}, route ${s.routeCode} or sites ${s.originSite}/${s.destSite} not in the database`);
+          out.push(m);
+        }
+        // Audit rows first, then the ledger appends (the ledger lock is held from the first append on).
+        for (const m of out) {
+          await audit(c, { userId: null, username: SYSTEM_ACTOR, action: 'consignment_save', entity: 'consignment', entityId: m.id, after: { reference: m.reference, status: m.status, departure: m.departure, deadline: m.deadline } });
+        }
+        for (const m of out) await appendRowEntry(c, 'consignment', 'consignments', m.id);
+        return out;
+      });
+      for (const m of saved) this.settle(this.index.get(m.id), m, 'watch');
+      return saved;
+    });
+  }
+
+  /** Closes every open movement as the system (the demo feed starts its fleet afresh). */
+  closeAllSystem(reason: string): Promise<number> {
+    return this.serial(async () => {
+      const ended = await withTransaction(this.pool, async (c) => {
+        const { rows } = await c.query<OpenMovement>(
+          `UPDATE consignments c SET status = 'closed', updated_at = now() WHERE c.status = ANY($1::text[]) RETURNING ${MOVEMENT_COLUMNS}`, [OPEN_STATUSES]);
+        if (rows.length === 0) return rows;
+        await audit(c, { userId: null, username: SYSTEM_ACTOR, action: 'consignment_close_all', entity: 'consignment', after: { ids: rows.map((r) => r.id), reason } });
+        for (const r of rows) await appendRowEntry(c, 'consignment', 'consignments', r.id);
+        return rows;
+      });
+      for (const m of ended) this.settle(this.index.get(m.id), m, 'unwatch');
+      return ended.length;
+    });
+  }
+
+  // --- one place for the consequences ---
+
+  /** Audits a change and chains the row as it now stands (the ledger appends come last). */
+  private async record(c: pg.ClientBase, who: Actor, action: string, id: number, before: unknown, after: unknown): Promise<void> {
+    await audit(c, { userId: who.userId, username: who.username, action, entity: 'consignment', entityId: id, before: before ?? undefined, after, ip: who.ip });
+    await appendRowEntry(c, 'consignment', 'consignments', id);
+  }
+
+  /** After a commit: the index, the live scope of the asset(s), the rules. */
+  private settle(before: OpenMovement | undefined, after: OpenMovement, rules: 'watch' | 'unwatch' | 'none'): void {
+    const open = isOpenStatus(after.status);
+    if (open) this.index.put(after);
+    else this.index.remove(after.id);
+    const f = this.followers;
+    if (!f) return;
+    try {
+      if (before && before.assetId !== after.assetId) f.live.invalidate(before.assetId);
+      f.live.invalidate(after.assetId);
+      if (rules === 'watch' && open) f.rules.watch(after);
+      else if (rules === 'unwatch' || (rules === 'watch' && !open)) f.rules.unwatch(after.id);
+    } catch (err) {
+      log.error({ err: (err as Error).message, consignment: after.id }, 'a movement change did not reach every follower');
+    }
+  }
+
+  /** Resolves once the writes under way have settled (before the pool closes). */
+  async drain(): Promise<void> {
+    await this.writes;
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(fn);
+    this.writes = run.catch(() => {});
+    return run;
+  }
+}
