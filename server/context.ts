@@ -6,6 +6,7 @@ import type { Sessions } from './auth/sessions';
 import type { SignIn } from './auth/signIn';
 import type { Pipeline } from './pipeline/pipeline';
 import type { AlertService } from './alerts/alertService';
+import type { AnchorFiles } from './ledger/anchorer';
 
 export interface ServerContext {
   pool: pg.Pool;
@@ -23,6 +24,8 @@ export interface ServerContext {
   /** Gate, warehouse and seal events were stored: the rules engine hears of them. */
   onEvents?: (events: { kind: string; time: number; assetId: number | null; consignmentId: number | null }[]) => void;
   startedAt: number;
+  /** The ledger's key and anchor log, and how long a checkpoint may wait for its anchor, for GET /api/ledger/verify. */
+  ledgerAnchors?: AnchorFiles & { graceMs: number };
 }
 
 const KEY = Symbol.for('transitwatch.context');
