@@ -18,6 +18,14 @@ END $$;
 CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON ledger
   FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only();
 
+-- And the privileges, from the table's owner (the app's role where it runs the migrations): giving
+-- them back takes a GRANT. (A superuser has every privilege; the trigger still stops it.)
+DO $$
+BEGIN
+  EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON ledger FROM %I',
+    (SELECT tableowner FROM pg_tables WHERE tablename = 'ledger' AND schemaname = current_schema()));
+END $$;
+
 -- Takes the lock and the seq the next entry will have, for a position batch that stores its rows
 -- under that seq before appending its entry with ledger_append(…, seq) in the same transaction.
 CREATE OR REPLACE FUNCTION ledger_next_seq() RETURNS bigint LANGUAGE plpgsql AS $$
@@ -62,6 +70,11 @@ BEGIN
 END $$;
 
 -- Down Migration
+DO $$
+BEGIN
+  EXECUTE format('GRANT UPDATE, DELETE, TRUNCATE ON ledger TO %I',
+    (SELECT tableowner FROM pg_tables WHERE tablename = 'ledger' AND schemaname = current_schema()));
+END $$;
 DROP TRIGGER IF EXISTS ledger_append_only ON ledger;
 DROP FUNCTION IF EXISTS ledger_append_only();
 SELECT setval(pg_get_serial_sequence('ledger', 'seq'), coalesce((SELECT max(seq) FROM ledger), 0) + 1, false);
