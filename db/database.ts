@@ -1,5 +1,6 @@
 // Opens the database the configuration names: a PostGIS server (DATABASE_URL) or the
-// embedded PostGIS under DATA_DIR. Either way the rest of the code sees one pg.Pool.
+// embedded PostGIS under DATA_DIR (served on a Unix socket only the app's user can reach,
+// db/embedded.ts). Either way the rest of the code sees one pg.Pool.
 import pg from 'pg';
 import { startEmbeddedPostgis, type EmbeddedPostgis } from './embedded';
 import { migrate } from './migrate';
@@ -13,7 +14,6 @@ export interface Database {
 export interface OpenOptions {
   url?: string;
   dataDir: string;
-  embeddedPort?: number;
   poolMax?: number;
   say?: (msg: string) => void;
 }
@@ -23,7 +23,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   let embedded: EmbeddedPostgis | undefined;
   let url = opts.url;
   if (!url) {
-    embedded = await startEmbeddedPostgis(opts.dataDir, opts.embeddedPort ?? 0, say);
+    embedded = await startEmbeddedPostgis(opts.dataDir, 0, say);
     url = embedded.url;
   }
   // PGlite serves one session, so the embedded pool holds a single connection.

@@ -17,6 +17,7 @@ import { AlertService } from './alerts/alertService';
 import { startRules, type RulesRuntime } from './alerts/rulesRuntime';
 import { getContext, setContext } from './context';
 import { guard } from './http/guard';
+import { anchorFiles, anchorGraceMs, LedgerAnchorer } from './ledger/anchorer';
 import { LedgerCheckpointer } from './ledger/checkpoint';
 import { startListeners, type Listeners } from './ingest/listeners';
 import { IngestTokens } from './ingest/tokens';
@@ -70,7 +71,7 @@ export interface AppOptions {
 
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const say = opts.say ?? ((m: string) => log.info(m));
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, embeddedPort: config.EMBEDDED_PG_PORT, poolMax: config.DATABASE_POOL_MAX, say });
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX, say });
   await opts.seed?.(db.pool);
 
   const districts = new DistrictTree();
@@ -116,8 +117,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   alerts.onAcknowledged = (episode) => rules.acknowledge(episode);
   // From here on every movement change reaches the live scopes and the rules.
   movements.follow({ live: hub, rules });
+  const ledgerFiles = anchorFiles(config);
   setContext({
     ...getContext(),
+    ledgerAnchors: { ...ledgerFiles, graceMs: anchorGraceMs(config.LEDGER_CHECKPOINT_SECONDS) },
     alerts,
     movements,
     onWorldChanged: () => rules.reloadFences(),
@@ -126,7 +129,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   await opts.beforeListen?.();
 
   writer.start();
-  const checkpointer = new LedgerCheckpointer(db.pool, { everyMs: config.LEDGER_CHECKPOINT_SECONDS * 1000 });
+  const anchorer = await LedgerAnchorer.open(ledgerFiles, { say });
+  const checkpointer = new LedgerCheckpointer(db.pool, { everyMs: config.LEDGER_CHECKPOINT_SECONDS * 1000, anchorer });
   checkpointer.start();
   hub.start();
   // Retention: drop daily position partitions older than RETENTION_DAYS, now and every 6 hours.
@@ -147,7 +151,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     await new Promise<void>((resolve) => io.close(() => resolve()));
     await writer.stop();
     await checkpointer.stop();
-    await checkpointer.tick(); // a last checkpoint over what this run stored
+    await checkpointer.tick(); // a last checkpoint over what this run stored, anchored
+    await anchorer.close();
     await db.close();
   };
   let listeners: Listeners | undefined;

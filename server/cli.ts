@@ -4,7 +4,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgis } from '../db/embedded';
+import { runningEmbedded, startEmbeddedPostgis } from '../db/embedded';
+import { anchorFiles, anchorGraceMs } from './ledger/anchorer';
+import { loadAnchorPublicKey } from './ledger/anchorKey';
 import { verifyLedger } from './ledger/verify';
 import { issueKioskToken } from './auth/kiosk';
 import { deviceCommand } from './devices/cli';
@@ -27,8 +29,9 @@ class UsageError extends Error {}
 
 /**
  * The database the configuration names, without migrating it: DATABASE_URL, or the embedded
- * PostGIS under DATA_DIR (default ./data). The embedded one serves one process: use it only
- * while the server is stopped.
+ * PostGIS under DATA_DIR (default ./data). While the server runs, its embedded PostGIS is reached
+ * through its Unix socket (DATA_DIR/pglite-socket, open to this user only); otherwise the CLI
+ * starts it itself for the command (the server then refuses to start until the command ends).
  */
 async function openForCli(): Promise<{ pool: pg.Pool; close(): Promise<void> }> {
   const url = process.env.DATABASE_URL;
@@ -40,7 +43,13 @@ async function openForCli(): Promise<{ pool: pg.Pool; close(): Promise<void> }> 
   if (!existsSync(resolve(dataDir, 'pglite', 'PG_VERSION'))) {
     throw new Error(`no DATABASE_URL, and no embedded database under ${resolve(dataDir, 'pglite')} (set DATABASE_URL or DATA_DIR)`);
   }
-  say(`Using the embedded PostGIS under ${resolve(dataDir)}: the server must not be running on it.`);
+  const running = await runningEmbedded(dataDir);
+  if (running) {
+    say(`Using the running server's embedded PostGIS (${running.socketDir})`);
+    // One connection: PGlite has one session, shared with the server's own connection.
+    const pool = new pg.Pool({ connectionString: running.url, max: 1 });
+    return { pool, close: () => pool.end() };
+  }
   const embedded = await startEmbeddedPostgis(dataDir, 0, say);
   const pool = new pg.Pool({ connectionString: embedded.url, max: 1 });
   return {
@@ -67,10 +76,16 @@ const COMMANDS: Record<string, Command> = {
     summary: 'walk the ledger hash chain, checkpoints, stored position batches and chained rows; name the first entry that does not match',
     async run(args) {
       const quiet = parseFlags(args, ['--quiet']).has('--quiet');
+      // The anchor log and key the server uses (same variables, same defaults).
+      const { DATA_DIR, DATABASE_URL, LEDGER_KEY_FILE, LEDGER_ANCHOR_FILE } = process.env;
+      const files = anchorFiles({ DATA_DIR, DATABASE_URL, LEDGER_KEY_FILE, LEDGER_ANCHOR_FILE });
+      const period = Number(process.env.LEDGER_CHECKPOINT_SECONDS) || 60;
+      const anchors = { file: files.anchorFile, key: loadAnchorPublicKey(files.keyFile), graceMs: anchorGraceMs(period) };
       const db = await openForCli();
       try {
         let last = 0;
         const result = await verifyLedger(db.pool, {
+          anchors,
           onProgress(done, total) {
             const now = Date.now();
             if (quiet || (now - last < 1000 && done < total)) return;
@@ -81,8 +96,10 @@ const COMMANDS: Record<string, Command> = {
         process.stdout.write(`${JSON.stringify(result)}\n`);
         if (!quiet) {
           say(result.ok
-            ? `ledger OK: ${result.entries} entries, ${result.checkpoints} checkpoints, ${result.positionRows} position rows, ${result.rows} chained rows, ${result.ms} ms`
-            : `ledger MISMATCH: ${result.findingsTotal} finding(s); first at entry ${result.firstBad!.seq} (${result.firstBad!.kind}): ${result.firstBad!.reason}`);
+            ? `ledger OK: ${result.entries} entries, ${result.checkpoints} checkpoints, ${result.positionRows} position rows, ${result.rows} chained rows, ` +
+              `${result.anchors?.anchored ?? 0} anchors (${files.anchorFile}), ${result.ms} ms`
+            : `ledger MISMATCH: ${result.findingsTotal} finding(s); first at entry ${result.firstBad!.seq} (${result.firstBad!.kind}, ${result.firstBad!.check}): ${result.firstBad!.reason}`);
+          if (result.unanchored) say(`not yet anchored: ${result.unanchored.entries} entries since ${result.unanchored.since}`);
         }
         return result.ok ? EXIT.ok : EXIT.found;
       } finally {
@@ -186,10 +203,11 @@ function helpText(): string {
     ...Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
     '',
     'Database: DATABASE_URL names a PostGIS server. Without it the embedded PostGIS under',
-    'DATA_DIR (default ./data) is opened; it serves one process, so stop the server first.',
+    'DATA_DIR (default ./data) is used: through the running server\'s socket, or opened here.',
     '',
     'verify-ledger prints one JSON line on stdout (progress on stderr) and exits with',
     '0 when everything matches, 1 when something does not, 2 when it could not run.',
+    'It checks the chain against the signed anchor log (LEDGER_ANCHOR_FILE, LEDGER_KEY_FILE).',
     '',
   ].join('\n');
 }

@@ -14,8 +14,6 @@ const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** Connections in the pool (the embedded PostGIS always uses one: it serves one session). */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
-  /** Local port of the embedded PostGIS wire server; 0 picks a free one. */
-  EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Run the demo simulator (on by default: the demo world needs a live feed). */
   SIM: bool.default(true),
@@ -67,6 +65,10 @@ const ConfigSchema = z.object({
   AIS_REMOTE: z.string().regex(/^([^,:\s]+:\d+)(,[^,:\s]+:\d+)*$/, 'host:port[,host:port…]').optional(),
   /** How often the ledger records a Merkle checkpoint over the entries since the last one. */
   LEDGER_CHECKPOINT_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  /** The Ed25519 key (PEM, mode 0600) that signs each checkpoint; created on first start. Default DATA_DIR/ledger/anchor-key.pem. */
+  LEDGER_KEY_FILE: z.string().min(1).optional(),
+  /** The append-only log of signed checkpoints, outside the database. Default DATA_DIR/ledger/anchors.jsonl (with DATABASE_URL: anchors-<database>-<digest>.jsonl). */
+  LEDGER_ANCHOR_FILE: z.string().min(1).optional(),
   /** A JSON file of rules thresholds (any subset of the defaults; per-route overrides by route code). */
   RULES_CONFIG_FILE: z.string().min(1).optional(),
   /** Test-only hooks (server/live/testHooks.ts) for the end-to-end tests; never set in production. */

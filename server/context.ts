@@ -8,6 +8,7 @@ import type { IngestTokens } from './ingest/tokens';
 import type { Pipeline } from './pipeline/pipeline';
 import type { AlertService } from './alerts/alertService';
 import type { MovementService } from './movements/movementService';
+import type { AnchorFiles } from './ledger/anchorer';
 
 export interface ServerContext {
   pool: pg.Pool;
@@ -26,6 +27,8 @@ export interface ServerContext {
   /** Gate, warehouse and seal events were stored: the rules engine hears of them. */
   onEvents?: (events: { kind: string; time: number; assetId: number | null; consignmentId: number | null }[]) => void;
   startedAt: number;
+  /** The ledger's key and anchor log, and how long a checkpoint may wait for its anchor, for GET /api/ledger/verify. */
+  ledgerAnchors?: AnchorFiles & { graceMs: number };
 }
 
 const KEY = Symbol.for('transitwatch.context');

@@ -1,11 +1,12 @@
 // Ledger checkpoints: a 'checkpoint' entry holds the Merkle root (./merkle.ts) over the hashes
 // of every entry after the previous checkpoint entry and before itself: payload
 // { from, to, count, root }. Taken under the ledger lock, so no entry can slip in between.
-// Copy the roots somewhere outside the database (a log, a print-out, another system) and the
-// chain up to each becomes fixed: rewriting history would have to change a published root.
+// Each checkpoint is anchored at once (./anchorer.ts: signed, appended to a log outside the
+// database), which fixes the chain up to it: rewriting history would have to change a signed root.
 import type pg from 'pg';
 import { log } from '../log';
 import { ledgerAppendSeconds, ledgerEntries } from '../metrics';
+import type { LedgerAnchorer } from './anchorer';
 import { MerkleBuilder } from './merkle';
 
 export interface Checkpoint {
@@ -67,19 +68,37 @@ export async function checkpoint(pool: pg.Pool): Promise<Checkpoint | null> {
   }
 }
 
-/** Takes a checkpoint every `everyMs` (skipped when nothing was appended since the last one). */
+/**
+ * Takes a checkpoint every `everyMs` (skipped when nothing was appended since the last one) and
+ * anchors it at once. So entries wait at most about `everyMs` before they are anchored.
+ */
 export class LedgerCheckpointer {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
 
   constructor(
     private pool: pg.Pool,
-    private opts: { everyMs: number; onCheckpoint?: (cp: Checkpoint) => void },
+    private opts: { everyMs: number; anchorer?: LedgerAnchorer; onCheckpoint?: (cp: Checkpoint) => void },
   ) {}
 
+  /** Starts the timer; first anchors the checkpoints a previous run left unanchored. */
   start(): void {
-    this.timer ??= setInterval(() => void this.tick(), this.opts.everyMs);
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick(), this.opts.everyMs);
     this.timer.unref();
+    if (this.opts.anchorer) {
+      const p = this.anchor().finally(() => (this.running = undefined));
+      this.running = p;
+    }
+  }
+
+  private async anchor(): Promise<void> {
+    try {
+      const done = await this.opts.anchorer?.anchorPending(this.pool);
+      for (const a of done ?? []) log.info({ checkpoint: a.checkpoint, root: a.root }, 'ledger checkpoint anchored');
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'ledger anchoring failed');
+    }
   }
 
   /** Stops the timer and waits for a checkpoint in progress. */
@@ -103,6 +122,10 @@ export class LedgerCheckpointer {
       .catch((err: Error) => {
         log.error({ err: err.message }, 'ledger checkpoint failed');
         return null;
+      })
+      .then(async (cp) => {
+        await this.anchor(); // also anchors any checkpoint an earlier failure left behind
+        return cp;
       })
       .finally(() => (this.running = undefined));
     this.running = p;

@@ -47,6 +47,9 @@ async function store(db: TestDatabase, batches: number, size = 50, from = 0, t0 
   return seqs.map((r) => Number(r.seq));
 }
 
+/** What an attacker with the table owner's rights does before rewriting entries (the migration's trigger refuses UPDATE and DELETE). */
+const bypassAppendOnly = (db: TestDatabase) => db.pool.query('ALTER TABLE ledger DISABLE TRIGGER ledger_append_only');
+
 const oneRowOf = async (db: TestDatabase, batch: number, offset = 3) =>
   (await db.pool.query(`SELECT ctid, tableoid::regclass::text AS part FROM positions WHERE batch = $1 ORDER BY time OFFSET $2 LIMIT 1`, [batch, offset])).rows[0];
 
@@ -104,7 +107,7 @@ test('altering one stored position row directly is found, and the named entry is
     ctid = (await db.pool.query(`UPDATE positions SET ${change} WHERE tableoid = '${row.part}'::regclass AND ctid = $1 RETURNING ctid`, [ctid])).rows[0].ctid;
     const v = await verifyLedger(db.pool);
     assert.equal(v.ok, false, change);
-    assert.deepEqual(v.firstBad, { seq: target, kind: 'positions', reason: 'the stored rows do not match the batch digest (40 rows, one or more changed)' }, change);
+    assert.deepEqual(v.firstBad, { seq: target, kind: 'positions', reason: 'the stored rows do not match the batch digest (40 rows, one or more changed)', check: 'positions' }, change);
     assert.equal(v.findingsTotal, 1, change);
     ctid = (await db.pool.query(
       `UPDATE positions SET (${cols}) = (SELECT ${cols} FROM original) WHERE tableoid = '${row.part}'::regclass AND ctid = $1 RETURNING ctid`,
@@ -144,6 +147,7 @@ test('a deleted row and rows inserted behind the ledger are found', () => withDb
 test('tampering with an entry\'s payload or hash, or removing an entry, is found at that entry', () => withDb(async (db) => {
   const seqs = await store(db, 5, 10);
   const [, s1, s2, s3] = seqs as [number, number, number, number];
+  await bypassAppendOnly(db);
   await db.pool.query(`UPDATE ledger SET payload = jsonb_set(payload, '{count}', '11') WHERE seq = $1`, [s2]);
   let v = await verifyLedger(db.pool);
   assert.equal(v.firstBad?.seq, s2);
@@ -157,6 +161,7 @@ test('tampering with an entry\'s payload or hash, or removing an entry, is found
 
   await withDb(async (db2) => {
     const t = await store(db2, 4, 10);
+    await bypassAppendOnly(db2);
     await db2.pool.query(`UPDATE ledger SET hash = sha256(hash) WHERE seq = $1`, [t[1]]);
     v = await verifyLedger(db2.pool);
     assert.equal(v.firstBad?.seq, t[1]);
@@ -191,6 +196,7 @@ test('checkpoints hold a Merkle root that verifies; a tampered checkpoint is fou
   assert.equal(v.entries, 8);
 
   // A forged root with a consistent entry hash: the root check names the checkpoint.
+  await bypassAppendOnly(db);
   await db.pool.query(`UPDATE ledger SET payload = jsonb_set(payload, '{root}', to_jsonb(repeat('0', 64))) WHERE seq = $1`, [cp1.seq]);
   await db.pool.query(`UPDATE ledger SET hash = ledger_entry_hash(prev_hash, seq, time, kind, payload) WHERE seq = $1`, [cp1.seq]);
   v = await verifyLedger(db.pool);
@@ -223,7 +229,7 @@ test('chained rows: a change behind the ledger is found; a change chained again 
 
   await db.pool.query(`UPDATE t_alerts SET state = 'acknowledged' WHERE id = 1`);
   v = await verifyLedger(db.pool);
-  assert.deepEqual(v.firstBad, { seq: 1, kind: 'alert', reason: 't_alerts row 1 does not match its latest ledger entry (changed behind the ledger)' });
+  assert.deepEqual(v.firstBad, { seq: 1, kind: 'alert', reason: 't_alerts row 1 does not match its latest ledger entry (changed behind the ledger)', check: 'row' });
 
   // The legitimate way: change and chain again in one transaction. Entry 1 becomes history.
   const c2 = await db.pool.connect();
@@ -311,7 +317,7 @@ test('positions stored before the ledger existed are recorded as legacy and acce
   assert.equal((await verifyLedger(db.pool)).ok, true);
   await db.pool.query(`INSERT INTO positions (asset_id, time, geom, source) VALUES (9, '2026-11-20T11:00:00Z', ST_SetSRID(ST_MakePoint(121, 31), 4326), 'new')`);
   const v = await verifyLedger(db.pool);
-  assert.deepEqual(v.firstBad, { seq: 1, kind: 'legacy', reason: '6 position rows have no batch (stored without the ledger); 5 predate the ledger' });
+  assert.deepEqual(v.firstBad, { seq: 1, kind: 'legacy', reason: '6 position rows have no batch (stored without the ledger); 5 predate the ledger', check: 'positions' });
 }, { migrate: false }));
 
 test('GET /api/ledger/verify returns the verification as JSON to a supervisor, 200 either way', () => withDb(async (db) => {
@@ -335,5 +341,5 @@ test('GET /api/ledger/verify returns the verification as JSON to a supervisor, 2
   assert.equal(res.status, 200);
   const bad = await res.json();
   assert.equal(bad.ok, false);
-  assert.deepEqual(bad.firstBad, { seq: seqs[1], kind: 'positions', reason: '0 rows stored where the batch had 10' });
+  assert.deepEqual(bad.firstBad, { seq: seqs[1], kind: 'positions', reason: '0 rows stored where the batch had 10', check: 'positions' });
 }));

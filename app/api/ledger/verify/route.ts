@@ -1,8 +1,10 @@
 // GET /api/ledger/verify: walks the ledger (server/ledger/verify.ts) and returns the result as
 // JSON, 200 whether it matches ({ ok: true, … }) or not ({ ok: false, firstBad, findings, … }).
-// A full walk reads every stored position, so requests arriving while one runs share it.
+// A full walk reads every stored position, so requests arriving while one runs share it. The
+// chain is checked against the anchor log outside the database (server/ledger/anchor.ts).
 import { getContext } from '../../../../server/context';
 import { handler, json, requireSession } from '../../../../server/http/api';
+import { loadAnchorPublicKey } from '../../../../server/ledger/anchorKey';
 import { verifyLedger, type VerifyResult } from '../../../../server/ledger/verify';
 
 export const dynamic = 'force-dynamic';
@@ -12,7 +14,8 @@ let running: Promise<VerifyResult> | undefined;
 // Supervisors only: a walk reads every stored position.
 export const GET = handler(async (request) => {
   await requireSession(request, 'supervisor');
-  const { pool } = getContext();
-  running ??= verifyLedger(pool).finally(() => (running = undefined));
+  const { pool, ledgerAnchors } = getContext();
+  const anchors = ledgerAnchors && { file: ledgerAnchors.anchorFile, key: loadAnchorPublicKey(ledgerAnchors.keyFile), graceMs: ledgerAnchors.graceMs };
+  running ??= verifyLedger(pool, { anchors }).finally(() => (running = undefined));
   return json(await running);
 });
