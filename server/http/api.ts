@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { getContext } from '../context';
 import { SESSION_COOKIE, readCookie } from '../auth/cookies';
 import { roleAtLeast, type ResolvedSession, type Role } from '../auth/sessions';
+import { DomainError, type DomainErrorKind } from '../errors';
 import { CLIENT_IP_HEADER, bearerMatches } from './guard';
 
 export class ApiError extends Error {
@@ -58,6 +59,9 @@ export async function parseBody<T extends z.ZodType>(schema: T, request: Request
   return r.data;
 }
 
+/** The status each domain error kind answers with. */
+export const STATUS_OF: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409 };
+
 /** Wraps a route handler so that every failure becomes a JSON error with the right status. */
 export function handler<A extends unknown[]>(fn: (request: Request, ...rest: A) => Promise<Response>) {
   return async (request: Request, ...rest: A): Promise<Response> => {
@@ -65,6 +69,7 @@ export function handler<A extends unknown[]>(fn: (request: Request, ...rest: A) 
       return await fn(request, ...rest);
     } catch (err) {
       if (err instanceof ApiError) return json({ error: err.message }, err.status);
+      if (err instanceof DomainError) return json({ error: err.message }, STATUS_OF[err.kind]);
       console.error(err);
       return json({ error: 'internal error' }, 500);
     }
