@@ -6,7 +6,7 @@ import type pg from 'pg';
 export const VISIBLE_ROUTES = `
   SELECT r.* FROM routes r
   WHERE (SELECT is_hq($1))
-     OR EXISTS (SELECT 1 FROM sites s WHERE s.id IN (r.from_site, r.to_site) AND s.district = ANY ((SELECT visible_districts($1))))
+     OR EXISTS (SELECT 1 FROM sites s WHERE s.id IN (r.from_site, r.to_site) AND s.district IN (SELECT unnest(visible_districts($1))))
      OR EXISTS (SELECT 1 FROM visible_consignments($1) c WHERE c.route_id = r.id)`;
 
 /** The user's routes as a GeoJSON FeatureCollection, by code. */

@@ -3,12 +3,12 @@ import type pg from 'pg';
 
 /** Sites in a district the user sees: what /api/sites lists (and a supervisor may edit below them). */
 export const DISTRICT_SITES = `
-  SELECT s.* FROM sites s WHERE (SELECT is_hq($1)) OR s.district = ANY ((SELECT visible_districts($1)))`;
+  SELECT s.* FROM sites s WHERE (SELECT is_hq($1)) OR s.district IN (SELECT unnest(visible_districts($1)))`;
 
 /** For the map: the district's sites, plus the origin and destination of every movement the user sees. */
 export const MAP_SITES = `
   SELECT s.* FROM sites s
-  WHERE (SELECT is_hq($1)) OR s.district = ANY ((SELECT visible_districts($1)))
+  WHERE (SELECT is_hq($1)) OR s.district IN (SELECT unnest(visible_districts($1)))
      OR EXISTS (SELECT 1 FROM visible_consignments($1) c WHERE s.id IN (c.origin_site, c.dest_site))`;
 
 export async function listSites(pool: pg.Pool, userDistrict: string): Promise<unknown> {
