@@ -47,7 +47,9 @@ test('issue, trade for a long session, revoke', async () => {
   assert.equal((await fresh.resolve(s.token))?.user.role, 'viewer');
   await db.pool.query(`UPDATE users SET role = 'viewer' WHERE username = 'sh-wall'`);
 
-  assert.equal(await revokeKioskToken(db.pool, issued.id, sup), true);
+  assert.ok(await sessions.resolve(s.token), 'the wall\'s session is live (and cached) before the revoke');
+  assert.equal(await revokeKioskToken(db.pool, sessions, issued.id, sup), true);
+  assert.equal(await sessions.resolve(s.token), null, 'the revoke ends the cached session at once, not after the cache recheck');
   assert.equal(await kiosk.exchange(issued.token, '10.0.0.1'), null);
   const left = await db.pool.query('SELECT count(*)::int AS n FROM sessions WHERE kiosk_token IS NOT NULL');
   assert.equal(left.rows[0].n, 0, 'its sessions are gone');

@@ -6,7 +6,7 @@
 // Lifetime: a kiosk session lasts as long as its token (its expiry, or a year when it has none)
 // instead of SESSION_MAX_HOURS, and has no idle limit, so a wall cut off for hours comes back by
 // itself. Its rights stay a viewer's whatever becomes of the account. Revoking the token ends its
-// sessions (within the session cache's 10 s recheck).
+// sessions and disconnects their sockets at once (through Sessions).
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { auditNow } from '../audit';
@@ -62,7 +62,7 @@ export async function issueKioskToken(
 }
 
 /** Revokes a token by the id prefix that issuing returned, and ends its sessions. */
-export async function revokeKioskToken(pool: pg.Pool, idPrefix: string, by: { id: number; username: string; district: string }, ip?: string): Promise<boolean> {
+export async function revokeKioskToken(pool: pg.Pool, sessions: Sessions, idPrefix: string, by: { id: number; username: string; district: string }, ip?: string): Promise<boolean> {
   const { rows } = await pool.query(
     `UPDATE kiosk_tokens k SET revoked_at = now() FROM users u
      WHERE u.id = k.user_id AND k.id LIKE $1 || '%' AND k.revoked_at IS NULL AND (is_hq($2) OR u.district = ANY (visible_districts($2)))
@@ -70,7 +70,7 @@ export async function revokeKioskToken(pool: pg.Pool, idPrefix: string, by: { id
     [idPrefix, by.district],
   );
   if (!rows[0]) return false;
-  await pool.query('DELETE FROM sessions WHERE kiosk_token = ANY ($1)', [rows.map((r) => r.id)]);
+  await sessions.destroyForKioskTokens(rows.map((r) => r.id));
   await auditNow(pool, { userId: by.id, username: by.username, action: 'kiosk_token_revoked', entity: 'kiosk_token', entityId: idPrefix, ip: ip ?? null });
   return true;
 }

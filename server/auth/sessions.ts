@@ -31,6 +31,12 @@ interface Cached extends ResolvedSession {
   kiosk: boolean;
 }
 
+/** Sessions that ended (by id) and users whose sessions ended or whose rights changed. */
+export interface SessionsEnded {
+  sessionIds: string[];
+  userIds: number[];
+}
+
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const TOUCH_EVERY_MS = 60_000; // write last_seen at most once a minute per session
 const RECHECK_MS = 10_000; // re-read a cached session from the database this often (revocation reaches a cache within this)
@@ -39,8 +45,31 @@ export function roleAtLeast(role: Role, needed: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(needed);
 }
 
+const TOMBSTONE_MS = 5 * 60_000;
+
 export class Sessions {
   private cache = new Map<string, Cached>();
+  private listeners = new Set<(e: SessionsEnded) => void>();
+  /** Recently ended session ids: a socket whose handshake read its session just before it ended is refused. */
+  private ended = new Map<string, number>();
+
+  /** Hears every end of a session (sign-out, expiry, revoke) and every change of a user's rights, at once. */
+  onEnded(fn: (e: SessionsEnded) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Whether a session id ended within the last few minutes. */
+  wasEnded(id: string): boolean {
+    return this.ended.has(id);
+  }
+
+  private notify(e: SessionsEnded): void {
+    const now = this.now();
+    for (const id of e.sessionIds) this.ended.set(id, now);
+    for (const [id, at] of this.ended) if (now - at > TOMBSTONE_MS) this.ended.delete(id);
+    for (const fn of this.listeners) fn(e);
+  }
 
   constructor(private pool: pg.Pool, private opts: { idleMs: number; absoluteMs: number }, private now: () => number = Date.now) {}
 
@@ -90,12 +119,32 @@ export class Sessions {
   async destroyById(id: string): Promise<void> {
     this.cache.delete(id);
     await this.pool.query('DELETE FROM sessions WHERE id = $1', [id]);
+    this.notify({ sessionIds: [id], userIds: [] });
   }
 
   /** Ends every session of a user (password change, account disabled). */
   async destroyForUser(userId: number): Promise<void> {
     for (const [id, s] of this.cache) if (s.user.id === userId) this.cache.delete(id);
-    await this.pool.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+    const { rows } = await this.pool.query('DELETE FROM sessions WHERE user_id = $1 RETURNING id', [userId]);
+    this.notify({ sessionIds: rows.map((r) => r.id), userIds: [userId] });
+  }
+
+  /** Ends the sessions made from kiosk tokens (full ids): a revoked wall stops at once. */
+  async destroyForKioskTokens(tokenIds: string[]): Promise<void> {
+    const { rows } = await this.pool.query('DELETE FROM sessions WHERE kiosk_token = ANY ($1) RETURNING id', [tokenIds]);
+    for (const r of rows) this.cache.delete(r.id);
+    this.notify({ sessionIds: rows.map((r) => r.id), userIds: [] });
+  }
+
+  /**
+   * A user's role, district or account changed: call this after writing the change (the one hook
+   * for an admin page, the CLI, a seed). Their sessions stay, but are re-read on the next request,
+   * and their sockets are disconnected at once; the console reconnects and joins the rooms of its
+   * new rights. A process without the live server (the CLI) relies on the socket recheck instead.
+   */
+  userChanged(userId: number): void {
+    for (const [id, s] of this.cache) if (s.user.id === userId) this.cache.delete(id);
+    this.notify({ sessionIds: [], userIds: [userId] });
   }
 
   private async load(id: string): Promise<Cached | null> {

@@ -6,6 +6,7 @@ import { roleAtLeast, type ResolvedSession, type Role } from '../auth/sessions';
 import { sessionCaller, type IngestCaller, type IngestKind } from '../ingest/tokens';
 import { CLIENT_IP_HEADER } from './guard';
 import { databaseRefusal } from './databaseRefusal';
+import { DomainError, type DomainErrorKind } from '../errors';
 
 export class ApiError extends Error {
   constructor(public status: number, message: string) {
@@ -90,6 +91,9 @@ export async function parseBody<T extends z.ZodType>(schema: T, request: Request
   return r.data;
 }
 
+/** The status each domain error kind answers with. */
+export const STATUS_OF: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409 };
+
 /** Wraps a route handler so that every failure becomes a JSON error with the right status. */
 export function handler<A extends unknown[]>(fn: (request: Request, ...rest: A) => Promise<Response>) {
   return async (request: Request, ...rest: A): Promise<Response> => {
@@ -102,6 +106,7 @@ export function handler<A extends unknown[]>(fn: (request: Request, ...rest: A) 
         console.warn(`input refused by the database: ${refused}`);
         return json({ error: refused }, 400);
       }
+      if (DomainError.is(err)) return json({ error: err.message }, STATUS_OF[err.kind]);
       console.error(err);
       return json({ error: 'internal error' }, 500);
     }

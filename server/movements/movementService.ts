@@ -17,7 +17,7 @@ import type { WatchedConsignment } from '../rules/types';
 import type { ConsignmentInput } from './bodies';
 import { loadOpenMovements } from './loadOpenMovements';
 import { MOVEMENT_COLUMNS, OPEN_STATUSES, isOpenStatus, type OpenMovement } from './movement';
-import { MovementError } from './movementError';
+import { DomainError } from '../errors';
 import { MovementIndex } from './movementIndex';
 
 /** Who else must hear of a change; connected once everything is built (see server/app.ts). */
@@ -103,19 +103,19 @@ export class MovementService {
   /** A supervisor registers a movement: it must touch their jurisdiction, and so must the asset's home. */
   create(user: SessionUser, body: ConsignmentInput, ip: string): Promise<{ id: number; reference: string; districts: string[]; status: ConsignmentStatus }> {
     return this.serial(async () => {
-      if (user.role !== 'supervisor') throw new MovementError('forbidden', 'needs the supervisor role');
+      if (user.role !== 'supervisor') throw new DomainError('forbidden', 'needs the supervisor role');
       const saved = await withTransaction(this.pool, async (c) => {
         const r = (await c.query('SELECT id, from_site, to_site FROM routes WHERE code = $1', [body.route])).rows[0];
-        if (!r) throw new MovementError('invalid', `route: no route ${body.route}`);
+        if (!r) throw new DomainError('invalid', `route: no route ${body.route}`);
         const a = (await c.query('SELECT id, district FROM assets WHERE key = $1', [body.asset])).rows[0];
-        if (!a) throw new MovementError('invalid', `asset: no asset ${body.asset}`);
+        if (!a) throw new DomainError('invalid', `asset: no asset ${body.asset}`);
         const districts: string[] = (await c.query('SELECT touched_districts($1, $2, $3) AS d', [r.from_site, r.to_site, r.id])).rows[0].d;
         const j = (await c.query(
           `SELECT is_hq($1) AS hq, $2::text[] && visible_districts($1) AS touches, coalesce($3::text = ANY (visible_districts($1)), false) AS home`,
           [user.district, districts, a.district])).rows[0];
-        if (!j.hq && !j.touches) throw new MovementError('forbidden', 'the movement does not touch your jurisdiction');
+        if (!j.hq && !j.touches) throw new DomainError('forbidden', 'the movement does not touch your jurisdiction');
         if (!j.hq && !j.home) {
-          throw new MovementError('forbidden', a.district
+          throw new DomainError('forbidden', a.district
             ? `asset: its home district ${a.district} is outside your jurisdiction`
             : 'asset: it has no home district; only HQ may register a movement on it');
         }
@@ -127,7 +127,7 @@ export class MovementService {
           [body.reference, body.sealId || null, a.id, r.from_site, r.to_site, r.id, body.departure, body.deadline, status, body.goods ?? null, body.carrier ?? null, districts],
         );
         const m = rows[0];
-        if (!m) throw new MovementError('conflict', `reference: ${body.reference} exists`);
+        if (!m) throw new DomainError('conflict', `reference: ${body.reference} exists`);
         await this.record(c, { userId: user.id, username: user.username, ip }, 'consignment_create', m.id, null, { ...body, districts, status });
         return m;
       });
@@ -142,14 +142,14 @@ export class MovementService {
    */
   end(user: SessionUser, id: number, action: EndAction, reason: string, ip: string): Promise<{ id: number; status: ConsignmentStatus }> {
     return this.serial(async () => {
-      if (user.role !== 'supervisor') throw new MovementError('forbidden', 'needs the supervisor role');
+      if (user.role !== 'supervisor') throw new DomainError('forbidden', 'needs the supervisor role');
       const status = END_STATUS[action];
       const { before, after } = await withTransaction(this.pool, async (c) => {
         // Lock the row first (a function's result cannot be locked), then ask whether the user may see it.
         await c.query('SELECT 1 FROM consignments WHERE id = $1 FOR UPDATE', [id]);
         const seen = (await c.query<OpenMovement>(`SELECT ${MOVEMENT_COLUMNS} FROM visible_consignments($1) c WHERE c.id = $2`, [user.district, id])).rows[0];
-        if (!seen) throw new MovementError('not_found', 'no such consignment');
-        if (!isOpenStatus(seen.status)) throw new MovementError('conflict', `the movement has already ended (${seen.status})`);
+        if (!seen) throw new DomainError('not_found', 'no such consignment');
+        if (!isOpenStatus(seen.status)) throw new DomainError('conflict', `the movement has already ended (${seen.status})`);
         const { rows } = await c.query<OpenMovement>(
           `UPDATE consignments c SET status = $2, updated_at = now() WHERE c.id = $1 RETURNING ${MOVEMENT_COLUMNS}`, [id, status]);
         await this.record(c, { userId: user.id, username: user.username, ip }, `consignment_${action}`, id, { status: seen.status }, { status, reason });
@@ -202,7 +202,7 @@ export class MovementService {
             [s.reference, s.sealId ?? null, s.assetKey, s.routeCode, s.originSite, s.destSite, s.departure, s.deadline, s.status, s.goods ?? null, s.carrier ?? null],
           );
           const m = rows[0];
-          if (!m) throw new MovementError('invalid', `${s.reference}: asset ${s.assetKey}, route ${s.routeCode} or sites ${s.originSite}/${s.destSite} not in the database`);
+          if (!m) throw new DomainError('invalid', `${s.reference}: asset ${s.assetKey}, route ${s.routeCode} or sites ${s.originSite}/${s.destSite} not in the database`);
           out.push(m);
         }
         // Audit rows first, then the ledger appends (the ledger lock is held from the first append on).

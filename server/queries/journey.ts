@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { TimeMsParam } from '@/lib/params';
 import type { Journey, JourneyConsignment, JourneyFix, JourneyProgress, TimelineEntry } from '../../lib/journey';
 import { getConsignment } from './consignments';
-import { MAX_WINDOW_MS, loadTrack } from './track';
+import { MAX_WINDOW_MS, fixWindowsSql, loadTrack } from './track';
 
 export const JourneyQuery = z
   .object({
@@ -92,17 +92,20 @@ async function loadHistory(
   const cid = movement?.consignment.id ?? null;
   const [track, events, alerts, progress] = await Promise.all([
     loadTrack(pool, userDistrict, assetId, { ...window, format: 'geojson', zoom }, movement?.routeId ?? undefined),
+    // The carrier's own events (no movement) only inside the spans the user may see its fixes.
     pool.query(
-      `SELECT extract(epoch FROM e.time) * 1000 AS time, e.kind, s.name_zh AS site, s.name_en AS "siteEn"
+      `WITH w AS MATERIALIZED (${fixWindowsSql('$5', '$2')})
+       SELECT extract(epoch FROM e.time) * 1000 AS time, e.kind, s.name_zh AS site, s.name_en AS "siteEn"
        FROM events e LEFT JOIN sites s ON s.id = e.site_id
-       WHERE e.consignment_id = $1 OR (($1::int IS NULL OR e.consignment_id IS NULL) AND e.asset_id = $2 AND e.time >= to_timestamp($3 / 1000.0) AND e.time < to_timestamp($4 / 1000.0))
-       ORDER BY e.time LIMIT 500`, [cid, assetId, window.from, window.to]),
+       WHERE e.consignment_id = $1 OR (($1::int IS NULL OR e.consignment_id IS NULL) AND e.asset_id = $2 AND e.time >= to_timestamp($3 / 1000.0) AND e.time < to_timestamp($4 / 1000.0)
+                                       AND EXISTS (SELECT 1 FROM w WHERE e.time >= w.lo AND e.time <= w.hi))
+       ORDER BY e.time LIMIT 500`, [cid, assetId, window.from, window.to, userDistrict]),
     pool.query(
       `SELECT al.id, extract(epoch FROM al.time) * 1000 AS time, al.type, al.severity, al.state, ST_X(al.geom) AS lon, ST_Y(al.geom) AS lat
        FROM visible_alerts($1) al
        WHERE al.consignment_id = $2 OR (($2::int IS NULL OR al.consignment_id IS NULL) AND al.asset_id = $3 AND al.time >= to_timestamp($4 / 1000.0) AND al.time < to_timestamp($5 / 1000.0))
        ORDER BY al.time LIMIT 500`, [userDistrict, cid, assetId, window.from, window.to]),
-    loadProgress(pool, assetId, movement, now),
+    loadProgress(pool, userDistrict, assetId, movement, now),
   ]);
   if (!track) return null;
   const timeline: TimelineEntry[] = [
@@ -115,12 +118,14 @@ async function loadHistory(
   return { track: { fixes, simplified: track.simplified, total: track.total }, timeline, progress };
 }
 
-/** Where the carrier stands now: its last fix, how far off route, how much route is left, and an ETA. */
+/** Where the carrier stands now (its last fix the user may see: fixWindowsSql): its last fix, how far off route, how much route is left, and an ETA. */
 async function loadProgress(
-  pool: pg.Pool, assetId: number, movement: { consignment: JourneyConsignment; routeId: number | null } | null, now: number,
+  pool: pg.Pool, userDistrict: string, assetId: number, movement: { consignment: JourneyConsignment; routeId: number | null } | null, now: number,
 ): Promise<JourneyProgress | null> {
   const { rows } = await pool.query(
-    `WITH last AS (SELECT time, geom FROM positions WHERE asset_id = $1 AND time <= to_timestamp($3 / 1000.0) ORDER BY time DESC LIMIT 1),
+    `WITH w AS MATERIALIZED (${fixWindowsSql('$4', '$1')}),
+          last AS (SELECT p.time, p.geom FROM positions p WHERE p.asset_id = $1 AND p.time <= to_timestamp($3 / 1000.0)
+                     AND EXISTS (SELECT 1 FROM w WHERE p.time >= w.lo AND p.time <= w.hi) ORDER BY p.time DESC LIMIT 1),
           r AS (SELECT path, corridor_m FROM routes WHERE id = $2)
      SELECT extract(epoch FROM last.time) * 1000 AS at, ST_X(last.geom) AS lon, ST_Y(last.geom) AS lat,
             ST_Distance(last.geom::geography, r.path::geography, false) AS off,
@@ -128,7 +133,7 @@ async function loadProgress(
             (SELECT avg(coalesce(p.speed, 0)) FROM positions p
               WHERE p.asset_id = $1 AND p.time > last.time - interval '${RECENT_MS / 60_000} minutes' AND p.time <= last.time) AS speed
      FROM last LEFT JOIN r ON true`,
-    [assetId, movement?.routeId ?? null, now],
+    [assetId, movement?.routeId ?? null, now, userDistrict],
   );
   const r = rows[0];
   if (!r) return null;

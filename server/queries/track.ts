@@ -36,24 +36,42 @@ export interface Track {
   total: number;
 }
 
+/**
+ * The spans of time in which a user may see an asset's fixes (SQL rows of lo, hi), given the SQL
+ * placeholders of the user's district and the asset id. An asset of a district the user sees (or
+ * any, for HQ): all of its history. One the user sees only through movements: each visible
+ * movement's window, from departure to arrival or closure, or on while it is open. Fixes outside
+ * are someone else's business (the truck's previous or next trip).
+ */
+export const fixWindowsSql = (user: string, asset: string) => `
+  SELECT '-infinity'::timestamptz AS lo, 'infinity'::timestamptz AS hi FROM assets a
+  WHERE a.id = ${asset} AND ((SELECT is_hq(${user})) OR a.district IN (SELECT unnest(visible_districts(${user}))))
+  UNION ALL
+  SELECT c.departure, coalesce(c.arrived_at, CASE WHEN c.status = 'closed' THEN c.updated_at END, 'infinity')
+  FROM visible_consignments(${user}) c WHERE c.asset_id = ${asset}`;
+
 /** Degrees per pixel at a zoom (256-px tiles); half of it keeps what the eye can tell apart. */
 const toleranceFor = (zoom: number) => 360 / (256 * 2 ** zoom) / 2;
 
 /**
- * The fixes of an asset in a window, or null when the user may not see the asset. With `routeId`
- * each fix also carries its distance from that route's centre line, measured in PostGIS.
+ * The fixes of an asset in a window that the user may see (see fixWindowsSql), or null when the
+ * user may see none of the asset. With `routeId` each fix also carries its distance from that
+ * route's centre line, measured in PostGIS.
  */
 export async function loadTrack(pool: pg.Pool, userDistrict: string, assetId: number, q: TrackQuery, routeId?: number): Promise<Track | null> {
-  const asset = (await pool.query('SELECT id, label FROM visible_assets($1) WHERE id = $2', [userDistrict, assetId])).rows[0];
+  const asset = (await pool.query(
+    `SELECT a.id, a.label FROM assets a WHERE a.id = $2 AND EXISTS (${fixWindowsSql('$1', '$2')})`, [userDistrict, assetId])).rows[0];
   if (!asset) return null;
   const { rows } = await pool.query(
-    `WITH r AS MATERIALIZED (SELECT path::geography AS g FROM routes WHERE id = $4)
+    `WITH r AS MATERIALIZED (SELECT path::geography AS g FROM routes WHERE id = $4),
+          w AS MATERIALIZED (${fixWindowsSql('$5', '$1')})
      SELECT ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat, extract(epoch FROM p.time) * 1000 AS time, p.speed, p.course,
             ST_Distance(p.geom::geography, r.g, false) AS off
      FROM positions p LEFT JOIN r ON true
      WHERE p.asset_id = $1 AND p.time >= to_timestamp($2 / 1000.0) AND p.time < to_timestamp($3 / 1000.0)
+       AND EXISTS (SELECT 1 FROM w WHERE p.time >= w.lo AND p.time <= w.hi)
      ORDER BY p.time`,
-    [assetId, q.from, q.to, routeId ?? null],
+    [assetId, q.from, q.to, routeId ?? null, userDistrict],
   );
   let points: TrackPoint[] = rows.map((r) => {
     const p: TrackPoint = { lon: r.lon, lat: r.lat, time: Number(r.time), speed: r.speed, course: r.course };
@@ -65,10 +83,12 @@ export async function loadTrack(pool: pg.Pool, userDistrict: string, assetId: nu
   if (q.zoom !== undefined && points.length > 2000) {
     // Simplify in PostGIS with the time as M, so each kept vertex names its fix.
     const kept = await pool.query(
-      `SELECT ST_M((dp).geom) AS t FROM (
-         SELECT ST_DumpPoints(ST_Simplify(ST_MakeLine(ST_MakePointM(ST_X(geom), ST_Y(geom), extract(epoch FROM time) * 1000) ORDER BY time), $4)) AS dp
-         FROM positions WHERE asset_id = $1 AND time >= to_timestamp($2 / 1000.0) AND time < to_timestamp($3 / 1000.0)) d`,
-      [assetId, q.from, q.to, toleranceFor(q.zoom)],
+      `WITH w AS MATERIALIZED (${fixWindowsSql('$5', '$1')})
+       SELECT ST_M((dp).geom) AS t FROM (
+         SELECT ST_DumpPoints(ST_Simplify(ST_MakeLine(ST_MakePointM(ST_X(p.geom), ST_Y(p.geom), extract(epoch FROM p.time) * 1000) ORDER BY p.time), $4)) AS dp
+         FROM positions p WHERE p.asset_id = $1 AND p.time >= to_timestamp($2 / 1000.0) AND p.time < to_timestamp($3 / 1000.0)
+           AND EXISTS (SELECT 1 FROM w WHERE p.time >= w.lo AND p.time <= w.hi)) d`,
+      [assetId, q.from, q.to, toleranceFor(q.zoom), userDistrict],
     );
     const keep = new Set(kept.rows.map((r) => Math.round(Number(r.t))));
     points = points.filter((p) => keep.has(Math.round(p.time)));

@@ -10,6 +10,6 @@ export const DELETE = handler(async (request: Request, { params }: { params: Pro
   const { user } = await requireSession(request, 'supervisor');
   const id = (await params).id;
   if (!/^[0-9a-f]{16}$/.test(id)) throw new ApiError(400, 'id: 16 hex digits');
-  if (!(await revokeKioskToken(getContext().pool, id, user, clientIp(request)))) throw new ApiError(404, 'no such kiosk token');
+  if (!(await revokeKioskToken(getContext().pool, getContext().sessions, id, user, clientIp(request)))) throw new ApiError(404, 'no such kiosk token');
   return json({ ok: true });
 });

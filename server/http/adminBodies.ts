@@ -1,0 +1,24 @@
+// Request bodies of the supervisors' edits of routes and sites, validated at the HTTP edge. The
+// query layer (server/queries/admin.ts) takes their shape as plain domain input, not these schemas.
+import { z } from 'zod';
+import { SITE_KINDS } from '@/lib/domain';
+import { LineStringSchema, PolygonSchema } from './geojson';
+
+export const RouteBody = z.object({
+  code: z.string().trim().min(1).max(32),
+  nameZh: z.string().trim().min(1).max(100),
+  nameEn: z.string().trim().min(1).max(100),
+  from: z.string().min(1).max(32),
+  to: z.string().min(1).max(32),
+  corridorM: z.number().positive('corridorM must be more than 0 m').max(20_000),
+  path: LineStringSchema,
+});
+
+export const SiteBody = z.object({
+  code: z.string().trim().min(1).max(32),
+  nameZh: z.string().trim().min(1).max(100),
+  nameEn: z.string().trim().min(1).max(100),
+  kind: z.enum(SITE_KINDS),
+  district: z.string().regex(/^[0-9]{4}$/),
+  area: PolygonSchema,
+});
