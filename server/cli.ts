@@ -10,7 +10,8 @@ import { loadAnchorPublicKey } from './ledger/anchorKey';
 import { verifyLedger } from './ledger/verify';
 import { issueKioskToken } from './auth/kiosk';
 import { deviceCommand } from './devices/cli';
-import { IngestTokenError, issueIngestToken, listIngestTokens, revokeIngestToken } from './ingest/tokens';
+import { issueIngestToken, listIngestTokens, revokeIngestToken } from './ingest/tokens';
+import { DomainError } from './errors';
 import { decodeCommand } from './tools/decode';
 import { replayCommand } from './tools/replay';
 
@@ -167,7 +168,7 @@ const COMMANDS: Record<string, Command> = {
         say(`Ingest token ${issued.name} (district ${issued.district}, ${issued.kind}); send it as "Authorization: Bearer <token>". It is shown once.`);
         return EXIT.ok;
       } catch (err) {
-        if (err instanceof IngestTokenError) throw new UsageError(err.message);
+        if (DomainError.is(err)) throw new UsageError(err.message);
         throw err;
       } finally {
         await db.close();

@@ -12,6 +12,7 @@ import type pg from 'pg';
 import { auditNow } from '../audit';
 import { AttemptLimiter } from './rateLimit';
 import { sha256, type Sessions } from './sessions';
+import { invalid, notFound } from '@/server/errors';
 
 export const KIOSK_PARAM = 'kiosk';
 const NO_EXPIRY_SESSION_MS = 365 * 24 * 3_600_000;
@@ -22,12 +23,6 @@ export interface IssuedKioskToken {
   username: string;
   expiresAt: number | null;
   path: string;
-}
-
-export class KioskError extends Error {
-  constructor(public status: 400 | 403 | 404, message: string) {
-    super(message);
-  }
 }
 
 /**
@@ -44,9 +39,9 @@ export async function issueKioskToken(
     [opts.username, opts.issuer?.district ?? null],
   );
   const u = rows[0];
-  if (!u || !u.within) throw new KioskError(404, `no such account: ${opts.username}`);
-  if (u.disabled) throw new KioskError(400, `the account ${u.username} is disabled`);
-  if (u.role !== 'viewer') throw new KioskError(400, `a kiosk token needs a read-only (viewer) account; ${u.username} is ${u.role}`);
+  if (!u || !u.within) throw notFound(`no such account: ${opts.username}`);
+  if (u.disabled) throw invalid(`the account ${u.username} is disabled`);
+  if (u.role !== 'viewer') throw invalid(`a kiosk token needs a read-only (viewer) account; ${u.username} is ${u.role}`);
   const token = randomBytes(32).toString('base64url');
   const id = sha256(token);
   const expiresAt = opts.days ? Date.now() + opts.days * 86_400_000 : null;

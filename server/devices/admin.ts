@@ -13,6 +13,7 @@ import {
   type DeviceProtocol, type DeviceState,
 } from './idents';
 import { announceRevoked } from './revocations';
+import { conflict, forbidden, invalid, notFound } from '../errors';
 import { OSMAND_SECRET_PARAM } from '../ingest/osmand/decode';
 
 /** Who acts: a supervisor's session user, or undefined for the CLI (the operator of the machine). */
@@ -20,12 +21,6 @@ export interface Actor {
   id: number;
   username: string;
   district: string;
-}
-
-export class DeviceError extends Error {
-  constructor(public status: 400 | 403 | 404 | 409, message: string) {
-    super(message);
-  }
 }
 
 const Label = z.string().trim().min(1).max(64).regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters');
@@ -103,8 +98,8 @@ async function checkDistrict(c: pg.ClientBase, code: string, by: Actor | undefin
     `SELECT ($2::text IS NULL OR (SELECT is_hq($2)) OR $1 = ANY (SELECT unnest(visible_districts($2)))) AS within FROM districts WHERE code = $1`,
     [code, by?.district ?? null],
   );
-  if (!rows[0]) throw new DeviceError(400, `district: no district ${code}`);
-  if (!rows[0].within) throw new DeviceError(403, `district: ${code} is outside your jurisdiction`);
+  if (!rows[0]) throw invalid(`district: no district ${code}`);
+  if (!rows[0].within) throw forbidden(`district: ${code} is outside your jurisdiction`);
 }
 
 /** Registers a vehicle (plate, colour, home district) or a vessel (MMSI); a vessel learned from the air with no home yet is given one. */
@@ -119,7 +114,7 @@ export async function registerAsset(pool: pg.Pool, body: AssetBody, by?: Actor, 
         `SELECT key FROM assets WHERE kind = 'vehicle' AND (key = $1 OR upper(regexp_replace(plate, '[[:space:]·•・._-]', '', 'g')) = $2)`,
         [`plate:${plate}`, plate],
       );
-      if (dup.rows[0]) throw new DeviceError(409, `plate: ${body.plate} is registered (${dup.rows[0].key})`);
+      if (dup.rows[0]) throw conflict(`plate: ${body.plate} is registered (${dup.rows[0].key})`);
       const { rows } = await c.query<AssetOut>(
         `INSERT INTO assets AS a (key, kind, label, plate, plate_color, district) VALUES ($1, 'vehicle', $2, $3, $4, $5)
          RETURNING ${ASSET_COLUMNS}`,
@@ -129,7 +124,7 @@ export async function registerAsset(pool: pg.Pool, body: AssetBody, by?: Actor, 
     } else {
       const key = `mmsi:${body.mmsi}`;
       const existing = (await c.query(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.key = $1 FOR UPDATE`, [key])).rows[0] as AssetOut | undefined;
-      if (existing && existing.district !== null) throw new DeviceError(409, `mmsi: ${body.mmsi} is registered (home district ${existing.district})`);
+      if (existing && existing.district !== null) throw conflict(`mmsi: ${body.mmsi} is registered (home district ${existing.district})`);
       before = existing;
       const { rows } = await c.query<AssetOut>(
         `INSERT INTO assets AS a (key, kind, label, mmsi, district) VALUES ($1, 'vessel', $2, $3, $4)
@@ -139,7 +134,7 @@ export async function registerAsset(pool: pg.Pool, body: AssetBody, by?: Actor, 
         [key, body.name ?? null, body.mmsi, body.district],
       );
       row = rows[0];
-      if (!row) throw new DeviceError(409, `mmsi: ${body.mmsi} is registered`);
+      if (!row) throw conflict(`mmsi: ${body.mmsi} is registered`);
     }
     await audit(c, { ...who(by), action: before ? 'asset_claim' : 'asset_create', entity: 'asset', entityId: row!.id, before, after: row, ip });
     return row!;
@@ -166,9 +161,9 @@ export async function registerDevice(pool: pg.Pool, body: DeviceBody, by?: Actor
       [by?.district ?? null, body.asset],
     )).rows[0];
     // An asset the user cannot see at all is answered like a missing one (ids are not disclosed).
-    if (!asset || !asset.visible) throw new DeviceError(404, `asset: no asset ${body.asset}`);
-    if (!asset.within) throw new DeviceError(403, `asset: ${body.asset} is not in your jurisdiction`);
-    if (protocol === 'jt808' && asset.kind !== 'vehicle') throw new DeviceError(400, 'jt808: a JT/T 808 terminal goes on a vehicle');
+    if (!asset || !asset.visible) throw notFound(`asset: no asset ${body.asset}`);
+    if (!asset.within) throw forbidden(`asset: ${body.asset} is not in your jurisdiction`);
+    if (protocol === 'jt808' && asset.kind !== 'vehicle') throw invalid('jt808: a JT/T 808 terminal goes on a vehicle');
     const secret = protocol === 'osmand' ? newCredential() : undefined;
     let id: number;
     try {
@@ -178,7 +173,7 @@ export async function registerDevice(pool: pg.Pool, body: DeviceBody, by?: Actor
       );
       id = rows[0].id;
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw new DeviceError(409, `${protocol}: ${ident} is registered; revoke it first`);
+      if ((err as { code?: string }).code === '23505') throw conflict(`${protocol}: ${ident} is registered; revoke it first`);
       throw err;
     }
     await audit(c, { ...who(by), action: 'device_register', entity: 'device', entityId: id, after: { protocol, ident, asset: body.asset }, ip });

@@ -2,7 +2,8 @@
 // terminal, through the same code as POST /api/devices (audited as 'cli', no jurisdiction limit:
 // whoever runs it holds the database credential). Exit codes as server/cli.ts: 0 ok, 2 could not.
 import type pg from 'pg';
-import { DeviceBody, DeviceError, registerDevice } from './admin';
+import { DomainError } from '../errors';
+import { DeviceBody, registerDevice } from './admin';
 
 export async function deviceCommand(
   args: string[],
@@ -35,7 +36,7 @@ export async function deviceCommand(
       : `JT/T 808 terminal ${device.ident} registered to ${device.asset.key}: it registers (0x0100) with the vehicle's plate for its code.`);
     return 0;
   } catch (err) {
-    if (err instanceof DeviceError) { say(`device add: ${err.message}`); return 2; }
+    if (DomainError.is(err)) { say(`device add: ${err.message}`); return 2; }
     throw err;
   } finally {
     await db.close();

@@ -6,7 +6,9 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { freshDatabase, type TestDatabase } from '../../db/testing';
 import { createTestUser } from '../auth/testing';
-import { IngestTokenError, IngestTokens, issueIngestToken, listIngestTokens, revokeIngestToken } from './tokens';
+import { DomainError } from '../errors';
+import { STATUS_OF } from '../http/api';
+import { IngestTokens, issueIngestToken, listIngestTokens, revokeIngestToken } from './tokens';
 
 let db: TestDatabase;
 before(async () => {
@@ -41,7 +43,7 @@ test('issuing stores only the token\'s SHA-256; the token checks out as its syst
 
 test('names are checked and never reused; the district must exist (and lie within an issuer\'s jurisdiction); the kind is one of three', async () => {
   const fails = async (opts: Parameters<typeof issueIngestToken>[1], status: number, msg: RegExp) =>
-    assert.rejects(issueIngestToken(db.pool, opts), (e: Error) => e instanceof IngestTokenError && e.status === status && msg.test(e.message));
+    assert.rejects(issueIngestToken(db.pool, opts), (e: Error) => DomainError.is(e) && STATUS_OF[e.kind] === status && msg.test(e.message));
   await fails({ name: 'Upper', district: '2200', kind: 'both' }, 400, /^name:/);
   await fails({ name: 'env', district: '2200', kind: 'both' }, 400, /INGEST_TOKEN/);
   await fails({ name: 'x'.repeat(41), district: '2200', kind: 'both' }, 400, /^name:/);

@@ -13,6 +13,7 @@ import type pg from 'pg';
 import { auditNow } from '../audit';
 import { sha256 } from '../auth/sessions';
 import { bearerMatches } from '../http/guard';
+import { conflict, invalid, notFound } from '@/server/errors';
 
 export const INGEST_TOKEN_KINDS = ['positions', 'events', 'both'] as const;
 export type IngestTokenKind = (typeof INGEST_TOKEN_KINDS)[number];
@@ -36,12 +37,6 @@ export interface IngestCaller {
   userId: number | null;
 }
 
-export class IngestTokenError extends Error {
-  constructor(public status: 400 | 404 | 409, message: string) {
-    super(message);
-  }
-}
-
 const kindsOf = (kind: IngestTokenKind): ReadonlySet<IngestKind> => new Set(kind === 'both' ? ['positions', 'events'] : [kind]);
 
 export interface IssuedIngestToken {
@@ -58,15 +53,15 @@ export async function issueIngestToken(
   pool: pg.Pool,
   opts: { name: string; district: string; kind: string; issuer?: { id: number; username: string; district: string }; ip?: string },
 ): Promise<IssuedIngestToken> {
-  if (!TOKEN_NAME_PATTERN.test(opts.name)) throw new IngestTokenError(400, 'name: 1 to 40 of a-z 0-9 _ . -, starting with a letter or digit');
-  if (opts.name === LEGACY_TOKEN_NAME) throw new IngestTokenError(400, `name: "${LEGACY_TOKEN_NAME}" is the INGEST_TOKEN's`);
-  if (!(INGEST_TOKEN_KINDS as readonly string[]).includes(opts.kind)) throw new IngestTokenError(400, `kind: one of ${INGEST_TOKEN_KINDS.join(', ')}`);
+  if (!TOKEN_NAME_PATTERN.test(opts.name)) throw invalid('name: 1 to 40 of a-z 0-9 _ . -, starting with a letter or digit');
+  if (opts.name === LEGACY_TOKEN_NAME) throw invalid(`name: "${LEGACY_TOKEN_NAME}" is the INGEST_TOKEN's`);
+  if (!(INGEST_TOKEN_KINDS as readonly string[]).includes(opts.kind)) throw invalid(`kind: one of ${INGEST_TOKEN_KINDS.join(', ')}`);
   const kind = opts.kind as IngestTokenKind;
   const { rows } = await pool.query(
     `SELECT d.code, ($2::text IS NULL OR is_hq($2) OR d.code = ANY (visible_districts($2))) AS within FROM districts d WHERE d.code = $1`,
     [opts.district, opts.issuer?.district ?? null],
   );
-  if (!rows[0] || !rows[0].within) throw new IngestTokenError(404, `district: no district ${opts.district}`);
+  if (!rows[0] || !rows[0].within) throw notFound(`district: no district ${opts.district}`);
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   try {
     await pool.query(
@@ -74,7 +69,7 @@ export async function issueIngestToken(
       [sha256(token), opts.name, opts.district, kind, opts.issuer?.id ?? null],
     );
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw new IngestTokenError(409, `name: a token named ${opts.name} exists or existed (names are not reused)`);
+    if ((err as { code?: string }).code === '23505') throw conflict(`name: a token named ${opts.name} exists or existed (names are not reused)`);
     throw err;
   }
   await auditNow(pool, {

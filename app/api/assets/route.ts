@@ -3,7 +3,6 @@
 // — a supervisor registers one with a home district in their jurisdiction (audited).
 import { getContext } from '../../../server/context';
 import { AssetBody, AssetListQuery, listAssets, registerAsset } from '../../../server/devices/admin';
-import { asApi } from '../../../server/devices/http';
 import { clientIp, handler, json, parseBody, parseQuery, requireSession } from '../../../server/http/api';
 
 export const dynamic = 'force-dynamic';
@@ -16,5 +15,5 @@ export const GET = handler(async (request) => {
 export const POST = handler(async (request) => {
   const { user } = await requireSession(request, 'supervisor');
   const body = await parseBody(AssetBody, request);
-  return json(await asApi(registerAsset(getContext().pool, body, user, clientIp(request))), 201);
+  return json(await registerAsset(getContext().pool, body, user, clientIp(request)), 201);
 });

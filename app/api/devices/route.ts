@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { getContext } from '../../../server/context';
 import { DeviceBody, listDevices, registerDevice } from '../../../server/devices/admin';
-import { asApi } from '../../../server/devices/http';
 import { clientIp, handler, json, parseBody, parseQuery, requireSession } from '../../../server/http/api';
 
 export const dynamic = 'force-dynamic';
@@ -21,5 +20,5 @@ export const GET = handler(async (request) => {
 export const POST = handler(async (request) => {
   const { user } = await requireSession(request, 'supervisor');
   const body = await parseBody(DeviceBody, request);
-  return json(await asApi(registerDevice(getContext().pool, body, user, clientIp(request))), 201);
+  return json(await registerDevice(getContext().pool, body, user, clientIp(request)), 201);
 });

@@ -2,8 +2,8 @@
 // viewer account in their jurisdiction (audited). The token is in the answer once, never again.
 import { z } from 'zod';
 import { getContext } from '../../../server/context';
-import { KioskError, issueKioskToken } from '../../../server/auth/kiosk';
-import { ApiError, clientIp, handler, json, parseBody, requireSession } from '../../../server/http/api';
+import { issueKioskToken } from '../../../server/auth/kiosk';
+import { clientIp, handler, json, parseBody, requireSession } from '@/server/http/api';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,11 +16,6 @@ const Body = z.object({
 export const POST = handler(async (request) => {
   const { user } = await requireSession(request, 'supervisor');
   const body = await parseBody(Body, request);
-  try {
-    const issued = await issueKioskToken(getContext().pool, { ...body, issuer: user, ip: clientIp(request) });
-    return json(issued, 201);
-  } catch (err) {
-    if (err instanceof KioskError) throw new ApiError(err.status, err.message);
-    throw err;
-  }
+  const issued = await issueKioskToken(getContext().pool, { ...body, issuer: user, ip: clientIp(request) });
+  return json(issued, 201);
 });

@@ -2,14 +2,14 @@
 // logins and reports are refused from then on.
 import { getContext } from '../../../../server/context';
 import { revokeDevice } from '../../../../server/devices/admin';
-import { deviceIdParam } from '../../../../server/devices/http';
+import { parseId } from '@/server/http/ids';
 import { ApiError, clientIp, handler, json, requireSession } from '../../../../server/http/api';
 
 export const dynamic = 'force-dynamic';
 
 export const DELETE = handler(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   const { user } = await requireSession(request, 'supervisor');
-  const id = deviceIdParam((await params).id);
+  const id = parseId((await params).id);
   if (!(await revokeDevice(getContext().pool, id, user, clientIp(request)))) throw new ApiError(404, 'no such device');
   return json({ ok: true });
 });

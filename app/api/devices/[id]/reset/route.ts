@@ -3,14 +3,14 @@
 // connections close.
 import { getContext } from '../../../../../server/context';
 import { resetDevice } from '../../../../../server/devices/admin';
-import { deviceIdParam } from '../../../../../server/devices/http';
+import { parseId } from '@/server/http/ids';
 import { ApiError, clientIp, handler, json, requireSession } from '../../../../../server/http/api';
 
 export const dynamic = 'force-dynamic';
 
 export const POST = handler(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   const { user } = await requireSession(request, 'supervisor');
-  const id = deviceIdParam((await params).id);
+  const id = parseId((await params).id);
   const out = await resetDevice(getContext().pool, id, user, clientIp(request));
   if (!out) throw new ApiError(404, 'no such device');
   return json({ ok: true, ...out });
