@@ -1,5 +1,6 @@
 // Domain types shared by browser and server (see DESIGN.md, Domain).
 import { z } from 'zod';
+import './zodBrowser';
 
 export type LonLat = [number, number];
 

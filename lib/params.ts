@@ -1,6 +1,7 @@
 // Numbers as they come from outside (a path segment, a query parameter), each with its range, so
 // that an out-of-range value is refused with a reason before any query or Date sees it.
 import { z } from 'zod';
+import './zodBrowser';
 
 export const INT4_MAX = 2_147_483_647;
 export const ID_RULE = `a positive integer up to ${INT4_MAX}`;

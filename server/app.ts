@@ -94,7 +94,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const dev = config.NODE_ENV === 'development';
   const kiosk = new KioskSignIn(db.pool, sessions);
   const guardOpts = { sessions, ingestTokens, maxBodyBytes: config.MAX_BODY_BYTES, dev, kiosk, secureCookies: config.COOKIE_SECURE };
-  const testHooks: LiveTestHooks | undefined = config.TW_TEST_HOOKS ? new LiveTestHooks((): LiveServer => io) : undefined;
+  const testHooks: LiveTestHooks | undefined = config.TW_TEST_HOOKS ? new LiveTestHooks((): LiveServer => io, () => listeners?.ports) : undefined;
   const http = createServer((req, res) => {
     if (testHooks?.handle(req, res, (req.url ?? '/').split('?')[0]!)) return;
     void route(req, res, guardOpts, opts.handler);

@@ -247,6 +247,25 @@ test('attack: a track of an asset seen only through a movement holds only that m
   assert.equal((await track('hz-officer')).status, 404, 'a district the trip did not touch gets nothing');
 });
 
+test('attack: a cancelled movement\'s window ends at its cancellation: the office does not follow the truck afterwards', async () => {
+  const asset = (await db.pool.query(`INSERT INTO assets (key, kind, label, district) VALUES ('tel:013900003101', 'vehicle', '浙B·T0003', '3100') RETURNING id`)).rows[0].id as number;
+  const t0 = Date.now() - 6 * 3_600_000;
+  const dep = t0 + 2 * 3_600_000, cancelledAt = t0 + 3 * 3_600_000;
+  await db.pool.query(
+    `INSERT INTO consignments (reference, asset_id, origin_site, dest_site, route_id, departure, deadline, status, updated_at, districts)
+     SELECT 'ATTACK-TRACK-2', $1, r.from_site, r.to_site, r.id, to_timestamp($2 / 1000.0), to_timestamp($2 / 1000.0) + interval '1 day', 'cancelled', to_timestamp($3 / 1000.0),
+            touched_districts(r.from_site, r.to_site, r.id)
+     FROM routes r WHERE r.code = 'R29'`, [asset, dep, cancelledAt]);
+  const writer = new PositionWriter(db.pool, { batchRows: 5000, flushMs: 60_000 });
+  for (let i = 0; i < 300; i++) writer.add({ assetId: asset, time: t0 + i * 60_000, lon: 121.9 + i * 0.0005, lat: 30.6, speed: 40, source: 'sim' });
+  await writer.flush();
+  const inWindow = Array.from({ length: 300 }, (_, i) => t0 + i * 60_000).filter((t) => t >= dep && t <= cancelledAt);
+  assert.equal(inWindow.length, 61);
+  const res = await trackApi.GET(get(`/api/assets/${asset}/track?from=${t0}&to=${t0 + 6 * 3_600_000}`, await cookieFor('ys-viewer')), { params: Promise.resolve({ id: String(asset) }) });
+  assert.equal(res.status, 200);
+  assert.deepEqual((await res.json()).properties.times, inWindow, 'from departure to cancellation, not the truck\'s next trips');
+});
+
 test('attack: a 20,000-vertex route with a 20 km corridor → 400 with the reason; the server keeps answering', async (t) => {
   const cookie = await cookieFor('ys-supervisor');
   const coordinates = Array.from({ length: 20_000 }, (_, i) => [122.0 + (i % 200) * 0.001, 30.6 + Math.floor(i / 200) * 0.001 * (i % 2 ? 1 : -1)]);

@@ -40,14 +40,14 @@ export interface Track {
  * The spans of time in which a user may see an asset's fixes (SQL rows of lo, hi), given the SQL
  * placeholders of the user's district and the asset id. An asset of a district the user sees (or
  * any, for HQ): all of its history. One the user sees only through movements: each visible
- * movement's window, from departure to arrival or closure, or on while it is open. Fixes outside
+ * movement's window, from departure to arrival, closure or cancellation, or on while it is open. Fixes outside
  * are someone else's business (the truck's previous or next trip).
  */
 export const fixWindowsSql = (user: string, asset: string) => `
   SELECT '-infinity'::timestamptz AS lo, 'infinity'::timestamptz AS hi FROM assets a
   WHERE a.id = ${asset} AND ((SELECT is_hq(${user})) OR a.district IN (SELECT unnest(visible_districts(${user}))))
   UNION ALL
-  SELECT c.departure, coalesce(c.arrived_at, CASE WHEN c.status = 'closed' THEN c.updated_at END, 'infinity')
+  SELECT c.departure, coalesce(c.arrived_at, CASE WHEN c.status IN ('closed', 'cancelled') THEN c.updated_at END, 'infinity')
   FROM visible_consignments(${user}) c WHERE c.asset_id = ${asset}`;
 
 /** Degrees per pixel at a zoom (256-px tiles); half of it keeps what the eye can tell apart. */
