@@ -395,8 +395,12 @@ test('jurisdiction: an office supervisor cannot take over, see or keep what is n
         const reference = `ZGX${RUN}0000001`;
         const r = await call(ys, 'POST', '/api/consignments', { reference, asset: wgq.key, route: 'R01', departure: iso(Date.now() - 60_000), deadline: iso(Date.now() + 4 * 3_600_000) });
         expect(r.status, r.text).toBe(403);
-        expect(r.body.error).toMatch(/outside your jurisdiction/);
+        expect(r.body.error).toMatch(/is not a vehicle of your jurisdiction/);
         expect(await sql(`SELECT id FROM consignments WHERE reference = $1`, [reference])).toEqual([]);
+        // An unknown key gets the very same answer: no oracle for keys or home districts.
+        const unknown = await call(ys, 'POST', '/api/consignments', { reference, asset: 'tel:013999999997', route: 'R01', departure: iso(Date.now() - 60_000), deadline: iso(Date.now() + 4 * 3_600_000) });
+        expect(unknown.status).toBe(403);
+        expect(unknown.body.error).toBe(r.body.error.replace(wgq.key, 'tel:013999999997'));
       }],
       ['GET /api/world for an office viewer holds no route or corridor that /api/routes does not', async () => {
         const v = await as('ys-viewer');

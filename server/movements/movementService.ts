@@ -108,17 +108,14 @@ export class MovementService {
         const r = (await c.query('SELECT id, from_site, to_site FROM routes WHERE code = $1', [body.route])).rows[0];
         if (!r) throw new DomainError('invalid', `route: no route ${body.route}`);
         const a = (await c.query('SELECT id, district FROM assets WHERE key = $1', [body.asset])).rows[0];
-        if (!a) throw new DomainError('invalid', `asset: no asset ${body.asset}`);
         const districts: string[] = (await c.query('SELECT touched_districts($1, $2, $3) AS d', [r.from_site, r.to_site, r.id])).rows[0].d;
         const j = (await c.query(
           `SELECT is_hq($1) AS hq, $2::text[] && visible_districts($1) AS touches, coalesce($3::text = ANY (visible_districts($1)), false) AS home`,
-          [user.district, districts, a.district])).rows[0];
+          [user.district, districts, a?.district ?? null])).rows[0];
         if (!j.hq && !j.touches) throw new DomainError('forbidden', 'the movement does not touch your jurisdiction');
-        if (!j.hq && !j.home) {
-          throw new DomainError('forbidden', a.district
-            ? `asset: its home district ${a.district} is outside your jurisdiction`
-            : 'asset: it has no home district; only HQ may register a movement on it');
-        }
+        // Outside HQ, an unknown asset and another district's answer alike: no oracle for keys or homes.
+        if (!j.hq && (!a || !j.home)) throw new DomainError('forbidden', `asset: ${body.asset} is not a vehicle of your jurisdiction (only HQ registers movements on others)`);
+        if (!a) throw new DomainError('invalid', `asset: no asset ${body.asset}`);
         const status: ConsignmentStatus = Date.parse(body.departure) <= Date.now() ? 'in_transit' : 'planned';
         const { rows } = await c.query<OpenMovement>(
           `INSERT INTO consignments AS c (reference, seal_id, asset_id, origin_site, dest_site, route_id, departure, deadline, status, goods, carrier, districts)

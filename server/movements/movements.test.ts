@@ -251,9 +251,9 @@ test('attack: an office supervisor registering a movement on an asset whose home
   const cookie = await cookieFor('ys-sup');
   try {
     const cases = [
-      ['tel:013900000304', /home district 2218 is outside your jurisdiction/], // a sibling office's truck
-      ['tel:013900000305', /home district 3100 is outside your jurisdiction/], // another customs' truck
-      ['tel:013900000306', /no home district/], // a truck that belongs to nobody yet
+      ['tel:013900000304', /is not a vehicle of your jurisdiction/], // a sibling office's truck
+      ['tel:013900000305', /is not a vehicle of your jurisdiction/], // another customs' truck
+      ['tel:013900000306', /is not a vehicle of your jurisdiction/], // a truck that belongs to nobody yet
     ] as const;
     for (const [key, reason] of cases) {
       fix(key, at['2248-T01']!, 10_000);
@@ -267,6 +267,10 @@ test('attack: an office supervisor registering a movement on an asset whose home
       assert.ok(!app.movements.open().some((m) => m.reference === reference), 'not in the index');
       assert.ok(!app.hub.scopeOf(assetId(key)).has('2248'), 'not in Yangshan\'s live scope');
     }
+    // An unknown key answers exactly like a foreign one: no oracle for keys or home districts.
+    const unknown = await register(cookie, movementOn('tel:013999999998', 'ZGX99999800000001'));
+    assert.equal(unknown.status, 403);
+    assert.match(unknown.body.error, /is not a vehicle of your jurisdiction/);
     await ticks(3);
     const foreign = new Set(cases.map(([key]) => assetId(key)));
     assert.deepEqual([...ys.snapshot, ...ys.deltas.map((d) => d.id), ...ys.meta.map((m) => m.id)].filter((id) => foreign.has(id)), [], 'the office never received them');
