@@ -1,4 +1,4 @@
-// `npm test`: type check, unit and integration tests against real PostGIS, then Playwright in
+// `npm test`: type check, lint, unit and integration tests against real PostGIS, then Playwright in
 // Debian's Chromium against the real server. With DATABASE_URL it uses that PostGIS server
 // (each test file makes its own database); without it, it starts the embedded PostGIS.
 import { spawn, spawnSync } from 'node:child_process';
@@ -68,6 +68,9 @@ async function main(): Promise<number> {
   if (!only) {
     say('type check (tsc --noEmit)');
     failed += (await run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit'])) ? 1 : 0;
+    say('lint (eslint, prettier --check)');
+    failed += (await run(process.execPath, ['node_modules/eslint/bin/eslint.js', '.'])) ? 1 : 0;
+    failed += (await run(process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '.'])) ? 1 : 0;
   }
 
   let serverUrl = process.env.DATABASE_URL;

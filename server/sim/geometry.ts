@@ -142,7 +142,7 @@ export function reversePath(p: Path): Path {
 export function segmentAt(p: Path, s: number, hint = 0): number {
   const cum = p.cum;
   const last = cum.length - 2;
-  let i = hint < 0 ? 0 : hint > last ? last : hint;
+  const i = hint < 0 ? 0 : hint > last ? last : hint;
   if (s >= cum[i] && (s < cum[i + 1] || i === last)) return i;
   if (i < last && s >= cum[i + 1] && (i + 1 === last || s < cum[i + 2])) return i + 1;
   // binary search

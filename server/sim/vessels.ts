@@ -171,9 +171,13 @@ export class VesselSim {
     for (let d = from; d <= to; d += SLOT_SPACING_M) {
       const r = room(roomR, d) >= SLOT_LATERAL_M;
       const l = room(roomL, d) >= SLOT_LATERAL_M;
-      if (r) slotD.push(d), slotLat.push(SLOT_LATERAL_M);
-      if (l) slotD.push(d), slotLat.push(-SLOT_LATERAL_M);
-      if (!r && !l && (!this.opts.isLand || !this.opts.isLand(pointAtOffset(path, d, 0)))) slotD.push(d), slotLat.push(0);
+      const slot = (lateral: number) => {
+        slotD.push(d);
+        slotLat.push(lateral);
+      };
+      if (r) slot(SLOT_LATERAL_M);
+      if (l) slot(-SLOT_LATERAL_M);
+      if (!r && !l && (!this.opts.isLand || !this.opts.isLand(pointAtOffset(path, d, 0)))) slot(0);
     }
     const berths = kind === 'approach' ? this.berthPaths(info) : [path];
     const lane: LaneState = { info, kind, path, L, slotD, slotLat, slotOwner: new Int32Array(slotD.length).fill(-1), roomR, roomL, berths };

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as turf from '@turf/turf';
-import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
+import type { Feature, LineString, MultiPolygon, Polygon, Position } from 'geojson';
 import type { LonLat } from '../../../lib/domain';
 import { WORLD, BRIDGES } from './index';
 import type { DistrictSeed } from './types';
@@ -41,7 +41,7 @@ const landPolys = (() => {
   }
   return out;
 })();
-const landTouching = (line: Feature<any>) => {
+const landTouching = (line: Feature<LineString>) => {
   const [x0, y0, x1, y1] = turf.bbox(line);
   return landPolys.filter(({ bbox: b, poly }) => !(b[2] < x0 || b[0] > x1 || b[3] < y0 || b[1] > y1) && turf.booleanIntersects(line, poly));
 };
@@ -130,7 +130,7 @@ test('sites lie on land in mainland China, port terminals at the waterfront', ()
       assert.ok(!coast.segmentCrossesCoast(s.area[i - 1], s.area[i]), `${s.code}: edge ${i} crosses the coastline`);
     if (s.kind !== 'port_terminal') continue;
     // the berth side is within 300 m of the water: some point just off its boundary is at sea
-    const ring = turf.polygonToLine(turf.polygon([s.area])) as Feature<any>;
+    const ring = turf.polygonToLine(turf.polygon([s.area])) as Feature<LineString>; // one ring: one line
     const buffered = turf.buffer(turf.polygon([s.area]), 0.3, { units: 'kilometers' })!;
     const outer = (buffered.geometry as Polygon).coordinates[0] as LonLat[];
     assert.ok(outer.some((p) => !coast.isLand(p)), `${s.code}: no water within 300 m`);
