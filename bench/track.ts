@@ -103,7 +103,7 @@ async function main() {
     return page.evaluate((key) => {
       const asked = performance.getEntriesByName(`tw:journey-request:${key}`)[0]!.startTime;
       const drawn = performance.getEntriesByName('tw:tracks-drawn')[0]!.startTime;
-      return { loadDraw: drawn - asked, fromNavigation: drawn, fixes: window.__tw.scene.journeys[0].track.fixes.length as number };
+      return { loadDraw: drawn - asked, fromNavigation: drawn, fixes: window.__tw.scene.journeys[0]!.track.fixes.length };
     }, `c${id}`);
   };
   const DAY = 'BENCH-沪B·DAY24';

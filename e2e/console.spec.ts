@@ -56,14 +56,14 @@ test('console: search by plate and reference, corridor and track, replay moves t
   // Its corridor and its track from PostGIS on the map, the facts and charts beside it.
   await page.waitForFunction((id) => {
     const s = window.__tw?.scene;
-    return s && s.journeys.length === 1 && s.journeys[0].asset.id === id && s.focusCorridor.length === 2 && s.runs.length > 0 && s.trips.length === 1;
+    return s && s.journeys.length === 1 && s.journeys[0]!.asset.id === id && s.focusCorridor.length === 2 && s.runs.length > 0 && s.trips.length === 1;
   }, c!.asset.id, { timeout: 30_000 });
   await expect(page.getByTestId('cp-offroute')).toContainText(/米/);
   await expect(page.getByTestId('chart-offroute').locator('canvas')).toBeVisible();
   await expect(page.getByTestId('timeline').locator('li[data-kind="departure"]')).toBeVisible();
 
   // Replay: put the slider at its first fix, then play at ×256; the marker must move.
-  const fixes: number[] = await page.evaluate(() => window.__tw.scene.journeys[0].track.fixes.map((f: number[]) => f[2]));
+  const fixes: number[] = await page.evaluate(() => window.__tw.scene.journeys[0]!.track.fixes.map((f) => f[2]!));
   expect(fixes.length, 'fixes from the demo feed').toBeGreaterThan(2);
   await page.getByTestId('replay-slider').fill(String(Math.ceil(fixes[0]! / 1000) * 1000));
   await expect.poll(() => markerOf(page, c!.asset.id)).not.toBeNull();

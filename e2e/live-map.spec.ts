@@ -24,7 +24,7 @@ test('the live map loads, turns live, and draws assets that can be picked', asyn
   const picked = await page.evaluate(() => {
     const tw = window.__tw;
     for (let i = 0; i < tw.vehicles.n; i++) {
-      const lon = tw.vehicles.positions[2 * i], lat = tw.vehicles.positions[2 * i + 1];
+      const lon = tw.vehicles.positions[2 * i]!, lat = tw.vehicles.positions[2 * i + 1]!;
       const p = tw.map.project([lon, lat]);
       const { width, height } = tw.map.getCanvas().getBoundingClientRect();
       if (p.x < 20 || p.y < 20 || p.x > width - 20 || p.y > height - 20) continue;

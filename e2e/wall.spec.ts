@@ -73,11 +73,11 @@ test('the wall: KPI tiles match the database, a critical alert takes the camera 
   }, c!.reference, { timeout: 15_000 }).then((h) => h.jsonValue()))!;
   expect(focus.type).toBe('SEAL_ALARM');
   await expect(page.getByTestId('wall-focus')).toContainText('关锁报警');
-  await page.waitForFunction(([lon, lat]) => {
+  await page.waitForFunction(([lon, lat]: [number, number]) => {
     const map = window.__tw.map;
     const ctr = map.getCenter();
     return !map.isMoving() && map.getZoom() > 10.5 && Math.abs(ctr.lng - lon) < 0.01 && Math.abs(ctr.lat - lat) < 0.01;
-  }, [focus.lon!, focus.lat!], { timeout: 15_000 }); // the wall focuses only alerts with a position
+  }, [focus.lon!, focus.lat!] as [number, number], { timeout: 15_000 }); // the wall focuses only alerts with a position
   expect(await page.evaluate(() => window.__tw.highlight?.assetId)).toBe(c!.asset.id);
   const first = page.getByTestId('ticker-item').first();
   await expect(first).toHaveAttribute('data-alert-id', String(focus.id));

@@ -13,6 +13,9 @@ import { WORLD } from '../sim/world';
 import { rect } from '../sim/world/shapes';
 import { ALERT_TYPES } from './types';
 
+/** A lon/lat box: [west, south, east, north]. */
+type Box = [number, number, number, number];
+
 const Pos = z.tuple([z.number().gte(-180).lte(180), z.number().gte(-90).lte(90)]);
 const AreaSpec = z.union([
   z.object({ ring: z.array(Pos).min(3) }),
@@ -190,7 +193,7 @@ export function prepare(spec: Scenario): PreparedScenario {
       corridor = { path: pathOf(c.route), halfM: r.corridorM };
     }
     for (const step of a.plan) if ('goto' in step && step.goto.site) codes.add(step.goto.site);
-    const withBox = (x: { code: string; ring: LonLat[] }) => ({
+    const withBox = (x: { code: string; ring: LonLat[] }): { code: string; ring: LonLat[]; box: Box } => ({
       ...x, box: [Math.min(...x.ring.map((q) => q[0])), Math.min(...x.ring.map((q) => q[1])), Math.max(...x.ring.map((q) => q[0])), Math.max(...x.ring.map((q) => q[1]))],
     });
     const truth = { sites: [...[...codes].map((code) => ({ code, ring: siteRing(code) })), ...rings].map(withBox), corridor };
@@ -231,7 +234,7 @@ export function prepare(spec: Scenario): PreparedScenario {
 function generate(
   name: string, a: ActorSpec, scenarioStart: number, pathOf: (code: string) => Path, siteRing: (code: string) => LonLat[],
   mark: (name: string, time: number) => void,
-  truth: { sites: { code: string; ring: LonLat[]; box: number[] }[]; corridor?: { path: Path; halfM: number } },
+  truth: { sites: { code: string; ring: LonLat[]; box: Box }[]; corridor?: { path: Path; halfM: number } },
 ): GenFix[] {
   const t0 = scenarioStart + a.startMin * 60_000;
   const lon: number[] = [], lat: number[] = [], spd: number[] = [], crs: number[] = [];

@@ -28,7 +28,7 @@ const province = (name: string): Area => {
 
 const union = (...areas: (Area | null)[]): Area => {
   const parts = areas.filter((a): a is Area => a !== null);
-  if (parts.length === 1) return parts[0];
+  if (parts.length === 1) return parts[0]!;
   const u = turf.union(turf.featureCollection(parts));
   if (!u) throw new Error('empty union');
   return u;
@@ -48,7 +48,9 @@ const inter = (a: Area, b: Area): Area => {
   return out;
 };
 const poly = (ring: [number, number][]): Area => {
-  const r = ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1] ? ring : [...ring, ring[0]];
+  const [first, last] = [ring[0], ring[ring.length - 1]];
+  if (!first || !last) throw new Error('poly: an empty ring');
+  const r = first[0] === last[0] && first[1] === last[1] ? ring : [...ring, first];
   return turf.polygon([r]);
 };
 const buffer = (a: Area, km: number): Area => {
@@ -60,11 +62,11 @@ const buffer = (a: Area, km: number): Area => {
 const clean = (a: Area, minKm2 = 0.05): Area => {
   const parts = a.geometry.type === 'Polygon' ? [a.geometry.coordinates] : a.geometry.coordinates;
   const kept: Position[][][] = [];
-  for (const p of parts) {
-    if (turf.area(turf.polygon([p[0]])) / 1e6 < minKm2) continue;
-    kept.push([p[0], ...p.slice(1).filter((h) => turf.area(turf.polygon([h])) / 1e6 >= minKm2)]);
+  for (const [outer, ...holes] of parts) {
+    if (!outer || turf.area(turf.polygon([outer])) / 1e6 < minKm2) continue;
+    kept.push([outer, ...holes.filter((h) => turf.area(turf.polygon([h])) / 1e6 >= minKm2)]);
   }
-  return kept.length === 1 ? turf.polygon(kept[0]) : turf.multiPolygon(kept);
+  return kept.length === 1 ? turf.polygon(kept[0]!) : turf.multiPolygon(kept);
 };
 
 const t0 = Date.now();

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as turf from '@turf/turf';
-import type { Feature, LineString, MultiPolygon, Polygon, Position } from 'geojson';
+import type { BBox, Feature, LineString, MultiPolygon, Polygon, Position } from 'geojson';
 import type { LonLat } from '../../../lib/domain';
 import { WORLD, BRIDGES } from './index';
 import type { DistrictSeed } from './types';
@@ -21,7 +21,7 @@ const siteByCode = new Map(sites.map((s) => [s.code, s]));
 const areaOf = (d: DistrictSeed) => turf.feature(d.area as Polygon | MultiPolygon) as Feature<Polygon | MultiPolygon>;
 const partsOf = (d: DistrictSeed) => (d.area.type === 'Polygon' ? [d.area.coordinates] : d.area.coordinates) as Position[][][];
 const sitePoly = (code: string) => turf.polygon([siteByCode.get(code)!.area]);
-const pathLengthM = (p: LonLat[]) => p.slice(1).reduce((s, q, i) => s + distM(p[i], q), 0);
+const pathLengthM = (p: LonLat[]) => p.slice(1).reduce((s, q, i) => s + distM(p[i]!, q), 0);
 /** Points every `stepM` metres along a–b, both ends included. */
 const samples = (a: LonLat, b: LonLat, stepM: number): LonLat[] => {
   const n = Math.max(1, Math.ceil(distM(a, b) / stepM));
@@ -31,7 +31,7 @@ const samples = (a: LonLat, b: LonLat, stepM: number): LonLat[] => {
 // Land polygons of the coastline file, with their bounding boxes, for the turf-based sea checks.
 const landPolys = (() => {
   const fc = JSON.parse(fs.readFileSync(path.resolve(here, '../../../geo/coast-china-1m.geojson'), 'utf8'));
-  const out: { a3: string; bbox: number[]; poly: Feature<Polygon> }[] = [];
+  const out: { a3: string; bbox: BBox; poly: Feature<Polygon> }[] = [];
   for (const f of fc.features) {
     const polys: Position[][][] = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
     for (const p of polys) {
@@ -57,8 +57,8 @@ test('codes are unique', () => {
 test('districts nest hq → direct → office', () => {
   const hq = districts.filter((d) => d.level === 'hq');
   assert.equal(hq.length, 1);
-  assert.equal(hq[0].code, '0000');
-  assert.equal(hq[0].parent, null);
+  assert.equal(hq[0]!.code, '0000');
+  assert.equal(hq[0]!.parent, null);
   const want = { direct: 'hq', office: 'direct' } as const;
   for (const d of districts) {
     if (d.level === 'hq') continue;
@@ -127,7 +127,7 @@ test('sites lie on land in mainland China, port terminals at the waterfront', ()
   for (const s of sites) {
     for (const p of s.area) assert.equal(coast.landAt(p), 'CHN', `${s.code}: vertex ${p} not on CHN land`);
     for (let i = 1; i < s.area.length; i++)
-      assert.ok(!coast.segmentCrossesCoast(s.area[i - 1], s.area[i]), `${s.code}: edge ${i} crosses the coastline`);
+      assert.ok(!coast.segmentCrossesCoast(s.area[i - 1]!, s.area[i]!), `${s.code}: edge ${i} crosses the coastline`);
     if (s.kind !== 'port_terminal') continue;
     // the berth side is within 300 m of the water: some point just off its boundary is at sea
     const ring = turf.polygonToLine(turf.polygon([s.area])) as Feature<LineString>; // one ring: one line
@@ -143,15 +143,15 @@ test('sites lie on land in mainland China, port terminals at the waterfront', ()
 test('sites do not overlap each other', () => {
   for (let i = 0; i < sites.length; i++)
     for (let j = i + 1; j < sites.length; j++)
-      assert.ok(!turf.booleanIntersects(sitePoly(sites[i].code), sitePoly(sites[j].code)), `${sites[i].code} overlaps ${sites[j].code}`);
+      assert.ok(!turf.booleanIntersects(sitePoly(sites[i]!.code), sitePoly(sites[j]!.code)), `${sites[i]!.code} overlaps ${sites[j]!.code}`);
 });
 
 test('routes start in their from-site and end in their to-site', () => {
   for (const r of routes) {
     assert.ok(siteByCode.has(r.from) && siteByCode.has(r.to), `${r.code}: unknown site`);
     assert.notEqual(r.from, r.to);
-    assert.ok(turf.booleanPointInPolygon(r.path[0], sitePoly(r.from)), `${r.code}: starts outside ${r.from}`);
-    assert.ok(turf.booleanPointInPolygon(r.path[r.path.length - 1], sitePoly(r.to)), `${r.code}: ends outside ${r.to}`);
+    assert.ok(turf.booleanPointInPolygon(r.path[0]!, sitePoly(r.from)), `${r.code}: starts outside ${r.from}`);
+    assert.ok(turf.booleanPointInPolygon(r.path.at(-1)!, sitePoly(r.to)), `${r.code}: ends outside ${r.to}`);
     assert.ok(r.corridorM >= 300 && r.corridorM <= 1000, `${r.code}: corridor ${r.corridorM} m`);
   }
 });
@@ -159,18 +159,18 @@ test('routes start in their from-site and end in their to-site', () => {
 test('route vertices are at most 5 km apart and lengths are plausible', () => {
   for (const r of routes) {
     for (let i = 1; i < r.path.length; i++) {
-      const d = distM(r.path[i - 1], r.path[i]);
+      const d = distM(r.path[i - 1]!, r.path[i]!);
       assert.ok(d <= 5000, `${r.code}: segment ${i} is ${Math.round(d)} m`);
       assert.ok(d > 0, `${r.code}: repeated vertex ${i}`);
     }
     const len = pathLengthM(r.path);
-    const crow = distM(r.path[0], r.path[r.path.length - 1]);
+    const crow = distM(r.path[0]!, r.path.at(-1)!);
     assert.ok(len >= 1000 && len <= 400_000, `${r.code}: ${(len / 1000).toFixed(1)} km`);
     assert.ok(len <= 2.5 * crow + 8000, `${r.code}: ${(len / 1000).toFixed(1)} km for ${(crow / 1000).toFixed(1)} km as the crow flies`);
     // no sharp switchbacks: consecutive headings never turn back by more than 150°
     for (let i = 2; i < r.path.length; i++) {
-      const b1 = turf.bearing(r.path[i - 2], r.path[i - 1]);
-      const b2 = turf.bearing(r.path[i - 1], r.path[i]);
+      const b1 = turf.bearing(r.path[i - 2]!, r.path[i - 1]!);
+      const b2 = turf.bearing(r.path[i - 1]!, r.path[i]!);
       const turn = Math.abs(((b2 - b1 + 540) % 360) - 180);
       assert.ok(turn < 150, `${r.code}: turns back by ${turn.toFixed(0)}° at vertex ${i - 1}`);
     }
@@ -183,13 +183,13 @@ test('route vertices are at most 5 km apart and lengths are plausible', () => {
 
 test('routes stay on mainland land except on the listed bridges', () => {
   for (const b of BRIDGES) {
-    assert.ok(coast.isLand(b.path[0]) && coast.isLand(b.path[b.path.length - 1]), `${b.nameEn}: ends not on land`);
+    assert.ok(coast.isLand(b.path[0]!) && coast.isLand(b.path.at(-1)!), `${b.nameEn}: ends not on land`);
   }
   const bridgeLines = BRIDGES.map((b) => turf.lineString(b.path));
   const onBridge = (p: LonLat) => bridgeLines.some((l) => turf.pointToLineDistance(p, l, { units: 'meters' }) <= 300);
   for (const r of routes) {
     for (let i = 1; i < r.path.length; i++) {
-      for (const p of samples(r.path[i - 1], r.path[i], 50)) {
+      for (const p of samples(r.path[i - 1]!, r.path[i]!, 50)) {
         const land = coast.landAt(p);
         if (land === null) assert.ok(onBridge(p), `${r.code}: at sea at ${p} (segment ${i}) and not on a bridge`);
         else assert.equal(land, 'CHN', `${r.code}: in ${land} at ${p} (segment ${i})`);
@@ -206,14 +206,14 @@ test('lane vertices and segments are at sea; approaches end at their terminal', 
     assert.equal(s.kind, 'port_terminal', `${l.code}: ${l.port} is not a port terminal`);
     assert.ok(l.path.length >= 2);
     const n = l.path.length;
-    const last = l.path[n - 1];
+    const last = l.path[n - 1]!;
     for (let i = 0; i < n; i++) {
-      const p = l.path[i];
+      const p = l.path[i]!;
       if (kind === 'approach' && i === n - 1) continue;
       assert.equal(coast.landAt(p), null, `${l.code}: vertex ${i} ${p} is on land`);
     }
     for (let i = 1; i < n; i++) {
-      const seg = turf.lineString([l.path[i - 1], l.path[i]]);
+      const seg = turf.lineString([l.path[i - 1]!, l.path[i]!]);
       const hits = landTouching(seg);
       const finalLeg = kind === 'approach' && i === n - 1;
       if (finalLeg) {
@@ -224,7 +224,7 @@ test('lane vertices and segments are at sea; approaches end at their terminal', 
         }
       } else {
         assert.equal(hits.length, 0, `${l.code}: segment ${i} crosses ${hits.map((h) => h.a3).join(',')} land`);
-        assert.ok(!coast.segmentCrossesCoast(l.path[i - 1], l.path[i]), `${l.code}: segment ${i} crosses the coastline`);
+        assert.ok(!coast.segmentCrossesCoast(l.path[i - 1]!, l.path[i]!), `${l.code}: segment ${i} crosses the coastline`);
       }
     }
     const len = pathLengthM(l.path);
@@ -247,5 +247,5 @@ test('every route touches districts and every direct customs has sites', () => {
     assert.ok(sites.some((s) => under.has(s.district)), `${d.code}: no sites`);
   }
   const hq = areaOf(districtByCode.get('0000')!);
-  for (const r of routes) for (const p of [r.path[0], r.path[r.path.length - 1]]) assert.ok(turf.booleanPointInPolygon(p, hq), `${r.code}: outside HQ`);
+  for (const r of routes) for (const p of [r.path[0]!, r.path.at(-1)!]) assert.ok(turf.booleanPointInPolygon(p, hq), `${r.code}: outside HQ`);
 });
