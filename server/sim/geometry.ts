@@ -4,7 +4,7 @@
 //
 // Offsets use the local metres-per-degree of the WGS84 ellipsoid at the point's latitude, which
 // is accurate to well under 0.1 % for offsets of a few kilometres at any Chinese latitude.
-import { distance as turfDistance } from '@turf/turf';
+import { distance as turfDistance } from '@turf/distance';
 import type { LonLat } from '../../lib/domain';
 
 import { wgs84MPerDegLat, wgs84MPerDegLon } from '../../lib/units';

@@ -1,11 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lineString, point, pointToLineDistance } from '@turf/turf';
+import { lineString, point } from '@turf/helpers';
+import { pointToLineDistance } from '@turf/point-to-line-distance';
 import { PositionReportSchema, type LonLat, type PositionReport } from '../../lib/domain';
 import type { World } from './world/types';
 import { buildFleet, type Fleet, type Truck, type TruckRun } from './fleet';
 import { Simulator, simulatorReports } from './simulator';
-import { length as turfLength, along as turfAlong, distance as turfDistance } from '@turf/turf';
+import { length as turfLength } from '@turf/length';
+import { along as turfAlong } from '@turf/along';
+import { distance as turfDistance } from '@turf/distance';
 import { makePath, pointAt, pointAtOffset, pointInRing, reversePath } from './geometry';
 
 const square = (c: LonLat, h: number): LonLat[] => [
