@@ -62,7 +62,7 @@ async function e2eDatabase(serverUrl: string, embedded: boolean): Promise<string
 
 async function main(): Promise<number> {
   const only = process.argv[2]; // 'unit' or 'e2e' to run one part
-  ensureChromium();
+  if (only !== 'unit') ensureChromium(); // only the end-to-end tests need a browser
   let failed = 0;
 
   if (!only) {
