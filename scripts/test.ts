@@ -10,6 +10,7 @@ import { CHROMIUM_PATH } from '../e2e/chromium';
 import { startEmbeddedPostgis } from '../db/embedded';
 import { resetSchema } from '../db/testing';
 import { buildIsStale } from './buildState';
+import { freePort } from './freePort';
 
 const say = (msg: string) => console.log(`[test] ${msg}`);
 
@@ -97,9 +98,11 @@ async function main(): Promise<number> {
       if (await run(process.execPath, ['--import', 'tsx', 'scripts/build.ts'])) return 1;
     }
     const url = await e2eDatabase(serverUrl, embedded);
-    say('end-to-end tests (Playwright, Debian Chromium)');
+    // The server under test listens on a free port (playwright.config.ts reads E2E_PORT), not on a fixed one that may be taken.
+    const port = process.env.E2E_PORT ?? String(await freePort());
+    say(`end-to-end tests (Playwright, Debian Chromium), server on port ${port}`);
     failed += (await run(process.execPath, ['node_modules/@playwright/test/cli.js', 'test'], {
-      DATABASE_URL: url, DATABASE_POOL_MAX: embedded ? '1' : '10',
+      DATABASE_URL: url, DATABASE_POOL_MAX: embedded ? '1' : '10', E2E_PORT: port,
     })) ? 1 : 0;
   }
 
