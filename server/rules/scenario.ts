@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { LonLat } from '../../lib/domain';
+import { kmhToMs, knotsToKmh } from '../../lib/units';
 import { bearingDeg, destination, distanceM, makePath, nearestOnPath, offsetM, pointAt, pointInRing, type Path } from '../sim/geometry';
 import { Rng } from '../sim/random';
 import { WORLD } from '../sim/world';
@@ -318,14 +319,14 @@ function generate(
       straight([q.lon, q.lat], step.rejoin.kmh / 3.6, step.rejoin.kmh);
     } else if ('sail' in step) {
       path = undefined;
-      straight(step.sail.to as LonLat, (step.sail.kn * 1.852) / 3.6, step.sail.kn * 1.852);
+      straight(step.sail.to as LonLat, kmhToMs(knotsToKmh(step.sail.kn)), knotsToKmh(step.sail.kn));
     } else if ('drift' in step) {
       path = undefined;
-      const mps = (step.drift.kn * 1.852) / 3.6;
+      const mps = kmhToMs(knotsToKmh(step.drift.kn));
       course = step.drift.bearing;
       for (let i = 0, n = Math.round(step.drift.min * 60); i < n; i++) {
         if (mps > 0) pos = destination(pos, step.drift.bearing, mps);
-        push(step.drift.kn * 1.852);
+        push(knotsToKmh(step.drift.kn));
       }
     }
   }
