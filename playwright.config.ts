@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/chromium';
 
+// `npm test` passes a free port; 3100 when Playwright is run by hand.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 
 export default defineConfig({

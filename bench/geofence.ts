@@ -10,7 +10,9 @@
 //
 // DATABASE_URL names a PostGIS server (a scratch database is made on it); without it, the embedded
 // PostGIS is used. BENCH_ROUTES, BENCH_SITES, BENCH_FIXES, BENCH_TURF_FIXES, BENCH_PG_FIXES override sizes.
-import * as turf from '@turf/turf';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
+import { lineString, polygon } from '@turf/helpers';
+import { pointToLineDistance } from '@turf/point-to-line-distance';
 import type { LonLat } from '../lib/domain';
 import { benchPostgis } from './postgis';
 import { freshDatabase } from '../db/testing';
@@ -162,14 +164,14 @@ async function main() {
   const corridorsRate = FIXES / ((performance.now() - t) / 1000);
 
   // (a) naive turf: pointToLineDistance against every route, booleanPointInPolygon against every site.
-  const lines = routes.map((r) => ({ id: r.id, c: r.corridorM, line: turf.lineString(r.path) }));
-  const polys = sites.map((s) => ({ id: s.id, poly: turf.polygon([s.ring]) }));
+  const lines = routes.map((r) => ({ id: r.id, c: r.corridorM, line: lineString(r.path) }));
+  const polys = sites.map((s) => ({ id: s.id, poly: polygon([s.ring]) }));
   let turfDisagree = 0;
   t = performance.now();
   for (let i = 0; i < TURF_FIXES; i++) {
     const p = fixes[i]!.p;
-    const corridors = lines.filter((l) => turf.pointToLineDistance(p, l.line, { units: 'meters' }) <= l.c).map((l) => l.id);
-    const inSites = polys.filter((s) => turf.booleanPointInPolygon(p, s.poly)).map((s) => s.id);
+    const corridors = lines.filter((l) => pointToLineDistance(p, l.line, { units: 'meters' }) <= l.c).map((l) => l.id);
+    const inSites = polys.filter((s) => booleanPointInPolygon(p, s.poly)).map((s) => s.id);
     const mine = engineAnswer(p);
     if (corridors.join() !== mine.corridors.join() || inSites.join() !== mine.sites.join()) turfDisagree++;
   }
@@ -249,10 +251,10 @@ async function main() {
     return n / ((performance.now() - t0) / 1000);
   };
   const OPS = Math.min(20_000, fixes.length);
-  const ownLines = fixes.slice(0, OPS).map((f) => turf.lineString(routes[f.route - 1]!.path));
-  const turfOwnRate = opRate(OPS, (i) => (sink += turf.pointToLineDistance(fixes[i]!.p, ownLines[i]!, { units: 'meters' })));
+  const ownLines = fixes.slice(0, OPS).map((f) => lineString(routes[f.route - 1]!.path));
+  const turfOwnRate = opRate(OPS, (i) => (sink += pointToLineDistance(fixes[i]!.p, ownLines[i]!, { units: 'meters' })));
   const ourOwnRate = opRate(OPS, (i) => (sink += geo.distanceToRoute(fixes[i]!.route, fixes[i]!.p[0], fixes[i]!.p[1])!.metres));
-  const turfPipRate = opRate(200_000, (i) => (sink += turf.booleanPointInPolygon(fixes[i % fixes.length]!.p, polys[i % polys.length]!.poly) ? 1 : 0));
+  const turfPipRate = opRate(200_000, (i) => (sink += booleanPointInPolygon(fixes[i % fixes.length]!.p, polys[i % polys.length]!.poly) ? 1 : 0));
   const ourPipRate = opRate(200_000, (i) => (sink += geo.inSite(sites[i % sites.length]!.id, fixes[i % fixes.length]!.p[0], fixes[i % fixes.length]!.p[1]) ? 1 : 0));
 
   const r0 = (x: number) => Math.round(x);

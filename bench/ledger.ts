@@ -58,7 +58,7 @@ async function main() {
   const batches = perRound * ROUNDS;
 
   // Single entries (e.g. an alert or an audit record), each in its own transaction.
-  let t = performance.now();
+  const t = performance.now();
   for (let i = 0; i < APPENDS; i++) await appendLedgerEntry(pool, 'bench', { i, note: 'a small payload' });
   const appendMs = (performance.now() - t) / APPENDS;
   await checkpoint(pool);

@@ -95,7 +95,7 @@ async function main() {
     if (cold) await page.goto(`/console?s=c${id}`);
     else {
       await page.goto('/console');
-      await page.waitForFunction(() => (window as any).__tw?.map?.loaded() && (window as any).__tw.frames > 5, undefined, { timeout: 60_000 });
+      await page.waitForFunction(() => window.__tw?.map?.loaded() && window.__tw.frames > 5, undefined, { timeout: 60_000 });
       await page.getByTestId('search-input').fill(reference);
       await page.getByTestId('search-hit').filter({ hasText: reference }).click();
     }
@@ -103,7 +103,7 @@ async function main() {
     return page.evaluate((key) => {
       const asked = performance.getEntriesByName(`tw:journey-request:${key}`)[0]!.startTime;
       const drawn = performance.getEntriesByName('tw:tracks-drawn')[0]!.startTime;
-      return { loadDraw: drawn - asked, fromNavigation: drawn, fixes: (window as any).__tw.scene.journeys[0].track.fixes.length as number };
+      return { loadDraw: drawn - asked, fromNavigation: drawn, fixes: window.__tw.scene.journeys[0]!.track.fixes.length };
     }, `c${id}`);
   };
   const DAY = 'BENCH-沪B·DAY24';

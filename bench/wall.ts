@@ -96,7 +96,7 @@ async function openWall(browser: Browser, s: Running, query: string, n: number):
   const page = await context.newPage();
   await page.goto(`${s.url}/wall${query}`);
   await page.waitForFunction((want) => {
-    const tw = (window as any).__tw;
+    const tw = window.__tw;
     return tw?.worldLoaded && tw.store.count >= want && tw.frames > 3 && !tw.map.isMoving();
   }, n, { timeout: 180_000, polling: 1000 });
   await page.waitForTimeout(3000); // the overview's camera flight and the first trails

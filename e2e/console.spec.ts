@@ -26,7 +26,7 @@ async function reporting(api: APIRequestContext, list: Listed[], n: number): Pro
 
 /** Where the replay marker of an asset is drawn now, or null. */
 const markerOf = (page: Page, assetId: number) => page.evaluate((id) => {
-  const m = (window as any).__tw?.replayMarkers?.find((x: { assetId: number }) => x.assetId === id);
+  const m = window.__tw?.replayMarkers?.find((x: { assetId: number }) => x.assetId === id);
   return m ? (m.position as [number, number]) : null;
 }, assetId);
 
@@ -55,15 +55,15 @@ test('console: search by plate and reference, corridor and track, replay moves t
 
   // Its corridor and its track from PostGIS on the map, the facts and charts beside it.
   await page.waitForFunction((id) => {
-    const s = (window as any).__tw?.scene;
-    return s && s.journeys.length === 1 && s.journeys[0].asset.id === id && s.focusCorridor.length === 2 && s.runs.length > 0 && s.trips.length === 1;
+    const s = window.__tw?.scene;
+    return s && s.journeys.length === 1 && s.journeys[0]!.asset.id === id && s.focusCorridor.length === 2 && s.runs.length > 0 && s.trips.length === 1;
   }, c!.asset.id, { timeout: 30_000 });
   await expect(page.getByTestId('cp-offroute')).toContainText(/米/);
   await expect(page.getByTestId('chart-offroute').locator('canvas')).toBeVisible();
   await expect(page.getByTestId('timeline').locator('li[data-kind="departure"]')).toBeVisible();
 
   // Replay: put the slider at its first fix, then play at ×256; the marker must move.
-  const fixes: number[] = await page.evaluate(() => (window as any).__tw.scene.journeys[0].track.fixes.map((f: number[]) => f[2]));
+  const fixes: number[] = await page.evaluate(() => window.__tw.scene.journeys[0]!.track.fixes.map((f) => f[2]!));
   expect(fixes.length, 'fixes from the demo feed').toBeGreaterThan(2);
   await page.getByTestId('replay-slider').fill(String(Math.ceil(fixes[0]! / 1000) * 1000));
   await expect.poll(() => markerOf(page, c!.asset.id)).not.toBeNull();
@@ -82,7 +82,7 @@ test('console: search by plate and reference, corridor and track, replay moves t
   await page.getByTestId('search-hit').filter({ hasText: d!.reference }).click();
   await expect(page.getByTestId('cp-reference')).toHaveText(d!.reference);
   await expect(page.getByTestId('selection').locator('li')).toHaveCount(2);
-  await page.waitForFunction(() => (window as any).__tw?.scene?.journeys.length === 2);
+  await page.waitForFunction(() => window.__tw?.scene?.journeys.length === 2);
 
   // English.
   await page.getByRole('button', { name: 'EN' }).click();
@@ -111,8 +111,8 @@ test('console: an alert in the feed opens the console at that movement and momen
   await expect(page.getByTestId('cp-reference')).toHaveText(c!.reference);
   // The replay stands at the alert's moment, and the timeline lists the alert.
   await expect(page.getByTestId('replay-time')).toHaveAttribute('data-replaying', 'true');
-  await expect.poll(() => page.evaluate(() => (window as any).__tw?.replayMarkers?.length ?? 0)).toBeGreaterThan(0);
+  await expect.poll(() => page.evaluate(() => window.__tw?.replayMarkers?.length ?? 0)).toBeGreaterThan(0);
   // …with the map looking closely at where the truck was then.
-  await expect.poll(() => page.evaluate(() => (window as any).__tw.map.getZoom())).toBeGreaterThanOrEqual(12);
+  await expect.poll(() => page.evaluate(() => window.__tw.map.getZoom())).toBeGreaterThanOrEqual(12);
   await expect(page.getByTestId('timeline').locator('li[data-kind="alert"]').filter({ hasText: '关锁报警' }).first()).toBeVisible();
 });

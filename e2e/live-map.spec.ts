@@ -15,21 +15,21 @@ test('the live map loads, turns live, and draws assets that can be picked', asyn
 
   // The demo feed fills the map: a few hundred trucks and vessels.
   await page.waitForFunction(() => {
-    const tw = (window as any).__tw;
+    const tw = window.__tw;
     return tw && tw.worldLoaded && tw.vehicles.n >= 50 && tw.vessels.n >= 20 && tw.frames > 10;
   }, undefined, { timeout: 60_000 });
   await expect(page.getByTestId('count-vehicles')).not.toHaveText('0');
 
   // Pick the marker of a vehicle where it is drawn: deck.gl must find that vehicle there.
   const picked = await page.evaluate(() => {
-    const tw = (window as any).__tw;
+    const tw = window.__tw;
     for (let i = 0; i < tw.vehicles.n; i++) {
-      const lon = tw.vehicles.positions[2 * i], lat = tw.vehicles.positions[2 * i + 1];
+      const lon = tw.vehicles.positions[2 * i]!, lat = tw.vehicles.positions[2 * i + 1]!;
       const p = tw.map.project([lon, lat]);
       const { width, height } = tw.map.getCanvas().getBoundingClientRect();
       if (p.x < 20 || p.y < 20 || p.x > width - 20 || p.y > height - 20) continue;
       const info = tw.overlay.pickObject({ x: p.x, y: p.y, radius: 6, layerIds: ['vehicles', 'vessels'] });
-      if (info) return { layer: info.layer.id, x: p.x, y: p.y };
+      if (info) return { layer: info.layer!.id, x: p.x, y: p.y };
     }
     return null;
   });

@@ -37,7 +37,7 @@ async function openWall(page: Page, user: string) {
   await signInPage(page, user, '/wall');
   await expect(page).toHaveURL(/\/wall$/);
   await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-state', 'live');
-  await page.waitForFunction(() => (window as any).__tw?.worldLoaded && (window as any).__tw.frames > 5, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => window.__tw?.worldLoaded && window.__tw.frames > 5, undefined, { timeout: 60_000 });
 }
 
 test('the wall: KPI tiles match the database, a critical alert takes the camera and the ticker', async ({ page, baseURL }) => {
@@ -66,18 +66,19 @@ test('the wall: KPI tiles match the database, a critical alert takes the camera 
   expect((await machine.post('/api/ingest/events', { data: [{ kind: 'seal_opened', time: Date.now() - 1000, reference: c!.reference, sealId: c!.sealId }] })).status()).toBe(200);
 
   // The camera flies to it and the asset is highlighted; the ticker shows it, newest first.
-  const focus = await page.waitForFunction((ref) => {
-    const f = (window as any).__twWall?.focus;
+  // waitForFunction resolves on a truthy value only: the focused alert.
+  const focus = (await page.waitForFunction((ref) => {
+    const f = window.__twWall?.focus;
     return f && f.alert.consignmentRef === ref ? f.alert : null;
-  }, c!.reference, { timeout: 15_000 }).then((h) => h.jsonValue());
+  }, c!.reference, { timeout: 15_000 }).then((h) => h.jsonValue()))!;
   expect(focus.type).toBe('SEAL_ALARM');
   await expect(page.getByTestId('wall-focus')).toContainText('关锁报警');
-  await page.waitForFunction(([lon, lat]) => {
-    const map = (window as any).__tw.map;
+  await page.waitForFunction(([lon, lat]: [number, number]) => {
+    const map = window.__tw.map;
     const ctr = map.getCenter();
     return !map.isMoving() && map.getZoom() > 10.5 && Math.abs(ctr.lng - lon) < 0.01 && Math.abs(ctr.lat - lat) < 0.01;
-  }, [focus.lon, focus.lat], { timeout: 15_000 });
-  expect(await page.evaluate(() => (window as any).__tw.highlight?.assetId)).toBe(c!.asset.id);
+  }, [focus.lon!, focus.lat!] as [number, number], { timeout: 15_000 }); // the wall focuses only alerts with a position
+  expect(await page.evaluate(() => window.__tw.highlight?.assetId)).toBe(c!.asset.id);
   const first = page.getByTestId('ticker-item').first();
   await expect(first).toHaveAttribute('data-alert-id', String(focus.id));
   await expect(first).toContainText('关锁报警');
@@ -85,15 +86,15 @@ test('the wall: KPI tiles match the database, a critical alert takes the camera 
   await page.screenshot({ path: 'test-results/screens/wall-focus.png' });
 
   // A few seconds later it returns to the overview, and the open-alert tile counted it.
-  await page.waitForFunction(() => !(window as any).__twWall.focus && (window as any).__tw.map.getZoom() < 10 && !(window as any).__tw.map.isMoving(), undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => !window.__twWall.focus && window.__tw.map.getZoom() < 10 && !window.__tw.map.isMoving(), undefined, { timeout: 20_000 });
   await expect.poll(async () => (await tileNumber(page, 'open-alerts')) - (await expected()).openAlerts!, { timeout: 30_000 }).toBe(0);
   expect(errors).toEqual([]);
 });
 
 test('the wall recovers from a restart of the live side by itself, without a reload', async ({ page, request }) => {
   await openWall(page, 'hq-viewer');
-  await page.evaluate(() => { (window as any).__sameDocument = true; });
-  const before = await page.evaluate(() => ({ kpi: (window as any).__twWall.kpiFetches, ticker: (window as any).__twWall.tickerFetches, snapshots: (window as any).__twWall.snapshots }));
+  await page.evaluate(() => { window.__sameDocument = true; });
+  const before = await page.evaluate(() => ({ kpi: window.__twWall.kpiFetches, ticker: window.__twWall.tickerFetches, snapshots: window.__twWall.snapshots }));
 
   const r = await request.post('/api/test/live-restart?ms=6000');
   expect(r.status()).toBe(200);
@@ -103,12 +104,12 @@ test('the wall recovers from a restart of the live side by itself, without a rel
 
   // A fresh snapshot, the figures and the ticker fetched again; the same document throughout.
   await page.waitForFunction((b) => {
-    const w = (window as any).__twWall;
+    const w = window.__twWall;
     return w.snapshots > b.snapshots && w.kpiFetches > b.kpi && w.tickerFetches > b.ticker;
   }, before, { timeout: 20_000 });
-  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
-  const frames = await page.evaluate(() => (window as any).__tw.frames);
-  await page.waitForFunction((f) => (window as any).__tw.frames > f + 10 && (window as any).__tw.store.count > 50, frames);
+  expect(await page.evaluate(() => window.__sameDocument)).toBe(true);
+  const frames = await page.evaluate(() => window.__tw.frames);
+  await page.waitForFunction((f) => window.__tw.frames > f + 10 && window.__tw.store.count > 50, frames);
 });
 
 test('tour mode visits the districts in turn', async ({ page }) => {
@@ -119,7 +120,7 @@ test('tour mode visits the districts in turn', async ({ page }) => {
   await expect(page.locator('.wall-tour')).toContainText('上海海关', { timeout: 25_000 });
   await expect(page.getByTestId('wall-districts').locator('li.on')).toHaveAttribute('data-code', '2200');
   await page.waitForFunction(() => {
-    const { map } = (window as any).__tw;
+    const { map } = window.__tw;
     const c = map.getCenter();
     return !map.isMoving() && c.lng > 119 && c.lng < 123 && c.lat > 29.5 && c.lat < 32.5;
   }, undefined, { timeout: 15_000 });

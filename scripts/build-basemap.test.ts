@@ -76,8 +76,8 @@ function inTile(lon: number, lat: number, z: number, x: number, y: number, exten
 function pointInRing(px: number, py: number, ring: { x: number; y: number }[]): boolean {
   let inside = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const a = ring[i];
-    const b = ring[j];
+    const a = ring[i]!;
+    const b = ring[j]!;
     if (a.y > py !== b.y > py && px < ((b.x - a.x) * (py - a.y)) / (b.y - a.y) + a.x) inside = !inside;
   }
   return inside;
@@ -145,8 +145,8 @@ describe('build-basemap', () => {
     const [x, y] = tileXY(121.47, 31.23, 8);
     const tile = await getTile(8, x, y);
     assert.ok(tile, `tile 8/${x}/${y} exists`);
-    for (const name of ['land', 'coast', 'admin1', 'places']) assert.ok(tile.layers[name]?.length > 0, `layer ${name}`);
-    const places = tile.layers.places;
+    for (const name of ['land', 'coast', 'admin1', 'places']) assert.ok((tile.layers[name]?.length ?? 0) > 0, `layer ${name}`);
+    const places = tile.layers.places!;
     const names = Array.from({ length: places.length }, (_, i) => places.feature(i).properties);
     const shanghai = names.find((p) => p.name === 'Shanghai');
     assert.ok(shanghai, 'Shanghai is labelled');
@@ -158,9 +158,10 @@ describe('build-basemap', () => {
     const portNames = Array.from({ length: ports.length }, (_, i) => ports.feature(i).properties);
     assert.ok(portNames.some((p) => p.name === 'Shanghai' && p.name_zh === '上海'));
     // People's Square is on land, the East China Sea off Nanhui is not.
-    const extent = tile.layers.land.extent;
-    assert.ok(layerCovers(tile.layers.land, ...inTile(121.475, 31.232, 8, x, y, extent)), 'downtown Shanghai is land');
-    assert.ok(!layerCovers(tile.layers.land, ...inTile(122.3, 30.9, 8, x, y, extent)), 'East China Sea is sea');
+    const land = tile.layers.land!;
+    const extent = land.extent;
+    assert.ok(layerCovers(land, ...inTile(121.475, 31.232, 8, x, y, extent)), 'downtown Shanghai is land');
+    assert.ok(!layerCovers(land, ...inTile(122.3, 30.9, 8, x, y, extent)), 'East China Sea is sea');
   });
 
   it('has the Yangshan and Zhoushan islands at z10', async () => {
@@ -171,16 +172,19 @@ describe('build-basemap', () => {
     ] as const) {
       const [x, y] = tileXY(lon, lat, 10);
       const tile = await getTile(10, x, y);
-      assert.ok(tile?.layers.land, `${what}: land at 10/${x}/${y}`);
-      assert.ok(tile.layers.coast?.length > 0, `${what}: coast lines`);
-      assert.ok(layerCovers(tile.layers.land, ...inTile(lon, lat, 10, x, y, tile.layers.land.extent)), `${what} is land`);
+      const land = tile?.layers.land;
+      assert.ok(land, `${what}: land at 10/${x}/${y}`);
+      assert.ok((tile.layers.coast?.length ?? 0) > 0, `${what}: coast lines`);
+      assert.ok(layerCovers(land, ...inTile(lon, lat, 10, x, y, land.extent)), `${what} is land`);
     }
   });
 
   it('thins places by zoom and covers open sea with (shared) empty tiles', async () => {
     const [x4, y4] = tileXY(121.47, 31.23, 4);
     const t4 = await getTile(4, x4, y4);
-    const ranks = Array.from({ length: t4!.layers.places.length }, (_, i) => t4!.layers.places.feature(i).properties.scalerank as number);
+    const places4 = t4?.layers.places;
+    assert.ok(places4, 'places at z4');
+    const ranks = Array.from({ length: places4.length }, (_, i) => places4.feature(i).properties.scalerank as number);
     assert.ok(Math.max(...ranks) <= 4, 'z4 keeps scalerank <= 4 only');
 
     const [sx, sy] = tileXY(135, 20, 10); // Philippine Sea, inside the detail box

@@ -111,19 +111,18 @@ function linesOf(geom: GeoJSON.Geometry | null): Pos[][] {
 function unwrapPath(path: Pos[]): Pos[] | null {
   const out: Pos[] = [];
   let shift = 0;
-  for (let i = 0; i < path.length; i++) {
-    const [x, y] = path[i];
-    if (i > 0) {
-      const prev = path[i - 1][0];
+  let prev: number | undefined;
+  for (const [x, y] of path) {
+    if (prev !== undefined) {
       if (x - prev > 180) shift -= 360;
       else if (prev - x > 180) shift += 360;
     }
     out.push([x + shift, y]);
+    prev = x;
   }
-  const first = out[0];
-  const last = out[out.length - 1];
-  if (path.length > 2 && path[0][0] === path[path.length - 1][0] && path[0][1] === path[path.length - 1][1]) {
-    if (first[0] !== last[0]) return null; // closed on the sphere, open in the plane: circumpolar
+  const [p0, pN] = [path[0], path[path.length - 1]];
+  if (path.length > 2 && p0 && pN && p0[0] === pN[0] && p0[1] === pN[1]) {
+    if (out[0]![0] !== out[out.length - 1]![0]) return null; // closed on the sphere, open in the plane: circumpolar
   }
   return out;
 }
@@ -131,7 +130,8 @@ function unwrapPath(path: Pos[]): Pos[] | null {
 /** Shift paths by a whole number of turns so that the first one starts west at -180..180. */
 function normalizeTurns(paths: Pos[][]): Pos[][] {
   let minX = Infinity;
-  for (const [x] of paths[0]) if (x < minX) minX = x;
+  for (const [x] of paths[0] ?? []) if (x < minX) minX = x;
+  if (minX === Infinity) return paths;
   const shift = -360 * Math.floor((minX + 180) / 360);
   if (shift === 0) return paths;
   return paths.map((p) => p.map(([x, y]): Pos => [x + shift, y]));
@@ -152,7 +152,7 @@ function worldPolygons(geom: GeoJSON.Geometry | null): PolygonCoords[] {
       rings.push(u);
     }
     if (!ok || rings.length === 0) continue;
-    if (Math.min(...rings[0].map((p) => p[1])) < -60) continue; // Antarctica
+    if (Math.min(...rings[0]!.map((p) => p[1])) < -60) continue; // Antarctica
     out.push(normalizeTurns(rings));
   }
   return out;
@@ -160,7 +160,11 @@ function worldPolygons(geom: GeoJSON.Geometry | null): PolygonCoords[] {
 
 function ringArea(ring: Ring): number {
   let a = 0;
-  for (let i = 0, n = ring.length, j = n - 1; i < n; j = i++) a += (ring[j][0] - ring[i][0]) * (ring[j][1] + ring[i][1]);
+  for (let i = 0, n = ring.length, j = n - 1; i < n; j = i++) {
+    const [xi, yi] = ring[i]!;
+    const [xj, yj] = ring[j]!;
+    a += (xj - xi) * (yj + yi);
+  }
   return a / 2;
 }
 
@@ -170,8 +174,8 @@ function clipHalfPlane(ring: Ring, axis: 0 | 1, value: number, keepBelow: boolea
   const n = ring.length;
   const inside = (p: Pos) => (keepBelow ? p[axis] <= value : p[axis] >= value);
   for (let i = 0; i < n; i++) {
-    const a = ring[i];
-    const b = ring[(i + 1) % n];
+    const a = ring[i]!;
+    const b = ring[(i + 1) % n]!;
     const ai = inside(a);
     const bi = inside(b);
     if (ai) out.push(a);
@@ -196,7 +200,7 @@ function clipRing(ring: Ring, planes: HalfPlane[]): Ring | null {
     if (r.length < 3) return null;
   }
   if (Math.abs(ringArea(r)) < 1e-12) return null;
-  return [...r, r[0]];
+  return [...r, r[0]!]; // three points or more
 }
 
 /** The world minus the coast box, as four rectangles (west, east, south, north of it). */
@@ -219,8 +223,10 @@ function clipPolygonsOutsideBox(polys: PolygonCoords[]): PolygonCoords[] {
   const out: PolygonCoords[] = [];
   const { west, south, east, north } = COAST_BOX;
   for (const poly of polys) {
+    const outerRing = poly[0];
+    if (!outerRing) continue;
     let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-    for (const [x, y] of poly[0]) {
+    for (const [x, y] of outerRing) {
       if (x < minX) minX = x;
       if (x > maxX) maxX = x;
       if (y < minY) minY = y;
@@ -232,7 +238,7 @@ function clipPolygonsOutsideBox(polys: PolygonCoords[]): PolygonCoords[] {
     }
     if (minX >= west && maxX <= east && minY >= south && maxY <= north) continue; // wholly inside
     for (const planes of OUTSIDE_BOX) {
-      const outer = clipRing(poly[0], planes);
+      const outer = clipRing(outerRing, planes);
       if (!outer) continue;
       const rings: Ring[] = [outer];
       for (const hole of poly.slice(1)) {
@@ -261,8 +267,9 @@ function isBoxEdge(a: Pos, b: Pos): boolean {
 function ringOutline(ring: Ring, skip: (a: Pos, b: Pos) => boolean): Pos[][] {
   const n = ring.length - 1; // segments
   let start = -1;
+  // Indices below are segment starts, i < n: ring[i + 1] exists.
   for (let i = 0; i < n; i++) {
-    if (skip(ring[i], ring[i + 1])) {
+    if (skip(ring[i]!, ring[i + 1]!)) {
       start = i;
       break;
     }
@@ -272,8 +279,8 @@ function ringOutline(ring: Ring, skip: (a: Pos, b: Pos) => boolean): Pos[][] {
   let cur: Pos[] = [];
   for (let k = 1; k <= n; k++) {
     const i = (start + k) % n;
-    const a = ring[i];
-    const b = ring[i + 1];
+    const a = ring[i]!;
+    const b = ring[i + 1]!;
     if (skip(a, b)) {
       if (cur.length >= 2) lines.push(cur);
       cur = [];
@@ -303,7 +310,7 @@ function sharedBorders(polys: PolygonCoords[]): Pos[][] {
   for (const poly of polys) {
     for (const ring of poly) {
       for (let i = 0; i + 1 < ring.length; i++) {
-        const k = key(ring[i], ring[i + 1]);
+        const k = key(ring[i]!, ring[i + 1]!);
         count.set(k, (count.get(k) ?? 0) + 1);
       }
     }
@@ -320,7 +327,7 @@ function sharedBorders(polys: PolygonCoords[]): Pos[][] {
       // Mark as emitted only after computing the outline of this ring.
       const parts = ringOutline(ring, skip);
       for (const line of parts) {
-        for (let i = 0; i + 1 < line.length; i++) emitted.add(key(line[i], line[i + 1]));
+        for (let i = 0; i + 1 < line.length; i++) emitted.add(key(line[i]!, line[i + 1]!));
         lines.push(line);
       }
     }
@@ -356,7 +363,7 @@ function borderLines(topo: Topology): Pos[][] {
   return linesOf(mesh)
     .map((l) => unwrapPath(l))
     .filter((l): l is Pos[] => !!l && l.length >= 2)
-    .map((l) => normalizeTurns([l])[0]);
+    .map((l) => normalizeTurns([l])[0]!);
 }
 
 function haversineKm(a: Pos, b: Pos): number {

@@ -95,12 +95,12 @@ export function serializeDirectory(entries: readonly Entry[]): Uint8Array {
   }
   for (const e of entries) pushVarint(out, e.runLength);
   for (const e of entries) pushVarint(out, e.length);
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i];
-    const prev = i > 0 ? entries[i - 1] : undefined;
+  let prev: Entry | undefined;
+  for (const e of entries) {
     // 0 means "directly after the previous entry's bytes"; otherwise offset + 1.
     if (prev && e.offset === prev.offset + prev.length) pushVarint(out, 0);
     else pushVarint(out, e.offset + 1);
+    prev = e;
   }
   return Uint8Array.from(out);
 }
@@ -127,7 +127,8 @@ function buildDirectories(entries: Entry[]): { root: Buffer; leaves: Buffer; lea
       const chunk = entries.slice(i, i + leafSize);
       const leaf = gzip(serializeDirectory(chunk));
       // runLength 0 marks a pointer to a leaf directory (offset relative to the leaf section).
-      rootEntries.push({ tileId: chunk[0].tileId, offset: leafOffset, length: leaf.length, runLength: 0 });
+      // i < entries.length: the chunk has one entry or more.
+      rootEntries.push({ tileId: chunk[0]!.tileId, offset: leafOffset, length: leaf.length, runLength: 0 });
       leafBufs.push(leaf);
       leafOffset += leaf.length;
     }
@@ -150,7 +151,8 @@ export function writePmtiles(tiles: Iterable<TileInput>, opts: PmtilesOptions): 
   }
   withIds.sort((a, b) => a.id - b.id);
   for (let i = 1; i < withIds.length; i++) {
-    if (withIds[i].id === withIds[i - 1].id) throw new Error(`duplicate tile id ${withIds[i].id}`);
+    const id = withIds[i]!.id;
+    if (id === withIds[i - 1]!.id) throw new Error(`duplicate tile id ${id}`);
   }
 
   // Deduplicate contents; contents are laid out in order of first use, so the archive is "clustered".

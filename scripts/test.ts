@@ -1,4 +1,4 @@
-// `npm test`: type check, unit and integration tests against real PostGIS, then Playwright in
+// `npm test`: type check, lint, unit and integration tests against real PostGIS, then Playwright in
 // Debian's Chromium against the real server. With DATABASE_URL it uses that PostGIS server
 // (each test file makes its own database); without it, it starts the embedded PostGIS.
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,6 +10,7 @@ import { CHROMIUM_PATH } from '../e2e/chromium';
 import { startEmbeddedPostgis } from '../db/embedded';
 import { resetSchema } from '../db/testing';
 import { buildIsStale } from './buildState';
+import { freePort } from './freePort';
 
 const say = (msg: string) => console.log(`[test] ${msg}`);
 
@@ -62,12 +63,15 @@ async function e2eDatabase(serverUrl: string, embedded: boolean): Promise<string
 
 async function main(): Promise<number> {
   const only = process.argv[2]; // 'unit' or 'e2e' to run one part
-  ensureChromium();
+  if (only !== 'unit') ensureChromium(); // only the end-to-end tests need a browser
   let failed = 0;
 
   if (!only) {
     say('type check (tsc --noEmit)');
     failed += (await run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit'])) ? 1 : 0;
+    say('lint (eslint, prettier --check)');
+    failed += (await run(process.execPath, ['node_modules/eslint/bin/eslint.js', '.'])) ? 1 : 0;
+    failed += (await run(process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '.'])) ? 1 : 0;
   }
 
   let serverUrl = process.env.DATABASE_URL;
@@ -94,9 +98,11 @@ async function main(): Promise<number> {
       if (await run(process.execPath, ['--import', 'tsx', 'scripts/build.ts'])) return 1;
     }
     const url = await e2eDatabase(serverUrl, embedded);
-    say('end-to-end tests (Playwright, Debian Chromium)');
+    // The server under test listens on a free port (playwright.config.ts reads E2E_PORT), not on a fixed one that may be taken.
+    const port = process.env.E2E_PORT ?? String(await freePort());
+    say(`end-to-end tests (Playwright, Debian Chromium), server on port ${port}`);
     failed += (await run(process.execPath, ['node_modules/@playwright/test/cli.js', 'test'], {
-      DATABASE_URL: url, DATABASE_POOL_MAX: embedded ? '1' : '10',
+      DATABASE_URL: url, DATABASE_POOL_MAX: embedded ? '1' : '10', E2E_PORT: port,
     })) ? 1 : 0;
   }
 

@@ -10,7 +10,6 @@ import { ConnectionBadge } from '../ConnectionBadge';
 import { useLang } from '../I18nProvider';
 import { MapLegend } from '../map/MapLegend';
 import { useLiveFeed } from '../map/useLiveFeed';
-import type { Alert } from '../alerts/model';
 import { AlertsByType } from './AlertsByType';
 import { AlertTicker } from './AlertTicker';
 import { DistrictBars } from './DistrictBars';

@@ -20,7 +20,8 @@ export function useFlyToQueue() {
   const busy = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
-  const step = useCallback(() => {
+  // Named so the timer below can call it again: the binding `step` is not set while this runs first.
+  const step = useCallback(function showNext() {
     const next = queue.current.shift();
     setQueued(queue.current.length);
     if (!next) {
@@ -40,7 +41,7 @@ export function useFlyToQueue() {
     }
     timer.current = setTimeout(() => {
       setFocus(null); // back to the overview…
-      timer.current = setTimeout(step, FLY_MS + 500); // …then the next one
+      timer.current = setTimeout(showNext, FLY_MS + 500); // …then the next one
     }, FLY_MS + HOLD_MS);
   }, []);
 

@@ -55,10 +55,11 @@ export function frameAt(lon: number, lat: number, out: Frame = { lon: 0, lat: 0,
  * [lon, lat, lon, lat, …] array (segment i of a polyline: o = 2i), and the segment parameter in `tOut[0]`.
  */
 export function segDist2(f: Frame, xy: Float64Array, o: number, tOut: Float64Array): number {
-  const ax = (xy[o] - f.lon) * f.kx;
-  const ay = (xy[o + 1] - f.lat) * f.ky;
-  const dx = (xy[o + 2] - f.lon) * f.kx - ax;
-  const dy = (xy[o + 3] - f.lat) * f.ky - ay;
+  // The caller passes the offset of a segment: xy[o … o + 3] exist.
+  const ax = (xy[o]! - f.lon) * f.kx;
+  const ay = (xy[o + 1]! - f.lat) * f.ky;
+  const dx = (xy[o + 2]! - f.lon) * f.kx - ax;
+  const dy = (xy[o + 3]! - f.lat) * f.ky - ay;
   const l2 = dx * dx + dy * dy;
   let t = l2 > 0 ? -(ax * dx + ay * dy) / l2 : 0;
   if (t < 0) t = 0;
@@ -71,8 +72,9 @@ export function segDist2(f: Frame, xy: Float64Array, o: number, tOut: Float64Arr
 
 /** Refined distance (m) from the frame origin to the point at parameter t on the segment at offset o. */
 export function refinedSegDist(f: Frame, xy: Float64Array, o: number, t: number): number {
-  const lon = xy[o] + t * (xy[o + 2] - xy[o]);
-  const lat = xy[o + 1] + t * (xy[o + 3] - xy[o + 1]);
+  const [x0, y0, x1, y1] = [xy[o]!, xy[o + 1]!, xy[o + 2]!, xy[o + 3]!]; // a segment's offset, as in segDist2
+  const lon = x0 + t * (x1 - x0);
+  const lat = y0 + t * (y1 - y0);
   const py = (lat - f.lat) * f.ky;
   const px = (lon - f.lon) * f.kx * (1 - f.corr * py);
   return Math.sqrt(px * px + py * py);
@@ -96,11 +98,12 @@ export function boxLowerBoundM(f: Frame, minX: number, minY: number, maxX: numbe
 /** Even-odd test of one closed ring stored flat as [lon, lat, …] from `start` (in numbers) for `n` points. */
 export function inRingFlat(lon: number, lat: number, xy: Float64Array, start: number, n: number): boolean {
   let inside = false;
-  let jx = xy[start + 2 * (n - 1)];
-  let jy = xy[start + 2 * (n - 1) + 1];
+  // The caller's ring: n points from `start`, all in xy.
+  let jx = xy[start + 2 * (n - 1)]!;
+  let jy = xy[start + 2 * (n - 1) + 1]!;
   for (let k = 0; k < n; k++) {
-    const ix = xy[start + 2 * k];
-    const iy = xy[start + 2 * k + 1];
+    const ix = xy[start + 2 * k]!;
+    const iy = xy[start + 2 * k + 1]!;
     if (iy > lat !== jy > lat && lon < ((jx - ix) * (lat - iy)) / (jy - iy) + ix) inside = !inside;
     jx = ix;
     jy = iy;

@@ -2,7 +2,11 @@
 // live updates. Pure: no database (the PostGIS loader has its own file, loader.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as turf from '@turf/turf';
+import { bbox as turfBbox } from '@turf/bbox';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
+import { lineString, polygon } from '@turf/helpers';
+import { pointToLineDistance } from '@turf/point-to-line-distance';
+import { pointToPolygonDistance } from '@turf/point-to-polygon-distance';
 import type { LonLat } from '../../lib/domain';
 import { makePath, pointAt } from '../sim/geometry';
 import { Rng } from '../sim/random';
@@ -40,7 +44,7 @@ function randomPolygon(rng: Rng, lon: number, lat: number, r: number, hole: bool
   return hole ? [ring(r, rng.int(5, 12)), ring(r * 0.3, 6).reverse()] : [ring(r, rng.int(3, 12))];
 }
 
-test('distance to a route agrees with turf.pointToLineDistance within 0.5 m at 31°N', () => {
+test('distance to a route agrees with pointToLineDistance within 0.5 m at 31°N', () => {
   const rng = new Rng(1);
   const g = new GeofenceIndex();
   let worst = 0;
@@ -48,11 +52,11 @@ test('distance to a route agrees with turf.pointToLineDistance within 0.5 m at 3
   for (let r = 0; r < 40; r++) {
     const path = randomPath(rng, 121 + rng.float(0, 1), 30.8 + rng.float(0, 0.4), rng.int(2, 60));
     g.upsertRoute({ id: r, path, corridorM: 500 });
-    const line = turf.lineString(path);
-    const bbox = turf.bbox(line);
+    const line = lineString(path);
+    const bbox = turfBbox(line);
     for (let k = 0; k < 100; k++) {
       const p: LonLat = [rng.float(bbox[0] - 0.05, bbox[2] + 0.05), rng.float(bbox[1] - 0.05, bbox[3] + 0.05)];
-      const want = turf.pointToLineDistance(p, line, { units: 'meters' });
+      const want = pointToLineDistance(p, line, { units: 'meters' });
       if (want > 10_000) continue; // far from every corridor: only "far" matters
       const got = g.distanceToRoute(r, p[0], p[1])!.metres;
       worst = Math.max(worst, Math.abs(got - want));
@@ -104,10 +108,10 @@ test('corridorsAt returns exactly the routes a brute-force scan finds (random da
     hits += want.length;
     if (k < 500) {
       const near = routes.filter((r) => {
-        const b = turf.bbox(turf.lineString(r.path)); // a corridor (≤ 1 km) lies within 0.02° of its line's box
+        const b = turfBbox(lineString(r.path)); // a corridor (≤ 1 km) lies within 0.02° of its line's box
         return lon >= b[0] - 0.02 && lon <= b[2] + 0.02 && lat >= b[1] - 0.02 && lat <= b[3] + 0.02;
       });
-      const byTurf = near.filter((r) => turf.pointToLineDistance([lon, lat], turf.lineString(r.path), { units: 'meters' }) <= r.corridorM - 0.5).map((r) => r.id);
+      const byTurf = near.filter((r) => pointToLineDistance([lon, lat], lineString(r.path), { units: 'meters' }) <= r.corridorM - 0.5).map((r) => r.id);
       for (const id of byTurf) assert.ok(got.includes(id), `turf finds route ${id} at ${lon}, ${lat}`);
     }
   }
@@ -117,11 +121,11 @@ test('corridorsAt returns exactly the routes a brute-force scan finds (random da
 test('sitesAt, zonesAt and sitesWithin agree with turf over random polygons (holes included)', () => {
   const rng = new Rng(3);
   const g = new GeofenceIndex();
-  const polys: { id: number; rings: LonLat[][]; box: number[]; poly: ReturnType<typeof turf.polygon> }[] = [];
+  const polys: { id: number; rings: LonLat[][]; box: number[]; poly: ReturnType<typeof polygon> }[] = [];
   for (let i = 0; i < 2000; i++) {
     const rings = randomPolygon(rng, 120.5 + rng.float(0, 1.5), 30.5 + rng.float(0, 1), rng.float(150, 1500), rng.chance(0.2));
-    const poly = turf.polygon(rings);
-    polys.push({ id: i + 1, rings, poly, box: turf.bbox(poly) });
+    const poly = polygon(rings);
+    polys.push({ id: i + 1, rings, poly, box: turfBbox(poly) });
     g.upsertSite({ id: i + 1, code: `S${i + 1}`, kind: 'warehouse', district: '2200', area: { type: 'Polygon', coordinates: rings } });
   }
   // a few zones, one huge (kept out of the grid's cells)
@@ -135,11 +139,11 @@ test('sitesAt, zonesAt and sitesWithin agree with turf over random polygons (hol
     const p: LonLat = [rng.float(120.4, 122.1), rng.float(30.4, 31.6)];
     const got = g.sitesAt(p[0], p[1]).map((s) => s.id).sort((a, b) => a - b);
     // brute force: every polygon (turf only where its box holds the point; outside the box it cannot)
-    const want = polys.filter((s) => p[0] >= s.box[0]! && p[0] <= s.box[2]! && p[1] >= s.box[1]! && p[1] <= s.box[3]! && turf.booleanPointInPolygon(p, s.poly)).map((s) => s.id);
+    const want = polys.filter((s) => p[0] >= s.box[0]! && p[0] <= s.box[2]! && p[1] >= s.box[1]! && p[1] <= s.box[3]! && booleanPointInPolygon(p, s.poly)).map((s) => s.id);
     assert.deepEqual(got, want);
     inside += want.length;
     const zGot = g.zonesAt(p[0], p[1]).map((z) => z.id).sort();
-    const zWant = zones.filter((z) => turf.booleanPointInPolygon(p, turf.polygon(z.rings))).map((z) => z.id);
+    const zWant = zones.filter((z) => booleanPointInPolygon(p, polygon(z.rings))).map((z) => z.id);
     assert.deepEqual(zGot, zWant);
   }
   assert.ok(inside > 300, `${inside} points inside sites`);
@@ -151,7 +155,7 @@ test('sitesAt, zonesAt and sitesWithin agree with turf over random polygons (hol
         assert.ok(!got.has(s.id));
         continue;
       }
-      const d = turf.pointToPolygonDistance(p, s.poly, { units: 'meters' });
+      const d = pointToPolygonDistance(p, s.poly, { units: 'meters' });
       const dist = Math.max(0, d);
       if (Math.abs(dist - 1000) < 0.5) continue;
       assert.equal(got.has(s.id), dist <= 1000, `site ${s.id} at ${dist} m`);

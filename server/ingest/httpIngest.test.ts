@@ -16,7 +16,8 @@ import { issueIngestToken, revokeIngestToken } from './tokens';
 const LEGACY = 'legacy-ingest-token-0123456789';
 let db: TestDatabase;
 let app: App;
-const tokens: Record<string, string> = {};
+// Issued in `before`.
+const tokens = { sh: '', shPositions: '', shEvents: '', yangshan: '', revoked: '' };
 let supervisorCookie = '';
 let supervisorCsrf = '';
 let viewerCookie = '';

@@ -39,13 +39,14 @@ export async function checkpoint(pool: pg.Pool): Promise<Checkpoint | null> {
         values: [after, PAGE],
         rowMode: 'array',
       });
-      for (const [seq, hash] of rows as [string, Buffer][]) {
+      const page = rows as [string, Buffer][];
+      for (const [seq, hash] of page) {
         from ??= Number(seq);
         to = Number(seq);
         tree.add(hash);
       }
-      if (rows.length < PAGE) break;
-      after = rows[rows.length - 1][0];
+      if (page.length < PAGE) break;
+      after = page[page.length - 1]![0]; // a full page: not empty
     }
     if (from === undefined) {
       await client.query('ROLLBACK');

@@ -10,7 +10,7 @@ import { reasonLabel, validateReport } from './validate';
 
 export type IngestResult = { ok: true } | { ok: false; reason: string };
 
-/** Something downstream that sees each accepted fix once (rules, later). */
+/** Something downstream that sees each accepted fix once (the rules engine: server/rules/sink.ts). */
 export type FixSink = (asset: AssetInfo, report: PositionReport) => void;
 
 export class Pipeline {

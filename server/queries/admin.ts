@@ -4,7 +4,6 @@
 // not administer the stored row gets 403, whatever the new values say. Failures are domain errors
 // (server/errors.ts); the HTTP layer maps them to statuses.
 import type pg from 'pg';
-import { z } from 'zod';
 import type { SiteKind } from '../../lib/domain';
 import { withTransaction } from '../../db/transaction';
 import { audit } from '../audit';

@@ -7,11 +7,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { LonLat } from '../../lib/domain';
+import { kmhToMs, knotsToKmh } from '../../lib/units';
 import { bearingDeg, destination, distanceM, makePath, nearestOnPath, offsetM, pointAt, pointInRing, type Path } from '../sim/geometry';
 import { Rng } from '../sim/random';
 import { WORLD } from '../sim/world';
 import { rect } from '../sim/world/shapes';
 import { ALERT_TYPES } from './types';
+
+/** A lon/lat box: [west, south, east, north]. */
+type Box = [number, number, number, number];
 
 const Pos = z.tuple([z.number().gte(-180).lte(180), z.number().gte(-90).lte(90)]);
 const AreaSpec = z.union([
@@ -190,7 +194,7 @@ export function prepare(spec: Scenario): PreparedScenario {
       corridor = { path: pathOf(c.route), halfM: r.corridorM };
     }
     for (const step of a.plan) if ('goto' in step && step.goto.site) codes.add(step.goto.site);
-    const withBox = (x: { code: string; ring: LonLat[] }) => ({
+    const withBox = (x: { code: string; ring: LonLat[] }): { code: string; ring: LonLat[]; box: Box } => ({
       ...x, box: [Math.min(...x.ring.map((q) => q[0])), Math.min(...x.ring.map((q) => q[1])), Math.max(...x.ring.map((q) => q[0])), Math.max(...x.ring.map((q) => q[1]))],
     });
     const truth = { sites: [...[...codes].map((code) => ({ code, ring: siteRing(code) })), ...rings].map(withBox), corridor };
@@ -231,7 +235,7 @@ export function prepare(spec: Scenario): PreparedScenario {
 function generate(
   name: string, a: ActorSpec, scenarioStart: number, pathOf: (code: string) => Path, siteRing: (code: string) => LonLat[],
   mark: (name: string, time: number) => void,
-  truth: { sites: { code: string; ring: LonLat[]; box: number[] }[]; corridor?: { path: Path; halfM: number } },
+  truth: { sites: { code: string; ring: LonLat[]; box: Box }[]; corridor?: { path: Path; halfM: number } },
 ): GenFix[] {
   const t0 = scenarioStart + a.startMin * 60_000;
   const lon: number[] = [], lat: number[] = [], spd: number[] = [], crs: number[] = [];
@@ -315,14 +319,14 @@ function generate(
       straight([q.lon, q.lat], step.rejoin.kmh / 3.6, step.rejoin.kmh);
     } else if ('sail' in step) {
       path = undefined;
-      straight(step.sail.to as LonLat, (step.sail.kn * 1.852) / 3.6, step.sail.kn * 1.852);
+      straight(step.sail.to as LonLat, kmhToMs(knotsToKmh(step.sail.kn)), knotsToKmh(step.sail.kn));
     } else if ('drift' in step) {
       path = undefined;
-      const mps = (step.drift.kn * 1.852) / 3.6;
+      const mps = kmhToMs(knotsToKmh(step.drift.kn));
       course = step.drift.bearing;
       for (let i = 0, n = Math.round(step.drift.min * 60); i < n; i++) {
         if (mps > 0) pos = destination(pos, step.drift.bearing, mps);
-        push(step.drift.kn * 1.852);
+        push(knotsToKmh(step.drift.kn));
       }
     }
   }

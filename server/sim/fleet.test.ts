@@ -59,7 +59,7 @@ test('trucks: identities, consignments and scripts', () => {
     assert.ok(t.gpsNoiseM >= 10 && t.gpsNoiseM <= 30);
     assert.match(t.carrier, /^上海.+公司$/);
     assert.equal(t.runs.length, 1);
-    const r = t.runs[0];
+    const r = t.runs[0]!;
     assert.match(r.reference, /^ZG2200\d{4}\d{9}$/);
     assert.match(r.seal, /^SL\d{10}$/);
     assert.ok(r.deadline > r.departure);
@@ -68,13 +68,13 @@ test('trucks: identities, consignments and scripts', () => {
     assert.equal(r.destSite, r.reversed ? 'A' : 'B');
     assert.ok(r.goods.length > 0);
   }
-  const refs = new Set(f.trucks.map((t) => t.runs[0].reference));
+  const refs = new Set(f.trucks.map((t) => t.runs[0]!.reference));
   assert.equal(refs.size, 300);
   const scripted = f.trucks.filter((t) => t.script);
   assert.ok(scripted.length >= 5 && scripted.length <= 0.04 * 300, `scripted ${scripted.length}`);
   for (const s of TRUCK_SCRIPTS) assert.ok(scripted.some((t) => t.script === s), s);
   // departures spread: some not yet left, most on the road
-  const planned = f.trucks.filter((t) => t.runs[0].departure > NOW).length;
+  const planned = f.trucks.filter((t) => t.runs[0]!.departure > NOW).length;
   assert.ok(planned > 20 && planned < 120, `planned ${planned}`);
   const cs = consignmentsAt(f, NOW);
   assert.equal(cs.length, 300);
@@ -83,13 +83,13 @@ test('trucks: identities, consignments and scripts', () => {
 
 test('planRun: later runs get new, unique references and seals', () => {
   const f = buildFleet(WORLD, { trucks: 3, vessels: 0, seed: 5, now: NOW });
-  const t = f.trucks[0];
-  const r1 = planRun(WORLD, f.seed, t, 1, NOW + 3_600_000, !t.runs[0].reversed);
-  const r1b = planRun(WORLD, f.seed, t, 1, NOW + 3_600_000, !t.runs[0].reversed);
+  const t = f.trucks[0]!;
+  const r1 = planRun(WORLD, f.seed, t, 1, NOW + 3_600_000, !t.runs[0]!.reversed);
+  const r1b = planRun(WORLD, f.seed, t, 1, NOW + 3_600_000, !t.runs[0]!.reversed);
   assert.deepEqual(r1, r1b);
-  assert.notEqual(r1.reference, t.runs[0].reference);
-  assert.notEqual(r1.seal, t.runs[0].seal);
-  assert.equal(r1.originSite, t.runs[0].destSite);
+  assert.notEqual(r1.reference, t.runs[0]!.reference);
+  assert.notEqual(r1.seal, t.runs[0]!.seal);
+  assert.equal(r1.originSite, t.runs[0]!.destSite);
   assert.equal(r1.runNo, 1);
 });
 
@@ -117,7 +117,7 @@ test('vessels: identities, classes, scripts', () => {
   assert.ok(f.vessels.some((v) => !v.mmsi.startsWith('41')), 'some foreign flags');
   assert.ok(f.vessels.some((v) => /^(ZHONG GU|XIN HAI|HUA HANG|MIN HAI|JIN HAI|HAI FENG|CHANG HANG|ZHONG YUAN|NING HUA|HU HAI|XIN MING ZHOU|DONG FANG|HAI YANG|YU HAI) \d+$/.test(v.name)), 'pinyin names');
   assert.equal(f.rendezvous.length, 1);
-  const { a, b } = f.rendezvous[0];
+  const { a, b } = f.rendezvous[0]!;
   const va = f.vessels.find((v) => v.id === a)!;
   const vb = f.vessels.find((v) => v.id === b)!;
   assert.equal(va.partner, b);
@@ -131,11 +131,11 @@ test('checkWorld flags routes and lanes that do not end inside their sites', () 
   assert.deepEqual(checkWorld(WORLD), []);
   const bad: World = {
     ...WORLD,
-    routes: [{ ...WORLD.routes[0], path: [...WORLD.routes[0].path.slice(0, -1), [121.7, 31.1]] }],
-    lanes: [{ ...WORLD.lanes[0], path: WORLD.lanes[0].path.slice(0, -1) }],
+    routes: [{ ...WORLD.routes[0]!, path: [...WORLD.routes[0]!.path.slice(0, -1), [121.7, 31.1]] }],
+    lanes: [{ ...WORLD.lanes[0]!, path: WORLD.lanes[0]!.path.slice(0, -1) }],
   };
   const w = checkWorld(bad);
   assert.equal(w.length, 2);
   assert.equal(w[0], 'route R1: does not end inside B');
-  assert.match(w[1], /^lane L1: ends \d+ m from A$/);
+  assert.match(w[1]!, /^lane L1: ends \d+ m from A$/);
 });

@@ -181,14 +181,16 @@ export function checkWorld(world: World): string[] {
   for (const r of world.routes) {
     if (!idx.sites.has(r.from) || !idx.sites.has(r.to)) out.push(`route ${r.code}: unknown site ${!idx.sites.has(r.from) ? r.from : r.to}`);
     else {
-      if (!inside(r.from, r.path[0])) out.push(`route ${r.code}: does not start inside ${r.from}`);
-      if (!inside(r.to, r.path[r.path.length - 1])) out.push(`route ${r.code}: does not end inside ${r.to}`);
+      const [first, last] = [r.path[0], r.path[r.path.length - 1]];
+      if (!first || !inside(r.from, first)) out.push(`route ${r.code}: does not start inside ${r.from}`);
+      if (!last || !inside(r.to, last)) out.push(`route ${r.code}: does not end inside ${r.to}`);
     }
   }
   for (const l of world.lanes) {
     const port = idx.sites.get(l.port);
     const end = l.path[l.path.length - 1];
     if (!port) out.push(`lane ${l.code}: unknown port site ${l.port}`);
+    else if (!end) out.push(`lane ${l.code}: no path`);
     else if ((l.kind ?? 'approach') === 'approach' && !inside(l.port, end)) {
       // the simulator moors vessels on a short final leg into the terminal; it must be short
       const d = nearestOnPath(makePath(port.seed.area), end).distance;
@@ -229,6 +231,9 @@ export function deadlineFor(departure: number, lengthM: number): number {
 
 type PlateArea = { prov: string; cities: Array<[letter: string, city: string]> };
 
+/** Shanghai's plates: also those of a customs district without an entry below. */
+const SHANGHAI_PLATES: PlateArea = { prov: '沪', cities: [['A', '上海'], ['B', '上海'], ['C', '上海'], ['D', '上海'], ['E', '上海'], ['F', '上海'], ['G', '上海'], ['H', '上海'], ['J', '上海'], ['K', '上海'], ['L', '上海'], ['M', '上海'], ['N', '上海']] };
+
 /** Plate prefixes by direct-customs code (first two digits). */
 const PLATE_BY_CUSTOMS: Record<string, PlateArea> = {
   '01': { prov: '京', cities: [['A', '北京'], ['C', '北京'], ['E', '北京'], ['Q', '北京']] },
@@ -241,7 +246,7 @@ const PLATE_BY_CUSTOMS: Record<string, PlateArea> = {
   '09': { prov: '辽', cities: [['B', '大连']] },
   '15': { prov: '吉', cities: [['A', '长春'], ['H', '珲春']] },
   '19': { prov: '黑', cities: [['A', '哈尔滨'], ['C', '绥芬河']] },
-  '22': { prov: '沪', cities: [['A', '上海'], ['B', '上海'], ['C', '上海'], ['D', '上海'], ['E', '上海'], ['F', '上海'], ['G', '上海'], ['H', '上海'], ['J', '上海'], ['K', '上海'], ['L', '上海'], ['M', '上海'], ['N', '上海']] },
+  '22': SHANGHAI_PLATES,
   '23': { prov: '苏', cities: [['A', '南京'], ['E', '苏州'], ['B', '无锡'], ['D', '常州'], ['F', '南通']] },
   '29': { prov: '浙', cities: [['A', '杭州'], ['F', '嘉兴'], ['E', '湖州'], ['G', '金华']] },
   '31': { prov: '浙', cities: [['B', '宁波'], ['L', '舟山']] },
@@ -309,13 +314,13 @@ const letters = (r: Rng, n: number) => {
   for (let i = 0; i < n; i++) s += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[r.int(0, 25)];
   return s;
 };
-const FLAGS: Record<string, FlagDef> = {
+const FLAGS = {
   CN: { flag: 'CN', mids: ['412', '413', '414'], call: (r) => 'B' + letters(r, 3) + r.int(2, 9) },
   HK: { flag: 'HK', mids: ['477'], call: (r) => 'VR' + letters(r, 2) + r.int(2, 9) },
   SG: { flag: 'SG', mids: ['563'], call: (r) => '9V' + r.digits(4) },
   LR: { flag: 'LR', mids: ['636'], call: (r) => 'A8' + letters(r, 2) + r.int(2, 9) },
   PA: { flag: 'PA', mids: ['353'], call: (r) => '3E' + letters(r, 2) + r.int(2, 9) },
-};
+} satisfies Record<string, FlagDef>;
 
 /** A 7-digit IMO number with a valid check digit. */
 function imoNumber(r: Rng): string {
@@ -372,7 +377,7 @@ function plateArea(idx: WorldIndex, siteCode: string): { prov: string; cities: A
   if (office) {
     for (const [re, prov, city] of PLATE_BY_NAME) if (re.test(office.nameZh)) return { prov, cities: [city], direct };
   }
-  const a = PLATE_BY_CUSTOMS[direct.slice(0, 2)] ?? PLATE_BY_CUSTOMS['22'];
+  const a = PLATE_BY_CUSTOMS[direct.slice(0, 2)] ?? SHANGHAI_PLATES;
   return { ...a, direct };
 }
 
@@ -441,7 +446,7 @@ function buildTrucks(world: World, idx: WorldIndex, rng: Rng, opts: BuildFleetOp
   const nScripted = Math.min(n, opts.scriptedTrucks ?? Math.max(Math.min(5, n), Math.round(0.025 * n)));
   const order = rng.shuffle([...Array(n).keys()]);
   const scriptOf = new Map<number, TruckScript>();
-  for (let k = 0; k < nScripted; k++) scriptOf.set(order[k], TRUCK_SCRIPTS[k % TRUCK_SCRIPTS.length]);
+  for (let k = 0; k < nScripted; k++) scriptOf.set(order[k]!, TRUCK_SCRIPTS[k % TRUCK_SCRIPTS.length]!); // nScripted <= n = order.length
 
   const routeOrder = rng.shuffle(world.routes.map((r) => r.code));
   const plates = new Set<string>();
@@ -451,7 +456,7 @@ function buildTrucks(world: World, idx: WorldIndex, rng: Rng, opts: BuildFleetOp
 
   for (let i = 0; i < n; i++) {
     const r = new Rng(hashSeed(opts.seed, 0x7e0c, i));
-    const routeCode = routeOrder[i % routeOrder.length];
+    const routeCode = routeOrder[i % routeOrder.length]!; // checkWorld: the world has routes
     const route = idx.routes.get(routeCode)!;
     const reversed = r.chance(0.5);
     const origin = reversed ? route.seed.to : route.seed.from;
@@ -524,8 +529,8 @@ function buildVessels(idx: WorldIndex, rng: Rng, opts: BuildFleetOptions): { ves
     const shipType = typeOf(r.next());
     const cls: 'A' | 'B' = shipType === 'fishing' ? (r.chance(0.7) ? 'B' : 'A') : shipType === 'tug' ? (r.chance(0.2) ? 'B' : 'A') : 'A';
     const foreign = (shipType === 'container' || shipType === 'cargo' || shipType === 'tanker') && r.chance(0.35);
-    const flagDef = FLAGS[foreign ? r.pick(['HK', 'SG', 'LR', 'PA']) : 'CN'];
-    vessels.push(makeVessel(r, i, shipType, cls, flagDef, laneCodes[i % laneCodes.length], { mmsis, names, imos }));
+    const flagDef = FLAGS[foreign ? r.pick(['HK', 'SG', 'LR', 'PA'] as const) : 'CN'];
+    vessels.push(makeVessel(r, i, shipType, cls, flagDef, laneCodes[i % laneCodes.length]!, { mmsis, names, imos })); // checkWorld: the world has lanes
   }
   const kindOf = (code: string) => idx.lanes.get(code)!.seed.kind ?? 'approach';
   for (const v of vessels) {
@@ -547,11 +552,11 @@ function buildVessels(idx: WorldIndex, rng: Rng, opts: BuildFleetOptions): { ves
   const pairs: RendezvousPair[] = [];
   const nPairs = Math.min(Math.floor(n / 2), opts.rendezvousPairs ?? (n >= 2 ? Math.max(1, Math.floor(n / 150)) : 0));
   for (let p = 0; p < nPairs; p++) {
-    const ia = order[o++];
-    const ib = order[o++];
+    const ia = order[o++]!; // nPairs <= n / 2
+    const ib = order[o++]!;
     const pr = new Rng(hashSeed(opts.seed, 0x9a1, p));
-    const lane = pairLanes.length ? pairLanes[p % pairLanes.length] : vessels[ia].laneCode;
-    const a = makeVessel(pr, ia, 'cargo', 'A', FLAGS[pr.pick(['CN', 'HK', 'PA'])], lane, { mmsis, names, imos });
+    const lane = pairLanes[p % pairLanes.length] ?? vessels[ia]!.laneCode;
+    const a = makeVessel(pr, ia, 'cargo', 'A', FLAGS[pr.pick(['CN', 'HK', 'PA'] as const)], lane, { mmsis, names, imos });
     const b = makeVessel(pr, ib, 'fishing', 'B', FLAGS.CN, lane, { mmsis, names, imos });
     a.script = 'rendezvous';
     b.script = 'rendezvous';
@@ -565,9 +570,9 @@ function buildVessels(idx: WorldIndex, rng: Rng, opts: BuildFleetOptions): { ves
   }
   const nDark = Math.min(n - o, opts.darkVessels ?? (n >= 3 ? Math.max(1, Math.round(0.02 * n)) : 0));
   for (let k = 0; k < nDark; k++) {
-    const v = vessels[order[o++]];
+    const v = vessels[order[o++]!]!; // nDark <= n - o
     v.script = 'dark';
-    if (darkLanes.length && kindOf(v.laneCode) === 'anchorage') v.laneCode = darkLanes[k % darkLanes.length];
+    if (darkLanes.length && kindOf(v.laneCode) === 'anchorage') v.laneCode = darkLanes[k % darkLanes.length]!;
     v.startState = 'underway';
     v.direction = 'inbound';
     v.startFraction = Math.min(v.startFraction, 0.3);

@@ -4,7 +4,7 @@
 //
 // Offsets use the local metres-per-degree of the WGS84 ellipsoid at the point's latitude, which
 // is accurate to well under 0.1 % for offsets of a few kilometres at any Chinese latitude.
-import { distance as turfDistance } from '@turf/turf';
+import { distance as turfDistance } from '@turf/distance';
 import type { LonLat } from '../../lib/domain';
 
 import { wgs84MPerDegLat, wgs84MPerDegLon } from '../../lib/units';
@@ -82,39 +82,40 @@ export function makePath(input: readonly LonLat[]): Path {
     if (!last || last[0] !== c[0] || last[1] !== c[1]) coords.push([c[0], c[1]]);
   }
   if (coords.length === 0) throw new Error('makePath: empty polyline');
-  if (coords.length === 1) coords.push([coords[0][0], coords[0][1]]);
+  if (coords.length === 1) coords.push([coords[0]![0], coords[0]![1]]);
   const n = coords.length;
   const cum = new Float64Array(n);
   const bearing = new Float64Array(n - 1);
   const sx = new Float64Array(n - 1); // segment right-normals
   const sy = new Float64Array(n - 1);
+  // Indices below are within the loop bounds: cum has n entries, the segment arrays n - 1.
   for (let i = 0; i < n - 1; i++) {
-    const a = coords[i];
-    const b = coords[i + 1];
-    cum[i + 1] = cum[i] + distanceM(a, b);
+    const a = coords[i]!;
+    const b = coords[i + 1]!;
+    cum[i + 1] = cum[i]! + distanceM(a, b);
     const mid = (a[1] + b[1]) / 2;
     const dx = (b[0] - a[0]) * metresPerDegLon(mid);
     const dy = (b[1] - a[1]) * metresPerDegLat(mid);
     const len = Math.hypot(dx, dy);
-    bearing[i] = len > 0 ? normDeg(Math.atan2(dx, dy) / DEG) : i > 0 ? bearing[i - 1] : 0;
-    sx[i] = len > 0 ? dy / len : i > 0 ? sx[i - 1] : 1;
-    sy[i] = len > 0 ? -dx / len : i > 0 ? sy[i - 1] : 0;
+    bearing[i] = len > 0 ? normDeg(Math.atan2(dx, dy) / DEG) : i > 0 ? bearing[i - 1]! : 0;
+    sx[i] = len > 0 ? dy / len : i > 0 ? sx[i - 1]! : 1;
+    sy[i] = len > 0 ? -dx / len : i > 0 ? sy[i - 1]! : 0;
   }
   const nx = new Float64Array(n);
   const ny = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     if (i === 0 || i === n - 1) {
       const k = i === 0 ? 0 : n - 2;
-      nx[i] = sx[k];
-      ny[i] = sy[k];
+      nx[i] = sx[k]!;
+      ny[i] = sy[k]!;
       continue;
     }
-    let x = sx[i - 1] + sx[i];
-    let y = sy[i - 1] + sy[i];
+    let x = sx[i - 1]! + sx[i]!;
+    let y = sy[i - 1]! + sy[i]!;
     const len = Math.hypot(x, y);
     if (len < 1e-6) {
-      x = sx[i - 1];
-      y = sy[i - 1];
+      x = sx[i - 1]!;
+      y = sy[i - 1]!;
     } else {
       x /= len;
       y /= len;
@@ -122,7 +123,7 @@ export function makePath(input: readonly LonLat[]): Path {
     nx[i] = x;
     ny[i] = y;
   }
-  return { coords, cum, length: cum[n - 1], bearing, nx, ny };
+  return { coords, cum, length: cum[n - 1]!, bearing, nx, ny };
 }
 
 const reversedCache = new WeakMap<Path, Path>();
@@ -140,17 +141,18 @@ export function reversePath(p: Path): Path {
 
 /** Segment index holding distance s (clamped), starting from a hint. */
 export function segmentAt(p: Path, s: number, hint = 0): number {
+  // Every index read is in [0, last + 1]: a path has at least two vertices (makePath).
   const cum = p.cum;
   const last = cum.length - 2;
-  let i = hint < 0 ? 0 : hint > last ? last : hint;
-  if (s >= cum[i] && (s < cum[i + 1] || i === last)) return i;
-  if (i < last && s >= cum[i + 1] && (i + 1 === last || s < cum[i + 2])) return i + 1;
+  const i = hint < 0 ? 0 : hint > last ? last : hint;
+  if (s >= cum[i]! && (s < cum[i + 1]! || i === last)) return i;
+  if (i < last && s >= cum[i + 1]! && (i + 1 === last || s < cum[i + 2]!)) return i + 1;
   // binary search
   let lo = 0;
   let hi = last;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (cum[mid] <= s) lo = mid;
+    if (cum[mid]! <= s) lo = mid;
     else hi = mid - 1;
   }
   return lo;
@@ -160,24 +162,27 @@ export function segmentAt(p: Path, s: number, hint = 0): number {
 export function pointAt(p: Path, s: number, out: PathPoint = newPathPoint(), hint = 0): PathPoint {
   if (s < 0) s = 0;
   else if (s > p.length) s = p.length;
-  const i = segmentAt(p, s, hint);
-  const a = p.coords[i];
-  const b = p.coords[i + 1];
-  const segLen = p.cum[i + 1] - p.cum[i];
-  const f = segLen > 0 ? (s - p.cum[i]) / segLen : 0;
+  const i = segmentAt(p, s, hint); // a segment: vertices i and i + 1 exist
+  const a = p.coords[i]!;
+  const b = p.coords[i + 1]!;
+  const c0 = p.cum[i]!;
+  const segLen = p.cum[i + 1]! - c0;
+  const f = segLen > 0 ? (s - c0) / segLen : 0;
   out.lon = a[0] + f * (b[0] - a[0]);
   out.lat = a[1] + f * (b[1] - a[1]);
-  out.bearing = p.bearing[i];
+  out.bearing = p.bearing[i]!;
   out.seg = i;
-  let x = p.nx[i] + f * (p.nx[i + 1] - p.nx[i]);
-  let y = p.ny[i] + f * (p.ny[i + 1] - p.ny[i]);
+  const nx0 = p.nx[i]!;
+  const ny0 = p.ny[i]!;
+  let x = nx0 + f * (p.nx[i + 1]! - nx0);
+  let y = ny0 + f * (p.ny[i + 1]! - ny0);
   const len = Math.hypot(x, y);
   if (len > 1e-9) {
     x /= len;
     y /= len;
   } else {
-    x = p.nx[i];
-    y = p.ny[i];
+    x = nx0;
+    y = ny0;
   }
   out.nx = x;
   out.ny = y;
@@ -197,7 +202,8 @@ export function subCoords(p: Path, s0: number, s1: number): LonLat[] {
   const a = pointAt(p, s0);
   const out: LonLat[] = [[a.lon, a.lat]];
   for (let i = 1; i < p.coords.length - 1; i++) {
-    if (p.cum[i] > s0 && p.cum[i] < s1) out.push([p.coords[i][0], p.coords[i][1]]);
+    const c = p.cum[i]!;
+    if (c > s0 && c < s1) out.push([p.coords[i]![0], p.coords[i]![1]]);
   }
   const b = pointAt(p, s1);
   out.push([b.lon, b.lat]);
@@ -211,8 +217,8 @@ export function nearestOnPath(p: Path, pt: LonLat): { distance: number; along: n
   let best = Infinity;
   let along = 0;
   for (let i = 0; i < p.coords.length - 1; i++) {
-    const a = p.coords[i];
-    const b = p.coords[i + 1];
+    const a = p.coords[i]!;
+    const b = p.coords[i + 1]!;
     const ax = (a[0] - pt[0]) * kx;
     const ay = (a[1] - pt[1]) * ky;
     const bx = (b[0] - pt[0]) * kx;
@@ -226,7 +232,7 @@ export function nearestOnPath(p: Path, pt: LonLat): { distance: number; along: n
     const d = Math.hypot(ax + t * dx, ay + t * dy);
     if (d < best) {
       best = d;
-      along = p.cum[i] + t * (p.cum[i + 1] - p.cum[i]);
+      along = p.cum[i]! + t * (p.cum[i + 1]! - p.cum[i]!);
     }
   }
   return { distance: best, along };
@@ -237,10 +243,8 @@ export function pointInRing(pt: LonLat, ring: readonly LonLat[]): boolean {
   const [x, y] = pt;
   let inside = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const xi = ring[i][0];
-    const yi = ring[i][1];
-    const xj = ring[j][0];
-    const yj = ring[j][1];
+    const [xi, yi] = ring[i]!;
+    const [xj, yj] = ring[j]!;
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
@@ -248,14 +252,14 @@ export function pointInRing(pt: LonLat, ring: readonly LonLat[]): boolean {
 
 /** Mean of a ring's vertices (the closing vertex not counted twice). */
 export function ringCentroid(ring: readonly LonLat[]): LonLat {
-  const n = ring.length > 1 && ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1]
-    ? ring.length - 1
-    : ring.length;
+  const first = ring[0];
+  const last = ring[ring.length - 1];
+  const n = ring.length > 1 && first && last && first[0] === last[0] && first[1] === last[1] ? ring.length - 1 : ring.length;
   let x = 0;
   let y = 0;
   for (let i = 0; i < n; i++) {
-    x += ring[i][0];
-    y += ring[i][1];
+    x += ring[i]![0];
+    y += ring[i]![1];
   }
   return [x / n, y / n];
 }

@@ -55,7 +55,8 @@ export class Rng {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.f() * items.length)];
+    if (items.length === 0) throw new Error('Rng.pick: nothing to pick from');
+    return items[Math.floor(this.f() * items.length)]!;
   }
 
   /** Normal distribution (Box–Muller, the second value kept for the next call). */
@@ -88,7 +89,7 @@ export class Rng {
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {
       const j = Math.floor(this.f() * (i + 1));
-      [items[i], items[j]] = [items[j], items[i]];
+      [items[i], items[j]] = [items[j]!, items[i]!]; // j <= i < length
     }
     return items;
   }

@@ -1,11 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lineString, point, pointToLineDistance } from '@turf/turf';
+import { lineString, point } from '@turf/helpers';
+import { pointToLineDistance } from '@turf/point-to-line-distance';
 import { PositionReportSchema, type LonLat, type PositionReport } from '../../lib/domain';
 import type { World } from './world/types';
 import { buildFleet, type Fleet, type Truck, type TruckRun } from './fleet';
 import { Simulator, simulatorReports } from './simulator';
-import { length as turfLength, along as turfAlong, distance as turfDistance } from '@turf/turf';
+import { length as turfLength } from '@turf/length';
+import { along as turfAlong } from '@turf/along';
+import { distance as turfDistance } from '@turf/distance';
 import { makePath, pointAt, pointAtOffset, pointInRing, reversePath } from './geometry';
 
 const square = (c: LonLat, h: number): LonLat[] => [
@@ -49,10 +52,15 @@ const MIN = 60_000;
 const HOURS = 4;
 const KN = 1.852;
 
-const ROUTE = lineString(WORLD.routes[0].path);
-const LANE = lineString(WORLD.lanes[0].path);
+const ROUTE = lineString(WORLD.routes[0]!.path);
+const LANE = lineString(WORLD.lanes[0]!.path);
 const routeDist = (r: PositionReport) => pointToLineDistance(point([r.lon, r.lat]), ROUTE, { units: 'meters' });
 const laneDist = (r: PositionReport) => pointToLineDistance(point([r.lon, r.lat]), LANE, { units: 'meters' });
+/** The first of a list the test needs to be non-empty. */
+function first<T>(list: readonly T[], what: string): T {
+  assert.ok(list.length > 0, `no ${what}`);
+  return list[0]!;
+}
 const inSite = (r: PositionReport, world = WORLD) => world.sites.some((s) => pointInRing([r.lon, r.lat], s.area));
 
 interface Run {
@@ -128,7 +136,7 @@ test('every report validates and times increase per asset', () => {
     assert.equal(r.source, 'sim');
     assert.ok(r.time <= base.lastStep);
   }
-  for (const [, rs] of base.byKey) for (let i = 1; i < rs.length; i++) assert.ok(rs[i].time > rs[i - 1].time);
+  for (const [, rs] of base.byKey) for (let i = 1; i < rs.length; i++) assert.ok(rs[i]!.time > rs[i - 1]!.time);
   for (const t of base.fleet.trucks) assert.ok((base.byKey.get(t.assetKey)?.length ?? 0) > 0, t.id);
   for (const v of base.fleet.vessels) assert.ok((base.byKey.get(v.assetKey)?.length ?? 0) > 0, v.id);
 });
@@ -147,7 +155,7 @@ test('normal trucks stay within the corridor, report every 10–30 s, at plausib
       if (r.speed! > 60) fast++;
     }
     for (let i = 1; i < rs.length; i++) {
-      const dt = rs[i].time - rs[i - 1].time;
+      const dt = rs[i]!.time - rs[i - 1]!.time;
       assert.ok(dt >= 10_000 && dt <= 30_000, `${t.id} interval ${dt}`);
     }
   }
@@ -159,7 +167,7 @@ test('trucks arrive, dwell and start the reverse route as a new consignment', ()
   assert.ok(base.ends.length >= 10, `${base.ends.length} arrivals`);
   assert.ok(base.planned.length === base.ends.length);
   for (const { truck, run } of base.planned) {
-    const prev = truck.runs[run.runNo - 1];
+    const prev = truck.runs[run.runNo - 1]!; // a planned run follows one
     assert.equal(run.reversed, !prev.reversed);
     assert.equal(run.originSite, prev.destSite);
     assert.notEqual(run.reference, prev.reference);
@@ -179,12 +187,12 @@ test('trucks arrive, dwell and start the reverse route as a new consignment', ()
 });
 
 test("a 'deviate' truck leaves the corridor and comes back", () => {
-  const [{ t, rs }] = truckReports(base, (t) => t.script === 'deviate');
+  const { t, rs } = first(truckReports(base, (t) => t.script === 'deviate'), 'a deviate truck');
   let maxI = 0;
   rs.forEach((r, i) => {
-    if (routeDist(r) > routeDist(rs[maxI])) maxI = i;
+    if (routeDist(r) > routeDist(rs[maxI]!)) maxI = i;
   });
-  const max = routeDist(rs[maxI]);
+  const max = routeDist(rs[maxI]!);
   assert.ok(max > 300 + 500, `${t.id} max ${max.toFixed(0)} m`);
   // every run of a scripted truck plays its script: look at each episode outside the corridor
   const episodes: number[] = [];
@@ -205,14 +213,14 @@ test("a 'deviate' truck leaves the corridor and comes back", () => {
 });
 
 test("a 'silent' truck has a gap of at least 10 minutes", () => {
-  const [{ t, rs }] = truckReports(base, (t) => t.script === 'silent');
+  const { t, rs } = first(truckReports(base, (t) => t.script === 'silent'), 'a silent truck');
   let gap = 0;
-  for (let i = 1; i < rs.length; i++) gap = Math.max(gap, rs[i].time - rs[i - 1].time);
+  for (let i = 1; i < rs.length; i++) gap = Math.max(gap, rs[i]!.time - rs[i - 1]!.time);
   assert.ok(gap >= 10 * MIN && gap <= 31 * MIN, `${t.id} gap ${gap / MIN} min`);
 });
 
 test("a 'stop' truck stands ≥ 15 min outside any site", () => {
-  const [{ t, rs }] = truckReports(base, (t) => t.script === 'stop');
+  const { t, rs } = first(truckReports(base, (t) => t.script === 'stop'), 'a stop truck');
   let best = 0;
   let from = -1;
   for (const r of rs) {
@@ -240,22 +248,22 @@ test("a 'late' truck misses its deadline", () => {
   const late = base.fleet.trucks.find((t) => t.script === 'late')!;
   const end = base.ends.find((e) => e.truck === late);
   if (end) assert.ok(end.t > end.run.deadline + 10 * MIN, 'arrived too early');
-  else assert.ok(base.lastStep > late.runs[0].deadline, 'still under way before its deadline');
+  else assert.ok(base.lastStep > first(late.runs, 'a run').deadline, 'still under way before its deadline');
 });
 
 test("a 'wrongSite' truck dwells in another site", () => {
   const run = simulate(WORLD3, 11, () => 1000, NOW + 3 * 3_600_000, 10, 0);
   const truck = run.fleet.trucks.find((t) => t.script === 'wrongSite')!;
   const rs = run.byKey.get(truck.assetKey)!;
-  const C = WORLD3.sites[2].area;
+  const C = WORLD3.sites[2]!.area;
   const inC = rs.filter((r) => pointInRing([r.lon, r.lat], C));
   assert.ok(inC.length > 0, 'never in the wrong site');
-  const dwell = (inC.at(-1)!.time - inC[0].time) / MIN;
+  const dwell = (inC.at(-1)!.time - inC[0]!.time) / MIN;
   assert.ok(dwell >= 15, `in the wrong site ${dwell.toFixed(1)} min`);
 });
 
 test('vessels stay within 300 m of their lane (but for the final leg to a berth), at plausible speeds and AIS rates', () => {
-  const end = WORLD.lanes[0].path.at(-1)!;
+  const end = WORLD.lanes[0]!.path.at(-1)!;
   for (const v of base.fleet.vessels) {
     const rs = base.byKey.get(v.assetKey)!;
     for (const r of rs) {
@@ -266,7 +274,7 @@ test('vessels stay within 300 m of their lane (but for the final leg to a berth)
       assert.ok(r.heading !== undefined);
     }
     for (let i = 1; i < rs.length; i++) {
-      const dt = rs[i].time - rs[i - 1].time;
+      const dt = rs[i]!.time - rs[i - 1]!.time;
       assert.ok(dt >= 5000, `${v.id} interval ${dt}`);
       if (v.script !== 'dark') assert.ok(dt <= 190_000, `${v.id} interval ${dt}`);
     }
@@ -282,12 +290,12 @@ test("a 'dark' vessel is silent for 20–60 min", () => {
   const dark = base.fleet.vessels.find((v) => v.script === 'dark')!;
   const rs = base.byKey.get(dark.assetKey)!;
   let gap = 0;
-  for (let i = 1; i < rs.length; i++) gap = Math.max(gap, rs[i].time - rs[i - 1].time);
+  for (let i = 1; i < rs.length; i++) gap = Math.max(gap, rs[i]!.time - rs[i - 1]!.time);
   assert.ok(gap >= 20 * MIN && gap <= 61 * MIN, `${dark.id} gap ${gap / MIN} min`);
 });
 
 test('moored vessels lie inside the port site; no two vessels but the pair look like a rendezvous', () => {
-  const A = WORLD.sites[0].area;
+  const A = WORLD.sites[0]!.area;
   let moored = 0;
   for (const r of base.reports) {
     if (r.kind !== 'vessel' || r.speed! > 0.2 * KN) continue;
@@ -303,15 +311,15 @@ test('moored vessels lie inside the port site; no two vessels but the pair look 
     for (const k of keys) {
       const rs = base.byKey.get(k)!;
       let i = idx.get(k) ?? 0;
-      while (i + 1 < rs.length && rs[i + 1].time <= t) i++;
+      while (i + 1 < rs.length && rs[i + 1]!.time <= t) i++;
       idx.set(k, i);
-      const r = rs[i];
+      const r = rs[i]!; // every vessel reported (first test)
       if (r.time <= t && t - r.time <= 200_000 && r.speed! < 2 * KN && !inSite(r)) slow.push(r);
     }
     const seen = new Set<string>();
     for (let i = 0; i < slow.length; i++)
       for (let j = i + 1; j < slow.length; j++) {
-        const [a, b] = [slow[i], slow[j]];
+        const [a, b] = [slow[i]!, slow[j]!];
         if (pairKeys.has(a.assetKey) && pairKeys.has(b.assetKey)) continue;
         if (turfDistance([a.lon, a.lat], [b.lon, b.lat], { units: 'meters' }) >= 500) continue;
         const key = [a.assetKey, b.assetKey].sort().join('|');
@@ -324,7 +332,7 @@ test('moored vessels lie inside the port site; no two vessels but the pair look 
 });
 
 test('the rendezvous pair meets: within 500 m, both < 2 kn, for more than 15 min, away from sites', () => {
-  const { a, b } = base.fleet.rendezvous[0];
+  const { a, b } = first(base.fleet.rendezvous, 'a rendezvous pair');
   const key = (id: string) => base.fleet.vessels.find((v) => v.id === id)!.assetKey;
   const ra = base.byKey.get(key(a))!;
   const rb = base.byKey.get(key(b))!;
@@ -354,7 +362,7 @@ test('the rendezvous pair meets: within 500 m, both < 2 kn, for more than 15 min
 
 test('with a land test, vessels keep their offsets at sea where the lane runs along a coast', () => {
   // "land" north of the lane's middle segment, from 120 m off its centre line
-  const [a, b] = [WORLD.lanes[0].path[1], WORLD.lanes[0].path[2]];
+  const [a, b] = [WORLD.lanes[0]!.path[1]!, WORLD.lanes[0]!.path[2]!];
   const kx = 95_500;
   const ky = 110_900;
   const isLand = (p: LonLat) => {
@@ -387,7 +395,7 @@ test('irregular steps give the same kind of track (time-based, not tick-based)',
   for (const r of run.reports) assert.ok(PositionReportSchema.safeParse(r).success);
   for (const { t, rs } of truckReports(run, (t) => !t.script)) {
     for (let i = 1; i < rs.length; i++) {
-      const dt = rs[i].time - rs[i - 1].time;
+      const dt = rs[i]!.time - rs[i - 1]!.time;
       assert.ok(dt >= 10_000 && dt <= 30_000, `${t.id} interval ${dt}`);
     }
     for (const r of rs) assert.ok(routeDist(r) <= 300);

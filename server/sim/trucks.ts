@@ -117,8 +117,7 @@ export class TruckSim {
 
   /** Advances every truck to nowMs, emitting each fix that fell due. */
   step(nowMs: number): void {
-    for (let i = 0; i < this.trucks.length; i++) {
-      const ts = this.trucks[i];
+    for (const ts of this.trucks) {
       while (ts.nextFix <= nowMs) {
         this.advanceTruck(ts, ts.nextFix);
         this.emitTruck(ts);
@@ -231,7 +230,7 @@ export class TruckSim {
         const tail = subCoords(base, s0 + total, L); // starts where it rejoins
         plan.path = makePath([...head, ...mid, ...tail]);
         plan.detourFrom = makePath(head).length;
-        plan.detourTo = makePath([...head, ...mid, tail[0]]).length;
+        plan.detourTo = makePath([...head, ...mid, tail[0]!]).length; // subCoords returns both ends
         break;
       }
       case 'stop': {

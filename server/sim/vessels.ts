@@ -130,8 +130,8 @@ export class VesselSim {
       const ia = index.get(p.a);
       const ib = index.get(p.b);
       if (ia === undefined || ib === undefined) return;
-      const a = (states[ia] = this.initVessel(this.fleet.vessels[ia], ia, t0));
-      const b = (states[ib] = this.initVessel(this.fleet.vessels[ib], ib, t0));
+      const a = (states[ia] = this.initVessel(this.fleet.vessels[ia]!, ia, t0)); // ia, ib: indices from `index`
+      const b = (states[ib] = this.initVessel(this.fleet.vessels[ib]!, ib, t0));
       if (a && b && a.lane === b.lane) this.initPair(a, b, k, t0);
     });
     this.fleet.vessels.forEach((vessel, i) => {
@@ -142,8 +142,7 @@ export class VesselSim {
 
   /** Advances every vessel to nowMs, emitting each report that fell due. */
   step(nowMs: number): void {
-    for (let i = 0; i < this.vessels.length; i++) {
-      const vs = this.vessels[i];
+    for (const vs of this.vessels) {
       while (vs.nextFix <= nowMs) {
         this.advanceVessel(vs, vs.nextFix);
         this.emitVessel(vs);
@@ -162,7 +161,8 @@ export class VesselSim {
     const path = info.path;
     const L = path.length;
     const { roomR, roomL } = this.laneRoom(path);
-    const room = (r: Float32Array | null, d: number) => (r ? Math.min(r[Math.floor(d / ROOM_STEP_M)], r[Math.ceil(d / ROOM_STEP_M)]) : Infinity);
+    // d is within [0, L]: both samples exist (laneRoom takes ceil(L / step) + 1 of them).
+    const room = (r: Float32Array | null, d: number) => (r ? Math.min(r[Math.floor(d / ROOM_STEP_M)]!, r[Math.ceil(d / ROOM_STEP_M)]!) : Infinity);
     const slotD: number[] = [];
     const slotLat: number[] = [];
     // anchorage circuits: slots all round; other lanes: in the first 35 % (at most 17 km) from the sea end.
@@ -171,9 +171,13 @@ export class VesselSim {
     for (let d = from; d <= to; d += SLOT_SPACING_M) {
       const r = room(roomR, d) >= SLOT_LATERAL_M;
       const l = room(roomL, d) >= SLOT_LATERAL_M;
-      if (r) slotD.push(d), slotLat.push(SLOT_LATERAL_M);
-      if (l) slotD.push(d), slotLat.push(-SLOT_LATERAL_M);
-      if (!r && !l && (!this.opts.isLand || !this.opts.isLand(pointAtOffset(path, d, 0)))) slotD.push(d), slotLat.push(0);
+      const slot = (lateral: number) => {
+        slotD.push(d);
+        slotLat.push(lateral);
+      };
+      if (r) slot(SLOT_LATERAL_M);
+      if (l) slot(-SLOT_LATERAL_M);
+      if (!r && !l && (!this.opts.isLand || !this.opts.isLand(pointAtOffset(path, d, 0)))) slot(0);
     }
     const berths = kind === 'approach' ? this.berthPaths(info) : [path];
     const lane: LaneState = { info, kind, path, L, slotD, slotLat, slotOwner: new Int32Array(slotD.length).fill(-1), roomR, roomL, berths };
@@ -186,7 +190,7 @@ export class VesselSim {
     const isLand = this.opts.isLand;
     if (!isLand) return { roomR: null, roomL: null };
     const n = Math.ceil(path.length / ROOM_STEP_M) + 1;
-    const raw = [new Float32Array(n), new Float32Array(n)];
+    const raw = [new Float32Array(n), new Float32Array(n)] as const;
     const q = newPathPoint();
     for (let i = 0; i < n; i++) {
       pointAt(path, Math.min(path.length, i * ROOM_STEP_M), q, q.seg);
@@ -196,18 +200,20 @@ export class VesselSim {
         for (const off of ROOM_TRIES) {
           const at = (m: number): LonLat => [q.lon + (sg * q.nx * m) / metresPerDegLon(q.lat), q.lat + (sg * q.ny * m) / metresPerDegLat(q.lat)];
           if (!isLand(at(off)) && !isLand(at(off / 2))) {
-            raw[side][i] = off;
+            raw[side === 0 ? 0 : 1][i] = off;
             break;
           }
         }
       }
     }
     // conservative: the least room of a sample and its neighbours
-    const [roomR, roomL] = raw.map((r) => {
+    const leastAround = (r: Float32Array) => {
       const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = Math.min(r[i], r[Math.max(0, i - 1)], r[Math.min(n - 1, i + 1)]);
+      for (let i = 0; i < n; i++) out[i] = Math.min(r[i]!, r[Math.max(0, i - 1)]!, r[Math.min(n - 1, i + 1)]!);
       return out;
-    });
+    };
+    const roomR = leastAround(raw[0]);
+    const roomL = leastAround(raw[1]);
     return { roomR, roomL };
   }
 
@@ -217,7 +223,7 @@ export class VesselSim {
    * 600 m along the boundary either way (within 1 km of the lane's end), reached by a straight final leg.
    */
   private berthPaths(info: LaneInfo): Path[] {
-    const end = info.seed.path[info.seed.path.length - 1];
+    const end = info.seed.path[info.seed.path.length - 1]!; // a lane has two points or more
     const port = this.idx.sites.get(info.seed.port);
     if (!port || pointInRing(end, port.seed.area)) return [info.path];
     const ring = makePath(port.seed.area);
@@ -272,7 +278,7 @@ export class VesselSim {
     const start = hashSeed(this.seed, vs.idx, vs.legs) % Math.max(1, n);
     for (let k = 0; k < n; k++) {
       const j = (start + k) % n;
-      if (lane.slotOwner[j] < 0) {
+      if (lane.slotOwner[j]! < 0) {
         lane.slotOwner[j] = vs.idx;
         vs.slot = j;
         return j;
@@ -292,7 +298,7 @@ export class VesselSim {
     const lane = this.laneState(vessel.laneCode);
     if (!lane) return null;
     const rng = new Rng(hashSeed(this.seed, 0x7e55, i));
-    const path = lane.berths[i % lane.berths.length];
+    const path = lane.berths[i % lane.berths.length]!; // berthPaths returns one path or more
     const L = path.length;
     const vs: VesselState = {
       vessel,
@@ -334,12 +340,12 @@ export class VesselSim {
         vs.phase = 'moored';
         vs.d = vs.berthD;
         vs.holdUntil = t0 + rng.float(10, 90) * MIN;
-        vs.anchorHeading = path.bearing[path.bearing.length - 1];
+        vs.anchorHeading = path.bearing[path.bearing.length - 1]!;
         break;
       case 'anchored':
         vs.phase = 'anchored';
-        vs.d = lane.slotD[vs.slot];
-        vs.lat = vs.latTarget = lane.slotLat[vs.slot];
+        vs.d = lane.slotD[vs.slot]!; // takeSlot succeeded above
+        vs.lat = vs.latTarget = lane.slotLat[vs.slot]!;
         vs.holdUntil = t0 + rng.float(10, 90) * MIN;
         break;
       default: {
@@ -377,8 +383,8 @@ export class VesselSim {
         vs.latTarget = vs.rng.float(60, MAX_LATERAL_M);
         break;
       case 'slot':
-        vs.targetD = lane.slotD[vs.slot];
-        vs.latTarget = lane.slotLat[vs.slot];
+        vs.targetD = lane.slotD[vs.slot]!; // only vessels holding a slot head for it
+        vs.latTarget = lane.slotLat[vs.slot]!;
         break;
       case 'sea':
         vs.targetD = 0;
@@ -448,7 +454,7 @@ export class VesselSim {
     for (const [vs, role] of [[a, 'a'], [b, 'b']] as const) {
       this.releaseSlot(vs);
       vs.lane = lane;
-      vs.path = lane.berths[0];
+      vs.path = lane.berths[0]!;
       vs.berthD = vs.path.length;
       vs.pair = pair; // from here on the slot is the vessel's own
       vs.role = role;
@@ -456,15 +462,16 @@ export class VesselSim {
       vs.darkAtD = -1;
       this.takeSlot(vs);
     }
-    const slotD = (vs: VesselState) => (vs.slot >= 0 ? lane.slotD[vs.slot] : 0);
+    const slotD = (vs: VesselState) => (vs.slot >= 0 ? lane.slotD[vs.slot]! : 0);
     const ka = a.vessel.cruiseKn * MS_PER_KNOT;
     const cycleA =
       this.profileDurationMs(a, dm, a.berthD) + 60 * MIN + this.profileDurationMs(a, slotD(a), a.berthD) + (Math.abs(dm - slotD(a)) / (0.8 * ka)) * 1000;
     const cycleB = ((2 * Math.abs(dm - slotD(b))) / (0.8 * b.vessel.cruiseKn * MS_PER_KNOT)) * 1000;
     pair.periodMs = 1.25 * Math.max(cycleA, cycleB) + 40 * MIN;
-    pair.meetings.push({ T: t0 + rng.float(20, 40) * MIN, dur: rng.float(20, 30) * MIN });
+    const first = { T: t0 + rng.float(20, 40) * MIN, dur: rng.float(20, 30) * MIN };
+    pair.meetings.push(first);
     for (const vs of [a, b]) {
-      const T = pair.meetings[0].T;
+      const T = first.T;
       const reach = 0.8 * vs.vessel.cruiseKn * MS_PER_KNOT * ((T - t0) / 1000);
       vs.d = Math.max(0, dm - reach);
       this.setGoal(vs, 'meet');
@@ -476,10 +483,10 @@ export class VesselSim {
 
   private meeting(pair: RendezvousPair, k: number): { T: number; dur: number } {
     while (pair.meetings.length <= k) {
-      const last = pair.meetings[pair.meetings.length - 1];
+      const last = pair.meetings[pair.meetings.length - 1]!; // initPair adds the first
       pair.meetings.push({ T: last.T + last.dur + pair.periodMs + pair.rng.float(10, 60) * MIN, dur: pair.rng.float(20, 30) * MIN });
     }
-    return pair.meetings[k];
+    return pair.meetings[k]!;
   }
 
   private vesselInterval(vs: VesselState): number {
@@ -603,7 +610,7 @@ export class VesselSim {
         }
         vs.phase = 'moored';
         vs.holdUntil = vs.time + (vs.pair ? rng.float(30, 60) : rng.float(40, 120)) * MIN;
-        vs.anchorHeading = vs.path.bearing[vs.path.bearing.length - 1];
+        vs.anchorHeading = vs.path.bearing[vs.path.bearing.length - 1]!;
         vs.latTarget = 0;
         break;
       case 'slot':
@@ -670,7 +677,7 @@ export class VesselSim {
       // stay at sea: no more offset than the lane has room for here (none on a berth leg)
       const room = lat > 0 ? lane.roomR : lane.roomL!;
       const i = vs.d / ROOM_STEP_M;
-      const r = vs.d >= lane.L ? 0 : Math.min(room[Math.floor(i)], room[Math.min(room.length - 1, Math.ceil(i))]);
+      const r = vs.d >= lane.L ? 0 : Math.min(room[Math.floor(i)]!, room[Math.min(room.length - 1, Math.ceil(i))]!);
       if (lat > r) lat = r;
       else if (lat < -r) lat = -r;
     }

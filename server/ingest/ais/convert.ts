@@ -3,8 +3,8 @@
 import type { PositionReport } from '../../../lib/domain';
 import type { VesselStatic } from '../types';
 import type { AisEta, AisMessage } from './messages';
+import { knotsToKmh } from '../../../lib/units';
 
-const KNOT_KMH = 1.852;
 
 /** Types whose position is a vessel's. Base stations (4) and aids to navigation (21) are not assets. */
 export const AIS_VESSEL_POSITION_TYPES: ReadonlySet<number> = new Set([1, 2, 3, 18, 19, 27]);
@@ -21,7 +21,7 @@ export function aisToReport(msg: AisMessage, receivedAt: number): PositionReport
       const time = Math.round(msg.tagTime ?? receivedAt);
       if (!(time > 0)) return null;
       const report: PositionReport = { assetKey: `mmsi:${msg.mmsi}`, kind: 'vessel', time, lon: msg.lon, lat: msg.lat, source: 'ais' };
-      if (msg.sog !== undefined) report.speed = Math.round(msg.sog * KNOT_KMH * 1000) / 1000;
+      if (msg.sog !== undefined) report.speed = Math.round(knotsToKmh(msg.sog) * 1000) / 1000;
       if (msg.cog !== undefined && msg.cog < 360) report.course = msg.cog;
       if (msg.type !== 27 && msg.heading !== undefined && msg.heading < 360) report.heading = msg.heading;
       return report;

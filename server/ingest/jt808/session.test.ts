@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { PositionReportSchema } from '../../../lib/domain';
 import { encodeFrame, parseFrame, unescapeBytes, type Jt808Frame } from './codec';
 import { GOJT808, TRACCAR, hexBytes } from './fixtures';
-import { MSG, decodeGeneralResponse, decodeRegistrationResponse, encodeAuthBody, encodeLocationBody, encodeRegistrationBody } from './messages';
+import { MSG, decodeGeneralResponse, encodeAuthBody, encodeLocationBody, encodeRegistrationBody } from './messages';
 import { Jt808TerminalRegistry } from './registry';
 import { Jt808Session, type Jt808SessionOptions } from './session';
 import { recordingSink } from './testing';

@@ -183,7 +183,8 @@ export class Jt808Session {
       return;
     }
     this.junk = 0;
-    let { header, body } = parsed.frame;
+    const { header } = parsed.frame;
+    let { body } = parsed.frame; // replaced by the whole body when a sub-package completes it
     if (this.phone !== undefined && header.phone !== this.phone) {
       this.reject('terminal_mismatch', content);
       return;

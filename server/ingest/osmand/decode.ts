@@ -5,6 +5,8 @@
 // speed (knots), bearing|heading (deg), altitude, accuracy, batt.
 // JSON: { device_id, location: { timestamp, coords: { latitude, longitude, speed (m/s), heading, altitude, accuracy } } }
 
+import { knotsToKmh, msToKmh } from '../../../lib/units';
+
 /** The query (or form) parameter carrying the device's secret (see listener.ts). */
 export const OSMAND_SECRET_PARAM = 'secret';
 
@@ -18,8 +20,6 @@ export interface OsmAndFix {
 }
 
 export type OsmAndDecoded = { ok: true; fixes: OsmAndFix[] } | { ok: false; reason: string };
-
-const KNOT_KMH = 1.852;
 
 function parseTime(value: string): number | undefined {
   if (/^\d+$/.test(value)) {
@@ -52,7 +52,7 @@ export function decodeQuery(params: URLSearchParams): OsmAndDecoded {
   const speed = num(params.get('speed'));
   const course = num(params.get('bearing') ?? params.get('heading'));
   if (Number.isNaN(speed) || Number.isNaN(course)) return { ok: false, reason: 'speed/bearing: not a number' };
-  return { ok: true, fixes: [{ deviceId, time, lat, lon, speedKmh: speed === undefined ? undefined : speed * KNOT_KMH, course }] };
+  return { ok: true, fixes: [{ deviceId, time, lat, lon, speedKmh: speed === undefined ? undefined : knotsToKmh(speed), course }] };
 }
 
 interface JsonLocation {
@@ -72,7 +72,7 @@ export function decodeJson(body: unknown): OsmAndDecoded {
     if (!c || typeof c.latitude !== 'number' || typeof c.longitude !== 'number') return { ok: false, reason: 'location.coords: latitude/longitude missing' };
     const time = l.timestamp === undefined ? undefined : parseTime(String(l.timestamp));
     if (l.timestamp !== undefined && time === undefined) return { ok: false, reason: 'location.timestamp: cannot read' };
-    const speed = typeof c.speed === 'number' && c.speed >= 0 ? c.speed * 3.6 : undefined; // m/s; -1 means unknown
+    const speed = typeof c.speed === 'number' && c.speed >= 0 ? msToKmh(c.speed) : undefined; // m/s; -1 means unknown
     const course = typeof c.heading === 'number' && c.heading >= 0 ? c.heading : undefined;
     fixes.push({ deviceId: String(b.device_id), time, lat: c.latitude, lon: c.longitude, speedKmh: speed, course });
   }

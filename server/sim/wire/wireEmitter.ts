@@ -2,6 +2,7 @@
 // UDP to the AIS listener, its truck fixes as JT/T 808 over TCP to the JT/T 808 listener.
 import { createSocket, type Socket } from 'node:dgram';
 import type { PositionReport } from '../../../lib/domain';
+import { kmhToKnots } from '../../../lib/units';
 import { DEMO_PLATE_COLOR } from '../../devices/demo';
 import { Jt808Terminal } from '../../ingest/jt808';
 import type { Fleet, Vessel } from '../fleet';
@@ -23,7 +24,7 @@ export class AisUdpEmitter {
   send(r: PositionReport): void {
     const v = this.vessels.get(r.assetKey);
     if (!v) return;
-    const position = { mmsi: v.mmsi, lat: r.lat, lon: r.lon, sogKn: r.speed === undefined ? undefined : r.speed / 1.852, cog: r.course, heading: r.heading, second: new Date(r.time).getUTCSeconds() };
+    const position = { mmsi: v.mmsi, lat: r.lat, lon: r.lon, sogKn: r.speed === undefined ? undefined : kmhToKnots(r.speed), cog: r.course, heading: r.heading, second: new Date(r.time).getUTCSeconds() };
     const lines = v.cls === 'A' ? encodeType1({ ...position, navStatus: (r.speed ?? 0) < 1 ? 1 : 0 }) : encodeType18(position);
     if (r.time - (this.staticSentAt.get(v.mmsi) ?? 0) > STATIC_EVERY_MS) {
       this.staticSentAt.set(v.mmsi, r.time);

@@ -8,7 +8,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as turf from '@turf/turf';
+import { area } from '@turf/area';
+import { buffer as turfBuffer } from '@turf/buffer';
+import { cleanCoords } from '@turf/clean-coords';
+import { difference } from '@turf/difference';
+import { feature, featureCollection, multiPolygon, polygon } from '@turf/helpers';
+import { intersect } from '@turf/intersect';
+import { kinks as turfKinks } from '@turf/kinks';
+import { truncate } from '@turf/truncate';
+import { union as turfUnion } from '@turf/union';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import type { DistrictSeed } from './types';
 
@@ -23,13 +31,13 @@ const coast = readGeo('coast-china-1m.geojson').features as Area[];
 const province = (name: string): Area => {
   const f = admin1.find((a) => a.properties?.name === name);
   if (!f) throw new Error(`no province ${name}`);
-  return turf.feature(f.geometry);
+  return feature(f.geometry);
 };
 
 const union = (...areas: (Area | null)[]): Area => {
   const parts = areas.filter((a): a is Area => a !== null);
-  if (parts.length === 1) return parts[0];
-  const u = turf.union(turf.featureCollection(parts));
+  if (parts.length === 1) return parts[0]!;
+  const u = turfUnion(featureCollection(parts));
   if (!u) throw new Error('empty union');
   return u;
 };
@@ -37,22 +45,24 @@ const minus = (a: Area, ...bs: (Area | null)[]): Area => {
   let out: Area | null = a;
   for (const b of bs) {
     if (!b || !out) continue;
-    out = turf.difference(turf.featureCollection([out, b]));
+    out = difference(featureCollection([out, b]));
   }
   if (!out) throw new Error('empty difference');
   return out;
 };
 const inter = (a: Area, b: Area): Area => {
-  const out = turf.intersect(turf.featureCollection([a, b]));
+  const out = intersect(featureCollection([a, b]));
   if (!out) throw new Error('empty intersection');
   return out;
 };
 const poly = (ring: [number, number][]): Area => {
-  const r = ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1] ? ring : [...ring, ring[0]];
-  return turf.polygon([r]);
+  const [first, last] = [ring[0], ring[ring.length - 1]];
+  if (!first || !last) throw new Error('poly: an empty ring');
+  const r = first[0] === last[0] && first[1] === last[1] ? ring : [...ring, first];
+  return polygon([r]);
 };
 const buffer = (a: Area, km: number): Area => {
-  const b = turf.buffer(a, km, { units: 'kilometers', steps: 4 });
+  const b = turfBuffer(a, km, { units: 'kilometers', steps: 4 });
   if (!b) throw new Error('empty buffer');
   return b as Area;
 };
@@ -60,11 +70,11 @@ const buffer = (a: Area, km: number): Area => {
 const clean = (a: Area, minKm2 = 0.05): Area => {
   const parts = a.geometry.type === 'Polygon' ? [a.geometry.coordinates] : a.geometry.coordinates;
   const kept: Position[][][] = [];
-  for (const p of parts) {
-    if (turf.area(turf.polygon([p[0]])) / 1e6 < minKm2) continue;
-    kept.push([p[0], ...p.slice(1).filter((h) => turf.area(turf.polygon([h])) / 1e6 >= minKm2)]);
+  for (const [outer, ...holes] of parts) {
+    if (!outer || area(polygon([outer])) / 1e6 < minKm2) continue;
+    kept.push([outer, ...holes.filter((h) => area(polygon([h])) / 1e6 >= minKm2)]);
   }
-  return kept.length === 1 ? turf.polygon(kept[0]) : turf.multiPolygon(kept);
+  return kept.length === 1 ? polygon(kept[0]!) : multiPolygon(kept);
 };
 
 const t0 = Date.now();
@@ -72,8 +82,8 @@ const SH = province('Shanghai');
 const JS = province('Jiangsu');
 const ZJ = province('Zhejiang');
 const GD = province('Guangdong');
-const allAdmin = union(...admin1.map((f) => turf.feature(f.geometry) as Area));
-const hkgMac = union(...coast.filter((f) => f.properties?.a3 === 'HKG' || f.properties?.a3 === 'MAC').map((f) => turf.feature(f.geometry) as Area));
+const allAdmin = union(...admin1.map((f) => feature(f.geometry) as Area));
+const hkgMac = union(...coast.filter((f) => f.properties?.a3 === 'HKG' || f.properties?.a3 === 'MAC').map((f) => feature(f.geometry) as Area));
 const otherThan = (p: Area) => minus(allAdmin, p);
 console.log('provinces ready', Date.now() - t0, 'ms');
 
@@ -142,8 +152,8 @@ const o5316 = office(d5300, [[114.17, 22.54], [114.34, 22.53], [114.47, 22.46], 
 
 const seeds: DistrictSeed[] = [];
 const round = (a: Area) => {
-  const r = turf.truncate(a, { precision: 6, coordinates: 2 });
-  const g = turf.cleanCoords(r).geometry;
+  const r = truncate(a, { precision: 6, coordinates: 2 });
+  const g = cleanCoords(r).geometry;
   return { type: g.type, coordinates: g.coordinates } as DistrictSeed['area'];
 };
 const add = (code: string, nameZh: string, nameEn: string, level: DistrictSeed['level'], parent: string | null, a: Area) =>
@@ -170,10 +180,10 @@ for (const s of seeds) {
   let kinks = 0;
   let vertices = 0;
   for (const p of parts) {
-    kinks += turf.kinks(turf.polygon(p)).features.length;
+    kinks += turfKinks(polygon(p)).features.length;
     vertices += p.reduce((n, r) => n + r.length, 0);
   }
-  const km2 = Math.round(turf.area(turf.feature(s.area as Polygon)) / 1e6);
+  const km2 = Math.round(area(feature(s.area as Polygon)) / 1e6);
   console.log(s.code, s.nameEn, s.area.type, 'parts', parts.length, 'vertices', vertices, 'km2', km2, 'kinks', kinks);
   if (kinks) throw new Error(`${s.code} has ${kinks} self-intersections`);
 }

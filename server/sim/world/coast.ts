@@ -38,12 +38,12 @@ export function loadCoast(file?: string): Coast {
   for (const f of fc.features) {
     const a3: string = f.properties.a3;
     countries.push(a3);
-    const polys: number[][][][] = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+    const polys: LonLat[][][] = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
     for (const poly of polys)
       for (const ring of poly)
         for (let i = 0; i + 1 < ring.length; i++) {
-          const [x1, y1] = ring[i];
-          const [x2, y2] = ring[i + 1];
+          const [x1, y1] = ring[i]!;
+          const [x2, y2] = ring[i + 1]!;
           if (y1 === y2 && x1 === x2) continue;
           const e = { x1, y1, x2, y2, a3 };
           const s0 = Math.floor(Math.min(y1, y2) / STRIP);

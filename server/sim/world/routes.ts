@@ -165,7 +165,6 @@ const WGQ_PORT_INSPECTION: LonLat[] = [[121.6125, 31.3465], [121.62, 31.335], [1
 const LUOJING_OUT: LonLat[] = [[121.44, 31.441], [121.43, 31.43], [121.42, 31.4], [121.4, 31.36]];
 const SIP_OFF_G2: LonLat[] = [[120.8, 31.38], [120.795, 31.355], [120.785, 31.33]];
 const KUNSHAN_OFF_G2: LonLat[] = [[120.98, 31.375], [120.99, 31.35]];
-const WUXI_OFF_G2: LonLat[] = [[120.4, 31.51], [120.43, 31.495]];
 const CHANGZHOU_OFF_G2: LonLat[] = [[119.99, 31.8], [119.97, 31.835]];
 const LONGTAN_OFF_G2: LonLat[] = [[119.06, 32.09], [119.045, 32.12], [119.03, 32.15]];
 const JIANGNING_OFF_G2: LonLat[] = [[118.92, 32.05], [118.89, 32.0], [118.86, 31.96], [118.84, 31.94]];
@@ -192,13 +191,13 @@ interface Draft {
 const DRAFTS: Draft[] = [
   // Yangshan
   { code: 'R01', nameZh: '洋山港区—洋山特殊综保区（芦潮港）', nameEn: 'Yangshan port – Yangshan bonded zone (Luchaogang)', from: '2248-T01', to: '2248-B01', corridorM: 400,
-    pieces: [YS_TO_S2, part(S2, S2[0], S2[1]), LINGANG_CBZ] },
+    pieces: [YS_TO_S2, part(S2, S2[0]!, S2[1]!), LINGANG_CBZ] },
   { code: 'R02', nameZh: '洋山港区—芦潮港集中查验场', nameEn: 'Yangshan port – Luchaogang inspection site', from: '2248-T01', to: '2248-I01', corridorM: 400,
     pieces: [YS_TO_S2, LCG_INSPECTION] },
   { code: 'R03', nameZh: '洋山港区—苏州工业园综保区', nameEn: 'Yangshan port – Suzhou Industrial Park bonded zone', from: '2248-T01', to: '2327-B01', corridorM: 800,
     pieces: [YS_TO_S2, S2, S20_SOUTH, S20_WEST, part(G2, G2_JCT, [120.8, 31.38]), SIP_OFF_G2] },
   { code: 'R04', nameZh: '洋山港区—嘉兴监管仓库', nameEn: 'Yangshan port – Jiaxing warehouse', from: '2248-T01', to: '2900-W01', corridorM: 800,
-    pieces: [YS_TO_S2, part(S2, S2[0], [121.86, 30.955]), part(S32, [121.86, 30.955], [120.79, 30.76]), JIAXING_OFF_S32] },
+    pieces: [YS_TO_S2, part(S2, S2[0]!, [121.86, 30.955]), part(S32, [121.86, 30.955], [120.79, 30.76]), JIAXING_OFF_S32] },
   { code: 'R05', nameZh: '洋山港区—外高桥保税区', nameEn: 'Yangshan port – Waigaoqiao Free Trade Zone', from: '2248-T01', to: '2218-B01', corridorM: 600,
     pieces: [YS_TO_S2, S2, S20_EAST] },
   { code: 'R06', nameZh: '洋山特殊综保区—松江监管仓库', nameEn: 'Yangshan bonded zone – Songjiang warehouse', from: '2248-B01', to: '2200-W01', corridorM: 600,
@@ -246,9 +245,9 @@ const DRAFTS: Draft[] = [
   { code: 'R25', nameZh: '盐田港区—蛇口港区', nameEn: 'Yantian port – Shekou port', from: '5316-T01', to: '5300-T01', corridorM: 400,
     pieces: [YANTIAN_SHEKOU] },
   { code: 'R26', nameZh: '盐田港区—福田保税区', nameEn: 'Yantian port – Futian Free Trade Zone', from: '5316-T01', to: '5300-B01', corridorM: 400,
-    pieces: [part(YANTIAN_SHEKOU, YANTIAN_SHEKOU[0], [114.06, 22.56]), TO_FUTIAN] },
+    pieces: [part(YANTIAN_SHEKOU, YANTIAN_SHEKOU[0]!, [114.06, 22.56]), TO_FUTIAN] },
   { code: 'R27', nameZh: '盐田港区—平湖物流园监管仓库', nameEn: 'Yantian port – Pinghu logistics park warehouse', from: '5316-T01', to: '5300-W01', corridorM: 400,
-    pieces: [part(YANTIAN_SHEKOU, YANTIAN_SHEKOU[0], [114.255, 22.588]), YANTIAN_PINGHU] },
+    pieces: [part(YANTIAN_SHEKOU, YANTIAN_SHEKOU[0]!, [114.255, 22.588]), YANTIAN_PINGHU] },
   { code: 'R28', nameZh: '蛇口港区—平湖物流园监管仓库', nameEn: 'Shekou port – Pinghu logistics park warehouse', from: '5300-T01', to: '5300-W01', corridorM: 400,
     pieces: [SHEKOU_PINGHU] },
 ];

@@ -26,12 +26,12 @@ function closeCcw(ring: LonLat[]): LonLat[] {
   // shoelace in degrees is enough to tell the orientation
   let s = 0;
   for (let i = 0; i < r.length; i++) {
-    const [x1, y1] = r[i];
-    const [x2, y2] = r[(i + 1) % r.length];
+    const [x1, y1] = r[i]!;
+    const [x2, y2] = r[(i + 1) % r.length]!;
     s += x1 * y2 - x2 * y1;
   }
   if (s < 0) r.reverse();
-  r.push(r[0]);
+  r.push(r[0]!); // rings are built from four corners or more
   return r;
 }
 
@@ -61,33 +61,35 @@ export function rect(c: LonLat, lengthM: number, widthM: number, bearingDeg = 0)
  * Each vertex is offset along the bisector of its neighbouring edges' left normals.
  */
 export function quay(shore: LonLat[], setbackM: number, depthM: number): LonLat[] {
-  const lat0 = shore[0][1];
+  if (shore.length < 2) throw new Error('quay: the shore needs two points or more');
+  const lat0 = shore[0]![1];
   const kx = mPerDegLon(lat0);
-  const xy = shore.map(([lon, lat]) => [lon * kx, lat * M_PER_DEG_LAT]);
+  const xy = shore.map(([lon, lat]): [number, number] => [lon * kx, lat * M_PER_DEG_LAT]);
   const normals: [number, number][] = [];
   for (let i = 0; i < xy.length; i++) {
-    const a = xy[Math.max(0, i - 1)];
-    const b = xy[Math.min(xy.length - 1, i + 1)];
+    const a = xy[Math.max(0, i - 1)]!;
+    const b = xy[Math.min(xy.length - 1, i + 1)]!;
     const dx = b[0] - a[0];
     const dy = b[1] - a[1];
     const len = Math.hypot(dx, dy);
     normals.push([-dy / len, dx / len]); // left normal
   }
-  const at = (i: number, d: number): LonLat => [(xy[i][0] + normals[i][0] * d) / kx, (xy[i][1] + normals[i][1] * d) / M_PER_DEG_LAT];
-  const front = shore.map((_, i) => at(i, setbackM));
-  const back = shore.map((_, i) => at(i, setbackM + depthM)).reverse();
+  const at = ([x, y]: [number, number], [nx, ny]: [number, number], d: number): LonLat => [(x + nx * d) / kx, (y + ny * d) / M_PER_DEG_LAT];
+  const front = xy.map((p, i) => at(p, normals[i]!, setbackM));
+  const back = xy.map((p, i) => at(p, normals[i]!, setbackM + depthM)).reverse();
   return closeCcw([...front, ...back]);
 }
 
 /** Inserts vertices so that no segment is longer than `maxM` metres. */
 export function densify(path: LonLat[], maxM: number): LonLat[] {
-  const out: LonLat[] = [round5(path[0])];
+  if (path.length === 0) return [];
+  const out: LonLat[] = [round5(path[0]!)];
   for (let i = 1; i < path.length; i++) {
-    const a = path[i - 1];
-    const b = path[i];
+    const a = path[i - 1]!;
+    const b = path[i]!;
     const n = Math.ceil(distM(a, b) / maxM);
     for (let k = 1; k <= n; k++) out.push(round5([a[0] + ((b[0] - a[0]) * k) / n, a[1] + ((b[1] - a[1]) * k) / n]));
   }
   // drop exact repeats (hand-joined road pieces share their ends)
-  return out.filter((p, i) => i === 0 || p[0] !== out[i - 1][0] || p[1] !== out[i - 1][1]);
+  return out.filter((p, i) => i === 0 || p[0] !== out[i - 1]![0] || p[1] !== out[i - 1]![1]);
 }
