@@ -16,7 +16,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   const lang = isLang(saved) ? saved : DEFAULT_LANG;
   return (
     <html lang={lang}>
-      <body><I18nProvider lang={lang}>{children}</I18nProvider></body>
+      <body>
+        <I18nProvider lang={lang}>{children}</I18nProvider>
+      </body>
     </html>
   );
 }

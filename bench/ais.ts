@@ -12,7 +12,20 @@ import { AisDecoder } from '../server/ingest/ais/decoder';
 import type { IngestSink } from '../server/ingest/types';
 
 const require = createRequire(import.meta.url);
-interface AisParserResult { valid: string; aisType: number; mmsi: number; latitude: number; longitude: number; sog: number; cog: number; heading: number; name: string; callSign: string; shipType: number; destination: string }
+interface AisParserResult {
+  valid: string;
+  aisType: number;
+  mmsi: number;
+  latitude: number;
+  longitude: number;
+  sog: number;
+  cog: number;
+  heading: number;
+  name: string;
+  callSign: string;
+  shipType: number;
+  destination: string;
+}
 const AisParser = require('aisparser') as new (opts: { checksum: boolean }) => { parse(line: string): AisParserResult };
 
 const TARGET_LINES = Number(process.env.BENCH_LINES ?? 200_000);
@@ -28,8 +41,12 @@ while (lines.length < TARGET_LINES) lines.push(...base.slice(0, TARGET_LINES - l
 
 let sinkCount = 0; // positions and static updates handed on in the last round
 const sink: IngestSink = {
-  position: () => { sinkCount++; },
-  vesselStatic: () => { sinkCount++; },
+  position: () => {
+    sinkCount++;
+  },
+  vesselStatic: () => {
+    sinkCount++;
+  },
   rejected: () => {},
   ignored: () => {},
 };
@@ -37,7 +54,12 @@ const sink: IngestSink = {
 function ours(): { seconds: number; messages: number } {
   let messages = 0;
   sinkCount = 0;
-  const decoder = new AisDecoder({ sink, onMessage: () => { messages++; } });
+  const decoder = new AisDecoder({
+    sink,
+    onMessage: () => {
+      messages++;
+    },
+  });
   const now = Date.now();
   const t = performance.now();
   for (let i = 0; i < lines.length; i++) decoder.push(lines[i]!, now);
@@ -46,7 +68,9 @@ function ours(): { seconds: number; messages: number } {
 }
 
 let sinkTheirs = 0;
-const keep = (v: number) => { sinkTheirs += Number.isFinite(v) ? v : 1; };
+const keep = (v: number) => {
+  sinkTheirs += Number.isFinite(v) ? v : 1;
+};
 function theirs(): { seconds: number; messages: number } {
   const parser = new AisParser({ checksum: true });
   let messages = 0;
@@ -58,14 +82,22 @@ function theirs(): { seconds: number; messages: number } {
     try {
       const type = r.aisType;
       if (type === 1 || type === 2 || type === 3 || type === 18 || type === 19 || type === 27) {
-        keep(r.mmsi); keep(r.latitude); keep(r.longitude); keep(r.sog); keep(r.cog);
+        keep(r.mmsi);
+        keep(r.latitude);
+        keep(r.longitude);
+        keep(r.sog);
+        keep(r.cog);
         if (type !== 27) keep(r.heading);
       }
       if (type === 5 || type === 19 || type === 24) {
-        keep(r.name.length); keep(r.callSign.length); keep(r.shipType);
+        keep(r.name.length);
+        keep(r.callSign.length);
+        keep(r.shipType);
         if (type === 5) keep(r.destination.length);
       }
-    } catch { /* aisparser throws on some short messages when a field is read */ }
+    } catch {
+      /* aisparser throws on some short messages when a field is read */
+    }
   }
   return { seconds: (performance.now() - t) / 1000, messages };
 }
@@ -87,10 +119,17 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const oursPerS = lines.length / bestOurs;
 const theirsPerS = lines.length / bestTheirs;
-console.log(JSON.stringify({
-  bench: 'ais', lines: lines.length,
-  ours_per_s: Math.round(oursPerS), aisparser_per_s: Math.round(theirsPerS), ratio: Number((oursPerS / theirsPerS).toFixed(2)),
-  ours_messages: oursMessages, aisparser_messages: theirMessages, ours_sink_calls: sinkCount,
-}));
+console.log(
+  JSON.stringify({
+    bench: 'ais',
+    lines: lines.length,
+    ours_per_s: Math.round(oursPerS),
+    aisparser_per_s: Math.round(theirsPerS),
+    ratio: Number((oursPerS / theirsPerS).toFixed(2)),
+    ours_messages: oursMessages,
+    aisparser_messages: theirMessages,
+    ours_sink_calls: sinkCount,
+  }),
+);
 // Keeps the values aisparser computed observable, so that no engine can drop the reads.
 if (!Number.isFinite(sinkTheirs)) console.error(`aisparser read a non-finite sum: ${sinkTheirs}`);

@@ -32,13 +32,22 @@ const M_LAT = 111_195;
 const mLon = (lat: number) => M_LAT * Math.cos((lat * Math.PI) / 180);
 const rng = new Rng(20260302);
 
-interface R { id: number; path: LonLat[]; corridorM: number; cum: number[] }
-interface S { id: number; ring: LonLat[] }
+interface R {
+  id: number;
+  path: LonLat[];
+  corridorM: number;
+  cum: number[];
+}
+interface S {
+  id: number;
+  ring: LonLat[];
+}
 
 /** A route 20–200 km long that wanders like a road, a vertex every 0.5–2 km, kept in the box. */
 function makeRoute(id: number): R {
   const length = rng.float(20_000, 200_000);
-  let lon = rng.float(BOX.minLon + 0.2, BOX.maxLon - 0.2), lat = rng.float(BOX.minLat + 0.2, BOX.maxLat - 0.2);
+  let lon = rng.float(BOX.minLon + 0.2, BOX.maxLon - 0.2),
+    lat = rng.float(BOX.minLat + 0.2, BOX.maxLat - 0.2);
   let heading = rng.float(0, 360);
   const path: LonLat[] = [[lon, lat]];
   const cum = [0];
@@ -65,10 +74,10 @@ function makeRoute(id: number): R {
 /** A rotated rectangle of 200–1500 m a side. */
 function makeSite(id: number): S {
   const c: LonLat = [rng.float(BOX.minLon, BOX.maxLon), rng.float(BOX.minLat, BOX.maxLat)];
-  const l = rng.float(200, 1500) / 2, w = rng.float(200, 1500) / 2, b = rng.float(0, Math.PI);
-  const corner = (u: number, v: number): LonLat => [
-    c[0] + (u * Math.cos(b) - v * Math.sin(b)) / mLon(c[1]), c[1] + (u * Math.sin(b) + v * Math.cos(b)) / M_LAT,
-  ];
+  const l = rng.float(200, 1500) / 2,
+    w = rng.float(200, 1500) / 2,
+    b = rng.float(0, Math.PI);
+  const corner = (u: number, v: number): LonLat => [c[0] + (u * Math.cos(b) - v * Math.sin(b)) / mLon(c[1]), c[1] + (u * Math.sin(b) + v * Math.cos(b)) / M_LAT];
   const ring = [corner(-l, -w), corner(l, -w), corner(l, w), corner(-l, w)];
   return { id, ring: [...ring, ring[0]!] };
 }
@@ -78,10 +87,14 @@ function along(r: R, s: number, side: number): LonLat {
   let i = 1;
   while (i < r.cum.length - 1 && r.cum[i]! < s) i++;
   const f = Math.min(1, Math.max(0, (s - r.cum[i - 1]!) / (r.cum[i]! - r.cum[i - 1]!)));
-  const a = r.path[i - 1]!, b = r.path[i]!;
-  const lon = a[0] + f * (b[0] - a[0]), lat = a[1] + f * (b[1] - a[1]);
+  const a = r.path[i - 1]!,
+    b = r.path[i]!;
+  const lon = a[0] + f * (b[0] - a[0]),
+    lat = a[1] + f * (b[1] - a[1]);
   // perpendicular to the segment
-  const dx = (b[0] - a[0]) * mLon(lat), dy = (b[1] - a[1]) * M_LAT, len = Math.hypot(dx, dy) || 1;
+  const dx = (b[0] - a[0]) * mLon(lat),
+    dy = (b[1] - a[1]) * M_LAT,
+    len = Math.hypot(dx, dy) || 1;
   return [lon + ((dy / len) * side) / mLon(lat), lat + ((-dx / len) * side) / M_LAT];
 }
 
@@ -132,7 +145,8 @@ async function main() {
   const fixes = Array.from({ length: Math.max(FIXES, PG_FIXES, TURF_FIXES) }, () => {
     if (rng.chance(0.02)) {
       const s = sites[rng.int(0, sites.length - 1)]!;
-      const c = s.ring[0]!, d = s.ring[2]!;
+      const c = s.ring[0]!,
+        d = s.ring[2]!;
       return { route: routes[rng.int(0, routes.length - 1)]!.id, p: [(c[0] + d[0]) / 2, (c[1] + d[1]) / 2] as LonLat };
     }
     const r = routes[rng.int(0, routes.length - 1)]!;
@@ -156,7 +170,10 @@ async function main() {
   // (engine) every corridor and site the fix is in: the baselines' question.
   const engineAnswer = (p: LonLat) => ({
     corridors: geo.corridorsAt(p[0], p[1]).sort((a, b) => a - b),
-    sites: geo.sitesAt(p[0], p[1]).map((s) => s.id).sort((a, b) => a - b),
+    sites: geo
+      .sitesAt(p[0], p[1])
+      .map((s) => s.id)
+      .sort((a, b) => a - b),
   });
   for (let i = 0; i < 20_000; i++) engineAnswer(fixes[i]!.p);
   t = performance.now();
@@ -186,7 +203,9 @@ async function main() {
            (SELECT coalesce(array_agg(s.id ORDER BY s.id), '{}') FROM sites s WHERE ST_Intersects(s.area, p.g)) AS sites
     FROM p`;
   for (let i = 0; i < 50; i++) await pool.query(SQL, [fixes[i]!.p[0], fixes[i]!.p[1], fixes[i]!.route]);
-  let pgDisagree = 0, pgEdgeOnly = 0, ownWorst = 0; // own distance: |engine − PostGIS| beyond the sphere/spheroid 0.5 %
+  let pgDisagree = 0,
+    pgEdgeOnly = 0,
+    ownWorst = 0; // own distance: |engine − PostGIS| beyond the sphere/spheroid 0.5 %
   t = performance.now();
   const pgRows: { own: number; corridors: number[]; sites: number[] }[] = [];
   for (let i = 0; i < PG_FIXES; i++) {
@@ -205,11 +224,15 @@ async function main() {
       // Geography measures on the spheroid, the engine on the mean sphere (≤ 0.5 % apart):
       // a disagreement is explained when the fix is that close to the corridor's edge.
       const diff = [...row.corridors.filter((id) => !mine.corridors.includes(id)), ...mine.corridors.filter((id) => !row.corridors.includes(id))];
-      if (row.sites.join() === mine.sites.join() && diff.every((id) => {
-        const d = geo.distanceToRoute(id, f.p[0], f.p[1])!.metres;
-        const c = geo.route(id)!.corridorM;
-        return Math.abs(d - c) <= 0.005 * c;
-      })) pgEdgeOnly++;
+      if (
+        row.sites.join() === mine.sites.join() &&
+        diff.every((id) => {
+          const d = geo.distanceToRoute(id, f.p[0], f.p[1])!.metres;
+          const c = geo.route(id)!.corridorM;
+          return Math.abs(d - c) <= 0.005 * c;
+        })
+      )
+        pgEdgeOnly++;
     }
   });
 
@@ -217,8 +240,18 @@ async function main() {
   const engine = new RulesEngine(geo);
   const T0 = Date.UTC(2026, 2, 2);
   for (const r of routes) {
-    engine.watch({ id: r.id, reference: `C${r.id}`, assetId: r.id, routeId: r.id, originSiteId: -1, destSiteId: -2,
-      departure: T0, deadline: T0 + 86_400_000, status: 'in_transit', expectedIntervalS: 10 });
+    engine.watch({
+      id: r.id,
+      reference: `C${r.id}`,
+      assetId: r.id,
+      routeId: r.id,
+      originSiteId: -1,
+      destSiteId: -2,
+      departure: T0,
+      deadline: T0 + 86_400_000,
+      status: 'in_transit',
+      expectedIntervalS: 10,
+    });
   }
   const start = routes.map((r) => rng.float(0, r.cum[r.cum.length - 1]! * 0.5));
   const rounds = Math.max(3, Math.round(FIXES / ROUTES / 2));
@@ -258,26 +291,37 @@ async function main() {
   const ourPipRate = opRate(200_000, (i) => (sink += geo.inSite(sites[i % sites.length]!.id, fixes[i % fixes.length]!.p[0], fixes[i % fixes.length]!.p[1]) ? 1 : 0));
 
   const r0 = (x: number) => Math.round(x);
-  console.log(JSON.stringify({
-    bench: 'geofence',
-    database: postgis.database,
-    routes: ROUTES, sites: SITES, segments, zones: 50,
-    index: { loadFromPostgisMs: r0(loadMs), buildMs: r0(buildMs), ...geo.stats() },
-    engineFixesPerSec: r0(engineRate),
-    engineCorridorsAtPerSec: r0(corridorsRate),
-    rulesEngineFixesPerSec: r0(rulesRate),
-    rulesEvents: events,
-    stateExport: { bytes: state.length, ms: r0(exportMs) },
-    naiveTurf: { fixes: TURF_FIXES, fixesPerSec: Math.round(turfRate * 10) / 10, disagreements: turfDisagree },
-    postgis: { fixes: PG_FIXES, fixesPerSec: r0(pgRate), disagreements: pgDisagree, explainedByEdge: pgEdgeOnly, ownDistanceBeyondSpheroidM: Number(Math.max(0, ownWorst).toFixed(3)) },
-    speedup: { vsNaiveTurf: r0(engineRate / turfRate), vsPostgis: r0(engineRate / pgRate) },
-    perOp: {
-      ownRouteDistance: { engine: r0(ourOwnRate), turf: r0(turfOwnRate) },
-      pointInPolygon: { engine: r0(ourPipRate), turf: r0(turfPipRate) },
-    },
-    goal: { fixesPerSec: 100_000, met: engineRate >= 100_000 && rulesRate >= 100_000 },
-    checksum: Math.round(sink) % 1000,
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'geofence',
+      database: postgis.database,
+      routes: ROUTES,
+      sites: SITES,
+      segments,
+      zones: 50,
+      index: { loadFromPostgisMs: r0(loadMs), buildMs: r0(buildMs), ...geo.stats() },
+      engineFixesPerSec: r0(engineRate),
+      engineCorridorsAtPerSec: r0(corridorsRate),
+      rulesEngineFixesPerSec: r0(rulesRate),
+      rulesEvents: events,
+      stateExport: { bytes: state.length, ms: r0(exportMs) },
+      naiveTurf: { fixes: TURF_FIXES, fixesPerSec: Math.round(turfRate * 10) / 10, disagreements: turfDisagree },
+      postgis: {
+        fixes: PG_FIXES,
+        fixesPerSec: r0(pgRate),
+        disagreements: pgDisagree,
+        explainedByEdge: pgEdgeOnly,
+        ownDistanceBeyondSpheroidM: Number(Math.max(0, ownWorst).toFixed(3)),
+      },
+      speedup: { vsNaiveTurf: r0(engineRate / turfRate), vsPostgis: r0(engineRate / pgRate) },
+      perOp: {
+        ownRouteDistance: { engine: r0(ourOwnRate), turf: r0(turfOwnRate) },
+        pointInPolygon: { engine: r0(ourPipRate), turf: r0(turfPipRate) },
+      },
+      goal: { fixesPerSec: 100_000, met: engineRate >= 100_000 && rulesRate >= 100_000 },
+      checksum: Math.round(sink) % 1000,
+    }),
+  );
   await db.drop();
   await postgis.stop();
 }

@@ -25,12 +25,32 @@ async function waitFor(pool: import('pg').Pool, source: string, n: number): Prom
 async function main() {
   const postgis = await benchPostgis();
   const db = await freshDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', SIM: '0', AIS_PORT: '0', JT808_PORT: '-1', OSMAND_PORT: '-1', STORE_BATCH_ROWS: '5000', STORE_FLUSH_MS: '200', DATABASE_POOL_MAX: String(testPoolMax()), NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SIM: '0',
+    AIS_PORT: '0',
+    JT808_PORT: '-1',
+    OSMAND_PORT: '-1',
+    STORE_BATCH_ROWS: '5000',
+    STORE_FLUSH_MS: '200',
+    DATABASE_POOL_MAX: String(testPoolMax()),
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+  });
   const app = await startApp(config, { say: () => {}, ingest: true });
 
   // The capture: REPORTS class A position reports from 1,000 vessels, each with its fix time in a tag block.
   const t0 = Date.now() - REPORTS * 10;
-  const fixes = Array.from({ length: REPORTS }, (_, i) => ({ mmsi: String(413_000_000 + (i % VESSELS)), lat: 30 + (i % 997) / 1000, lon: 122 + (i % 991) / 1000, sogKn: 10, cog: 90, time: t0 + i * 10 }));
+  const fixes = Array.from({ length: REPORTS }, (_, i) => ({
+    mmsi: String(413_000_000 + (i % VESSELS)),
+    lat: 30 + (i % 997) / 1000,
+    lon: 122 + (i % 991) / 1000,
+    sogKn: 10,
+    cog: 90,
+    time: t0 + i * 10,
+  }));
   const lines = fixes.map((f) => {
     const tag = `c:${f.time}`;
     return `\\${tag}*${nmeaChecksum(tag)}\\${encodeType1({ ...f, navStatus: 0 })[0]}`;
@@ -53,15 +73,23 @@ async function main() {
   await waitFor(db.pool, 'http', REPORTS);
   const directS = (performance.now() - t) / 1000;
 
-  console.log(JSON.stringify({
-    bench: 'ingest', reports: REPORTS, database: postgis.database,
-    tcp_replay_to_postgis_per_s: Math.round(REPORTS / wireS), baseline_direct_pipeline_per_s: Math.round(REPORTS / directS),
-    wire_cost_ratio: Number((directS / wireS).toFixed(2)),
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'ingest',
+      reports: REPORTS,
+      database: postgis.database,
+      tcp_replay_to_postgis_per_s: Math.round(REPORTS / wireS),
+      baseline_direct_pipeline_per_s: Math.round(REPORTS / directS),
+      wire_cost_ratio: Number((directS / wireS).toFixed(2)),
+    }),
+  );
   await app.close();
   await db.drop();
   await postgis.stop();
   process.exit(0);
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

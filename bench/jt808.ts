@@ -32,15 +32,32 @@ const streams = phones.map((phone, ti) => {
   for (let k = 0; ti + k * TERMINALS < FRAMES; k++) {
     const i = ti + k * TERMINALS;
     const fix = {
-      lat: 22.5 + (i % 1000) / 10_000, lon: 114.0 + (i % 777) / 10_000, time: t0 + k * 10_000, speed: (i % 900) / 10,
-      course: i % 360, altitude: 20 + (i % 50), alarm: i % 97 === 0 ? 0x80000000 : 0,
+      lat: 22.5 + (i % 1000) / 10_000,
+      lon: 114.0 + (i % 777) / 10_000,
+      time: t0 + k * 10_000,
+      speed: (i % 900) / 10,
+      course: i % 360,
+      altitude: 20 + (i % 50),
+      alarm: i % 97 === 0 ? 0x80000000 : 0,
     };
-    frames.push(encodeFrame({
-      msgId: MSG.LOCATION, phone, serial: k & 0xffff,
-      body: encodeLocationBody({ ...fix, extras: { mileageKm: 1000 + k / 10, signalStrength: 25, satellites: 12 } }),
-    }));
+    frames.push(
+      encodeFrame({
+        msgId: MSG.LOCATION,
+        phone,
+        serial: k & 0xffff,
+        body: encodeLocationBody({ ...fix, extras: { mileageKm: 1000 + k / 10, signalStrength: 25, satellites: 12 } }),
+      }),
+    );
     const report: PositionReport = {
-      assetKey: `tel:${phone}`, kind: 'vehicle', source: 'jt808', time: fix.time, lon: fix.lon, lat: fix.lat, speed: fix.speed, course: fix.course, alarm: fix.alarm,
+      assetKey: `tel:${phone}`,
+      kind: 'vehicle',
+      source: 'jt808',
+      time: fix.time,
+      lon: fix.lon,
+      lat: fix.lat,
+      speed: fix.speed,
+      course: fix.course,
+      alarm: fix.alarm,
     };
     jsonLines.push(JSON.stringify(report));
   }
@@ -54,12 +71,24 @@ const streams = phones.map((phone, ti) => {
 function binaryRound(validate: boolean): { ms: number; reports: number } {
   let reports = 0;
   let replies = 0;
-  const sink = sinkOf(validate
-    ? (p) => { if (PositionReportSchema.safeParse(p).success) reports++; }
-    : () => { reports++; });
+  const sink = sinkOf(
+    validate
+      ? (p) => {
+          if (PositionReportSchema.safeParse(p).success) reports++;
+        }
+      : () => {
+          reports++;
+        },
+  );
   const terminals = new Jt808TerminalRegistry({ acceptUnknownAuthCodes: true }); // the bench code is no issued one
   const sessions = streams.map((s) => {
-    const session = new Jt808Session({ sink, authority: terminals, send: () => { replies++; } });
+    const session = new Jt808Session({
+      sink,
+      authority: terminals,
+      send: () => {
+        replies++;
+      },
+    });
     session.push(s.auth);
     return session;
   });
@@ -79,9 +108,15 @@ function binaryRound(validate: boolean): { ms: number; reports: number } {
 
 function jsonRound(validate: boolean): { ms: number; reports: number } {
   let reports = 0;
-  const sink = sinkOf(validate
-    ? (p) => { if (PositionReportSchema.safeParse(p).success) reports++; }
-    : () => { reports++; });
+  const sink = sinkOf(
+    validate
+      ? (p) => {
+          if (PositionReportSchema.safeParse(p).success) reports++;
+        }
+      : () => {
+          reports++;
+        },
+  );
   const start = performance.now();
   for (let i = 0; i < jsonLines.length; i++) sink.position(JSON.parse(jsonLines[i]!) as PositionReport);
   return { ms: performance.now() - start, reports };
@@ -104,19 +139,21 @@ const jsonCount = best(() => jsonRound(false));
 const jsonValidate = best(() => jsonRound(true));
 const jsonBytes = jsonLines.reduce((n, l) => n + l.length + 1, 0);
 
-console.log(JSON.stringify({
-  bench: 'jt808',
-  node: process.version,
-  frames: FRAMES,
-  terminals: TERMINALS,
-  rounds: ROUNDS,
-  wire_bytes_per_fix: Number((wireBytes / FRAMES).toFixed(1)),
-  json_bytes_per_fix: Number((jsonBytes / FRAMES).toFixed(1)),
-  jt808_fixes_per_s: binaryCount,
-  jt808_validated_fixes_per_s: binaryValidate,
-  baseline_json_parse_per_s: jsonCount,
-  baseline_json_parse_validated_per_s: jsonValidate,
-  ratio_jt808_vs_json: Number((binaryCount / jsonCount).toFixed(2)),
-  ratio_jt808_vs_json_validated: Number((binaryValidate / jsonValidate).toFixed(2)),
-  jt808_mb_per_s: Number(((binaryCount * wireBytes) / FRAMES / 1e6).toFixed(1)),
-}));
+console.log(
+  JSON.stringify({
+    bench: 'jt808',
+    node: process.version,
+    frames: FRAMES,
+    terminals: TERMINALS,
+    rounds: ROUNDS,
+    wire_bytes_per_fix: Number((wireBytes / FRAMES).toFixed(1)),
+    json_bytes_per_fix: Number((jsonBytes / FRAMES).toFixed(1)),
+    jt808_fixes_per_s: binaryCount,
+    jt808_validated_fixes_per_s: binaryValidate,
+    baseline_json_parse_per_s: jsonCount,
+    baseline_json_parse_validated_per_s: jsonValidate,
+    ratio_jt808_vs_json: Number((binaryCount / jsonCount).toFixed(2)),
+    ratio_jt808_vs_json_validated: Number((binaryValidate / jsonValidate).toFixed(2)),
+    jt808_mb_per_s: Number(((binaryCount * wireBytes) / FRAMES / 1e6).toFixed(1)),
+  }),
+);

@@ -32,10 +32,11 @@ async function main() {
   const t0 = Date.now() - 3_600_000;
   for (const ms of [t0, Date.now()]) await pool.query('SELECT ensure_positions_partition($1::date)', [new Date(ms).toISOString().slice(0, 10)]);
   let next = 0;
-  const batch = (): PositionRow[] => Array.from({ length: BATCH_ROWS }, () => {
-    const i = next++;
-    return { assetId: 1 + (i % ASSETS), time: t0 + i * 10, lon: 100 + (i % 2000) / 100, lat: 25 + (i % 1500) / 100, speed: (i % 900) / 10, course: i % 360, source: 'sim' };
-  });
+  const batch = (): PositionRow[] =>
+    Array.from({ length: BATCH_ROWS }, () => {
+      const i = next++;
+      return { assetId: 1 + (i % ASSETS), time: t0 + i * 10, lon: 100 + (i % 2000) / 100, lat: 25 + (i % 1500) / 100, speed: (i % 900) / 10, course: i % 360, source: 'sim' };
+    });
 
   const writer = new PositionWriter(pool, { batchRows: BATCH_ROWS, flushMs: 3_600_000 });
   let ledgerMs = 0;
@@ -74,7 +75,10 @@ async function main() {
   await db.drop();
   const db2 = await freshDatabase();
   for (let done = 0; done < CHAIN; done += 10_000) {
-    await db2.pool.query(`SELECT ledger_append('bench', jsonb_build_object('i', i, 'note', 'a small payload')) FROM generate_series($1::int, $2::int) i`, [done, Math.min(CHAIN, done + 10_000) - 1]);
+    await db2.pool.query(`SELECT ledger_append('bench', jsonb_build_object('i', i, 'note', 'a small payload')) FROM generate_series($1::int, $2::int) i`, [
+      done,
+      Math.min(CHAIN, done + 10_000) - 1,
+    ]);
     await checkpoint(db2.pool);
   }
   await db2.pool.query('VACUUM ANALYZE ledger');
@@ -84,21 +88,32 @@ async function main() {
 
   const withLedger = ledgerMs / batches;
   const baseline = baselineMs / batches;
-  console.log(JSON.stringify({
-    bench: 'ledger', database: postgis.database,
-    batches_each_way: batches, batch_rows: BATCH_ROWS,
-    ms_per_batch_with_ledger: Number(withLedger.toFixed(2)),
-    baseline_ms_per_batch_plain_insert: Number(baseline.toFixed(2)),
-    ledger_overhead_ratio: Number((withLedger / baseline).toFixed(2)),
-    ledger_overhead_ms_per_batch: Number((withLedger - baseline).toFixed(2)),
-    single_entry_append_ms: Number(appendMs.toFixed(3)),
-    verify_entries: v.entries, verify_checkpoints: v.checkpoints, verify_position_rows: v.positionRows, verify_ms: v.ms,
-    verify_entries_per_s: Math.round(v.entries / (v.ms / 1000)),
-    verify_position_rows_per_s: Math.round(v.positionRows / (v.ms / 1000)),
-    chain_only_entries: chain.entries, chain_only_verify_ms: chain.ms,
-    chain_only_verify_entries_per_s: Math.round(chain.entries / (chain.ms / 1000)),
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'ledger',
+      database: postgis.database,
+      batches_each_way: batches,
+      batch_rows: BATCH_ROWS,
+      ms_per_batch_with_ledger: Number(withLedger.toFixed(2)),
+      baseline_ms_per_batch_plain_insert: Number(baseline.toFixed(2)),
+      ledger_overhead_ratio: Number((withLedger / baseline).toFixed(2)),
+      ledger_overhead_ms_per_batch: Number((withLedger - baseline).toFixed(2)),
+      single_entry_append_ms: Number(appendMs.toFixed(3)),
+      verify_entries: v.entries,
+      verify_checkpoints: v.checkpoints,
+      verify_position_rows: v.positionRows,
+      verify_ms: v.ms,
+      verify_entries_per_s: Math.round(v.entries / (v.ms / 1000)),
+      verify_position_rows_per_s: Math.round(v.positionRows / (v.ms / 1000)),
+      chain_only_entries: chain.entries,
+      chain_only_verify_ms: chain.ms,
+      chain_only_verify_entries_per_s: Math.round(chain.entries / (chain.ms / 1000)),
+    }),
+  );
   await postgis.stop();
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -23,7 +23,9 @@ async function main() {
     `INSERT INTO assets (key, kind, label, plate, terminal)
      SELECT 'tel:0139' || lpad(i::text, 8, '0'), 'vehicle', p, p, '0139' || lpad(i::text, 8, '0')
      FROM (SELECT i, (ARRAY['沪','浙','苏','粤'])[1 + i % 4] || chr(65 + i % 26) || '·' || lpad((i::bigint * 7919 % 100000)::text, 5, '0') AS p
-           FROM generate_series(1, $1) i) s`, [TRUCKS]);
+           FROM generate_series(1, $1) i) s`,
+    [TRUCKS],
+  );
   await pool.query(
     `INSERT INTO consignments (reference, seal_id, asset_id, origin_site, dest_site, route_id, departure, deadline, status, districts)
      SELECT 'ZG' || (ARRAY['2200','2900','3100','5300','2300'])[1 + i % 5] || '2026' || lpad((i::bigint * 104729 % 1000000000)::text, 9, '0'),
@@ -33,7 +35,9 @@ async function main() {
             CASE WHEN i % 5 = 0 THEN 'in_transit' ELSE 'arrived' END, r.d
      FROM generate_series(1, $1) i
      JOIN (SELECT row_number() OVER (ORDER BY id) - 1 AS k, id, from_site, to_site, touched_districts(from_site, to_site, id) AS d FROM routes) r
-       ON r.k = i % (SELECT count(*) FROM routes)`, [CONSIGNMENTS, TRUCKS]);
+       ON r.k = i % (SELECT count(*) FROM routes)`,
+    [CONSIGNMENTS, TRUCKS],
+  );
   await pool.query('ANALYZE');
 
   // Queries as officers type them: pieces of real references, seals and plates.
@@ -52,15 +56,25 @@ async function main() {
   const indexed = await run();
   await pool.query('DROP INDEX consignments_reference_trgm, consignments_seal_trgm, assets_search_trgm');
   const scanned = await run();
-  console.log(JSON.stringify({
-    bench: 'search', database: postgis.database, consignments: CONSIGNMENTS, queries: QUERIES,
-    trigram_p50_ms: pct(indexed, 50), trigram_p99_ms: pct(indexed, 99),
-    baseline_no_index_p50_ms: pct(scanned, 50), baseline_no_index_p99_ms: pct(scanned, 99),
-    p50_speedup: Number((pct(scanned, 50) / pct(indexed, 50)).toFixed(1)),
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'search',
+      database: postgis.database,
+      consignments: CONSIGNMENTS,
+      queries: QUERIES,
+      trigram_p50_ms: pct(indexed, 50),
+      trigram_p99_ms: pct(indexed, 99),
+      baseline_no_index_p50_ms: pct(scanned, 50),
+      baseline_no_index_p99_ms: pct(scanned, 99),
+      p50_speedup: Number((pct(scanned, 50) / pct(indexed, 50)).toFixed(1)),
+    }),
+  );
   await db.drop();
   await postgis.stop();
   process.exit(0);
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

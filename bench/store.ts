@@ -22,8 +22,14 @@ async function main() {
   await registry.load();
   const now = Date.now();
   const report = (i: number) => ({
-    assetKey: `tel:0139${String((i % ASSETS) + 1).padStart(8, '0')}`, kind: 'vehicle' as const, source: 'sim' as const,
-    time: now - 600_000 + i, lon: 121 + (i % 1000) / 1000, lat: 31 + (i % 777) / 1000, speed: 60, course: i % 360,
+    assetKey: `tel:0139${String((i % ASSETS) + 1).padStart(8, '0')}`,
+    kind: 'vehicle' as const,
+    source: 'sim' as const,
+    time: now - 600_000 + i,
+    lon: 121 + (i % 1000) / 1000,
+    lat: 31 + (i % 777) / 1000,
+    speed: 60,
+    course: i % 360,
   });
   for (const ms of [now - 600_000, now]) await pool.query('SELECT ensure_positions_partition($1::date)', [new Date(ms).toISOString().slice(0, 10)]);
 
@@ -50,14 +56,22 @@ async function main() {
 
   const batchRate = BATCH_REPORTS / batchS;
   const singleRate = SINGLE_REPORTS / singleS;
-  console.log(JSON.stringify({
-    bench: 'store', database: postgis.database,
-    batch_reports: BATCH_REPORTS, batch_reports_per_s: Math.round(batchRate),
-    baseline_single_insert_reports: SINGLE_REPORTS, baseline_reports_per_s: Math.round(singleRate),
-    speedup: Number((batchRate / singleRate).toFixed(1)),
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'store',
+      database: postgis.database,
+      batch_reports: BATCH_REPORTS,
+      batch_reports_per_s: Math.round(batchRate),
+      baseline_single_insert_reports: SINGLE_REPORTS,
+      baseline_reports_per_s: Math.round(singleRate),
+      speedup: Number((batchRate / singleRate).toFixed(1)),
+    }),
+  );
   await db.drop();
   await postgis.stop();
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -26,14 +26,20 @@ async function seedTrack(pool: pg.Pool, plate: string, n: number): Promise<numbe
   const assetId = (await pool.query(`INSERT INTO assets (key, kind, label, plate) VALUES ($1, 'vehicle', $2, $2) RETURNING id`, [`plate:${plate}`, plate])).rows[0].id;
   const now = Date.now();
   const t0 = now - (n - 1) * 10_000;
-  const id = (await pool.query(
-    `INSERT INTO consignments (reference, asset_id, origin_site, dest_site, route_id, departure, deadline, status, districts)
+  const id = (
+    await pool.query(
+      `INSERT INTO consignments (reference, asset_id, origin_site, dest_site, route_id, departure, deadline, status, districts)
      VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0), to_timestamp($6 / 1000.0) + interval '30 hours', 'in_transit', $7) RETURNING id`,
-    [`BENCH-${plate}`, assetId, route.from_site, route.to_site, route.id, t0, route.d])).rows[0].id;
-  const pts = (await pool.query(
-    `SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (
+      [`BENCH-${plate}`, assetId, route.from_site, route.to_site, route.id, t0, route.d],
+    )
+  ).rows[0].id;
+  const pts = (
+    await pool.query(
+      `SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (
        SELECT ST_LineInterpolatePoint(path, i::float8 / $2) AS p FROM routes, generate_series(0, $2 - 1) i WHERE id = $1 ORDER BY i) s`,
-    [route.id, n])).rows;
+      [route.id, n],
+    )
+  ).rows;
   const writer = new PositionWriter(pool, { batchRows: 5000, flushMs: 60_000 });
   pts.forEach((p, i) => {
     // A detour of ~0.02° north over a twentieth of the way: drawn red.
@@ -45,21 +51,41 @@ async function seedTrack(pool: pg.Pool, plate: string, n: number): Promise<numbe
 }
 
 /** A port nobody listens on, so the bench never measures some other server. */
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
-});
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 let PORT = 0;
 
 function startServer(url: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production', SIM: 'false', LOG_LEVEL: 'warn',
-      AIS_PORT: '0', JT808_PORT: '0', OSMAND_PORT: '0', TW_ADMIN_PASSWORD: 'bench-admin-password', DATABASE_POOL_MAX: '4' },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      SIM: 'false',
+      LOG_LEVEL: 'warn',
+      AIS_PORT: '0',
+      JT808_PORT: '0',
+      OSMAND_PORT: '0',
+      TW_ADMIN_PASSWORD: 'bench-admin-password',
+      DATABASE_POOL_MAX: '4',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + 120_000;
     const poll = async () => {
-      try { if ((await fetch(`http://127.0.0.1:${PORT}/healthz`)).ok) return resolve(child); } catch { /* not yet */ }
+      try {
+        if ((await fetch(`http://127.0.0.1:${PORT}/healthz`)).ok) return resolve(child);
+      } catch {
+        /* not yet */
+      }
       if (Date.now() > deadline || child.exitCode !== null) return reject(new Error('server did not start'));
       setTimeout(poll, 500);
     };
@@ -68,7 +94,10 @@ function startServer(url: string): Promise<ChildProcess> {
 }
 
 async function main() {
-  if (buildIsStale()) { console.error('build the app first: npm run build'); process.exit(1); }
+  if (buildIsStale()) {
+    console.error('build the app first: npm run build');
+    process.exit(1);
+  }
   const postgis = await benchPostgis();
   const db = await freshDatabase();
   await seedWorld(db.pool);
@@ -144,19 +173,24 @@ async function main() {
 
   const dayMs = median(dayRuns.map((r) => r.loadDraw));
   const shortMs = median(shortRuns.map((r) => r.loadDraw));
-  console.log(JSON.stringify({
-    bench: 'track',
-    database: postgis.database,
-    fixes: dayRuns[0]!.fixes,
-    runs: RUNS,
-    day_track_load_and_draw_ms_p50: round(dayMs),
-    ten_minute_track_load_and_draw_ms_p50: round(shortMs),
-    ratio: round(dayMs / shortMs),
-    day_track_link_opened_to_drawn_ms_p50: round(median(coldRuns.map((r) => r.fromNavigation))),
-    journey_api_ms_p50: round(median(api)),
-    bare_select_ms_p50: round(median(bare)),
-    journey_bytes: journeyBytes,
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'track',
+      database: postgis.database,
+      fixes: dayRuns[0]!.fixes,
+      runs: RUNS,
+      day_track_load_and_draw_ms_p50: round(dayMs),
+      ten_minute_track_load_and_draw_ms_p50: round(shortMs),
+      ratio: round(dayMs / shortMs),
+      day_track_link_opened_to_drawn_ms_p50: round(median(coldRuns.map((r) => r.fromNavigation))),
+      journey_api_ms_p50: round(median(api)),
+      bare_select_ms_p50: round(median(bare)),
+      journey_bytes: journeyBytes,
+    }),
+  );
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -28,14 +28,25 @@ const say = (m: string) => console.error(`[bench:wall] ${m}`);
 
 type Handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>;
 
-interface Running { app: App; stop(): Promise<void>; cookie: string; url: string }
+interface Running {
+  app: App;
+  stop(): Promise<void>;
+  cookie: string;
+  url: string;
+}
 
 /** A server with `n` assets spread over East China, all moving, one fix each every `everyMs`. */
 async function serve(handler: Handler, n: number, everyMs: number, alertEveryMs = 0): Promise<Running> {
   const db = await freshDatabase();
   const config = loadConfig({
-    DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', SIM: '0', NODE_ENV: 'production', LOG_LEVEL: 'silent',
-    LIVE_TICK_MS: String(Math.min(1000, everyMs)), DATABASE_POOL_MAX: String(testPoolMax()),
+    DATABASE_URL: db.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SIM: '0',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    LIVE_TICK_MS: String(Math.min(1000, everyMs)),
+    DATABASE_POOL_MAX: String(testPoolMax()),
   });
   const app = await startApp(config, {
     say: () => {},
@@ -44,7 +55,9 @@ async function serve(handler: Handler, n: number, everyMs: number, alertEveryMs 
       await seedWorld(pool);
       await pool.query(
         `INSERT INTO assets (key, kind, label, district)
-         SELECT 'bench:' || i, CASE WHEN i % 4 = 0 THEN 'vessel' ELSE 'vehicle' END, 'B' || i, '2248' FROM generate_series(1, $1) i`, [n]);
+         SELECT 'bench:' || i, CASE WHEN i % 4 = 0 THEN 'vessel' ELSE 'vehicle' END, 'B' || i, '2248' FROM generate_series(1, $1) i`,
+        [n],
+      );
     },
   });
   const userId = await createTestUser(db.pool, { username: 'bench-wall' });
@@ -71,16 +84,43 @@ async function serve(handler: Handler, n: number, everyMs: number, alertEveryMs 
   step();
   const feed = setInterval(step, everyMs);
   let alertId = 1_000_000;
-  const alerts = alertEveryMs ? setInterval(() => {
-    const i = alertId % assets.length;
-    const a = assets[i]!;
-    app.hub.emitAlert('alert', {
-      id: alertId++, episode: null, type: 'ROUTE_DEVIATION', severity: 'critical', assetId: a.id, consignmentId: null, time: Date.now(),
-      lon: lon[i]!, lat: lat[i]!, detail: {}, state: 'open', ackedBy: null, ackedAt: null, resolvedBy: null, resolvedAt: null, note: null, clearedAt: null, districts: ['2248'], assetLabel: a.label, assetKind: a.kind, consignmentRef: null,
-    }, a.id);
-  }, alertEveryMs) : undefined;
+  const alerts = alertEveryMs
+    ? setInterval(() => {
+        const i = alertId % assets.length;
+        const a = assets[i]!;
+        app.hub.emitAlert(
+          'alert',
+          {
+            id: alertId++,
+            episode: null,
+            type: 'ROUTE_DEVIATION',
+            severity: 'critical',
+            assetId: a.id,
+            consignmentId: null,
+            time: Date.now(),
+            lon: lon[i]!,
+            lat: lat[i]!,
+            detail: {},
+            state: 'open',
+            ackedBy: null,
+            ackedAt: null,
+            resolvedBy: null,
+            resolvedAt: null,
+            note: null,
+            clearedAt: null,
+            districts: ['2248'],
+            assetLabel: a.label,
+            assetKind: a.kind,
+            consignmentRef: null,
+          },
+          a.id,
+        );
+      }, alertEveryMs)
+    : undefined;
   return {
-    app, cookie: token, url: `http://127.0.0.1:${app.port}`,
+    app,
+    cookie: token,
+    url: `http://127.0.0.1:${app.port}`,
     async stop() {
       clearInterval(feed);
       clearInterval(alerts);
@@ -95,10 +135,14 @@ async function openWall(browser: Browser, s: Running, query: string, n: number):
   await context.addCookies([{ name: SESSION_COOKIE, value: s.cookie, url: s.url }]);
   const page = await context.newPage();
   await page.goto(`${s.url}/wall${query}`);
-  await page.waitForFunction((want) => {
-    const tw = window.__tw;
-    return tw?.worldLoaded && tw.store.count >= want && tw.frames > 3 && !tw.map.isMoving();
-  }, n, { timeout: 180_000, polling: 1000 });
+  await page.waitForFunction(
+    (want) => {
+      const tw = window.__tw;
+      return tw?.worldLoaded && tw.store.count >= want && tw.frames > 3 && !tw.map.isMoving();
+    },
+    n,
+    { timeout: 180_000, polling: 1000 },
+  );
   await page.waitForTimeout(3000); // the overview's camera flight and the first trails
   return page;
 }
@@ -140,7 +184,10 @@ async function main() {
       say(`${n} assets: starting`);
       const s = await serve(handler, n, 1000);
       const row: Record<string, unknown> = {};
-      for (const [name, query] of [['lod_off_baseline', '?lod=0'], ['lod_on', '']] as const) {
+      for (const [name, query] of [
+        ['lod_off_baseline', '?lod=0'],
+        ['lod_on', ''],
+      ] as const) {
         const page = await openWall(browser, s, query, n);
         row[name] = await fps(page, SECONDS);
         say(`${n} assets, ${name}: ${JSON.stringify(row[name])}`);
@@ -169,14 +216,22 @@ async function main() {
     const first = samples[String(from)] as { heapMB: number; domNodes: number };
     await page.context().close();
     await s.stop();
-    console.log(JSON.stringify({
-      bench: 'wall', viewport: '1920x1080', seconds: SECONDS, chromium: 'headless, software GL (llvmpipe)',
-      frame_rate: frameRate,
-      memory: { feed: '5000 assets every 250 ms, a critical alert every 15 s', minutes: samples,
-        growth_from_minute: from,
-        heap_growth_mb_per_min: +((last.heapMB - first.heapMB) / Math.max(1, MINUTES - from)).toFixed(2),
-        dom_growth: last.domNodes - first.domNodes },
-    }));
+    console.log(
+      JSON.stringify({
+        bench: 'wall',
+        viewport: '1920x1080',
+        seconds: SECONDS,
+        chromium: 'headless, software GL (llvmpipe)',
+        frame_rate: frameRate,
+        memory: {
+          feed: '5000 assets every 250 ms, a critical alert every 15 s',
+          minutes: samples,
+          growth_from_minute: from,
+          heap_growth_mb_per_min: +((last.heapMB - first.heapMB) / Math.max(1, MINUTES - from)).toFixed(2),
+          dom_growth: last.domNodes - first.domNodes,
+        },
+      }),
+    );
   } finally {
     await browser.close();
     await postgis.stop();
@@ -184,4 +239,7 @@ async function main() {
   process.exit(0);
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

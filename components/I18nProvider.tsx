@@ -11,7 +11,11 @@ export function I18nProvider({ lang, children }: { lang: Lang; children: ReactNo
   const [i18n] = useState(() => createI18n(lang));
   useEffect(() => {
     let stored: string | null = null;
-    try { stored = localStorage.getItem(LANG_STORAGE_KEY); } catch { /* storage off */ }
+    try {
+      stored = localStorage.getItem(LANG_STORAGE_KEY);
+    } catch {
+      /* storage off */
+    }
     if (isLang(stored) && stored !== i18n.language) void i18n.changeLanguage(stored);
     const sync = (lng: string) => {
       const l = isLang(lng) ? lng : DEFAULT_LANG;
@@ -31,7 +35,11 @@ export function useLang() {
   const lang: Lang = isLang(i18n.language) ? i18n.language : DEFAULT_LANG;
   const other = otherLang(lang);
   const setLang = (l: Lang) => {
-    try { localStorage.setItem(LANG_STORAGE_KEY, l); } catch { /* storage off */ }
+    try {
+      localStorage.setItem(LANG_STORAGE_KEY, l);
+    } catch {
+      /* storage off */
+    }
     void i18n.changeLanguage(l);
   };
   return { t, lang, other, tOther: i18n.getFixedT(other), setLang };

@@ -35,8 +35,14 @@ export default function LivePage() {
     <main className="live-page">
       <TopBar>
         <div className="counts">
-          <span>{t('counts.vehicles')}<b data-testid="count-vehicles">{counts.vehicles}</b></span>
-          <span>{t('counts.vessels')}<b data-testid="count-vessels">{counts.vessels}</b></span>
+          <span>
+            {t('counts.vehicles')}
+            <b data-testid="count-vehicles">{counts.vehicles}</b>
+          </span>
+          <span>
+            {t('counts.vessels')}
+            <b data-testid="count-vessels">{counts.vessels}</b>
+          </span>
         </div>
         <ConnectionBadge state={state} />
       </TopBar>

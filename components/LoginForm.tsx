@@ -36,22 +36,31 @@ export function LoginForm({ next, demo }: { next: string; demo: boolean }) {
   return (
     <form className="login-panel" onSubmit={submit} aria-label={t('login.label')}>
       <div className="login-brand">{t('brand.name')}</div>
-      <div className="login-title">{t('brand.title')}<span className="secondary">{tOther('brand.subtitle')}</span></div>
+      <div className="login-title">
+        {t('brand.title')}
+        <span className="secondary">{tOther('brand.subtitle')}</span>
+      </div>
       <label>
-        <span>{t('login.username')} <em>{tOther('login.username')}</em></span>
+        <span>
+          {t('login.username')} <em>{tOther('login.username')}</em>
+        </span>
         <input name="username" autoComplete="username" required autoFocus maxLength={64} />
       </label>
       <label>
-        <span>{t('login.password')} <em>{tOther('login.password')}</em></span>
+        <span>
+          {t('login.password')} <em>{tOther('login.password')}</em>
+        </span>
         <input name="password" type="password" autoComplete="current-password" required maxLength={200} />
       </label>
-      {error && <div className="login-error" role="alert">{error}</div>}
-      <button type="submit" disabled={busy}>{busy ? t('login.busy') : t('login.submit')}</button>
-      {demo && (
-        <div className="login-hint">
-          {t('login.demo')}
+      {error && (
+        <div className="login-error" role="alert">
+          {error}
         </div>
       )}
+      <button type="submit" disabled={busy}>
+        {busy ? t('login.busy') : t('login.submit')}
+      </button>
+      {demo && <div className="login-hint">{t('login.demo')}</div>}
     </form>
   );
 }

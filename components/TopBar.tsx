@@ -18,11 +18,16 @@ export function TopBar({ children }: { children?: ReactNode }) {
   ];
   return (
     <header className="topbar">
-      <div className="brand">{t('brand.name')} {t('brand.title')}<span className="secondary">{tOther('brand.subtitle')}</span></div>
+      <div className="brand">
+        {t('brand.name')} {t('brand.title')}
+        <span className="secondary">{tOther('brand.subtitle')}</span>
+      </div>
       <nav className="nav" aria-label={t('nav.label')}>
         {/* Plain links: each view opens its own live connection. */}
         {links.map((l) => (
-          <a key={l.href} href={l.href} aria-current={l.on ? 'page' : undefined} className={l.on ? 'on' : ''}>{l.label}</a>
+          <a key={l.href} href={l.href} aria-current={l.on ? 'page' : undefined} className={l.on ? 'on' : ''}>
+            {l.label}
+          </a>
         ))}
       </nav>
       <div className="topbar-items">{children}</div>

@@ -12,14 +12,21 @@ const ROLES = ['viewer', 'officer', 'supervisor'] as const;
 const isRole = (r: string): r is (typeof ROLES)[number] => (ROLES as readonly string[]).includes(r);
 
 export function csrfToken(): string {
-  return document.cookie.split('; ').find((c) => c.startsWith('tw_csrf='))?.slice(8) ?? '';
+  return (
+    document.cookie
+      .split('; ')
+      .find((c) => c.startsWith('tw_csrf='))
+      ?.slice(8) ?? ''
+  );
 }
 
 export function UserBox() {
   const [me, setMe] = useState<Me | null>(null);
   const { t } = useLang();
   useEffect(() => {
-    fetch('/api/auth/me').then((r) => (r.ok ? r.json() : null)).then(setMe, () => setMe(null));
+    fetch('/api/auth/me')
+      .then((r) => (r.ok ? r.json() : null))
+      .then(setMe, () => setMe(null));
   }, []);
   if (!me) return null;
   const signOut = async () => {
@@ -28,8 +35,12 @@ export function UserBox() {
   };
   return (
     <div className="user-box" data-testid="user-box">
-      <span><b>{me.user.displayName ?? me.user.username}</b> · {me.user.districtName} {me.user.district} · {isRole(me.user.role) ? t(`role.${me.user.role}`) : me.user.role}</span>
-      <button type="button" onClick={signOut}>{t('user.signOut')}</button>
+      <span>
+        <b>{me.user.displayName ?? me.user.username}</b> · {me.user.districtName} {me.user.district} · {isRole(me.user.role) ? t(`role.${me.user.role}`) : me.user.role}
+      </span>
+      <button type="button" onClick={signOut}>
+        {t('user.signOut')}
+      </button>
     </div>
   );
 }

@@ -22,7 +22,9 @@ export function useAlertSocket(onAlert: (a: AlertRow) => void, onUpdate: (a: Ale
       if (err.message === 'sign in first') location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
       else setState('stale');
     });
-    return () => { socket.close(); };
+    return () => {
+      socket.close();
+    };
   }, []);
   return state;
 }

@@ -102,7 +102,7 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
   });
 }
 
-test('the CLI (verify-ledger, kiosk-token) works through the running server\'s socket', async () => {
+test("the CLI (verify-ledger, kiosk-token) works through the running server's socket", async () => {
   const pool = new pg.Pool({ connectionString: emb.url, max: 1 });
   try {
     await migrate(pool);

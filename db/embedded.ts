@@ -60,7 +60,10 @@ export function privateDir(dir: string): void {
 export function socketAnswers(path: string): Promise<boolean> {
   return new Promise((done) => {
     const s = connect(path);
-    s.once('connect', () => { s.destroy(); done(true); });
+    s.once('connect', () => {
+      s.destroy();
+      done(true);
+    });
     s.once('error', () => done(false));
   });
 }
@@ -128,7 +131,9 @@ export async function startEmbeddedPostgis(dataDir: string, _port = 0, say: (msg
       stopping ??= new Promise<void>((done) => {
         stopped = done;
         worker.postMessage({ type: 'stop' });
-      }).then(() => worker.terminate()).then(() => {});
+      })
+        .then(() => worker.terminate())
+        .then(() => {});
       return stopping;
     },
   };

@@ -10,8 +10,7 @@ test('migrations apply to an empty database, and a second run changes nothing', 
     assert.ok(first.length >= 1, 'the first run applies the schema');
     const second = await migrate(db.pool);
     assert.deepEqual(second, [], 'the second run applies nothing');
-    const { rows } = await db.pool.query(
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`);
+    const { rows } = await db.pool.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`);
     const tables = rows.map((r) => r.table_name);
     for (const t of ['alerts', 'assets', 'consignments', 'districts', 'ledger', 'positions', 'routes', 'sites', 'users']) {
       assert.ok(tables.includes(t), `table ${t} exists`);

@@ -25,11 +25,15 @@ test('attack: the app role of db/roles.sql is no superuser and cannot rewrite th
     u.username = role;
     app = new pg.Pool({ connectionString: u.toString(), max: 2 });
     app.on('error', () => {});
-    const { rows: [me] } = await app.query(`SELECT current_user AS who, rolsuper, rolcreaterole, rolcreatedb, rolbypassrls FROM pg_roles WHERE rolname = current_user`);
+    const {
+      rows: [me],
+    } = await app.query(`SELECT current_user AS who, rolsuper, rolcreaterole, rolcreatedb, rolbypassrls FROM pg_roles WHERE rolname = current_user`);
     assert.deepEqual(me, { who: role, rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolbypassrls: false });
 
     await migrate(app); // as the app does at start
-    const { rows: [owner] } = await app.query(`SELECT tableowner FROM pg_tables WHERE tablename = 'ledger'`);
+    const {
+      rows: [owner],
+    } = await app.query(`SELECT tableowner FROM pg_tables WHERE tablename = 'ledger'`);
     assert.equal(owner.tableowner, role, 'the app role owns what it migrated');
     await appendLedgerEntry(app, 'note', { n: 1 });
     await appendLedgerEntry(app, 'note', { n: 2 });

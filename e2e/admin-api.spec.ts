@@ -10,7 +10,14 @@ async function supervisor(baseURL: string, username: string) {
   return { ctx, headers: { 'x-csrf-token': csrf } };
 }
 
-const line = { type: 'LineString', coordinates: [[121.93, 30.86], [121.95, 30.90], [121.98, 30.95]] };
+const line = {
+  type: 'LineString',
+  coordinates: [
+    [121.93, 30.86],
+    [121.95, 30.9],
+    [121.98, 30.95],
+  ],
+};
 
 test('a route that is not a valid LineString or has no corridor is refused with the reason', async ({ baseURL }) => {
   const { ctx, headers } = await supervisor(baseURL!, 'sh-supervisor');
@@ -24,8 +31,32 @@ test('a route that is not a valid LineString or has no corridor is refused with 
     [{ ...base, corridorM: -5 }, /corridorM/],
     [{ ...base, path: { type: 'Point', coordinates: [121, 31] } }, /path/],
     [{ ...base, path: { type: 'LineString', coordinates: [[121, 31]] } }, /at least 2 positions/],
-    [{ ...base, path: { type: 'LineString', coordinates: [[121, 31], [121, 31]] } }, /two distinct/],
-    [{ ...base, path: { type: 'LineString', coordinates: [[200, 31], [121, 31]] } }, /path/],
+    [
+      {
+        ...base,
+        path: {
+          type: 'LineString',
+          coordinates: [
+            [121, 31],
+            [121, 31],
+          ],
+        },
+      },
+      /two distinct/,
+    ],
+    [
+      {
+        ...base,
+        path: {
+          type: 'LineString',
+          coordinates: [
+            [200, 31],
+            [121, 31],
+          ],
+        },
+      },
+      /path/,
+    ],
     [{ ...base, from: 'NOPE' }, /from: no site/],
   ];
   for (const [body, reason] of cases) {
@@ -45,10 +76,35 @@ test('edits need the supervisor role and stay inside the jurisdiction', async ({
   const officer = await supervisor(baseURL!, 'sh-officer');
   expect((await officer.ctx.post('/api/sites', { data: {}, headers: officer.headers })).status()).toBe(403);
   const ys = await supervisor(baseURL!, 'ys-supervisor');
-  const square = { type: 'Polygon', coordinates: [[[113.9, 22.5], [113.91, 22.5], [113.91, 22.51], [113.9, 22.51], [113.9, 22.5]]] };
-  const foreign = await ys.ctx.post('/api/sites', { data: { code: 'T-SZ', nameZh: '测试', nameEn: 'Test', kind: 'warehouse', district: '5300', area: square }, headers: ys.headers });
+  const square = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [113.9, 22.5],
+        [113.91, 22.5],
+        [113.91, 22.51],
+        [113.9, 22.51],
+        [113.9, 22.5],
+      ],
+    ],
+  };
+  const foreign = await ys.ctx.post('/api/sites', {
+    data: { code: 'T-SZ', nameZh: '测试', nameEn: 'Test', kind: 'warehouse', district: '5300', area: square },
+    headers: ys.headers,
+  });
   expect(foreign.status()).toBe(403);
-  const bow = { type: 'Polygon', coordinates: [[[122, 30.6], [122.01, 30.61], [122.01, 30.6], [122, 30.61], [122, 30.6]]] };
+  const bow = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [122, 30.6],
+        [122.01, 30.61],
+        [122.01, 30.6],
+        [122, 30.61],
+        [122, 30.6],
+      ],
+    ],
+  };
   const twisted = await ys.ctx.post('/api/sites', { data: { code: 'T-YS', nameZh: '测试', nameEn: 'Test', kind: 'warehouse', district: '2248', area: bow }, headers: ys.headers });
   expect(twisted.status()).toBe(400);
   expect((await twisted.json()).error).toMatch(/intersects itself/);
@@ -62,7 +118,14 @@ test('a new consignment gets the districts it touches and shows for them', async
   const shanghaiRoutes = ['R01', 'R02', 'R05', 'R06', 'R07', 'R08', 'R12'];
   const any = (await (await hq.get('/api/consignments?limit=200')).json()).items.find((c: { route: string; districts: string[] }) => shanghaiRoutes.includes(c.route));
   const res = await sh.ctx.post('/api/consignments', {
-    data: { reference: `E2E${Date.now()}`, asset: any.asset.key, route: any.route, departure: new Date().toISOString(), deadline: new Date(Date.now() + 3_600_000).toISOString(), goods: '测试货物' },
+    data: {
+      reference: `E2E${Date.now()}`,
+      asset: any.asset.key,
+      route: any.route,
+      departure: new Date().toISOString(),
+      deadline: new Date(Date.now() + 3_600_000).toISOString(),
+      goods: '测试货物',
+    },
     headers: sh.headers,
   });
   expect(res.status()).toBe(201);
@@ -74,15 +137,17 @@ test('a new consignment gets the districts it touches and shows for them', async
   await db.connect();
   let want: { codes: string[]; nb: boolean };
   try {
-    want = (await db.query<{ codes: string[]; nb: boolean }>(
-      `WITH touched AS (
+    want = (
+      await db.query<{ codes: string[]; nb: boolean }>(
+        `WITH touched AS (
          SELECT DISTINCT d.code, d.parent
          FROM districts d, routes r JOIN sites o ON o.id = r.from_site JOIN sites t ON t.id = r.to_site
          WHERE r.code = $1
            AND (d.code IN (o.district, t.district) OR ST_Intersects(d.area, o.area) OR ST_Intersects(d.area, t.area) OR ST_Intersects(d.area, r.path)))
        SELECT array(SELECT code FROM touched ORDER BY code) AS codes, EXISTS (SELECT 1 FROM touched WHERE code = '3100' OR parent = '3100') AS nb`,
-      [any.route],
-    )).rows[0]!;
+        [any.route],
+      )
+    ).rows[0]!;
   } finally {
     await db.end();
   }

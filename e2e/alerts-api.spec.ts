@@ -23,11 +23,16 @@ test('a seal opened en route raises SEAL_ALARM at once; officers acknowledge and
 
   const sh = await withCsrf(baseURL!, 'sh-officer');
   let alert: { id: number; state: string; severity: string; consignmentRef: string } | undefined;
-  await expect.poll(async () => {
-    const r = await (await sh.ctx.get(`/api/alerts?type=SEAL_ALARM&consignment=${c.id}`)).json();
-    alert = r.items[0];
-    return alert?.consignmentRef;
-  }, { timeout: 15_000 }).toBe(c.reference);
+  await expect
+    .poll(
+      async () => {
+        const r = await (await sh.ctx.get(`/api/alerts?type=SEAL_ALARM&consignment=${c.id}`)).json();
+        alert = r.items[0];
+        return alert?.consignmentRef;
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(c.reference);
   expect(alert!.severity).toBe('critical');
   expect(alert!.state).toBe('open');
 

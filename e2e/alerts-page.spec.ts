@@ -13,7 +13,10 @@ test('alert feed: live in two browsers, acknowledge and resolve with a note, Eng
   let c: { id: number; reference: string; sealId: string } | undefined;
   for (const x of candidates.reverse()) {
     const had = await (await sh.get(`/api/alerts?type=SEAL_ALARM&consignment=${x.id}`)).json();
-    if (had.total === 0) { c = x; break; }
+    if (had.total === 0) {
+      c = x;
+      break;
+    }
   }
   expect(c, 'a sealed Shanghai movement without a seal alarm').toBeTruthy();
 

@@ -6,29 +6,42 @@ import { apiAs, signInPage } from './signIn';
 
 const TOKEN = process.env.E2E_INGEST_TOKEN ?? 'e2e-ingest-token-0123456789';
 
-interface Listed { id: number; reference: string; sealId: string | null; route: string | null; districts: string[]; asset: { id: number; plate: string | null } }
+interface Listed {
+  id: number;
+  reference: string;
+  sealId: string | null;
+  route: string | null;
+  districts: string[];
+  asset: { id: number; plate: string | null };
+}
 
 /** Up to `n` of the listed movements whose trucks have reported more than 3 fixes in the last hour (the demo scripts some silences). */
 async function reporting(api: APIRequestContext, list: Listed[], n: number): Promise<Listed[]> {
   let found: Listed[] = [];
-  await expect.poll(async () => {
-    found = [];
-    const now = Date.now();
-    for (const x of list.slice(0, 16)) {
-      const track = await (await api.get(`/api/assets/${x.asset.id}/track?from=${now - 3_600_000}&to=${now + 60_000}`)).json();
-      if (track.geometry.coordinates.length > 3) found.push(x);
-      if (found.length === n) break;
-    }
-    return found.length;
-  }, { timeout: 60_000 }).toBe(n);
+  await expect
+    .poll(
+      async () => {
+        found = [];
+        const now = Date.now();
+        for (const x of list.slice(0, 16)) {
+          const track = await (await api.get(`/api/assets/${x.asset.id}/track?from=${now - 3_600_000}&to=${now + 60_000}`)).json();
+          if (track.geometry.coordinates.length > 3) found.push(x);
+          if (found.length === n) break;
+        }
+        return found.length;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(n);
   return found;
 }
 
 /** Where the replay marker of an asset is drawn now, or null. */
-const markerOf = (page: Page, assetId: number) => page.evaluate((id) => {
-  const m = window.__tw?.replayMarkers?.find((x: { assetId: number }) => x.assetId === id);
-  return m ? (m.position as [number, number]) : null;
-}, assetId);
+const markerOf = (page: Page, assetId: number) =>
+  page.evaluate((id) => {
+    const m = window.__tw?.replayMarkers?.find((x: { assetId: number }) => x.assetId === id);
+    return m ? (m.position as [number, number]) : null;
+  }, assetId);
 
 test('console: search by plate and reference, corridor and track, replay moves the marker, English labels', async ({ page, baseURL }) => {
   const errors: string[] = [];
@@ -36,7 +49,11 @@ test('console: search by plate and reference, corridor and track, replay moves t
   const api = await apiAs(baseURL!, 'hq-viewer');
   const list = (await (await api.get('/api/consignments?status=in_transit&limit=100')).json()).items as Listed[];
   // Two moving consignments with routes whose trucks report.
-  const [c, d] = await reporting(api, list.filter((x) => x.route && x.asset.plate), 2);
+  const [c, d] = await reporting(
+    api,
+    list.filter((x) => x.route && x.asset.plate),
+    2,
+  );
 
   await signInPage(page, 'hq-viewer', '/console');
   await expect(page).toHaveURL(/\/console/);
@@ -54,10 +71,14 @@ test('console: search by plate and reference, corridor and track, replay moves t
   await expect(page).toHaveURL(new RegExp(`s=c${c!.id}`));
 
   // Its corridor and its track from PostGIS on the map, the facts and charts beside it.
-  await page.waitForFunction((id) => {
-    const s = window.__tw?.scene;
-    return s && s.journeys.length === 1 && s.journeys[0]!.asset.id === id && s.focusCorridor.length === 2 && s.runs.length > 0 && s.trips.length === 1;
-  }, c!.asset.id, { timeout: 30_000 });
+  await page.waitForFunction(
+    (id) => {
+      const s = window.__tw?.scene;
+      return s && s.journeys.length === 1 && s.journeys[0]!.asset.id === id && s.focusCorridor.length === 2 && s.runs.length > 0 && s.trips.length === 1;
+    },
+    c!.asset.id,
+    { timeout: 30_000 },
+  );
   await expect(page.getByTestId('cp-offroute')).toContainText(/米/);
   await expect(page.getByTestId('chart-offroute').locator('canvas')).toBeVisible();
   await expect(page.getByTestId('timeline').locator('li[data-kind="departure"]')).toBeVisible();
@@ -71,10 +92,15 @@ test('console: search by plate and reference, corridor and track, replay moves t
   await expect(page.getByTestId('replay-time')).toHaveText(/\d{2}:\d{2}:\d{2}/);
   await page.getByTestId('replay-speed').selectOption('256');
   await page.getByTestId('replay-play').click();
-  await expect.poll(async () => {
-    const now = await markerOf(page, c!.asset.id);
-    return now !== null && (now[0] !== start[0] || now[1] !== start[1]);
-  }, { timeout: 20_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        const now = await markerOf(page, c!.asset.id);
+        return now !== null && (now[0] !== start[0] || now[1] !== start[1]);
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
   await page.screenshot({ path: 'test-results/screens/console-replay-zh.png' });
 
   // By reference: a second movement joins the replay.

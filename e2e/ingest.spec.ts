@@ -37,16 +37,22 @@ test('gate and seal events attach to the vehicle, its movement and the site; bad
   const c = list.items.find((x: { sealId: string | null; asset: { plate: string | null } }) => x.sealId && x.asset.plate);
   expect(c, 'a sealed movement with a plated truck').toBeTruthy();
   const res = await machine.post('/api/ingest/events', {
-    data: { events: [
-      { kind: 'gate_out', time: new Date(Date.now() - 60_000).toISOString(), site: c.origin.code, plate: c.asset.plate },
-      { kind: 'seal_checked', time: Date.now() - 30_000, sealId: c.sealId },
-      { kind: 'gate_in', time: Date.now(), site: 'NO-SUCH-SITE', plate: c.asset.plate },
-      { kind: 'teleported', time: Date.now(), plate: c.asset.plate },
-      { kind: 'gate_in', time: Date.now() },
-    ] },
+    data: {
+      events: [
+        { kind: 'gate_out', time: new Date(Date.now() - 60_000).toISOString(), site: c.origin.code, plate: c.asset.plate },
+        { kind: 'seal_checked', time: Date.now() - 30_000, sealId: c.sealId },
+        { kind: 'gate_in', time: Date.now(), site: 'NO-SUCH-SITE', plate: c.asset.plate },
+        { kind: 'teleported', time: Date.now(), plate: c.asset.plate },
+        { kind: 'gate_in', time: Date.now() },
+      ],
+    },
   });
   expect(res.status()).toBe(200);
   const body = await res.json();
   expect(body.stored, JSON.stringify(body.rejected)).toBe(2);
-  expect(body.rejected.map((r: { index: number; reason: string }) => [r.index, r.reason.split(':')[0]])).toEqual([[2, 'site'], [3, 'kind'], [4, 'event']]);
+  expect(body.rejected.map((r: { index: number; reason: string }) => [r.index, r.reason.split(':')[0]])).toEqual([
+    [2, 'site'],
+    [3, 'kind'],
+    [4, 'event'],
+  ]);
 });

@@ -14,17 +14,22 @@ test('the live map loads, turns live, and draws assets that can be picked', asyn
   await expect(page.getByText('监管运输实时监控')).toBeVisible();
 
   // The demo feed fills the map: a few hundred trucks and vessels.
-  await page.waitForFunction(() => {
-    const tw = window.__tw;
-    return tw && tw.worldLoaded && tw.vehicles.n >= 50 && tw.vessels.n >= 20 && tw.frames > 10;
-  }, undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => {
+      const tw = window.__tw;
+      return tw && tw.worldLoaded && tw.vehicles.n >= 50 && tw.vessels.n >= 20 && tw.frames > 10;
+    },
+    undefined,
+    { timeout: 60_000 },
+  );
   await expect(page.getByTestId('count-vehicles')).not.toHaveText('0');
 
   // Pick the marker of a vehicle where it is drawn: deck.gl must find that vehicle there.
   const picked = await page.evaluate(() => {
     const tw = window.__tw;
     for (let i = 0; i < tw.vehicles.n; i++) {
-      const lon = tw.vehicles.positions[2 * i]!, lat = tw.vehicles.positions[2 * i + 1]!;
+      const lon = tw.vehicles.positions[2 * i]!,
+        lat = tw.vehicles.positions[2 * i + 1]!;
       const p = tw.map.project([lon, lat]);
       const { width, height } = tw.map.getCanvas().getBoundingClientRect();
       if (p.x < 20 || p.y < 20 || p.x > width - 20 || p.y > height - 20) continue;
@@ -50,12 +55,14 @@ test('the live map loads, turns live, and draws assets that can be picked', asyn
     img.src = `data:image/png;base64,${b64}`;
     await img.decode();
     const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
+    c.width = img.width;
+    c.height = img.height;
     const g = c.getContext('2d')!;
     g.drawImage(img, 0, 0);
     const d = g.getImageData(0, 0, c.width, c.height).data;
     const near = (i: number, r: number, gg: number, b: number) => Math.abs(d[i]! - r) < 30 && Math.abs(d[i + 1]! - gg) < 30 && Math.abs(d[i + 2]! - b) < 30;
-    let teal = 0, blue = 0;
+    let teal = 0,
+      blue = 0;
     for (let i = 0; i < d.length; i += 4) {
       if (near(i, 45, 212, 191)) teal++;
       else if (near(i, 96, 165, 250)) blue++;
@@ -71,7 +78,9 @@ test('the server answers health and metrics, and the world as GeoJSON', async ({
   expect((await request.get('/healthz')).ok()).toBe(true);
   expect((await request.get('/metrics')).status(), 'from loopback: no session needed').toBe(200);
   // The demo feed runs the real ingest path: trucks as JT/T 808 terminals, vessels as AIS.
-  await expect.poll(async () => (await (await request.get('/metrics')).text()).match(/tw_reports_accepted_total\{source="(jt808|ais)"\} \d+/g)?.length ?? 0, { timeout: 30_000 }).toBe(2);
+  await expect
+    .poll(async () => (await (await request.get('/metrics')).text()).match(/tw_reports_accepted_total\{source="(jt808|ais)"\} \d+/g)?.length ?? 0, { timeout: 30_000 })
+    .toBe(2);
   const hq = await apiAs(baseURL!, 'hq-viewer');
   const world = await (await hq.get('/api/world')).json();
   expect(world.corridors.type).toBe('FeatureCollection');

@@ -3,7 +3,11 @@
 import { test, expect, request as playwrightRequest } from '@playwright/test';
 import { apiAs } from './signIn';
 
-interface Listed { id: number; districts: string[]; asset: { id: number } }
+interface Listed {
+  id: number;
+  districts: string[];
+  asset: { id: number };
+}
 
 test('track: window, simplification, GeoJSON/GPX/KML, jurisdiction, and 400 with the reason', async ({ baseURL }) => {
   const hq = await apiAs(baseURL!, 'hq-viewer');
@@ -12,13 +16,21 @@ test('track: window, simplification, GeoJSON/GPX/KML, jurisdiction, and 400 with
   const from = to - 3_600_000;
   // A Shanghai movement whose truck reports (the demo scripts some silences).
   let c: Listed | undefined;
-  await expect.poll(async () => {
-    for (const x of list.filter((y) => y.districts.includes('2200')).slice(0, 12)) {
-      const n = (await (await hq.get(`/api/assets/${x.asset.id}/track?from=${from}&to=${to}`)).json()).geometry.coordinates.length;
-      if (n > 2) { c = x; return true; }
-    }
-    return false;
-  }, { timeout: 60_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        for (const x of list.filter((y) => y.districts.includes('2200')).slice(0, 12)) {
+          const n = (await (await hq.get(`/api/assets/${x.asset.id}/track?from=${from}&to=${to}`)).json()).geometry.coordinates.length;
+          if (n > 2) {
+            c = x;
+            return true;
+          }
+        }
+        return false;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(true);
   const url = (q: string) => `/api/assets/${c!.asset.id}/track?${q}`;
 
   // GeoJSON: one LineString with a time per vertex, in order, inside the window.

@@ -10,24 +10,37 @@ const TOKEN = process.env.E2E_INGEST_TOKEN ?? 'e2e-ingest-token-0123456789';
 const SH = ['2200', '2218', '2248'];
 
 let pool: pg.Pool;
-test.beforeAll(() => { pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 }); });
-test.afterAll(async () => { await pool.end(); });
+test.beforeAll(() => {
+  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+});
+test.afterAll(async () => {
+  await pool.end();
+});
 
 /** The figures, counted straight from the tables (not through the KPI query or the jurisdiction functions). */
 async function expected() {
   const today = `(date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai')`;
-  const { rows: [m] } = await pool.query(
+  const {
+    rows: [m],
+  } = await pool.query(
     `SELECT count(*) FILTER (WHERE status IN ('in_transit', 'overdue', 'diverted'))::int AS "inTransit",
             count(*) FILTER (WHERE arrived_at >= ${today})::int AS "arrivedToday"
-     FROM consignments WHERE districts && $1`, [SH]);
-  const { rows: [al] } = await pool.query(
-    `SELECT count(*)::int AS n FROM alerts WHERE districts && $1 AND state = 'open' AND severity <> 'info'`, [SH]);
-  const { rows: [live] } = await pool.query(
+     FROM consignments WHERE districts && $1`,
+    [SH],
+  );
+  const {
+    rows: [al],
+  } = await pool.query(`SELECT count(*)::int AS n FROM alerts WHERE districts && $1 AND state = 'open' AND severity <> 'info'`, [SH]);
+  const {
+    rows: [live],
+  } = await pool.query(
     `SELECT count(*)::int AS n FROM assets a
      WHERE (a.district = ANY ($1) OR EXISTS (SELECT 1 FROM consignments c WHERE c.asset_id = a.id
               AND c.status IN ('planned', 'in_transit', 'overdue', 'diverted') AND c.districts && $1))
        AND EXISTS (SELECT 1 FROM positions p WHERE p.asset_id = a.id
-              AND p.time > now() - CASE a.kind WHEN 'vessel' THEN interval '10 minutes' ELSE interval '5 minutes' END)`, [SH]);
+              AND p.time > now() - CASE a.kind WHEN 'vessel' THEN interval '10 minutes' ELSE interval '5 minutes' END)`,
+    [SH],
+  );
   return { ...m, openAlerts: al.n, assetsLive: live.n } as Record<string, number>;
 }
 
@@ -46,8 +59,15 @@ test('the wall: KPI tiles match the database, a critical alert takes the camera 
   await openWall(page, 'sh-viewer');
 
   // Each tile equals the database at some moment (figures move with the demo feed, so poll both).
-  for (const [tile, key] of [['in-transit', 'inTransit'], ['arrived-today', 'arrivedToday'], ['open-alerts', 'openAlerts'], ['assets-live', 'assetsLive']] as const) {
-    await expect.poll(async () => (await tileNumber(page, tile)) - (await expected())[key]!, { message: `${tile} matches the database`, timeout: 45_000, intervals: [1000] }).toBe(0);
+  for (const [tile, key] of [
+    ['in-transit', 'inTransit'],
+    ['arrived-today', 'arrivedToday'],
+    ['open-alerts', 'openAlerts'],
+    ['assets-live', 'assetsLive'],
+  ] as const) {
+    await expect
+      .poll(async () => (await tileNumber(page, tile)) - (await expected())[key]!, { message: `${tile} matches the database`, timeout: 45_000, intervals: [1000] })
+      .toBe(0);
   }
   expect(await tileNumber(page, 'in-transit')).toBeGreaterThan(0);
   expect(await tileNumber(page, 'assets-live')).toBeGreaterThan(0);
@@ -59,7 +79,10 @@ test('the wall: KPI tiles match the database, a critical alert takes the camera 
   const list = await (await sh.get('/api/consignments?status=in_transit&limit=200')).json();
   let c: { id: number; reference: string; sealId: string; asset: { id: number } } | undefined;
   for (const x of list.items.filter((x: { sealId: string | null; districts: string[] }) => x.sealId && x.districts.includes('2200'))) {
-    if ((await (await sh.get(`/api/alerts?type=SEAL_ALARM&consignment=${x.id}`)).json()).total === 0) { c = x; break; }
+    if ((await (await sh.get(`/api/alerts?type=SEAL_ALARM&consignment=${x.id}`)).json()).total === 0) {
+      c = x;
+      break;
+    }
   }
   expect(c, 'a sealed Shanghai movement without a seal alarm').toBeTruthy();
   const machine = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${TOKEN}` } });
@@ -67,17 +90,27 @@ test('the wall: KPI tiles match the database, a critical alert takes the camera 
 
   // The camera flies to it and the asset is highlighted; the ticker shows it, newest first.
   // waitForFunction resolves on a truthy value only: the focused alert.
-  const focus = (await page.waitForFunction((ref) => {
-    const f = window.__twWall?.focus;
-    return f && f.alert.consignmentRef === ref ? f.alert : null;
-  }, c!.reference, { timeout: 15_000 }).then((h) => h.jsonValue()))!;
+  const focus = (await page
+    .waitForFunction(
+      (ref) => {
+        const f = window.__twWall?.focus;
+        return f && f.alert.consignmentRef === ref ? f.alert : null;
+      },
+      c!.reference,
+      { timeout: 15_000 },
+    )
+    .then((h) => h.jsonValue()))!;
   expect(focus.type).toBe('SEAL_ALARM');
   await expect(page.getByTestId('wall-focus')).toContainText('关锁报警');
-  await page.waitForFunction(([lon, lat]: [number, number]) => {
-    const map = window.__tw.map;
-    const ctr = map.getCenter();
-    return !map.isMoving() && map.getZoom() > 10.5 && Math.abs(ctr.lng - lon) < 0.01 && Math.abs(ctr.lat - lat) < 0.01;
-  }, [focus.lon!, focus.lat!] as [number, number], { timeout: 15_000 }); // the wall focuses only alerts with a position
+  await page.waitForFunction(
+    ([lon, lat]: [number, number]) => {
+      const map = window.__tw.map;
+      const ctr = map.getCenter();
+      return !map.isMoving() && map.getZoom() > 10.5 && Math.abs(ctr.lng - lon) < 0.01 && Math.abs(ctr.lat - lat) < 0.01;
+    },
+    [focus.lon!, focus.lat!] as [number, number],
+    { timeout: 15_000 },
+  ); // the wall focuses only alerts with a position
   expect(await page.evaluate(() => window.__tw.highlight?.assetId)).toBe(c!.asset.id);
   const first = page.getByTestId('ticker-item').first();
   await expect(first).toHaveAttribute('data-alert-id', String(focus.id));
@@ -93,7 +126,9 @@ test('the wall: KPI tiles match the database, a critical alert takes the camera 
 
 test('the wall recovers from a restart of the live side by itself, without a reload', async ({ page, request }) => {
   await openWall(page, 'hq-viewer');
-  await page.evaluate(() => { window.__sameDocument = true; });
+  await page.evaluate(() => {
+    window.__sameDocument = true;
+  });
   const before = await page.evaluate(() => ({ kpi: window.__twWall.kpiFetches, ticker: window.__twWall.tickerFetches, snapshots: window.__twWall.snapshots }));
 
   const r = await request.post('/api/test/live-restart?ms=6000');
@@ -103,10 +138,14 @@ test('the wall recovers from a restart of the live side by itself, without a rel
   await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-state', 'live', { timeout: 30_000 });
 
   // A fresh snapshot, the figures and the ticker fetched again; the same document throughout.
-  await page.waitForFunction((b) => {
-    const w = window.__twWall;
-    return w.snapshots > b.snapshots && w.kpiFetches > b.kpi && w.tickerFetches > b.ticker;
-  }, before, { timeout: 20_000 });
+  await page.waitForFunction(
+    (b) => {
+      const w = window.__twWall;
+      return w.snapshots > b.snapshots && w.kpiFetches > b.kpi && w.tickerFetches > b.ticker;
+    },
+    before,
+    { timeout: 20_000 },
+  );
   expect(await page.evaluate(() => window.__sameDocument)).toBe(true);
   const frames = await page.evaluate(() => window.__tw.frames);
   await page.waitForFunction((f) => window.__tw.frames > f + 10 && window.__tw.store.count > 50, frames);
@@ -119,11 +158,15 @@ test('tour mode visits the districts in turn', async ({ page }) => {
   // After 10 s the first direct customs (上海海关, 2200): named in the header, its bar marked, the camera on it.
   await expect(page.locator('.wall-tour')).toContainText('上海海关', { timeout: 25_000 });
   await expect(page.getByTestId('wall-districts').locator('li.on')).toHaveAttribute('data-code', '2200');
-  await page.waitForFunction(() => {
-    const { map } = window.__tw;
-    const c = map.getCenter();
-    return !map.isMoving() && c.lng > 119 && c.lng < 123 && c.lat > 29.5 && c.lat < 32.5;
-  }, undefined, { timeout: 15_000 });
+  await page.waitForFunction(
+    () => {
+      const { map } = window.__tw;
+      const c = map.getCenter();
+      return !map.isMoving() && c.lng > 119 && c.lng < 123 && c.lat > 29.5 && c.lat < 32.5;
+    },
+    undefined,
+    { timeout: 15_000 },
+  );
   await expect(page.locator('.wall-tour')).toContainText('南京海关', { timeout: 25_000 });
 });
 

@@ -21,5 +21,11 @@ test('ordinary cells are unchanged, and separators are quoted as RFC 4180 says',
   assert.equal(csvCell('say "hi"'), '"say ""hi"""');
   assert.equal(csvCell('two\nlines'), '"two\nlines"');
   assert.equal(csvCell('a=b'), 'a=b', 'only a leading = is a formula');
-  assert.equal(csvRows([['a', 'b'], ['=1+1', 'c']]), 'a,b\r\n"\'=1+1",c\r\n');
+  assert.equal(
+    csvRows([
+      ['a', 'b'],
+      ['=1+1', 'c'],
+    ]),
+    'a,b\r\n"\'=1+1",c\r\n',
+  );
 });

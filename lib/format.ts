@@ -16,7 +16,14 @@ export function formatAge(ms: number): string {
 }
 
 const CST = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  timeZone: 'Asia/Shanghai',
+  hour12: false,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
 });
 
 export function formatTime(ms: number): string {

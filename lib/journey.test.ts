@@ -4,7 +4,9 @@ import { extendJourney, refreshFrom, type Journey, type JourneyFix } from './jou
 
 const journey = (from: number, to: number, fixes: JourneyFix[], eta: number | null): Journey => ({
   asset: { id: 1, key: 'plate:沪A1', kind: 'vehicle', label: '沪A1', plate: '沪A1', mmsi: null },
-  consignment: null, route: null, sites: null,
+  consignment: null,
+  route: null,
+  sites: null,
   window: { from, to },
   track: { fixes, simplified: false, total: fixes.length },
   timeline: [],
@@ -20,7 +22,10 @@ test('a refresh asks for what came after the last fix held, and joins it on once
   // The refresh's answer (?from=20001) — and a second, crossing refresh that brings the same fixes again.
   const since = journey(20_001, 40_000, [fix(30_000), fix(40_000)], 2);
   const once = extendJourney(held, since);
-  assert.deepEqual(once.track.fixes.map((f) => f[2]), [0, 10_000, 20_000, 30_000, 40_000]);
+  assert.deepEqual(
+    once.track.fixes.map((f) => f[2]),
+    [0, 10_000, 20_000, 30_000, 40_000],
+  );
   assert.equal(once.track.total, 5);
   assert.deepEqual(once.window, { from: 0, to: 40_000 });
   assert.equal(once.progress?.eta, 2, 'progress and timeline come from the refresh');
@@ -28,8 +33,14 @@ test('a refresh asks for what came after the last fix held, and joins it on once
   const gate = { time: 5_000, kind: 'event' as const, code: 'gate_out' };
   const alert = { time: 15_000, kind: 'alert' as const, code: 'SIGNAL_LOST', alertId: 7, state: 'open' as const };
   const withTimeline = extendJourney({ ...held, timeline: [gate, alert] }, { ...since, timeline: [{ ...alert, state: 'acknowledged' }] });
-  assert.deepEqual(withTimeline.timeline.map((e) => `${e.code}:${e.state ?? ''}`), ['gate_out:', 'SIGNAL_LOST:acknowledged']);
+  assert.deepEqual(
+    withTimeline.timeline.map((e) => `${e.code}:${e.state ?? ''}`),
+    ['gate_out:', 'SIGNAL_LOST:acknowledged'],
+  );
   const twice = extendJourney(once, since);
-  assert.deepEqual(twice.track.fixes.map((f) => f[2]), [0, 10_000, 20_000, 30_000, 40_000]);
+  assert.deepEqual(
+    twice.track.fixes.map((f) => f[2]),
+    [0, 10_000, 20_000, 30_000, 40_000],
+  );
   assert.equal(twice.track.total, 5);
 });

@@ -35,10 +35,14 @@ export const RGB = {
 /** Marker colour by status; vessels moving normally are blue, vehicles teal. */
 export function statusColor(status: AssetStatus, vessel: boolean): RGBA {
   switch (status) {
-    case 'critical': return RGB.critical;
+    case 'critical':
+      return RGB.critical;
     case 'warning':
-    case 'stopped': return RGB.warning;
-    case 'stale': return RGB.stale;
-    default: return vessel ? RGB.vessel : RGB.normal;
+    case 'stopped':
+      return RGB.warning;
+    case 'stale':
+      return RGB.stale;
+    default:
+      return vessel ? RGB.vessel : RGB.normal;
   }
 }

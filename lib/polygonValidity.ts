@@ -17,12 +17,14 @@ function doubleArea(ring: Pt[]): number {
 }
 
 const orient = (a: Pt, b: Pt, c: Pt) => Math.sign((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]));
-const within = (a: Pt, b: Pt, p: Pt) =>
-  Math.min(a[0], b[0]) <= p[0] && p[0] <= Math.max(a[0], b[0]) && Math.min(a[1], b[1]) <= p[1] && p[1] <= Math.max(a[1], b[1]);
+const within = (a: Pt, b: Pt, p: Pt) => Math.min(a[0], b[0]) <= p[0] && p[0] <= Math.max(a[0], b[0]) && Math.min(a[1], b[1]) <= p[1] && p[1] <= Math.max(a[1], b[1]);
 
 /** Whether segments ab and cd share any point (crossing, touching or overlapping). */
 function segmentsMeet(a: Pt, b: Pt, c: Pt, d: Pt): boolean {
-  const o1 = orient(a, b, c), o2 = orient(a, b, d), o3 = orient(c, d, a), o4 = orient(c, d, b);
+  const o1 = orient(a, b, c),
+    o2 = orient(a, b, d),
+    o3 = orient(c, d, a),
+    o4 = orient(c, d, b);
   if (o1 !== o2 && o3 !== o4) return true;
   return (o1 === 0 && within(a, b, c)) || (o2 === 0 && within(a, b, d)) || (o3 === 0 && within(c, d, a)) || (o4 === 0 && within(c, d, b));
 }
@@ -31,7 +33,8 @@ function segmentsMeet(a: Pt, b: Pt, c: Pt, d: Pt): boolean {
 function inside(p: Pt, ring: Pt[]): boolean {
   let odd = false;
   for (let i = 0, j = ring.length - 2; i < ring.length - 1; j = i++) {
-    const a = ring[i]!, b = ring[j]!;
+    const a = ring[i]!,
+      b = ring[j]!;
     if (a[1] > p[1] !== b[1] > p[1] && p[0] < ((b[0] - a[0]) * (p[1] - a[1])) / (b[1] - a[1]) + a[0]) odd = !odd;
   }
   return odd;
@@ -47,7 +50,16 @@ function withoutRepeats(ring: Ring): Pt[] {
   return out;
 }
 
-interface Segment { ring: number; index: number; a: Pt; b: Pt; minX: number; maxX: number; minY: number; maxY: number }
+interface Segment {
+  ring: number;
+  index: number;
+  a: Pt;
+  b: Pt;
+  minX: number;
+  maxX: number;
+  minY: number;
+  maxY: number;
+}
 
 /**
  * The first contact between two segments that should not meet: within a ring, any two that are
@@ -58,7 +70,8 @@ function firstContact(rings: Pt[][]): { ring: number; other: number; at: Pt } | 
   const segs: Segment[] = [];
   rings.forEach((ring, r) => {
     for (let i = 0; i < ring.length - 1; i++) {
-      const a = ring[i]!, b = ring[i + 1]!;
+      const a = ring[i]!,
+        b = ring[i + 1]!;
       segs.push({ ring: r, index: i, a, b, minX: Math.min(a[0], b[0]), maxX: Math.max(a[0], b[0]), minY: Math.min(a[1], b[1]), maxY: Math.max(a[1], b[1]) });
     }
   });
@@ -74,7 +87,8 @@ function firstContact(rings: Pt[][]): { ring: number; other: number; at: Pt } | 
         if (gap === 1 || gap === n - 1) {
           // Neighbours share one end; they may not run back over each other.
           const [first, second] = (t.index - s.index + n) % n === 1 ? [s, t] : [t, s];
-          const u = [first.b[0] - first.a[0], first.b[1] - first.a[1]], v = [second.b[0] - second.a[0], second.b[1] - second.a[1]];
+          const u = [first.b[0] - first.a[0], first.b[1] - first.a[1]],
+            v = [second.b[0] - second.a[0], second.b[1] - second.a[1]];
           if (u[0]! * v[1]! - u[1]! * v[0]! === 0 && u[0]! * v[0]! + u[1]! * v[1]! < 0) return { ring: s.ring, other: t.ring, at: first.b };
           continue;
         }
@@ -85,7 +99,9 @@ function firstContact(rings: Pt[][]): { ring: number; other: number; at: Pt } | 
   return null;
 }
 
-export interface PolygonLimits { maxVertices: number }
+export interface PolygonLimits {
+  maxVertices: number;
+}
 
 /** Null when the polygon (GeoJSON rings, closed, positions already range-checked) is valid; else why not. */
 export function polygonProblem(coordinates: readonly Ring[], limits: PolygonLimits): string | null {

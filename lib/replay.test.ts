@@ -23,10 +23,23 @@ test('corridorRuns splits the track where it leaves and re-enters the corridor, 
   const offs = [10, 20, 900, 800, 5];
   const f = offs.map((off, i) => fix(121 + i * 0.001, 31, i * 10_000, 40, off));
   const runs = corridorRuns(f, 500);
-  assert.deepEqual(runs.map((r) => r.outside), [false, true, false]);
-  assert.deepEqual(runs[1]!.path, [[121.001, 31], [121.002, 31], [121.003, 31]]);
-  assert.deepEqual(runs[2]!.path, [[121.003, 31], [121.004, 31]]);
-  assert.deepEqual(corridorRuns(f, null).map((r) => r.outside), [false]);
+  assert.deepEqual(
+    runs.map((r) => r.outside),
+    [false, true, false],
+  );
+  assert.deepEqual(runs[1]!.path, [
+    [121.001, 31],
+    [121.002, 31],
+    [121.003, 31],
+  ]);
+  assert.deepEqual(runs[2]!.path, [
+    [121.003, 31],
+    [121.004, 31],
+  ]);
+  assert.deepEqual(
+    corridorRuns(f, null).map((r) => r.outside),
+    [false],
+  );
   assert.deepEqual(corridorRuns([], 500), []);
 });
 
@@ -40,8 +53,14 @@ test('stops finds standing periods of at least the minimum length', () => {
 test('a jump no truck could make, or a long silence, breaks the track: no line across, no gliding', () => {
   // 0.5° north in 10 s (~55 km): a new trip's start, not a drive.
   const f = [fix(121, 31, 0), fix(121.001, 31, 10_000), fix(121.001, 31.5, 20_000), fix(121.002, 31.5, 30_000), fix(121.003, 31.5, 30 * 60_000)];
-  assert.deepEqual(segments(f).map((s) => s.length), [2, 2, 1]);
-  assert.deepEqual(corridorRuns(f, 500).map((r) => r.path.length), [2, 2, 1]);
+  assert.deepEqual(
+    segments(f).map((s) => s.length),
+    [2, 2, 1],
+  );
+  assert.deepEqual(
+    corridorRuns(f, 500).map((r) => r.path.length),
+    [2, 2, 1],
+  );
   const during = positionAt(f, 15_000)!;
   assert.deepEqual([during.lon, during.lat], [121.001, 31]);
 });

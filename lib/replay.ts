@@ -67,7 +67,7 @@ export function corridorRuns(fixes: JourneyFix[], corridorM: number | null): Tra
     for (const f of seg) {
       const outside = corridorM !== null && f[4] > corridorM;
       if (last?.outside === outside) last.path.push([f[0], f[1]]);
-      else runs.push(last = { outside, path: last ? [last.path[last.path.length - 1]!, [f[0], f[1]]] : [[f[0], f[1]]] });
+      else runs.push((last = { outside, path: last ? [last.path[last.path.length - 1]!, [f[0], f[1]]] : [[f[0], f[1]]] }));
     }
   }
   return runs;

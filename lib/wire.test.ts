@@ -19,7 +19,10 @@ test('a frame round-trips every column exactly (positions in float64)', () => {
   assert.equal(back[1]!.id, 4_000_000_000);
   assert.ok(Number.isNaN(back[1]!.speed));
   assert.equal(back[0]!.speed, 72.5);
-  assert.deepEqual(back.map((a) => [a.kind, a.status]), assets.map((a) => [a.kind, a.status]));
+  assert.deepEqual(
+    back.map((a) => [a.kind, a.status]),
+    assets.map((a) => [a.kind, a.status]),
+  );
 });
 
 test('decoding a Node Buffer at an odd offset works (copied to align)', () => {
@@ -40,6 +43,10 @@ test('corrupt frames are refused with a reason', () => {
 });
 
 test('trails round-trip', () => {
-  const trails = [{ id: 7, points: [121, 31, 1000, 121.1, 31.1, 2000] }, { id: 8, points: [] }, { id: 9, points: [1, 2, 3] }];
+  const trails = [
+    { id: 7, points: [121, 31, 1000, 121.1, 31.1, 2000] },
+    { id: 8, points: [] },
+    { id: 9, points: [1, 2, 3] },
+  ];
   assert.deepEqual(decodeTrails(encodeTrails(trails)), trails);
 });

@@ -46,10 +46,26 @@ export function frameByteLength(count: number): number {
 
 function columns(buf: ArrayBuffer, byteOffset: number, n: number, kind: number, serverTime: number): FrameColumns {
   let o = byteOffset + HEADER;
-  const f64 = () => { const a = new Float64Array(buf, o, n); o += 8 * n; return a; };
-  const u32 = () => { const a = new Uint32Array(buf, o, n); o += 4 * n; return a; };
-  const f32 = () => { const a = new Float32Array(buf, o, n); o += 4 * n; return a; };
-  const u8 = () => { const a = new Uint8Array(buf, o, n); o += n; return a; };
+  const f64 = () => {
+    const a = new Float64Array(buf, o, n);
+    o += 8 * n;
+    return a;
+  };
+  const u32 = () => {
+    const a = new Uint32Array(buf, o, n);
+    o += 4 * n;
+    return a;
+  };
+  const f32 = () => {
+    const a = new Float32Array(buf, o, n);
+    o += 4 * n;
+    return a;
+  };
+  const u8 = () => {
+    const a = new Uint8Array(buf, o, n);
+    o += n;
+    return a;
+  };
   return { kind, serverTime, count: n, lon: f64(), lat: f64(), time: f64(), id: u32(), speed: f32(), course: f32(), status: u8(), assetKind: u8() };
 }
 
@@ -113,8 +129,14 @@ export function decodeFrame(data: ArrayBuffer | ArrayBufferView): FrameColumns {
 /** One asset of a decoded frame, as an object (for tests and small consumers). */
 export function frameAsset(c: FrameColumns, i: number): FrameAsset {
   return {
-    id: c.id[i]!, kind: ASSET_KINDS[c.assetKind[i]!]!, lon: c.lon[i]!, lat: c.lat[i]!, time: c.time[i]!,
-    speed: c.speed[i]!, course: c.course[i]!, status: ASSET_STATUSES[c.status[i]!]!,
+    id: c.id[i]!,
+    kind: ASSET_KINDS[c.assetKind[i]!]!,
+    lon: c.lon[i]!,
+    lat: c.lat[i]!,
+    time: c.time[i]!,
+    speed: c.speed[i]!,
+    course: c.course[i]!,
+    status: ASSET_STATUSES[c.status[i]!]!,
   };
 }
 

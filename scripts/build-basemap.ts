@@ -225,7 +225,10 @@ function clipPolygonsOutsideBox(polys: PolygonCoords[]): PolygonCoords[] {
   for (const poly of polys) {
     const outerRing = poly[0];
     if (!outerRing) continue;
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    let minX = Infinity,
+      minY = Infinity,
+      maxX = -Infinity,
+      maxY = -Infinity;
     for (const [x, y] of outerRing) {
       if (x < minX) minX = x;
       if (x > maxX) maxX = x;
@@ -388,9 +391,7 @@ export function loadInputs(root: string): Inputs {
   const countries50 = atlas('countries-50m.json');
   const countries10 = atlas('countries-10m.json');
 
-  const provinces = geo('china-admin1.geojson').features.filter(
-    (f) => f.properties?.iso_3166_2 !== 'CN-X01~' && f.properties?.name !== 'Paracel Islands',
-  );
+  const provinces = geo('china-admin1.geojson').features.filter((f) => f.properties?.iso_3166_2 !== 'CN-X01~' && f.properties?.name !== 'Paracel Islands');
   const admin1 = sharedBorders(provinces.flatMap((f) => polygonsOf(f.geometry)));
 
   const placeFeatures = geo('places-east-asia.geojson').features as GeoJSON.Feature<GeoJSON.Point>[];
@@ -407,10 +408,7 @@ export function loadInputs(root: string): Inputs {
     let nameZh: string | undefined = PORT_NAME_ZH[p.name];
     if (!nameZh) {
       const match = placeFeatures.find(
-        (q) =>
-          q.properties?.name_zh &&
-          String(q.properties.name).toLowerCase() === String(p.name).toLowerCase() &&
-          haversineKm(c, q.geometry.coordinates as Pos) < 30,
+        (q) => q.properties?.name_zh && String(q.properties.name).toLowerCase() === String(p.name).toLowerCase() && haversineKm(c, q.geometry.coordinates as Pos) < 30,
       );
       nameZh = match?.properties?.name_zh;
     }
@@ -464,12 +462,7 @@ function makeBands(inp: Inputs, maxZoom: number): Band[] {
     const bandMax = Math.min(mz, maxZoom);
     bands.push({ minZoom, maxZoom: bandMax, index: new GeoJSONVT(fc(features), opts(bandMax)) });
   };
-  add(0, 2, [
-    ...polyFeatures('land', inp.land110),
-    ...lineFeatures('coast', outlines(inp.land110)),
-    ...lineFeatures('admin0', inp.borders110),
-    ...points,
-  ]);
+  add(0, 2, [...polyFeatures('land', inp.land110), ...lineFeatures('coast', outlines(inp.land110)), ...lineFeatures('admin0', inp.borders110), ...points]);
   add(3, 4, [
     ...polyFeatures('land', inp.land50),
     ...lineFeatures('coast', outlines(inp.land50)),
@@ -571,10 +564,7 @@ export function buildBasemap(opts: BuildOptions): BuildResult {
         bytes += data.length;
       }
     }
-    log(
-      `z${z}: ${count} tiles (${nonEmpty} with data), ${(bytes / 1024).toFixed(0)} KiB before dedupe, ` +
-        `${((performance.now() - tz) / 1000).toFixed(1)} s`,
-    );
+    log(`z${z}: ${count} tiles (${nonEmpty} with data), ${(bytes / 1024).toFixed(0)} KiB before dedupe, ` + `${((performance.now() - tz) / 1000).toFixed(1)} s`);
   }
 
   const { buffer, stats } = writePmtiles(tiles, {

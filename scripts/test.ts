@@ -24,7 +24,7 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}): Pro
 function ensureChromium(): void {
   if (existsSync(CHROMIUM_PATH)) return;
   if (process.getuid?.() === 0) {
-    say('Chromium is missing; installing Debian\'s chromium (apt-get)…');
+    say("Chromium is missing; installing Debian's chromium (apt-get)…");
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
     const r = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-noto-cjk', 'libgl1-mesa-dri'], { stdio: 'inherit', env });
@@ -102,8 +102,12 @@ async function main(): Promise<number> {
     const port = process.env.E2E_PORT ?? String(await freePort());
     say(`end-to-end tests (Playwright, Debian Chromium), server on port ${port}`);
     failed += (await run(process.execPath, ['node_modules/@playwright/test/cli.js', 'test'], {
-      DATABASE_URL: url, DATABASE_POOL_MAX: embedded ? '1' : '10', E2E_PORT: port,
-    })) ? 1 : 0;
+      DATABASE_URL: url,
+      DATABASE_POOL_MAX: embedded ? '1' : '10',
+      E2E_PORT: port,
+    }))
+      ? 1
+      : 0;
   }
 
   await stopEmbedded?.();
@@ -111,4 +115,10 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), (err) => { console.error(err); process.exit(1); });
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -88,18 +88,28 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const sessions = new Sessions(db.pool, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
   const signIn = new SignIn(db.pool, sessions);
   const ingestTokens = new IngestTokens(db.pool, config.INGEST_TOKEN);
-  if (config.INGEST_TOKEN) say('INGEST_TOKEN is set: a legacy ingest token named "env" with HQ scope (positions and events); give each system its own with `transitwatch ingest-token`');
+  if (config.INGEST_TOKEN)
+    say('INGEST_TOKEN is set: a legacy ingest token named "env" with HQ scope (positions and events); give each system its own with `transitwatch ingest-token`');
   setContext({ pool: db.pool, pipeline, sessions, signIn, districts, secureCookies: config.COOKIE_SECURE, ingestTokens, startedAt: Date.now() });
 
   const dev = config.NODE_ENV === 'development';
   const kiosk = new KioskSignIn(db.pool, sessions);
   const guardOpts = { sessions, ingestTokens, maxBodyBytes: config.MAX_BODY_BYTES, dev, kiosk, secureCookies: config.COOKIE_SECURE };
-  const testHooks: LiveTestHooks | undefined = config.TW_TEST_HOOKS ? new LiveTestHooks((): LiveServer => io, () => listeners?.ports) : undefined;
+  const testHooks: LiveTestHooks | undefined = config.TW_TEST_HOOKS
+    ? new LiveTestHooks(
+        (): LiveServer => io,
+        () => listeners?.ports,
+      )
+    : undefined;
   const http = createServer((req, res) => {
     if (testHooks?.handle(req, res, (req.url ?? '/').split('?')[0]!)) return;
     void route(req, res, guardOpts, opts.handler);
   });
-  const io: LiveServer = new IoServer<ClientToServer, ServerToClient<Buffer>, InterServerEvents, SocketData>(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, ...(testHooks && { allowRequest: testHooks.allowRequest }) });
+  const io: LiveServer = new IoServer<ClientToServer, ServerToClient<Buffer>, InterServerEvents, SocketData>(http, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    ...(testHooks && { allowRequest: testHooks.allowRequest }),
+  });
   authenticateSockets(io, sessions);
   // An alert raised or cleared re-sends its asset in the next tick, in its new colour.
   const mapStatus = new MapStatus((assetId) => latest.touch(assetId));
@@ -124,7 +134,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     alerts,
     movements,
     onWorldChanged: () => rules.reloadFences(),
-    onEvents: (events) => { for (const e of events) rules.onEvent(e); },
+    onEvents: (events) => {
+      for (const e of events) rules.onEvent(e);
+    },
   });
   await opts.beforeListen?.();
 
@@ -134,9 +146,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   checkpointer.start();
   hub.start();
   // Retention: drop daily position partitions older than RETENTION_DAYS, now and every 6 hours.
-  const dropOld = () => db.pool.query('SELECT drop_old_positions_partitions($1) AS n', [config.RETENTION_DAYS])
-    .then(({ rows }) => rows[0].n > 0 && say(`retention: dropped ${rows[0].n} position partitions older than ${config.RETENTION_DAYS} days`))
-    .catch((err: Error) => log.error({ err: err.message }, 'retention failed'));
+  const dropOld = () =>
+    db.pool
+      .query('SELECT drop_old_positions_partitions($1) AS n', [config.RETENTION_DAYS])
+      .then(({ rows }) => rows[0].n > 0 && say(`retention: dropped ${rows[0].n} position partitions older than ${config.RETENTION_DAYS} days`))
+      .catch((err: Error) => log.error({ err: err.message }, 'retention failed'));
   void dropOld();
   const retention = setInterval(dropOld, 6 * 3_600_000);
   retention.unref();
@@ -174,7 +188,23 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const port = (http.address() as AddressInfo).port;
 
   return {
-    config, db, http, io, hub, pipeline, latest, writer, registry, movements, mapStatus, districts, sessions, alerts, rules, listeners, port,
+    config,
+    db,
+    http,
+    io,
+    hub,
+    pipeline,
+    latest,
+    writer,
+    registry,
+    movements,
+    mapStatus,
+    districts,
+    sessions,
+    alerts,
+    rules,
+    listeners,
+    port,
     close: shutdown,
   };
 }

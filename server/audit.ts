@@ -20,8 +20,16 @@ export async function audit(client: pg.ClientBase, r: AuditRecord): Promise<numb
   const { rows } = await client.query(
     `INSERT INTO audit_log (user_id, username, action, entity, entity_id, before, after, ip)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-    [r.userId ?? null, r.username ?? null, r.action, r.entity ?? null, r.entityId === undefined ? null : String(r.entityId),
-     r.before === undefined ? null : JSON.stringify(r.before), r.after === undefined ? null : JSON.stringify(r.after), r.ip ?? null],
+    [
+      r.userId ?? null,
+      r.username ?? null,
+      r.action,
+      r.entity ?? null,
+      r.entityId === undefined ? null : String(r.entityId),
+      r.before === undefined ? null : JSON.stringify(r.before),
+      r.after === undefined ? null : JSON.stringify(r.after),
+      r.ip ?? null,
+    ],
   );
   const id = Number(rows[0].id);
   await appendRowEntry(client, 'audit', 'audit_log', id);

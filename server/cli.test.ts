@@ -5,8 +5,12 @@ import { freshDatabase, type TestDatabase } from '../db/testing';
 import { PositionWriter } from './pipeline/positionWriter';
 
 let db: TestDatabase;
-before(async () => { db = await freshDatabase(); });
-after(async () => { await db.drop(); });
+before(async () => {
+  db = await freshDatabase();
+});
+after(async () => {
+  await db.drop();
+});
 
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

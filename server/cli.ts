@@ -96,10 +96,12 @@ const COMMANDS: Record<string, Command> = {
         });
         process.stdout.write(`${JSON.stringify(result)}\n`);
         if (!quiet) {
-          say(result.ok
-            ? `ledger OK: ${result.entries} entries, ${result.checkpoints} checkpoints, ${result.positionRows} position rows, ${result.rows} chained rows, ` +
-              `${result.anchors?.anchored ?? 0} anchors (${files.anchorFile}), ${result.ms} ms`
-            : `ledger MISMATCH: ${result.findingsTotal} finding(s); first at entry ${result.firstBad!.seq} (${result.firstBad!.kind}, ${result.firstBad!.check}): ${result.firstBad!.reason}`);
+          say(
+            result.ok
+              ? `ledger OK: ${result.entries} entries, ${result.checkpoints} checkpoints, ${result.positionRows} position rows, ${result.rows} chained rows, ` +
+                  `${result.anchors?.anchored ?? 0} anchors (${files.anchorFile}), ${result.ms} ms`
+              : `ledger MISMATCH: ${result.findingsTotal} finding(s); first at entry ${result.firstBad!.seq} (${result.firstBad!.kind}, ${result.firstBad!.check}): ${result.firstBad!.reason}`,
+          );
           if (result.unanchored) say(`not yet anchored: ${result.unanchored.entries} entries since ${result.unanchored.since}`);
         }
         return result.ok ? EXIT.ok : EXIT.found;
@@ -125,7 +127,9 @@ const COMMANDS: Record<string, Command> = {
       try {
         const issued = await issueKioskToken(db.pool, { username: opts.user, label: opts.label, days });
         process.stdout.write(`${JSON.stringify(issued)}\n`);
-        say(`Kiosk token for ${issued.username}${issued.expiresAt ? ` until ${new Date(issued.expiresAt).toISOString()}` : ' (until revoked)'}: open ${issued.path} on the wall. It is shown once.`);
+        say(
+          `Kiosk token for ${issued.username}${issued.expiresAt ? ` until ${new Date(issued.expiresAt).toISOString()}` : ' (until revoked)'}: open ${issued.path} on the wall. It is shown once.`,
+        );
         return EXIT.ok;
       } finally {
         await db.close();
@@ -134,7 +138,7 @@ const COMMANDS: Record<string, Command> = {
   },
   device: {
     usage: 'device add --asset KEY (--jt808 PHONE | --osmand ID)',
-    summary: 'register a terminal to an asset (audited); an OsmAnd device\'s secret is printed once',
+    summary: "register a terminal to an asset (audited); an OsmAnd device's secret is printed once",
     run: (args) => deviceCommand(args, openForCli, (line) => process.stdout.write(`${line}\n`), say),
   },
   'ingest-token': {
@@ -144,7 +148,10 @@ const COMMANDS: Record<string, Command> = {
       const opts: Record<string, string> = {};
       for (let i = 0; i < args.length; i++) {
         const flag = args[i]!;
-        if (flag === '--list') { opts.list = '1'; continue; }
+        if (flag === '--list') {
+          opts.list = '1';
+          continue;
+        }
         const value = args[i + 1];
         if (!['--name', '--district', '--kind', '--revoke'].includes(flag) || value === undefined) throw new UsageError(`bad argument: ${flag}`);
         opts[flag.slice(2)] = value;
@@ -204,7 +211,7 @@ function helpText(): string {
     ...Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
     '',
     'Database: DATABASE_URL names a PostGIS server. Without it the embedded PostGIS under',
-    'DATA_DIR (default ./data) is used: through the running server\'s socket, or opened here.',
+    "DATA_DIR (default ./data) is used: through the running server's socket, or opened here.",
     '',
     'verify-ledger prints one JSON line on stdout (progress on stderr) and exits with',
     '0 when everything matches, 1 when something does not, 2 when it could not run.',

@@ -10,7 +10,10 @@ test('defaults apply when nothing is set', () => {
 });
 
 test('a bad value stops start-up with a message naming the variable', () => {
-  assert.throws(() => loadConfig({ PORT: 'eighty' }), (err: Error) => err instanceof ConfigError && /PORT="eighty"/.test(err.message));
+  assert.throws(
+    () => loadConfig({ PORT: 'eighty' }),
+    (err: Error) => err instanceof ConfigError && /PORT="eighty"/.test(err.message),
+  );
   assert.throws(() => loadConfig({ DATABASE_URL: 'not a url' }), /DATABASE_URL/);
   assert.throws(() => loadConfig({ SIM: 'maybe' }), /SIM/);
   assert.throws(() => loadConfig({ LIVE_TICK_MS: '5' }), /LIVE_TICK_MS/);
@@ -27,6 +30,10 @@ test('AIS_ALLOW: loopback by default; addresses and CIDRs of both families; a ba
   assert.equal(loadConfig({}).AIS_ALLOW, '127.0.0.0/8,::1');
   assert.equal(loadConfig({ AIS_ALLOW: '10.1.2.3, 192.168.0.0/16, fd00::/8' }).AIS_ALLOW, '10.1.2.3, 192.168.0.0/16, fd00::/8');
   for (const bad of ['10.1.2.300', '10.0.0.0/33', 'relay.example.com', '::1/129', '10.0.0.0/8/1', ',']) {
-    assert.throws(() => loadConfig({ AIS_ALLOW: bad }), (err: Error) => err instanceof ConfigError && err.message.includes('AIS_ALLOW='), bad);
+    assert.throws(
+      () => loadConfig({ AIS_ALLOW: bad }),
+      (err: Error) => err instanceof ConfigError && err.message.includes('AIS_ALLOW='),
+      bad,
+    );
   }
 });

@@ -30,8 +30,18 @@ const ConfigSchema = z.object({
   /** Days of positions kept; older daily partitions are dropped. */
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** Sessions end after this long unused, and at the latest this long after sign-in. */
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(120),
-  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(120),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   /** Mark cookies Secure (set when served over HTTPS behind a proxy). */
   COOKIE_SECURE: bool.default(false),
   /** Password of the HQ `admin` account when it is first created; generated and printed when unset. */
@@ -53,16 +63,22 @@ const ConfigSchema = z.object({
    * the AIS listener accepts; others are counted, logged and dropped. Default: this host only.
    * The relays named in AIS_REMOTE are connected to, and trusted, without being listed here.
    */
-  AIS_ALLOW: z.string().default(AIS_ALLOW_DEFAULT).superRefine((v, ctx) => {
-    try {
-      parseAddressAllow(v);
-    } catch (err) {
-      if (!(err instanceof AllowListError)) throw err;
-      ctx.addIssue({ code: 'custom', message: err.message });
-    }
-  }),
+  AIS_ALLOW: z
+    .string()
+    .default(AIS_ALLOW_DEFAULT)
+    .superRefine((v, ctx) => {
+      try {
+        parseAddressAllow(v);
+      } catch (err) {
+        if (!(err instanceof AllowListError)) throw err;
+        ctx.addIssue({ code: 'custom', message: err.message });
+      }
+    }),
   /** Remote AIS feeds to connect to (AIS-catcher, AISHub-style relays): host:port, comma-separated. */
-  AIS_REMOTE: z.string().regex(/^([^,:\s]+:\d+)(,[^,:\s]+:\d+)*$/, 'host:port[,host:port…]').optional(),
+  AIS_REMOTE: z
+    .string()
+    .regex(/^([^,:\s]+:\d+)(,[^,:\s]+:\d+)*$/, 'host:port[,host:port…]')
+    .optional(),
   /** How often the ledger records a Merkle checkpoint over the entries since the last one. */
   LEDGER_CHECKPOINT_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   /** The Ed25519 key (PEM, mode 0600) that signs each checkpoint; created on first start. Default DATA_DIR/ledger/anchor-key.pem. */
@@ -73,7 +89,12 @@ const ConfigSchema = z.object({
   RULES_CONFIG_FILE: z.string().min(1).optional(),
   /** Test-only hooks (server/live/testHooks.ts) for the end-to-end tests; never set in production. */
   TW_TEST_HOOKS: bool.default(false),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -4,7 +4,10 @@ export const DOMAIN_ERROR_KINDS = ['invalid', 'forbidden', 'not_found', 'conflic
 export type DomainErrorKind = (typeof DOMAIN_ERROR_KINDS)[number];
 
 export class DomainError extends Error {
-  constructor(public readonly kind: DomainErrorKind, message: string) {
+  constructor(
+    public readonly kind: DomainErrorKind,
+    message: string,
+  ) {
     super(message);
     this.name = 'DomainError';
   }
@@ -14,8 +17,7 @@ export class DomainError extends Error {
    * the class a server-side service (movements) threw is not the class a route handler imported.
    */
   static is(err: unknown): err is DomainError {
-    return err instanceof Error && err.name === 'DomainError'
-      && (DOMAIN_ERROR_KINDS as readonly unknown[]).includes((err as { kind?: unknown }).kind);
+    return err instanceof Error && err.name === 'DomainError' && (DOMAIN_ERROR_KINDS as readonly unknown[]).includes((err as { kind?: unknown }).kind);
   }
 }
 

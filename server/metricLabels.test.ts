@@ -4,7 +4,11 @@ import assert from 'node:assert/strict';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { closeLabels } from './metricLabels';
 
-const series = async (r: Registry) => (await r.metrics()).split('\n').filter((l) => l && !l.startsWith('#')).sort();
+const series = async (r: Registry) =>
+  (await r.metrics())
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .sort();
 
 test('listed values are kept, anything else is counted as other, through inc, labels(), set, observe and startTimer', async () => {
   const r = new Registry();

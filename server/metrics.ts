@@ -13,18 +13,24 @@ const REPORT_SOURCES = [...POSITION_SOURCES, 'unknown'];
 /** Why the pipeline refused a report: the field that failed, or 'report' for a non-object. */
 const REPORT_REASONS = [...Object.keys(PositionReportSchema.shape), 'report'];
 
-export const reportsAccepted = closeLabels(new Counter({
-  name: 'tw_reports_accepted_total',
-  help: 'Position reports accepted by the pipeline',
-  labelNames: ['source'] as const,
-  registers: [registry],
-}), { source: REPORT_SOURCES });
-export const reportsRejected = closeLabels(new Counter({
-  name: 'tw_reports_rejected_total',
-  help: 'Position reports rejected by the pipeline, by reason',
-  labelNames: ['source', 'reason'] as const,
-  registers: [registry],
-}), { source: REPORT_SOURCES, reason: REPORT_REASONS });
+export const reportsAccepted = closeLabels(
+  new Counter({
+    name: 'tw_reports_accepted_total',
+    help: 'Position reports accepted by the pipeline',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  }),
+  { source: REPORT_SOURCES },
+);
+export const reportsRejected = closeLabels(
+  new Counter({
+    name: 'tw_reports_rejected_total',
+    help: 'Position reports rejected by the pipeline, by reason',
+    labelNames: ['source', 'reason'] as const,
+    registers: [registry],
+  }),
+  { source: REPORT_SOURCES, reason: REPORT_REASONS },
+);
 export const positionsStored = new Counter({
   name: 'tw_positions_stored_total',
   help: 'Position rows written to PostGIS',

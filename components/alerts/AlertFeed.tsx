@@ -37,7 +37,10 @@ export function AlertFeed() {
   const request = useRef(0);
 
   useEffect(() => {
-    getJson<{ user: { role: string } }>('/api/auth/me').then((me) => setCanAct(me.user.role === 'officer' || me.user.role === 'supervisor'), () => setCanAct(false));
+    getJson<{ user: { role: string } }>('/api/auth/me').then(
+      (me) => setCanAct(me.user.role === 'officer' || me.user.role === 'supervisor'),
+      () => setCanAct(false),
+    );
     const tick = setInterval(() => setNow(Date.now()), 10_000);
     return () => clearInterval(tick);
   }, []);
@@ -62,7 +65,9 @@ export function AlertFeed() {
     }
   }, []);
 
-  useEffect(() => { void load(filters, 0); }, [filters, load]);
+  useEffect(() => {
+    void load(filters, 0);
+  }, [filters, load]);
 
   const upsert = useCallback((a: Alert, isNew: boolean) => {
     if (itemsRef.current.some((x) => x.id === a.id)) {
@@ -75,7 +80,10 @@ export function AlertFeed() {
     setTotal((n) => n + 1);
     setFresh((m) => new Map(m).set(a.id, Date.now()));
   }, []);
-  const state = useAlertSocket((a) => upsert(a, true), (a) => upsert(a, false));
+  const state = useAlertSocket(
+    (a) => upsert(a, true),
+    (a) => upsert(a, false),
+  );
 
   // The highlight of a just-arrived alert fades after a few seconds.
   useEffect(() => {
@@ -134,41 +142,89 @@ export function AlertFeed() {
 
   return (
     <main className="alerts-page">
-      <TopBar><ConnectionBadge state={state} /></TopBar>
+      <TopBar>
+        <ConnectionBadge state={state} />
+      </TopBar>
       <div className="alerts-body">
         <form className="alert-filters" aria-label={t('alerts.filters')} onSubmit={(e) => e.preventDefault()}>
-          <label><span>{t('alerts.type')}</span>
+          <label>
+            <span>{t('alerts.type')}</span>
             <select value={filters.type} onChange={(e) => set('type', e.target.value as Filters['type'])} data-testid="filter-type">
               <option value="">{t('alerts.all')}</option>
-              {ALERT_TYPES.map((x) => <option key={x} value={x}>{t(`alertType.${x}`)}</option>)}
+              {ALERT_TYPES.map((x) => (
+                <option key={x} value={x}>
+                  {t(`alertType.${x}`)}
+                </option>
+              ))}
             </select>
           </label>
-          <label><span>{t('alerts.severity')}</span>
+          <label>
+            <span>{t('alerts.severity')}</span>
             <select value={filters.severity} onChange={(e) => set('severity', e.target.value as Filters['severity'])} data-testid="filter-severity">
               <option value="">{t('alerts.all')}</option>
-              {SEVERITIES.map((x) => <option key={x} value={x}>{t(`severity.${x}`)}</option>)}
+              {SEVERITIES.map((x) => (
+                <option key={x} value={x}>
+                  {t(`severity.${x}`)}
+                </option>
+              ))}
             </select>
           </label>
-          <label><span>{t('alerts.state')}</span>
+          <label>
+            <span>{t('alerts.state')}</span>
             <select value={filters.state} onChange={(e) => set('state', e.target.value as Filters['state'])} data-testid="filter-state">
               <option value="">{t('alerts.all')}</option>
-              {STATES.map((x) => <option key={x} value={x}>{t(`alertState.${x}`)}</option>)}
+              {STATES.map((x) => (
+                <option key={x} value={x}>
+                  {t(`alertState.${x}`)}
+                </option>
+              ))}
             </select>
           </label>
-          <label><span>{t('alerts.district')}</span>
-            <input value={district} inputMode="numeric" maxLength={4} placeholder={t('alerts.districtPlaceholder')} list="alert-districts" aria-invalid={!districtOk}
-              onChange={(e) => { const v = e.target.value.trim(); setDistrict(v); if (v === '' || /^[0-9]{4}$/.test(v)) set('district', v); }} data-testid="filter-district" />
-            <datalist id="alert-districts">{districts.map((d) => <option key={d} value={d} />)}</datalist>
+          <label>
+            <span>{t('alerts.district')}</span>
+            <input
+              value={district}
+              inputMode="numeric"
+              maxLength={4}
+              placeholder={t('alerts.districtPlaceholder')}
+              list="alert-districts"
+              aria-invalid={!districtOk}
+              onChange={(e) => {
+                const v = e.target.value.trim();
+                setDistrict(v);
+                if (v === '' || /^[0-9]{4}$/.test(v)) set('district', v);
+              }}
+              data-testid="filter-district"
+            />
+            <datalist id="alert-districts">
+              {districts.map((d) => (
+                <option key={d} value={d} />
+              ))}
+            </datalist>
           </label>
-          <label><span>{t('alerts.since')}</span>
+          <label>
+            <span>{t('alerts.since')}</span>
             <input type="datetime-local" value={filters.since} onChange={(e) => set('since', e.target.value)} data-testid="filter-since" />
           </label>
-          <label><span>{t('alerts.until')}</span>
+          <label>
+            <span>{t('alerts.until')}</span>
             <input type="datetime-local" value={filters.until} onChange={(e) => set('until', e.target.value)} data-testid="filter-until" />
           </label>
           <div className="filter-actions">
-            <button type="button" className="btn" disabled={!dirty} onClick={() => { setDistrict(''); setFilters(NO_FILTERS); }}>{t('alerts.reset')}</button>
-            <button type="button" className="btn" disabled={exporting} onClick={exportCsv} data-testid="export-csv">{exporting ? t('alerts.exporting') : t('alerts.export')}</button>
+            <button
+              type="button"
+              className="btn"
+              disabled={!dirty}
+              onClick={() => {
+                setDistrict('');
+                setFilters(NO_FILTERS);
+              }}
+            >
+              {t('alerts.reset')}
+            </button>
+            <button type="button" className="btn" disabled={exporting} onClick={exportCsv} data-testid="export-csv">
+              {exporting ? t('alerts.exporting') : t('alerts.export')}
+            </button>
           </div>
         </form>
 
@@ -178,22 +234,50 @@ export function AlertFeed() {
           <span className="secondary">{t('alerts.timeZone')}</span>
         </div>
 
-        {error && <div className="form-error" role="alert">{t('alerts.loadFailed', { error })}</div>}
+        {error && (
+          <div className="form-error" role="alert">
+            {t('alerts.loadFailed', { error })}
+          </div>
+        )}
         <ol className="alert-list" data-testid="alert-list" aria-label={t('alerts.title')}>
           {items.map((a) => (
-            <AlertRow key={a.id} alert={a} now={now} canAct={canAct} fresh={fresh.has(a.id)} busy={busyId === a.id}
-              onAck={() => { void act(a, 'ack').then((e) => e && setError(e)); }} onResolve={() => setResolving(a)} />
+            <AlertRow
+              key={a.id}
+              alert={a}
+              now={now}
+              canAct={canAct}
+              fresh={fresh.has(a.id)}
+              busy={busyId === a.id}
+              onAck={() => {
+                void act(a, 'ack').then((e) => e && setError(e));
+              }}
+              onResolve={() => setResolving(a)}
+            />
           ))}
         </ol>
         {!loading && items.length === 0 && !error && <div className="alert-empty">{t('alerts.empty')}</div>}
         <div className="alert-more">
-          {loading ? <span className="secondary">{t('alerts.loading')}</span>
-            : items.length < total && <button type="button" className="btn" onClick={() => void load(filters, items.length)} data-testid="load-more">{t('alerts.loadMore')}</button>}
+          {loading ? (
+            <span className="secondary">{t('alerts.loading')}</span>
+          ) : (
+            items.length < total && (
+              <button type="button" className="btn" onClick={() => void load(filters, items.length)} data-testid="load-more">
+                {t('alerts.loadMore')}
+              </button>
+            )
+          )}
         </div>
       </div>
       {resolving && (
-        <ResolveDialog alert={resolving} onCancel={() => setResolving(null)}
-          onSubmit={async (note) => { const e = await act(resolving, 'resolve', note); if (!e) setResolving(null); return e; }} />
+        <ResolveDialog
+          alert={resolving}
+          onCancel={() => setResolving(null)}
+          onSubmit={async (note) => {
+            const e = await act(resolving, 'resolve', note);
+            if (!e) setResolving(null);
+            return e;
+          }}
+        />
       )}
     </main>
   );

@@ -64,10 +64,38 @@ export function newestFirst(a: Alert, b: Alert): number {
 const when = (ms: number | null) => (ms ? formatTime(ms) : '');
 
 export function toCsv(items: Alert[], t: TFunction): string {
-  const head = [t('csv.id'), t('csv.time'), t('csv.type'), t('csv.typeCode'), t('csv.severity'), t('csv.state'), t('csv.asset'), t('csv.consignment'),
-    t('csv.districts'), t('csv.ackedBy'), t('csv.ackedAt'), t('csv.resolvedBy'), t('csv.resolvedAt'), t('csv.note')];
-  const rows = items.map((a) => [a.id, when(a.time), t(`alertType.${a.type}`), a.type, t(`severity.${a.severity}`), t(`alertState.${a.state}`),
-    a.assetLabel ?? '', a.consignmentRef ?? '', (a.districts ?? []).join(' '), a.ackedBy ?? '', when(a.ackedAt), a.resolvedBy ?? '', when(a.resolvedAt), a.note ?? '']);
+  const head = [
+    t('csv.id'),
+    t('csv.time'),
+    t('csv.type'),
+    t('csv.typeCode'),
+    t('csv.severity'),
+    t('csv.state'),
+    t('csv.asset'),
+    t('csv.consignment'),
+    t('csv.districts'),
+    t('csv.ackedBy'),
+    t('csv.ackedAt'),
+    t('csv.resolvedBy'),
+    t('csv.resolvedAt'),
+    t('csv.note'),
+  ];
+  const rows = items.map((a) => [
+    a.id,
+    when(a.time),
+    t(`alertType.${a.type}`),
+    a.type,
+    t(`severity.${a.severity}`),
+    t(`alertState.${a.state}`),
+    a.assetLabel ?? '',
+    a.consignmentRef ?? '',
+    (a.districts ?? []).join(' '),
+    a.ackedBy ?? '',
+    when(a.ackedAt),
+    a.resolvedBy ?? '',
+    when(a.resolvedAt),
+    a.note ?? '',
+  ]);
   // A byte-order mark so spreadsheet programs read the Chinese as UTF-8.
   return '\ufeff' + csvRows([head, ...rows]);
 }

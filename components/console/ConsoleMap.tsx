@@ -25,14 +25,27 @@ export interface ConsoleMapProps {
 
 /** Bounds around every fix, corridor and site of the selection. */
 function boundsOf(journeys: Journey[]): [[number, number], [number, number]] | null {
-  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
-  const add = (lon: number, lat: number) => { w = Math.min(w, lon); e = Math.max(e, lon); s = Math.min(s, lat); n = Math.max(n, lat); };
+  let w = Infinity,
+    s = Infinity,
+    e = -Infinity,
+    n = -Infinity;
+  const add = (lon: number, lat: number) => {
+    w = Math.min(w, lon);
+    e = Math.max(e, lon);
+    s = Math.min(s, lat);
+    n = Math.max(n, lat);
+  };
   for (const j of journeys) {
     for (const f of j.track.fixes) add(f[0], f[1]);
     for (const c of j.route?.path.coordinates ?? []) add(c[0]!, c[1]!);
     if (j.progress) add(j.progress.lon, j.progress.lat);
   }
-  return Number.isFinite(w) ? [[w, s], [e, n]] : null;
+  return Number.isFinite(w)
+    ? [
+        [w, s],
+        [e, n],
+      ]
+    : null;
 }
 
 export default function ConsoleMap({ journeys, focusAssetId, clock, store, tickMs, openedAt }: ConsoleMapProps) {
@@ -62,7 +75,10 @@ export default function ConsoleMap({ journeys, focusAssetId, clock, store, tickM
     // deck.gl has drawn a new selection's tracks: a mark for bench/track and anyone profiling.
     overlay.setProps({
       onAfterRender: () => {
-        if (scene && scene !== drawnScene && scene.trips.length) { drawnScene = scene; performance.mark('tw:tracks-drawn'); }
+        if (scene && scene !== drawnScene && scene.trips.length) {
+          drawnScene = scene;
+          performance.mark('tw:tracks-drawn');
+        }
       },
     });
 
@@ -87,8 +103,11 @@ export default function ConsoleMap({ journeys, focusAssetId, clock, store, tickM
         tails.push(liveTail(j, store, live));
         const course = store.course[s]!;
         liveMarkers.push({
-          assetId: j.asset.id, icon: j.asset.kind === 'vessel' ? 'hull' : 'arrow', position: [live[0]!, live[1]!],
-          angle: Number.isNaN(course) ? 0 : -course, color: statusColor(store.statusOf(s), j.asset.kind === 'vessel'),
+          assetId: j.asset.id,
+          icon: j.asset.kind === 'vessel' ? 'hull' : 'arrow',
+          position: [live[0]!, live[1]!],
+          angle: Number.isNaN(course) ? 0 : -course,
+          color: statusColor(store.statusOf(s), j.asset.kind === 'vessel'),
         });
       }
       const layers = [...statics, liveTailLayer(tails), markerLayer('live-markers', liveMarkers, atlas, 20)];
@@ -104,10 +123,18 @@ export default function ConsoleMap({ journeys, focusAssetId, clock, store, tickM
 
     // For end-to-end tests and people debugging in the browser console.
     (window as unknown as Record<string, unknown>).__tw = {
-      map, overlay, store,
-      get scene() { return sceneRef.current; },
-      get replayMarkers() { return markers; },
-      get frames() { return frames; },
+      map,
+      overlay,
+      store,
+      get scene() {
+        return sceneRef.current;
+      },
+      get replayMarkers() {
+        return markers;
+      },
+      get frames() {
+        return frames;
+      },
     };
     return () => {
       cancelAnimationFrame(raf);
@@ -119,7 +146,10 @@ export default function ConsoleMap({ journeys, focusAssetId, clock, store, tickM
   useEffect(() => {
     sceneRef.current = buildScene(journeys, focusAssetId);
     // Frame the selection when what is selected changes (not on every refresh).
-    const key = journeys.map((j) => j.asset.id).sort().join(',');
+    const key = journeys
+      .map((j) => j.asset.id)
+      .sort()
+      .join(',');
     const b = boundsOf(journeys);
     if (key !== fitted.current && b && mapRef.current) {
       fitted.current = key;

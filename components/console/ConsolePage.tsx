@@ -50,9 +50,7 @@ export default function ConsolePage() {
   }, []);
 
   const journeys = useMemo(() => keys.map((k) => loaded.get(k)?.journey).filter((j): j is Journey => !!j), [keys, loaded]);
-  const range = useMemo(() => (journeys.length
-    ? { from: Math.min(...journeys.map((j) => j.window.from)), to: Math.max(...journeys.map((j) => j.window.to)) }
-    : null), [journeys]);
+  const range = useMemo(() => (journeys.length ? { from: Math.min(...journeys.map((j) => j.window.from)), to: Math.max(...journeys.map((j) => j.window.to)) } : null), [journeys]);
   const replay = useReplayClock(range);
   const openedAt = opened?.at ?? null;
 
@@ -102,8 +100,12 @@ export default function ConsolePage() {
             <ul className="selection" aria-label={t('console.selection')} data-testid="selection">
               {keys.map((k) => (
                 <li key={k} className={k === focus ? 'on' : ''}>
-                  <button type="button" className="sel-name mono" onClick={() => setFocus(k)} aria-pressed={k === focus}>{nameOf(k)}</button>
-                  <button type="button" className="sel-x" onClick={() => remove(k)} aria-label={t('console.remove', { name: nameOf(k) })}>×</button>
+                  <button type="button" className="sel-name mono" onClick={() => setFocus(k)} aria-pressed={k === focus}>
+                    {nameOf(k)}
+                  </button>
+                  <button type="button" className="sel-x" onClick={() => remove(k)} aria-label={t('console.remove', { name: nameOf(k) })}>
+                    ×
+                  </button>
                 </li>
               ))}
             </ul>
@@ -111,7 +113,11 @@ export default function ConsolePage() {
           <div className="console-scroll">
             {!focus && <p className="console-empty">{t('console.empty')}</p>}
             {focus && !focused && <p className="console-empty">{t('console.loading')}</p>}
-            {focused?.error && <p className="console-error" role="alert">{t('console.loadFailed', { error: focused.error })}</p>}
+            {focused?.error && (
+              <p className="console-error" role="alert">
+                {t('console.loadFailed', { error: focused.error })}
+              </p>
+            )}
             {focused?.journey && <ConsignmentPanel journey={focused.journey} now={now} replayTime={replay.clock.time} onSeek={replay.seek} />}
           </div>
         </aside>
@@ -121,12 +127,18 @@ export default function ConsolePage() {
             <ReplayBar range={range} clock={replay.clock} onPlay={replay.play} onPause={replay.pause} onSeek={replay.seek} onSpeed={replay.setSpeed} onFollow={replay.setFollow} />
           )}
           <div className="legend console-legend" aria-label={t('legend.label')}>
-            <i style={{ background: '#ccfbf1' }} /><span>{t('console.trackLegendIn')}</span>
-            <i style={{ background: 'var(--critical)' }} /><span>{t('console.trackLegendOut')}</span>
-            <i style={{ background: 'var(--warning)', borderRadius: '50%' }} /><span>{t('console.trackLegendAlert')}</span>
-            <i style={{ background: '#fff' }} /><span>{t('console.trackLegendReplay')}</span>
-            <i style={{ border: '1px solid var(--normal)', background: 'rgba(45,212,191,0.15)' }} /><span>{t('legend.corridor')}</span>
-            <i style={{ border: '1px solid var(--site)', background: 'rgba(167,139,250,0.4)' }} /><span>{t('legend.site')}</span>
+            <i style={{ background: '#ccfbf1' }} />
+            <span>{t('console.trackLegendIn')}</span>
+            <i style={{ background: 'var(--critical)' }} />
+            <span>{t('console.trackLegendOut')}</span>
+            <i style={{ background: 'var(--warning)', borderRadius: '50%' }} />
+            <span>{t('console.trackLegendAlert')}</span>
+            <i style={{ background: '#fff' }} />
+            <span>{t('console.trackLegendReplay')}</span>
+            <i style={{ border: '1px solid var(--normal)', background: 'rgba(45,212,191,0.15)' }} />
+            <span>{t('legend.corridor')}</span>
+            <i style={{ border: '1px solid var(--site)', background: 'rgba(167,139,250,0.4)' }} />
+            <span>{t('legend.site')}</span>
           </div>
         </div>
       </div>

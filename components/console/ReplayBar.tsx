@@ -6,7 +6,15 @@ import { REPLAY_SPEEDS } from '../../lib/replay';
 import { useLang } from '../I18nProvider';
 import type { ReplayClock } from './useReplayClock';
 
-export function ReplayBar({ range, clock, onPlay, onPause, onSeek, onSpeed, onFollow }: {
+export function ReplayBar({
+  range,
+  clock,
+  onPlay,
+  onPause,
+  onSeek,
+  onSpeed,
+  onFollow,
+}: {
   range: { from: number; to: number };
   clock: ReplayClock;
   onPlay: () => void;
@@ -31,7 +39,11 @@ export function ReplayBar({ range, clock, onPlay, onPause, onSeek, onSpeed, onFo
       <label className="replay-speed">
         <span className="secondary">{t('replay.speed')}</span>
         <select value={clock.speed} onChange={(e) => onSpeed(Number(e.target.value))} data-testid="replay-speed">
-          {REPLAY_SPEEDS.map((s) => <option key={s} value={s}>×{s}</option>)}
+          {REPLAY_SPEEDS.map((s) => (
+            <option key={s} value={s}>
+              ×{s}
+            </option>
+          ))}
         </select>
       </label>
       <input
@@ -45,14 +57,28 @@ export function ReplayBar({ range, clock, onPlay, onPause, onSeek, onSpeed, onFo
         value={Math.min(Math.max(time, range.from), range.to)}
         onChange={(e) => onSeek(Number(e.target.value))}
       />
-      <time className={`replay-time mono${clock.time === null ? ' secondary' : ''}`} data-testid="replay-time" data-replaying={clock.time !== null} dateTime={new Date(time).toISOString()}>
+      <time
+        className={`replay-time mono${clock.time === null ? ' secondary' : ''}`}
+        data-testid="replay-time"
+        data-replaying={clock.time !== null}
+        dateTime={new Date(time).toISOString()}
+      >
         {formatTime(time)}
       </time>
       <label className="replay-follow">
         <input type="checkbox" checked={clock.follow} onChange={(e) => onFollow(e.target.checked)} data-testid="replay-follow" />
         <span>{t('replay.follow')}</span>
       </label>
-      <button type="button" className="btn" onClick={() => { onPause(); onSeek(null); }} disabled={clock.time === null} data-testid="replay-end">
+      <button
+        type="button"
+        className="btn"
+        onClick={() => {
+          onPause();
+          onSeek(null);
+        }}
+        disabled={clock.time === null}
+        data-testid="replay-end"
+      >
         {t('replay.toEnd')}
       </button>
     </div>

@@ -20,13 +20,28 @@ export function SearchBox({ onPick }: { onPick: (hit: SearchHit) => void }) {
 
   useEffect(() => {
     const text = q.trim();
-    if (text.length < 2) { setHits([]); setState('idle'); return; }
+    if (text.length < 2) {
+      setHits([]);
+      setState('idle');
+      return;
+    }
     const id = ++request.current;
     setState('busy');
     const timer = setTimeout(() => {
       getJson<{ items: SearchHit[] }>(`/api/search?q=${encodeURIComponent(text)}&limit=12`).then(
-        (r) => { if (id === request.current) { setHits(r.items); setActive(0); setState('done'); } },
-        (e: Error) => { if (id === request.current) { setError(e.message); setState('error'); } },
+        (r) => {
+          if (id === request.current) {
+            setHits(r.items);
+            setActive(0);
+            setState('done');
+          }
+        },
+        (e: Error) => {
+          if (id === request.current) {
+            setError(e.message);
+            setState('error');
+          }
+        },
       );
     }, DEBOUNCE_MS);
     return () => clearTimeout(timer);
@@ -40,10 +55,17 @@ export function SearchBox({ onPick }: { onPick: (hit: SearchHit) => void }) {
   };
 
   const onKey = (e: React.KeyboardEvent) => {
-    if (e.key === 'ArrowDown') { e.preventDefault(); setOpen(true); setActive((a) => Math.min(a + 1, hits.length - 1)); }
-    else if (e.key === 'ArrowUp') { e.preventDefault(); setActive((a) => Math.max(a - 1, 0)); }
-    else if (e.key === 'Enter') { e.preventDefault(); pick(hits[active]); }
-    else if (e.key === 'Escape') setOpen(false);
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      setOpen(true);
+      setActive((a) => Math.min(a + 1, hits.length - 1));
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      setActive((a) => Math.max(a - 1, 0));
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      pick(hits[active]);
+    } else if (e.key === 'Escape') setOpen(false);
   };
 
   const text = q.trim();
@@ -58,7 +80,10 @@ export function SearchBox({ onPick }: { onPick: (hit: SearchHit) => void }) {
         value={q}
         autoComplete="off"
         spellCheck={false}
-        onChange={(e) => { setQ(e.target.value); setOpen(true); }}
+        onChange={(e) => {
+          setQ(e.target.value);
+          setOpen(true);
+        }}
         onFocus={() => setOpen(true)}
         onBlur={() => setTimeout(() => setOpen(false), 150)}
         onKeyDown={onKey}
@@ -76,7 +101,10 @@ export function SearchBox({ onPick }: { onPick: (hit: SearchHit) => void }) {
               aria-selected={i === active}
               className={i === active ? 'on' : ''}
               data-testid="search-hit"
-              onMouseDown={(e) => { e.preventDefault(); pick(h); }}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                pick(h);
+              }}
               onMouseEnter={() => setActive(i)}
             >
               <div className="hit-title">
@@ -84,7 +112,10 @@ export function SearchBox({ onPick }: { onPick: (hit: SearchHit) => void }) {
                 {h.status && <span className={`status-chip cs-${h.status}`}>{t(`consignmentStatus.${h.status}` as 'consignmentStatus.in_transit')}</span>}
                 {h.kind === 'asset' && <span className="status-chip">{t(`kind.${h.assetKind}`)}</span>}
               </div>
-              <div className="hit-sub secondary">{h.kind === 'asset' ? `${t('console.hitAsset')} · ` : ''}{h.subtitle}</div>
+              <div className="hit-sub secondary">
+                {h.kind === 'asset' ? `${t('console.hitAsset')} · ` : ''}
+                {h.subtitle}
+              </div>
             </li>
           ))}
         </ul>

@@ -12,11 +12,16 @@ export function Timeline({ entries, now, onSeek }: { entries: TimelineEntry[]; n
   const label = (e: TimelineEntry): string => {
     const site = (lang === 'en' ? e.siteEn : e.site) ?? e.site ?? '';
     switch (e.kind) {
-      case 'departure': return t('console.tlDeparture', { site });
-      case 'arrived': return t('console.tlArrived', { site });
-      case 'deadline': return t('console.tlDeadline', { site });
-      case 'event': return `${t(`eventKind.${e.code}` as 'eventKind.gate_in')}${site ? ` · ${site}` : ''}`;
-      case 'alert': return `${t(`alertType.${e.code}` as 'alertType.OVERDUE')} · ${t(`alertState.${e.state ?? 'open'}`)}`;
+      case 'departure':
+        return t('console.tlDeparture', { site });
+      case 'arrived':
+        return t('console.tlArrived', { site });
+      case 'deadline':
+        return t('console.tlDeadline', { site });
+      case 'event':
+        return `${t(`eventKind.${e.code}` as 'eventKind.gate_in')}${site ? ` · ${site}` : ''}`;
+      case 'alert':
+        return `${t(`alertType.${e.code}` as 'alertType.OVERDUE')} · ${t(`alertState.${e.state ?? 'open'}`)}`;
     }
   };
   return (
@@ -28,7 +33,9 @@ export function Timeline({ entries, now, onSeek }: { entries: TimelineEntry[]; n
             <button type="button" onClick={() => onSeek(e.time)} disabled={e.time > now}>
               <span className="tl-mark">{e.kind === 'alert' && e.severity ? <SeverityIcon severity={e.severity} /> : <i />}</span>
               <span className="tl-label">{label(e)}</span>
-              <time className="tl-time mono" dateTime={new Date(e.time).toISOString()}>{formatTime(e.time).slice(5)}</time>
+              <time className="tl-time mono" dateTime={new Date(e.time).toISOString()}>
+                {formatTime(e.time).slice(5)}
+              </time>
               <span className="tl-age secondary">{e.time <= now ? f.age(now - e.time) : ''}</span>
             </button>
           </li>

@@ -181,7 +181,9 @@ export function liveTail(j: Journey, store: LiveStore, now: Float64Array): [numb
   const tail: [number, number][] = last ? [[last[0], last[1]]] : [];
   if (trail) {
     const after = last ? (last[2] - store.timeBase) / 1000 : -Infinity;
-    trail.timestamps.forEach((t, i) => { if (t > after) tail.push(trail.path[i]!); });
+    trail.timestamps.forEach((t, i) => {
+      if (t > after) tail.push(trail.path[i]!);
+    });
   }
   tail.push([now[0]!, now[1]!]);
   return tail;

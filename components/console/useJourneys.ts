@@ -36,12 +36,13 @@ export function useJourneys(keys: SubjectKey[]) {
     const from = refreshFrom(held);
     if (from === null) performance.mark(`tw:journey-request:${key}`); // bench/track measures from here to the drawn track
     getJson<Journey>(from === null ? urlOf(key) : `${urlOf(key)}?from=${from}`).then(
-      (journey) => setLoaded((m) => {
-        const now = m.get(key)?.journey;
-        if (from === null) return new Map(m).set(key, { key, journey, error: null });
-        if (!now) return m; // deselected while the refresh was on its way
-        return new Map(m).set(key, { key, journey: extendJourney(now, journey), error: null });
-      }),
+      (journey) =>
+        setLoaded((m) => {
+          const now = m.get(key)?.journey;
+          if (from === null) return new Map(m).set(key, { key, journey, error: null });
+          if (!now) return m; // deselected while the refresh was on its way
+          return new Map(m).set(key, { key, journey: extendJourney(now, journey), error: null });
+        }),
       (e: Error) => setLoaded((m) => new Map(m).set(key, { key, journey: m.get(key)?.journey ?? null, error: e.message })),
     );
   }, []);
@@ -58,9 +59,12 @@ export function useJourneys(keys: SubjectKey[]) {
   }, [joined, load]);
 
   /** An alert about one of the selected carriers: its timeline changes now. */
-  const onAlertAbout = useCallback((assetId: number | null) => {
-    for (const [k, l] of loadedRef.current) if (l.journey?.asset.id === assetId) load(k);
-  }, [load]);
+  const onAlertAbout = useCallback(
+    (assetId: number | null) => {
+      for (const [k, l] of loadedRef.current) if (l.journey?.asset.id === assetId) load(k);
+    },
+    [load],
+  );
 
   return { loaded, onAlertAbout };
 }

@@ -38,9 +38,15 @@ export function useReplayClock(range: { from: number; to: number } | null) {
       if (!c.playing || !r) return;
       let time = Math.max(r.from, c.time ?? r.from) + dt * c.speed;
       let playing: boolean = true;
-      if (time >= r.to) { time = r.to; playing = false; }
+      if (time >= r.to) {
+        time = r.to;
+        playing = false;
+      }
       ref.current = { ...c, time, playing };
-      if (!playing || now - shown >= UI_MS) { shown = now; setClock(ref.current); }
+      if (!playing || now - shown >= UI_MS) {
+        shown = now;
+        setClock(ref.current);
+      }
     };
     raf = requestAnimationFrame(step);
     return () => cancelAnimationFrame(raf);

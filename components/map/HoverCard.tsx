@@ -4,7 +4,11 @@
 import type { LiveStore } from './liveStore';
 import { useFormat, useLang } from '../I18nProvider';
 
-export interface Hovered { x: number; y: number; slot: number }
+export interface Hovered {
+  x: number;
+  y: number;
+  slot: number;
+}
 
 export function HoverCard({ store, hovered }: { store: LiveStore; hovered: Hovered }) {
   const s = hovered.slot;
@@ -17,10 +21,24 @@ export function HoverCard({ store, hovered }: { store: LiveStore; hovered: Hover
   return (
     <div className="hover-card" style={{ left: hovered.x + 14, top: hovered.y + 14 }} data-testid="hover-card">
       <div className="hover-title">{meta?.label ?? meta?.key ?? `#${id}`}</div>
-      <div className="hover-row"><span>{t(`kind.${kind}`)}</span><span>{t(`status.${status}`)}</span></div>
-      {meta?.consignment && <div className="hover-row"><span>{t('hover.consignment')}</span><span className="mono">{meta.consignment}</span></div>}
-      <div className="hover-row"><span>{t('hover.speed')}</span><span className="mono">{f.speed(store.speed[s]!, kind)}</span></div>
-      <div className="hover-row"><span>{t('hover.lastFix')}</span><span className="mono">{f.age(Date.now() - store.fixTime[s]!)}</span></div>
+      <div className="hover-row">
+        <span>{t(`kind.${kind}`)}</span>
+        <span>{t(`status.${status}`)}</span>
+      </div>
+      {meta?.consignment && (
+        <div className="hover-row">
+          <span>{t('hover.consignment')}</span>
+          <span className="mono">{meta.consignment}</span>
+        </div>
+      )}
+      <div className="hover-row">
+        <span>{t('hover.speed')}</span>
+        <span className="mono">{f.speed(store.speed[s]!, kind)}</span>
+      </div>
+      <div className="hover-row">
+        <span>{t('hover.lastFix')}</span>
+        <span className="mono">{f.age(Date.now() - store.fixTime[s]!)}</span>
+      </div>
     </div>
   );
 }

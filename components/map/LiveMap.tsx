@@ -17,12 +17,13 @@ const FLY_MS = 2500;
 const FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif';
 
 /** Where the camera should be; the map animates there whenever this changes. */
-export type ViewTarget =
-  | { kind: 'bounds'; bounds: [number, number, number, number] }
-  | { kind: 'point'; center: [number, number]; zoom: number };
+export type ViewTarget = { kind: 'bounds'; bounds: [number, number, number, number] } | { kind: 'point'; center: [number, number]; zoom: number };
 
 /** An asset to draw attention to, with its movement's route (its corridor is brightened). */
-export interface Highlight { assetId: number; routeCode: string | null }
+export interface Highlight {
+  assetId: number;
+  routeCode: string | null;
+}
 
 export interface LiveMapProps {
   store: LiveStore;
@@ -77,7 +78,11 @@ export default function LiveMap({ store, tickMs, trailSeconds, initialView, view
 
     fetch('/api/world')
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`world: HTTP ${r.status}`))))
-      .then((w: WorldLayersData) => { worldRef.current = w; statics = staticLayers(w); onWorldRef.current?.(w); })
+      .then((w: WorldLayersData) => {
+        worldRef.current = w;
+        statics = staticLayers(w);
+        onWorldRef.current?.(w);
+      })
       .catch((err) => console.error(err));
 
     const onHover = (info: PickingInfo) => {
@@ -136,12 +141,26 @@ export default function LiveMap({ store, tickMs, trailSeconds, initialView, view
 
     // For end-to-end tests and people debugging in the console.
     (window as unknown as Record<string, unknown>).__tw = {
-      map, overlay, store, vehicles, vessels,
-      get frames() { return frames; },
-      get worldLoaded() { return worldRef.current !== null; },
-      get lodMode() { return mode; },
-      get trailCount() { return mode === 'aggregate' ? 0 : trails.length; },
-      get highlight() { return highlightRef.current?.h ?? null; },
+      map,
+      overlay,
+      store,
+      vehicles,
+      vessels,
+      get frames() {
+        return frames;
+      },
+      get worldLoaded() {
+        return worldRef.current !== null;
+      },
+      get lodMode() {
+        return mode;
+      },
+      get trailCount() {
+        return mode === 'aggregate' ? 0 : trails.length;
+      },
+      get highlight() {
+        return highlightRef.current?.h ?? null;
+      },
     };
 
     return () => {
@@ -157,7 +176,13 @@ export default function LiveMap({ store, tickMs, trailSeconds, initialView, view
     if (!map || !view) return;
     if (view.kind === 'bounds') {
       const [w, s, e, n] = view.bounds;
-      map.fitBounds([[w, s], [e, n]], { padding: 40, duration: FLY_MS, essential: true });
+      map.fitBounds(
+        [
+          [w, s],
+          [e, n],
+        ],
+        { padding: 40, duration: FLY_MS, essential: true },
+      );
     } else {
       map.flyTo({ center: view.center, zoom: view.zoom, duration: FLY_MS, essential: true });
     }
@@ -174,8 +199,12 @@ export default function LiveMap({ store, tickMs, trailSeconds, initialView, view
 
   return (
     <div className="map-fill">
-      <div ref={container} className="map-canvas" data-testid="map"
-        style={scale === 1 ? undefined : { width: `${100 / scale}%`, height: `${100 / scale}%`, transform: `scale(${scale})`, transformOrigin: '0 0' }} />
+      <div
+        ref={container}
+        className="map-canvas"
+        data-testid="map"
+        style={scale === 1 ? undefined : { width: `${100 / scale}%`, height: `${100 / scale}%`, transform: `scale(${scale})`, transformOrigin: '0 0' }}
+      />
       {hovered && <HoverCard store={store} hovered={hovered} />}
     </div>
   );

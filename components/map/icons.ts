@@ -18,11 +18,20 @@ export function drawIconAtlas(): string {
   g.lineJoin = 'round';
   // Vehicle: a chevron arrow.
   g.beginPath();
-  g.moveTo(32, 6); g.lineTo(54, 56); g.lineTo(32, 44); g.lineTo(10, 56); g.closePath();
-  g.fill(); g.stroke();
+  g.moveTo(32, 6);
+  g.lineTo(54, 56);
+  g.lineTo(32, 44);
+  g.lineTo(10, 56);
+  g.closePath();
+  g.fill();
+  g.stroke();
   // Vessel: a long pointed hull with a square stern.
   g.beginPath();
-  g.moveTo(64 + 32, 4); g.quadraticCurveTo(64 + 48, 22, 64 + 46, 60); g.lineTo(64 + 18, 60); g.quadraticCurveTo(64 + 16, 22, 64 + 32, 4);
-  g.fill(); g.stroke();
+  g.moveTo(64 + 32, 4);
+  g.quadraticCurveTo(64 + 48, 22, 64 + 46, 60);
+  g.lineTo(64 + 18, 60);
+  g.quadraticCurveTo(64 + 16, 22, 64 + 32, 4);
+  g.fill();
+  g.stroke();
   return c.toDataURL('image/png');
 }

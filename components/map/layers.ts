@@ -140,33 +140,37 @@ export function markerLayers(vehicles: MarkerBuffers, vessels: MarkerBuffers, at
 export function highlightLayers(corridor: Feature[], at: [number, number] | null, t: number): Layer[] {
   const layers: Layer[] = [];
   if (corridor.length) {
-    layers.push(new GeoJsonLayer({
-      id: 'highlight-corridor',
-      data: corridor,
-      filled: true,
-      stroked: true,
-      getFillColor: [45, 212, 191, 90],
-      getLineColor: [204, 251, 241, 255],
-      lineWidthUnits: 'pixels',
-      getLineWidth: 3,
-    }));
+    layers.push(
+      new GeoJsonLayer({
+        id: 'highlight-corridor',
+        data: corridor,
+        filled: true,
+        stroked: true,
+        getFillColor: [45, 212, 191, 90],
+        getLineColor: [204, 251, 241, 255],
+        lineWidthUnits: 'pixels',
+        getLineWidth: 3,
+      }),
+    );
   }
   if (at) {
     const pulse = 0.5 + 0.5 * Math.sin(t / 180);
-    layers.push(new ScatterplotLayer({
-      id: 'highlight-ring',
-      data: [at],
-      getPosition: (d: [number, number]) => d,
-      getRadius: 22 + 14 * pulse,
-      radiusUnits: 'pixels',
-      filled: true,
-      getFillColor: [239, 68, 68, 40],
-      stroked: true,
-      getLineColor: [239, 68, 68, 255],
-      lineWidthUnits: 'pixels',
-      getLineWidth: 3,
-      updateTriggers: { getRadius: t },
-    }));
+    layers.push(
+      new ScatterplotLayer({
+        id: 'highlight-ring',
+        data: [at],
+        getPosition: (d: [number, number]) => d,
+        getRadius: 22 + 14 * pulse,
+        radiusUnits: 'pixels',
+        filled: true,
+        getFillColor: [239, 68, 68, 40],
+        stroked: true,
+        getLineColor: [239, 68, 68, 255],
+        lineWidthUnits: 'pixels',
+        getLineWidth: 3,
+        updateTriggers: { getRadius: t },
+      }),
+    );
   }
   return layers;
 }

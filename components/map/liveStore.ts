@@ -34,7 +34,10 @@ export class LiveStore {
   version = 0; // bumps on every frame, for memoisation
   lastFrameAt = 0;
 
-  constructor(private trailSeconds = 600, now = Date.now()) {
+  constructor(
+    private trailSeconds = 600,
+    now = Date.now(),
+  ) {
     this.timeBase = now;
   }
 
@@ -45,9 +48,15 @@ export class LiveStore {
       b.set(a);
       return b;
     };
-    this.ids = g(this.ids); this.kind = g(this.kind); this.status = g(this.status);
-    this.course = g(this.course); this.speed = g(this.speed); this.fixTime = g(this.fixTime);
-    this.from = g(this.from, 2); this.to = g(this.to, 2); this.glideStart = g(this.glideStart);
+    this.ids = g(this.ids);
+    this.kind = g(this.kind);
+    this.status = g(this.status);
+    this.course = g(this.course);
+    this.speed = g(this.speed);
+    this.fixTime = g(this.fixTime);
+    this.from = g(this.from, 2);
+    this.to = g(this.to, 2);
+    this.glideStart = g(this.glideStart);
     this.capacity = cap;
   }
 
@@ -76,7 +85,10 @@ export class LiveStore {
       if (s !== last) {
         const lastId = this.ids[last]!;
         for (const a of [this.ids, this.kind, this.status, this.course, this.speed, this.fixTime, this.glideStart]) a[s] = a[last]!;
-        for (const a of [this.from, this.to]) { a[2 * s] = a[2 * last]!; a[2 * s + 1] = a[2 * last + 1]!; }
+        for (const a of [this.from, this.to]) {
+          a[2 * s] = a[2 * last]!;
+          a[2 * s + 1] = a[2 * last + 1]!;
+        }
         this.slotOf.set(lastId, s);
       }
       this.slotOf.delete(id);
@@ -157,7 +169,10 @@ export class LiveStore {
     const oldest = t.timestamps[t.timestamps.length - 1]! - this.trailSeconds * 1.5;
     let cut = 0;
     while (cut < t.timestamps.length - 2 && t.timestamps[cut]! < oldest) cut++;
-    if (cut) { t.path.splice(0, cut); t.timestamps.splice(0, cut); }
+    if (cut) {
+      t.path.splice(0, cut);
+      t.timestamps.splice(0, cut);
+    }
   }
 
   /** Writes the drawn position of slot `s` at client time `now` into out[2*o], out[2*o+1]. */
@@ -167,8 +182,16 @@ export class LiveStore {
     out[2 * o + 1] = this.from[2 * s + 1]! + (this.to[2 * s + 1]! - this.from[2 * s + 1]!) * k;
   }
 
-  kindOf(s: number): AssetKind { return ASSET_KINDS[this.kind[s]!]!; }
-  statusOf(s: number): AssetStatus { return ASSET_STATUSES[this.status[s]!]!; }
-  slotFor(id: number): number | undefined { return this.slotOf.get(id); }
-  latest(s: number): [number, number] { return [this.to[2 * s]!, this.to[2 * s + 1]!]; }
+  kindOf(s: number): AssetKind {
+    return ASSET_KINDS[this.kind[s]!]!;
+  }
+  statusOf(s: number): AssetStatus {
+    return ASSET_STATUSES[this.status[s]!]!;
+  }
+  slotFor(id: number): number | undefined {
+    return this.slotOf.get(id);
+  }
+  latest(s: number): [number, number] {
+    return [this.to[2 * s]!, this.to[2 * s + 1]!];
+  }
 }

@@ -52,7 +52,11 @@ export function aggregate(store: LiveStore, zoom: number, cells: Cells, alerting
     if (i === undefined) {
       i = count.length;
       bins.set(key, i);
-      sumLon.push(0); sumLat.push(0); count.push(0); worst.push(0); vessels.push(0);
+      sumLon.push(0);
+      sumLat.push(0);
+      count.push(0);
+      worst.push(0);
+      vessels.push(0);
     }
     sumLon[i]! += lon;
     sumLat[i]! += lat;
@@ -86,11 +90,14 @@ export function cellLayers(cells: Cells, font: string): Layer[] {
   return [
     new ScatterplotLayer({
       id: 'lod-cells',
-      data: { ...data, attributes: {
-        getPosition: { value: cells.positions, size: 2 },
-        getRadius: { value: cells.radii, size: 1 },
-        getFillColor: { value: cells.colors, size: 4, normalized: true },
-      } },
+      data: {
+        ...data,
+        attributes: {
+          getPosition: { value: cells.positions, size: 2 },
+          getRadius: { value: cells.radii, size: 1 },
+          getFillColor: { value: cells.colors, size: 4, normalized: true },
+        },
+      },
       radiusUnits: 'pixels',
       stroked: true,
       getLineColor: [11, 19, 32, 200],

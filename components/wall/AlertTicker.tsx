@@ -26,8 +26,13 @@ export function AlertTicker({ items }: { items: Alert[] }) {
               <span className="ticker-sev">{t(`severity.${a.severity}`)}</span>
               <span className="ticker-type">{t(`alertType.${a.type}`)}</span>
             </div>
-            <div className="ticker-what">{a.assetLabel ?? t('alerts.noAsset')}{a.consignmentRef && <span className="secondary"> · {a.consignmentRef}</span>}</div>
-            <div className="ticker-when secondary">{HM.format(a.time)} · {f.age(now - a.time)}</div>
+            <div className="ticker-what">
+              {a.assetLabel ?? t('alerts.noAsset')}
+              {a.consignmentRef && <span className="secondary"> · {a.consignmentRef}</span>}
+            </div>
+            <div className="ticker-when secondary">
+              {HM.format(a.time)} · {f.age(now - a.time)}
+            </div>
           </li>
         ))}
       </ol>

@@ -15,7 +15,9 @@ export function DistrictBars({ kpis, current }: { kpis: WallKpis | null; current
         {rows.map((d) => (
           <li key={d.code} data-code={d.code} className={d.code === current ? 'on' : ''}>
             <span className="district-name">{lang === 'en' ? d.nameEn : d.name}</span>
-            <span className="district-bar"><i style={{ width: `${(d.inTransit / max) * 100}%` }} /></span>
+            <span className="district-bar">
+              <i style={{ width: `${(d.inTransit / max) * 100}%` }} />
+            </span>
             <b>{d.inTransit}</b>
             {d.openAlerts > 0 && <em>{t('wall.districtAlerts', { count: d.openAlerts })}</em>}
           </li>

@@ -27,18 +27,22 @@ export function HourlyAlertsChart({ kpis }: { kpis: WallKpis | null }) {
     const px = parseFloat(getComputedStyle(el).fontSize); // the wall's unit scale, as a font size
     const font = `${Math.round(px)}px "Noto Sans CJK SC", sans-serif`;
     const axis = { stroke: CSS.textSecondary, font, grid: { stroke: CSS.panelBorder, width: 1 }, ticks: { show: false } };
-    const u = new uPlot({
-      width: el.clientWidth,
-      height: el.clientHeight,
-      legend: { show: false },
-      cursor: { show: false },
-      scales: { x: { time: false, range: (_u, min, max) => [min - 1800, max + 1800] }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
-      axes: [
-        { ...axis, grid: { show: false }, space: px * 3.5, size: px * 2.2, values: (_u, splits) => splits.map((s) => HOUR.format(s * 1000)) },
-        { ...axis, size: px * 2.6, space: px * 2.2, values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? String(s) : '')) },
-      ],
-      series: [{}, { fill: 'rgba(239, 68, 68, 0.75)', stroke: CSS.critical, width: 0, points: { show: false }, paths: uPlot.paths.bars!({ size: [0.7, 40] }) }],
-    }, data.current, el);
+    const u = new uPlot(
+      {
+        width: el.clientWidth,
+        height: el.clientHeight,
+        legend: { show: false },
+        cursor: { show: false },
+        scales: { x: { time: false, range: (_u, min, max) => [min - 1800, max + 1800] }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
+        axes: [
+          { ...axis, grid: { show: false }, space: px * 3.5, size: px * 2.2, values: (_u, splits) => splits.map((s) => HOUR.format(s * 1000)) },
+          { ...axis, size: px * 2.6, space: px * 2.2, values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? String(s) : '')) },
+        ],
+        series: [{}, { fill: 'rgba(239, 68, 68, 0.75)', stroke: CSS.critical, width: 0, points: { show: false }, paths: uPlot.paths.bars!({ size: [0.7, 40] }) }],
+      },
+      data.current,
+      el,
+    );
     plot.current = u;
     const resize = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height: el.clientHeight }));
     resize.observe(el);
@@ -49,7 +53,9 @@ export function HourlyAlertsChart({ kpis }: { kpis: WallKpis | null }) {
     };
   }, []);
 
-  useEffect(() => { plot.current?.setData(data.current); }, [kpis]);
+  useEffect(() => {
+    plot.current?.setData(data.current);
+  }, [kpis]);
 
   return (
     <section className="wall-panel wall-chart" data-testid="wall-per-hour">

@@ -10,7 +10,9 @@ function Tile({ id, label, value, sub, tone }: { id: string; label: string; valu
   return (
     <div className={`kpi-tile${tone ? ` ${tone}` : ''}`} data-testid={`kpi-${id}`}>
       <div className="kpi-label">{label}</div>
-      <div className="kpi-value" data-testid={`kpi-${id}-value`}>{value}</div>
+      <div className="kpi-value" data-testid={`kpi-${id}-value`}>
+        {value}
+      </div>
       {sub && <div className="kpi-sub">{sub}</div>}
     </div>
   );
@@ -25,8 +27,12 @@ export function KpiTiles({ kpis }: { kpis: WallKpis | null }) {
       <Tile id="assets-live" label={t('wall.assetsLive')} value={n(kpis?.assetsLive)} />
       <Tile id="in-transit" label={t('wall.inTransit')} value={n(kpis?.inTransit)} />
       <Tile id="arrived-today" label={t('wall.arrivedToday')} value={n(kpis?.arrivedToday)} />
-      <Tile id="on-time" label={t('wall.onTimeRate')} value={rate == null ? t('wall.none') : `${(rate * 100).toFixed(1)}%`}
-        sub={kpis ? t('wall.onTimeOf', { onTime: kpis.onTimeToday, arrived: kpis.arrivedToday }) : undefined} />
+      <Tile
+        id="on-time"
+        label={t('wall.onTimeRate')}
+        value={rate == null ? t('wall.none') : `${(rate * 100).toFixed(1)}%`}
+        sub={kpis ? t('wall.onTimeOf', { onTime: kpis.onTimeToday, arrived: kpis.arrivedToday }) : undefined}
+      />
       <Tile id="open-alerts" label={t('wall.openAlerts')} value={n(kpis?.openAlerts)} tone={kpis?.openAlerts ? 'critical' : undefined} />
     </section>
   );

@@ -46,22 +46,34 @@ export default function WallPage() {
   const kpi = useKpis(resync);
   const ticker = useTicker(resync);
   const { store, state, tickMs, snapshots } = useLiveFeed(TRAIL_SECONDS, {
-    onAlert: (a) => { ticker.add(a); fly.enqueue(a); kpi.bump(); },
-    onAlertUpdate: (a) => { ticker.update(a); kpi.bump(); },
+    onAlert: (a) => {
+      ticker.add(a);
+      fly.enqueue(a);
+      kpi.bump();
+    },
+    onAlertUpdate: (a) => {
+      ticker.update(a);
+      kpi.bump();
+    },
   });
   // Every snapshot after the first is a reconnection: refetch what the socket did not carry.
-  useEffect(() => { if (snapshots > 1) setResync((n) => n + 1); }, [snapshots]);
+  useEffect(() => {
+    if (snapshots > 1) setResync((n) => n + 1);
+  }, [snapshots]);
   const { view, onWorld, tourDistrict } = useWallView(fly.focus, kpi.kpis?.districts ?? [], params.tour);
-  const highlight = useMemo(
-    () => (fly.focus?.alert.assetId ? { assetId: fly.focus.alert.assetId, routeCode: fly.focus.routeCode } : null),
-    [fly.focus],
-  );
+  const highlight = useMemo(() => (fly.focus?.alert.assetId ? { assetId: fly.focus.alert.assetId, routeCode: fly.focus.routeCode } : null), [fly.focus]);
 
   useEffect(() => {
     (window as unknown as Record<string, unknown>).__twWall = {
-      get kpiFetches() { return kpi.fetches.current; },
-      get tickerFetches() { return ticker.fetches.current; },
-      get snapshots() { return snapshots; },
+      get kpiFetches() {
+        return kpi.fetches.current;
+      },
+      get tickerFetches() {
+        return ticker.fetches.current;
+      },
+      get snapshots() {
+        return snapshots;
+      },
       focus: fly.focus,
       view,
     };
@@ -73,7 +85,8 @@ export default function WallPage() {
       <WallHeader>
         {a && (
           <div className="wall-focus" data-testid="wall-focus">
-            <b>{t('wall.focus')}</b> {t(`alertType.${a.type}`)} · {a.assetLabel ?? ''}{a.consignmentRef ? ` · ${a.consignmentRef}` : ''}
+            <b>{t('wall.focus')}</b> {t(`alertType.${a.type}`)} · {a.assetLabel ?? ''}
+            {a.consignmentRef ? ` · ${a.consignmentRef}` : ''}
             {fly.queued > 0 && <span className="secondary"> · {t('wall.queued', { count: fly.queued })}</span>}
           </div>
         )}

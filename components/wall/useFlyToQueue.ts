@@ -10,7 +10,10 @@ const HOLD_MS = 6000;
 const MAX_QUEUE = 10;
 const REMEMBER = 500; // alert ids remembered so that one is never shown twice
 
-export interface Focus { alert: Alert; routeCode: string | null }
+export interface Focus {
+  alert: Alert;
+  routeCode: string | null;
+}
 
 export function useFlyToQueue() {
   const [focus, setFocus] = useState<Focus | null>(null);
@@ -45,15 +48,18 @@ export function useFlyToQueue() {
     }, FLY_MS + HOLD_MS);
   }, []);
 
-  const enqueue = useCallback((a: Alert) => {
-    if (a.severity !== 'critical' || a.lon == null || a.lat == null || seen.current.includes(a.id)) return;
-    seen.current.push(a.id);
-    if (seen.current.length > REMEMBER) seen.current.splice(0, seen.current.length - REMEMBER);
-    queue.current.push(a);
-    if (queue.current.length > MAX_QUEUE) queue.current.splice(0, queue.current.length - MAX_QUEUE);
-    setQueued(queue.current.length);
-    if (!busy.current) step();
-  }, [step]);
+  const enqueue = useCallback(
+    (a: Alert) => {
+      if (a.severity !== 'critical' || a.lon == null || a.lat == null || seen.current.includes(a.id)) return;
+      seen.current.push(a.id);
+      if (seen.current.length > REMEMBER) seen.current.splice(0, seen.current.length - REMEMBER);
+      queue.current.push(a);
+      if (queue.current.length > MAX_QUEUE) queue.current.splice(0, queue.current.length - MAX_QUEUE);
+      setQueued(queue.current.length);
+      if (!busy.current) step();
+    },
+    [step],
+  );
 
   useEffect(() => () => clearTimeout(timer.current), []);
 

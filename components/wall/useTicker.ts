@@ -17,9 +17,15 @@ export function useTicker(resync: number) {
     fetches.current++;
     fetch('/api/alerts?limit=60', { cache: 'no-store' })
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
-      .then((body: { items: Alert[] }) => { if (live) setItems(body.items.filter(notable).slice(0, SIZE)); })
-      .catch(() => { /* keep what is shown; the next reconnection refetches */ });
-    return () => { live = false; };
+      .then((body: { items: Alert[] }) => {
+        if (live) setItems(body.items.filter(notable).slice(0, SIZE));
+      })
+      .catch(() => {
+        /* keep what is shown; the next reconnection refetches */
+      });
+    return () => {
+      live = false;
+    };
   }, [resync]);
 
   const add = useCallback((a: Alert) => {

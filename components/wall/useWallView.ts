@@ -16,7 +16,10 @@ function bboxOf(world: WorldLayersData): Bbox | null {
   const visit = (c: unknown): void => {
     if (typeof (c as Position)[0] === 'number') {
       const [x, y] = c as Position;
-      b[0] = Math.min(b[0], x!); b[1] = Math.min(b[1], y!); b[2] = Math.max(b[2], x!); b[3] = Math.max(b[3], y!);
+      b[0] = Math.min(b[0], x!);
+      b[1] = Math.min(b[1], y!);
+      b[2] = Math.max(b[2], x!);
+      b[3] = Math.max(b[3], y!);
     } else (c as unknown[]).forEach(visit);
   };
   for (const f of [...world.sites.features, ...world.corridors.features]) if (f.geometry && 'coordinates' in f.geometry) visit(f.geometry.coordinates);
@@ -35,7 +38,7 @@ export function useWallView(focus: Focus | null, districts: DistrictKpi[], tourS
     return () => clearInterval(t);
   }, [tourSeconds, districts.length]);
 
-  const tourDistrict = stop >= 0 ? districts[stop] ?? null : null;
+  const tourDistrict = stop >= 0 ? (districts[stop] ?? null) : null;
   const lon = focus?.alert.lon;
   const lat = focus?.alert.lat;
   // Keyed by value: the figures refresh every few seconds and must not restart the camera.

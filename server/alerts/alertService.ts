@@ -62,8 +62,8 @@ export class AlertService implements RuleListener {
       const row = await this.transaction(async (client) => {
         // The movement's districts as held; one that has just ended is read as stored.
         const touched = a.consignmentId
-          ? this.movements.districtsOf(a.consignmentId)
-            ?? (await client.query<{ districts: string[] }>('SELECT districts FROM consignments WHERE id = $1', [a.consignmentId])).rows[0]?.districts
+          ? (this.movements.districtsOf(a.consignmentId) ??
+            (await client.query<{ districts: string[] }>('SELECT districts FROM consignments WHERE id = $1', [a.consignmentId])).rows[0]?.districts)
           : undefined;
         const districts = [...new Set([...(touched ?? []), ...(home ? [home] : [])])];
         const { rows } = await client.query(
@@ -79,8 +79,7 @@ export class AlertService implements RuleListener {
       if (row) this.hub.emitAlert('alert', row, a.assetId);
     } else if (o.kind === 'cleared') {
       const row = await this.transaction(async (client) => {
-        const { rows } = await client.query(
-          `UPDATE alerts SET cleared_at = to_timestamp($2 / 1000.0) WHERE episode = $1 AND cleared_at IS NULL RETURNING id`, [o.episode, o.time]);
+        const { rows } = await client.query(`UPDATE alerts SET cleared_at = to_timestamp($2 / 1000.0) WHERE episode = $1 AND cleared_at IS NULL RETURNING id`, [o.episode, o.time]);
         if (!rows[0]) return null;
         await appendRowEntry(client, 'alert', 'alerts', rows[0].id);
         return this.load(client, rows[0].id);
@@ -106,7 +105,9 @@ export class AlertService implements RuleListener {
       } else {
         await client.query(
           `UPDATE alerts SET state = 'resolved', resolved_by = $2, resolved_at = now(), note = $3,
-                             acked_by = coalesce(acked_by, $2), acked_at = coalesce(acked_at, now()) WHERE id = $1`, [id, user.username, note]);
+                             acked_by = coalesce(acked_by, $2), acked_at = coalesce(acked_at, now()) WHERE id = $1`,
+          [id, user.username, note],
+        );
       }
       await appendRowEntry(client, 'alert', 'alerts', id);
       const after = await this.load(client, id);

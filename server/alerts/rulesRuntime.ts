@@ -26,7 +26,12 @@ export interface RuleListener {
   released?(episodes: OpenEpisode[]): void;
 }
 
-export interface OpenEpisode { episode: string; type: AlertType; assetId: number; consignmentId?: number }
+export interface OpenEpisode {
+  episode: string;
+  type: AlertType;
+  assetId: number;
+  consignmentId?: number;
+}
 
 export interface RulesOptions {
   /** The open movements, from the movement service: watched at start; anything else the saved state holds is dropped. */
@@ -83,9 +88,9 @@ export async function startRules(pool: pg.Pool, pipeline: Pipeline, opts: RulesO
   const ticker = setInterval(() => apply(engine.tick(Date.now())), TICK_MS);
   const save = async () => {
     try {
-      await pool.query(
-        `INSERT INTO rules_state (id, state, saved_at) VALUES (1, $1, now()) ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, saved_at = now()`,
-        [JSON.stringify(engine.exportState())]);
+      await pool.query(`INSERT INTO rules_state (id, state, saved_at) VALUES (1, $1, now()) ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, saved_at = now()`, [
+        JSON.stringify(engine.exportState()),
+      ]);
     } catch (err) {
       log.error({ err: (err as Error).message }, 'could not save the rules state');
     }

@@ -19,7 +19,16 @@ let feed: DemoFeed;
 
 before(async () => {
   db = await freshDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', LIVE_TICK_MS: '250', SIM_TRUCKS: '320', SIM_VESSELS: '160', DATABASE_POOL_MAX: String(testPoolMax()), NODE_ENV: 'test' });
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LIVE_TICK_MS: '250',
+    SIM_TRUCKS: '320',
+    SIM_VESSELS: '160',
+    DATABASE_POOL_MAX: String(testPoolMax()),
+    NODE_ENV: 'test',
+  });
   app = await startApp(config, {
     say: () => {},
     seed: async (pool) => {
@@ -40,12 +49,10 @@ async function cookieFor(username: string): Promise<string> {
   return sessionCookie(app.sessions, rows[0].id);
 }
 
-const visibleAssets = async (district: string) =>
-  new Set((await db.pool.query('SELECT id FROM visible_assets($1)', [district])).rows.map((r) => Number(r.id)));
-const visibleConsignments = async (district: string) =>
-  (await db.pool.query('SELECT id, districts FROM visible_consignments($1)', [district])).rows;
+const visibleAssets = async (district: string) => new Set((await db.pool.query('SELECT id FROM visible_assets($1)', [district])).rows.map((r) => Number(r.id)));
+const visibleConsignments = async (district: string) => (await db.pool.query('SELECT id, districts FROM visible_consignments($1)', [district])).rows;
 
-test('SQL: HQ sees every movement; a direct customs its own and its offices\'; an office only what touches it', async () => {
+test("SQL: HQ sees every movement; a direct customs its own and its offices'; an office only what touches it", async () => {
   const all = (await db.pool.query('SELECT count(*)::int AS n FROM consignments')).rows[0].n;
   assert.ok(all >= 300);
   assert.equal((await visibleConsignments('0000')).length, all);
@@ -71,7 +78,10 @@ test('SQL: a movement crossing districts is visible to each district it touches,
   assert.equal(await sees('5300'), false, 'Shenzhen: not touched');
 });
 
-interface Received { ids: Set<number>; frames: number }
+interface Received {
+  ids: Set<number>;
+  frames: number;
+}
 
 function listen(cookie: string): { socket: Socket; got: Received; ready: Promise<void> } {
   const socket = connect(`http://127.0.0.1:${app.port}`, { transports: ['websocket'], forceNew: true, extraHeaders: { cookie } });
@@ -90,7 +100,9 @@ function listen(cookie: string): { socket: Socket; got: Received; ready: Promise
     got.frames++;
     for (let i = 0; i < f.count; i++) got.ids.add(f.id[i]!);
   });
-  socket.on('assets', (meta: AssetMeta[]) => { for (const m of meta) got.ids.add(m.id); });
+  socket.on('assets', (meta: AssetMeta[]) => {
+    for (const m of meta) got.ids.add(m.id);
+  });
   return { socket, got, ready };
 }
 
@@ -134,21 +146,32 @@ test('live hub: asking to join a foreign room is refused and changes nothing', a
   for (const a of foreign) app.pipeline.ingest({ assetKey: a.key, kind: a.kind, source: 'sim', time: now, lon: 121.5, lat: 31, speed: 10 });
   await new Promise((r) => setTimeout(r, 1000));
   c.socket.close();
-  assert.deepEqual(foreign.filter((a) => c.got.ids.has(a.id)).map((a) => a.id), []);
+  assert.deepEqual(
+    foreign.filter((a) => c.got.ids.has(a.id)).map((a) => a.id),
+    [],
+  );
 });
 
 test('live hub: a forged, missing or expired session cookie cannot connect', async () => {
-  const attempt = (cookie?: string) => new Promise<string>((resolve) => {
-    const s = connect(`http://127.0.0.1:${app.port}`, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: cookie ? { cookie } : {} });
-    s.on('connect', () => { s.close(); resolve('connected'); });
-    s.on('connect_error', (e) => { s.close(); resolve(e.message); });
-  });
+  const attempt = (cookie?: string) =>
+    new Promise<string>((resolve) => {
+      const s = connect(`http://127.0.0.1:${app.port}`, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: cookie ? { cookie } : {} });
+      s.on('connect', () => {
+        s.close();
+        resolve('connected');
+      });
+      s.on('connect_error', (e) => {
+        s.close();
+        resolve(e.message);
+      });
+    });
   assert.equal(await attempt(), 'sign in first');
   assert.equal(await attempt(`${SESSION_COOKIE}=forged-token-forged-token-forged-token`), 'sign in first');
   // An expired session: the row exists, its absolute expiry has passed.
   const token = 'expired-session-token-0123456789abcdef';
   await db.pool.query(
     `INSERT INTO sessions (id, user_id, csrf, expires_at) SELECT encode(sha256($1::bytea), 'hex'), id, 'x', now() - interval '1 minute' FROM users WHERE username = 'hq-viewer'`,
-    [token]);
+    [token],
+  );
   assert.equal(await attempt(`${SESSION_COOKIE}=${token}`), 'sign in first');
 });

@@ -18,15 +18,20 @@ before(async () => {
     RETURNING id, username, district`);
   sup = rows[0];
 });
-after(async () => { await db.drop(); });
+after(async () => {
+  await db.drop();
+});
 
 test('issue, trade for a long session, revoke', async () => {
   await assert.rejects(issueKioskToken(db.pool, { username: 'sh-off', issuer: sup }), /viewer/);
-  await assert.rejects(issueKioskToken(db.pool, { username: 'hq-wall', issuer: sup }), /no such account/, 'outside the issuer\'s jurisdiction');
+  await assert.rejects(issueKioskToken(db.pool, { username: 'hq-wall', issuer: sup }), /no such account/, "outside the issuer's jurisdiction");
   const issued = await issueKioskToken(db.pool, { username: 'sh-wall', label: '大屏', issuer: sup });
   assert.match(issued.path, /^\/wall\?kiosk=[\w-]{43}$/);
   const stored = await db.pool.query('SELECT id FROM kiosk_tokens');
-  assert.ok(stored.rows.every((r) => !r.id.includes(issued.token)), 'only the hash is stored');
+  assert.ok(
+    stored.rows.every((r) => !r.id.includes(issued.token)),
+    'only the hash is stored',
+  );
 
   const sessions = new Sessions(db.pool, { idleMs: 3_600_000, absoluteMs: 12 * 3_600_000 });
   const kiosk = new KioskSignIn(db.pool, sessions);
@@ -36,7 +41,7 @@ test('issue, trade for a long session, revoke', async () => {
   assert.ok(s.expiresAt > Date.now() + 300 * 86_400_000, 'a token without expiry gives a session of a year');
   assert.equal((await sessions.resolve(s.token))?.user.username, 'sh-wall');
   const again = await kiosk.exchange(issued.token, '10.0.0.2');
-  assert.ok(again, 'the same link signs in again (the wall\'s browser restarts)');
+  assert.ok(again, "the same link signs in again (the wall's browser restarts)");
 
   // No idle limit: a wall away for longer than SESSION_IDLE_MINUTES still gets in.
   const later = new Sessions(db.pool, { idleMs: 3_600_000, absoluteMs: 12 * 3_600_000 }, () => Date.now() + 5 * 3_600_000);
@@ -47,14 +52,17 @@ test('issue, trade for a long session, revoke', async () => {
   assert.equal((await fresh.resolve(s.token))?.user.role, 'viewer');
   await db.pool.query(`UPDATE users SET role = 'viewer' WHERE username = 'sh-wall'`);
 
-  assert.ok(await sessions.resolve(s.token), 'the wall\'s session is live (and cached) before the revoke');
+  assert.ok(await sessions.resolve(s.token), "the wall's session is live (and cached) before the revoke");
   assert.equal(await revokeKioskToken(db.pool, sessions, issued.id, sup), true);
   assert.equal(await sessions.resolve(s.token), null, 'the revoke ends the cached session at once, not after the cache recheck');
   assert.equal(await kiosk.exchange(issued.token, '10.0.0.1'), null);
   const left = await db.pool.query('SELECT count(*)::int AS n FROM sessions WHERE kiosk_token IS NOT NULL');
   assert.equal(left.rows[0].n, 0, 'its sessions are gone');
   const audit = await db.pool.query(`SELECT action FROM audit_log WHERE action LIKE 'kiosk%' ORDER BY id`);
-  assert.deepEqual(audit.rows.map((r) => r.action), ['kiosk_token_issued', 'kiosk_sign_in_failed', 'kiosk_sign_in', 'kiosk_sign_in', 'kiosk_token_revoked', 'kiosk_sign_in_failed']);
+  assert.deepEqual(
+    audit.rows.map((r) => r.action),
+    ['kiosk_token_issued', 'kiosk_sign_in_failed', 'kiosk_sign_in', 'kiosk_sign_in', 'kiosk_token_revoked', 'kiosk_sign_in_failed'],
+  );
 });
 
 test('a token with days expires with its session', async () => {

@@ -45,13 +45,21 @@ export async function issueKioskToken(
   const token = randomBytes(32).toString('base64url');
   const id = sha256(token);
   const expiresAt = opts.days ? Date.now() + opts.days * 86_400_000 : null;
-  await pool.query(
-    `INSERT INTO kiosk_tokens (id, user_id, label, created_by, expires_at) VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0))`,
-    [id, u.id, opts.label ?? null, opts.issuer?.id ?? null, expiresAt],
-  );
+  await pool.query(`INSERT INTO kiosk_tokens (id, user_id, label, created_by, expires_at) VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0))`, [
+    id,
+    u.id,
+    opts.label ?? null,
+    opts.issuer?.id ?? null,
+    expiresAt,
+  ]);
   await auditNow(pool, {
-    userId: opts.issuer?.id ?? null, username: opts.issuer?.username ?? 'cli', action: 'kiosk_token_issued',
-    entity: 'kiosk_token', entityId: id.slice(0, 16), after: { user: u.username, label: opts.label ?? null, expiresAt }, ip: opts.ip ?? null,
+    userId: opts.issuer?.id ?? null,
+    username: opts.issuer?.username ?? 'cli',
+    action: 'kiosk_token_issued',
+    entity: 'kiosk_token',
+    entityId: id.slice(0, 16),
+    after: { user: u.username, label: opts.label ?? null, expiresAt },
+    ip: opts.ip ?? null,
   });
   return { id: id.slice(0, 16), token, username: u.username, expiresAt, path: `/wall?${KIOSK_PARAM}=${token}` };
 }
@@ -74,7 +82,10 @@ export async function revokeKioskToken(pool: pg.Pool, sessions: Sessions, idPref
 export class KioskSignIn {
   private perAddress = new AttemptLimiter(20, 15 * 60_000);
 
-  constructor(private pool: pg.Pool, private sessions: Sessions) {}
+  constructor(
+    private pool: pg.Pool,
+    private sessions: Sessions,
+  ) {}
 
   /** A session for the token, or null (unknown, revoked, expired, account disabled or no longer a viewer, too many tries). */
   async exchange(token: string, ip: string, userAgent?: string): Promise<{ token: string; csrf: string; expiresAt: number } | null> {

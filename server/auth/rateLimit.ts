@@ -13,7 +13,11 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
 export class AttemptLimiter {
   private failures = new Map<string, number[]>();
 
-  constructor(private max: number, private windowMs: number, private now: () => number = Date.now) {}
+  constructor(
+    private max: number,
+    private windowMs: number,
+    private now: () => number = Date.now,
+  ) {}
 
   /** ms until the key may try again; 0 when it may try now. */
   retryAfter(key: string): number {
@@ -58,7 +62,10 @@ export interface BackoffOptions {
 export class BackoffLimiter {
   private state = new Map<string, { failures: number; last: number }>();
 
-  constructor(private opts: BackoffOptions, private now: () => number = Date.now) {}
+  constructor(
+    private opts: BackoffOptions,
+    private now: () => number = Date.now,
+  ) {}
 
   /** The wait that the key's failures so far impose after the last one. */
   waitMs(key: string): number {

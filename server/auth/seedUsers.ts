@@ -8,7 +8,12 @@ import type { Role } from './sessions';
 
 export const DEFAULT_DEMO_PASSWORD = 'demo-2026';
 
-interface SeedUser { username: string; displayName: string; role: Role; district: string }
+interface SeedUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  district: string;
+}
 
 /** One per level (HQ 0000, Shanghai direct 2200, Yangshan office 2248) and role, plus Ningbo and Hangzhou. */
 export const DEMO_USERS: SeedUser[] = [
@@ -35,15 +40,11 @@ async function upsert(pool: pg.Pool, u: SeedUser, password: string): Promise<boo
   return (rowCount ?? 0) > 0;
 }
 
-export async function seedUsers(
-  pool: pg.Pool,
-  opts: { adminPassword?: string; demoPassword?: string; demo: boolean },
-  say: (msg: string) => void,
-): Promise<void> {
+export async function seedUsers(pool: pg.Pool, opts: { adminPassword?: string; demoPassword?: string; demo: boolean }, say: (msg: string) => void): Promise<void> {
   const exists = await pool.query(`SELECT 1 FROM users WHERE username = 'admin'`);
   if (exists.rowCount === 0) {
     const password = opts.adminPassword ?? randomBytes(12).toString('base64url');
-    if (await upsert(pool, { username: 'admin', displayName: '系统管理员', role: 'supervisor', district: '0000' }, password) && !opts.adminPassword) {
+    if ((await upsert(pool, { username: 'admin', displayName: '系统管理员', role: 'supervisor', district: '0000' }, password)) && !opts.adminPassword) {
       say(`Created the HQ account "admin" with the generated password: ${password}  (shown once; set TW_ADMIN_PASSWORD to choose it)`);
     }
   }

@@ -13,7 +13,9 @@ before(async () => {
   const { rows } = await db.pool.query(`INSERT INTO users (username, password_hash, role, district) VALUES ('u', $1, 'viewer', '0000') RETURNING id`, [await hashPassword('pw')]);
   userId = rows[0].id;
 });
-after(async () => { await db.drop(); });
+after(async () => {
+  await db.drop();
+});
 
 test('passwords are argon2id and verify only the right password', async () => {
   const h = await hashPassword('correct horse');
@@ -55,7 +57,10 @@ test('sessions end after the idle time and at the absolute expiry', async () => 
 test('the attempt limiter blocks after the maximum failures and lets go after the window', () => {
   let now = 0;
   const l = new AttemptLimiter(3, 1000, () => now);
-  for (let i = 0; i < 3; i++) { assert.equal(l.retryAfter('k'), 0); l.fail('k'); }
+  for (let i = 0; i < 3; i++) {
+    assert.equal(l.retryAfter('k'), 0);
+    l.fail('k');
+  }
   assert.ok(l.retryAfter('k') > 0);
   assert.equal(l.retryAfter('other'), 0, 'per key');
   now = 1001;

@@ -71,10 +71,19 @@ export class Sessions {
     for (const fn of this.listeners) fn(e);
   }
 
-  constructor(private pool: pg.Pool, private opts: { idleMs: number; absoluteMs: number }, private now: () => number = Date.now) {}
+  constructor(
+    private pool: pg.Pool,
+    private opts: { idleMs: number; absoluteMs: number },
+    private now: () => number = Date.now,
+  ) {}
 
   /** A new session; a kiosk session (see kiosk.ts) names its token and may end later than `absoluteMs`. */
-  async create(userId: number, ip: string | undefined, userAgent: string | undefined, kiosk?: { tokenId: string; expiresAt: number }): Promise<{ token: string; csrf: string; expiresAt: number }> {
+  async create(
+    userId: number,
+    ip: string | undefined,
+    userAgent: string | undefined,
+    kiosk?: { tokenId: string; expiresAt: number },
+  ): Promise<{ token: string; csrf: string; expiresAt: number }> {
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
     const now = this.now();

@@ -25,14 +25,21 @@ before(async () => {
   }
   sessions = new Sessions(db.pool, { idleMs: 60_000, absoluteMs: 3_600_000 });
 });
-after(async () => { await db.drop(); });
+after(async () => {
+  await db.drop();
+});
 
 function clock() {
   let now = Date.UTC(2026, 0, 1);
-  return { now: () => now, advance: (ms: number) => { now += ms; } };
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
-test('attack: a stranger\'s wrong passwords from address A do not lock the user out at address B', async () => {
+test("attack: a stranger's wrong passwords from address A do not lock the user out at address B", async () => {
   const t = clock();
   const signIn = new SignIn(db.pool, sessions, LIMITS, t.now);
   for (let i = 0; i < 12; i++) {

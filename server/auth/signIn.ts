@@ -9,9 +9,7 @@ import { dummyHash, verifyPassword } from './passwords';
 import { AttemptLimiter, BackoffLimiter, type BackoffOptions } from './rateLimit';
 import type { Sessions } from './sessions';
 
-export type SignInResult =
-  | { ok: true; token: string; csrf: string; expiresAt: number }
-  | { ok: false; status: 401 | 429; reason: string; retryAfterS?: number };
+export type SignInResult = { ok: true; token: string; csrf: string; expiresAt: number } | { ok: false; status: 401 | 429; reason: string; retryAfterS?: number };
 
 export interface SignInLimits {
   perUserAddress: BackoffOptions;
@@ -34,7 +32,12 @@ export class SignIn {
   private perUserAddress: BackoffLimiter;
   private perAddress: AttemptLimiter;
 
-  constructor(private pool: pg.Pool, private sessions: Sessions, limits: SignInLimits = SIGN_IN_LIMITS, now: () => number = Date.now) {
+  constructor(
+    private pool: pg.Pool,
+    private sessions: Sessions,
+    limits: SignInLimits = SIGN_IN_LIMITS,
+    now: () => number = Date.now,
+  ) {
     this.perUserAddress = new BackoffLimiter(limits.perUserAddress, now);
     this.perAddress = new AttemptLimiter(limits.perAddressMax, limits.addressWindowMs, now);
   }

@@ -47,7 +47,12 @@ export function authenticateSockets(io: LiveServer, sessions: Sessions): void {
     for (const socket of io.sockets.sockets.values()) {
       const data = socket.data as SocketData | undefined;
       if (!data?.token) continue;
-      sessions.resolve(data.token).then((s) => { if (!s) socket.disconnect(true); }, () => {});
+      sessions.resolve(data.token).then(
+        (s) => {
+          if (!s) socket.disconnect(true);
+        },
+        () => {},
+      );
     }
   }, RECHECK_MS);
   timer.unref();

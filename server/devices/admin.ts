@@ -8,10 +8,7 @@ import { z } from 'zod';
 import { audit } from '../audit';
 import { withTransaction } from '../../db/transaction';
 import { hashCredential, newCredential } from './credentials';
-import {
-  AssetKey, DistrictCode, Jt808Phone, Mmsi, OsmAndId, Plate, PlateColor, normaliseJt808Phone, normalisePlate,
-  type DeviceProtocol, type DeviceState,
-} from './idents';
+import { AssetKey, DistrictCode, Jt808Phone, Mmsi, OsmAndId, Plate, PlateColor, normaliseJt808Phone, normalisePlate, type DeviceProtocol, type DeviceState } from './idents';
 import { announceRevoked } from './revocations';
 import { conflict, forbidden, invalid, notFound } from '../errors';
 import { OSMAND_SECRET_PARAM } from '../ingest/osmand/decode';
@@ -23,7 +20,12 @@ export interface Actor {
   district: string;
 }
 
-const Label = z.string().trim().min(1).max(64).regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters');
+const Label = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters');
 
 export const AssetBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('vehicle'), plate: Plate, plateColor: PlateColor, district: DistrictCode, label: Label.optional() }).strict(),
@@ -31,15 +33,19 @@ export const AssetBody = z.discriminatedUnion('kind', [
 ]);
 export type AssetBody = z.infer<typeof AssetBody>;
 
-export const DeviceBody = z.object({ asset: AssetKey, jt808: Jt808Phone.optional(), osmand: OsmAndId.optional() }).strict()
+export const DeviceBody = z
+  .object({ asset: AssetKey, jt808: Jt808Phone.optional(), osmand: OsmAndId.optional() })
+  .strict()
   .refine((b) => (b.jt808 === undefined) !== (b.osmand === undefined), { message: 'give one of jt808 (a terminal phone number) or osmand (a device id)' });
 export type DeviceBody = z.infer<typeof DeviceBody>;
 
-export const AssetListQuery = z.object({
-  kind: z.enum(['vehicle', 'vessel']).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-}).strict();
+export const AssetListQuery = z
+  .object({
+    kind: z.enum(['vehicle', 'vessel']).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
 
 export interface AssetOut {
   id: number;
@@ -85,19 +91,26 @@ const DEVICE_SELECT = `
 const iso = (t: Date | null): string | null => (t ? t.toISOString() : null);
 function deviceOut(r: Record<string, unknown>): DeviceOut {
   return {
-    id: r.id as number, protocol: r.protocol as DeviceProtocol, ident: r.ident as string, asset: r.asset as DeviceOut['asset'],
-    state: r.state as DeviceState, stateAt: iso(r.stateAt as Date | null), lastContact: iso(r.lastContact as Date | null),
-    lastAddress: r.lastAddress as string | null, createdAt: iso(r.createdAt as Date)!, revokedAt: iso(r.revokedAt as Date | null),
+    id: r.id as number,
+    protocol: r.protocol as DeviceProtocol,
+    ident: r.ident as string,
+    asset: r.asset as DeviceOut['asset'],
+    state: r.state as DeviceState,
+    stateAt: iso(r.stateAt as Date | null),
+    lastContact: iso(r.lastContact as Date | null),
+    lastAddress: r.lastAddress as string | null,
+    createdAt: iso(r.createdAt as Date)!,
+    revokedAt: iso(r.revokedAt as Date | null),
   };
 }
 
 const who = (by: Actor | undefined) => ({ userId: by?.id ?? null, username: by?.username ?? 'cli' });
 
 async function checkDistrict(c: pg.ClientBase, code: string, by: Actor | undefined): Promise<void> {
-  const { rows } = await c.query(
-    `SELECT ($2::text IS NULL OR (SELECT is_hq($2)) OR $1 = ANY (SELECT unnest(visible_districts($2)))) AS within FROM districts WHERE code = $1`,
-    [code, by?.district ?? null],
-  );
+  const { rows } = await c.query(`SELECT ($2::text IS NULL OR (SELECT is_hq($2)) OR $1 = ANY (SELECT unnest(visible_districts($2)))) AS within FROM districts WHERE code = $1`, [
+    code,
+    by?.district ?? null,
+  ]);
   if (!rows[0]) throw invalid(`district: no district ${code}`);
   if (!rows[0].within) throw forbidden(`district: ${code} is outside your jurisdiction`);
 }
@@ -110,10 +123,10 @@ export async function registerAsset(pool: pg.Pool, body: AssetBody, by?: Actor, 
     let before: unknown;
     if (body.kind === 'vehicle') {
       const plate = normalisePlate(body.plate);
-      const dup = await c.query(
-        `SELECT key FROM assets WHERE kind = 'vehicle' AND (key = $1 OR upper(regexp_replace(plate, '[[:space:]·•・._-]', '', 'g')) = $2)`,
-        [`plate:${plate}`, plate],
-      );
+      const dup = await c.query(`SELECT key FROM assets WHERE kind = 'vehicle' AND (key = $1 OR upper(regexp_replace(plate, '[[:space:]·•・._-]', '', 'g')) = $2)`, [
+        `plate:${plate}`,
+        plate,
+      ]);
       if (dup.rows[0]) throw conflict(`plate: ${body.plate} is registered (${dup.rows[0].key})`);
       const { rows } = await c.query<AssetOut>(
         `INSERT INTO assets AS a (key, kind, label, plate, plate_color, district) VALUES ($1, 'vehicle', $2, $3, $4, $5)
@@ -143,10 +156,12 @@ export async function registerAsset(pool: pg.Pool, body: AssetBody, by?: Actor, 
 
 /** The assets the user may see (visible_assets: home district, or carrying a visible movement). */
 export async function listAssets(pool: pg.Pool, district: string, q: z.infer<typeof AssetListQuery>): Promise<AssetOut[]> {
-  const { rows } = await pool.query<AssetOut>(
-    `SELECT ${ASSET_COLUMNS} FROM visible_assets($1) a WHERE ($2::text IS NULL OR a.kind = $2) ORDER BY a.id LIMIT $3 OFFSET $4`,
-    [district, q.kind ?? null, q.limit, q.offset],
-  );
+  const { rows } = await pool.query<AssetOut>(`SELECT ${ASSET_COLUMNS} FROM visible_assets($1) a WHERE ($2::text IS NULL OR a.kind = $2) ORDER BY a.id LIMIT $3 OFFSET $4`, [
+    district,
+    q.kind ?? null,
+    q.limit,
+    q.offset,
+  ]);
   return rows;
 }
 
@@ -155,11 +170,13 @@ export async function registerDevice(pool: pg.Pool, body: DeviceBody, by?: Actor
   const protocol: DeviceProtocol = body.jt808 !== undefined ? 'jt808' : 'osmand';
   const ident = body.jt808 !== undefined ? normaliseJt808Phone(body.jt808) : body.osmand!;
   return withTransaction(pool, async (c) => {
-    const asset = (await c.query(
-      `SELECT a.id, a.kind, ${ADMINISTERS} AS within, ($1::text IS NULL OR EXISTS (SELECT 1 FROM visible_assets($1) v WHERE v.id = a.id)) AS visible
+    const asset = (
+      await c.query(
+        `SELECT a.id, a.kind, ${ADMINISTERS} AS within, ($1::text IS NULL OR EXISTS (SELECT 1 FROM visible_assets($1) v WHERE v.id = a.id)) AS visible
        FROM assets a WHERE a.key = $2`,
-      [by?.district ?? null, body.asset],
-    )).rows[0];
+        [by?.district ?? null, body.asset],
+      )
+    ).rows[0];
     // An asset the user cannot see at all is answered like a missing one (ids are not disclosed).
     if (!asset || !asset.visible) throw notFound(`asset: no asset ${body.asset}`);
     if (!asset.within) throw forbidden(`asset: ${body.asset} is not in your jurisdiction`);
@@ -167,10 +184,13 @@ export async function registerDevice(pool: pg.Pool, body: DeviceBody, by?: Actor
     const secret = protocol === 'osmand' ? newCredential() : undefined;
     let id: number;
     try {
-      const { rows } = await c.query(
-        `INSERT INTO devices (protocol, ident, asset_id, secret_hash, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [protocol, ident, asset.id, secret ? hashCredential(secret) : null, by?.id ?? null],
-      );
+      const { rows } = await c.query(`INSERT INTO devices (protocol, ident, asset_id, secret_hash, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`, [
+        protocol,
+        ident,
+        asset.id,
+        secret ? hashCredential(secret) : null,
+        by?.id ?? null,
+      ]);
       id = rows[0].id;
     } catch (err) {
       if ((err as { code?: string }).code === '23505') throw conflict(`${protocol}: ${ident} is registered; revoke it first`);
@@ -184,10 +204,7 @@ export async function registerDevice(pool: pg.Pool, body: DeviceBody, by?: Actor
 
 /** The devices on assets the user administers, with their state and last contact (never a secret). */
 export async function listDevices(pool: pg.Pool, district: string, opts: { revoked?: boolean } = {}): Promise<DeviceOut[]> {
-  const { rows } = await pool.query(
-    `${DEVICE_SELECT} WHERE ${ADMINISTERS} AND ($2 OR d.revoked_at IS NULL) ORDER BY d.id`,
-    [district, opts.revoked ?? false],
-  );
+  const { rows } = await pool.query(`${DEVICE_SELECT} WHERE ${ADMINISTERS} AND ($2 OR d.revoked_at IS NULL) ORDER BY d.id`, [district, opts.revoked ?? false]);
   return rows.map(deviceOut);
 }
 
@@ -214,10 +231,12 @@ export async function revokeDevice(pool: pg.Pool, id: number, by?: Actor, ip?: s
  */
 export async function resetDevice(pool: pg.Pool, id: number, by?: Actor, ip?: string): Promise<{ secret?: string; urlQuery?: string } | null> {
   const out = await withTransaction(pool, async (c) => {
-    const d = (await c.query(
-      `SELECT d.protocol FROM devices d JOIN assets a ON a.id = d.asset_id WHERE d.id = $2 AND d.revoked_at IS NULL AND ${ADMINISTERS} FOR UPDATE OF d`,
-      [by?.district ?? null, id],
-    )).rows[0];
+    const d = (
+      await c.query(`SELECT d.protocol FROM devices d JOIN assets a ON a.id = d.asset_id WHERE d.id = $2 AND d.revoked_at IS NULL AND ${ADMINISTERS} FOR UPDATE OF d`, [
+        by?.district ?? null,
+        id,
+      ])
+    ).rows[0];
     if (!d) return null;
     const secret = d.protocol === 'osmand' ? newCredential() : undefined;
     await c.query(`UPDATE devices SET secret_hash = $2, state = 'never', state_at = now() WHERE id = $1`, [id, secret ? hashCredential(secret) : null]);

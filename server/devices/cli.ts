@@ -12,7 +12,10 @@ export async function deviceCommand(
   say: (msg: string) => void,
 ): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'add') { say('usage: device add --asset KEY (--jt808 PHONE | --osmand ID)'); return 2; }
+  if (sub !== 'add') {
+    say('usage: device add --asset KEY (--jt808 PHONE | --osmand ID)');
+    return 2;
+  }
   const opts: Record<string, string> = {};
   for (let i = 0; i < rest.length; i += 2) {
     const [flag, value] = [rest[i]!, rest[i + 1]];
@@ -31,12 +34,17 @@ export async function deviceCommand(
   try {
     const device = await registerDevice(db.pool, body.data);
     out(JSON.stringify(device));
-    say(device.secret
-      ? `OsmAnd device ${device.ident} registered to ${device.asset.key}. Its secret is shown once: give the device the server URL http://HOST:5055/?${device.urlQuery}`
-      : `JT/T 808 terminal ${device.ident} registered to ${device.asset.key}: it registers (0x0100) with the vehicle's plate for its code.`);
+    say(
+      device.secret
+        ? `OsmAnd device ${device.ident} registered to ${device.asset.key}. Its secret is shown once: give the device the server URL http://HOST:5055/?${device.urlQuery}`
+        : `JT/T 808 terminal ${device.ident} registered to ${device.asset.key}: it registers (0x0100) with the vehicle's plate for its code.`,
+    );
     return 0;
   } catch (err) {
-    if (DomainError.is(err)) { say(`device add: ${err.message}`); return 2; }
+    if (DomainError.is(err)) {
+      say(`device add: ${err.message}`);
+      return 2;
+    }
     throw err;
   } finally {
     await db.close();

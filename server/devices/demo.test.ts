@@ -16,7 +16,18 @@ let app: App;
 
 before(async () => {
   db = await freshDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', SIM_TRUCKS: '4', SIM_VESSELS: '0', OSMAND_PORT: '-1', AIS_PORT: '-1', JT808_PORT: '0', DATABASE_POOL_MAX: String(testPoolMax()), NODE_ENV: 'test' });
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SIM_TRUCKS: '4',
+    SIM_VESSELS: '0',
+    OSMAND_PORT: '-1',
+    AIS_PORT: '-1',
+    JT808_PORT: '0',
+    DATABASE_POOL_MAX: String(testPoolMax()),
+    NODE_ENV: 'test',
+  });
   app = await startApp(config, { say: () => {}, ingest: true, seed: (pool) => seedWorld(pool).then(() => {}) });
 });
 after(async () => {
@@ -37,8 +48,7 @@ const authenticatedTrucks = async () =>
 
 const truckFixes = async (keys: string[]) => {
   await app.writer.flush();
-  const { rows } = await db.pool.query(
-    `SELECT count(*)::int AS n FROM positions p JOIN assets a ON a.id = p.asset_id WHERE p.source = 'jt808' AND a.key = ANY ($1)`, [keys]);
+  const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM positions p JOIN assets a ON a.id = p.asset_id WHERE p.source = 'jt808' AND a.key = ANY ($1)`, [keys]);
   return rows[0].n as number;
 };
 
@@ -49,10 +59,16 @@ test('the demo trucks are provisioned, register, authenticate and their JT/T 808
     try {
       const keys = feed.fleet.trucks.map((t) => t.assetKey);
       assert.equal(keys.length, 4);
-      const provisioned = await db.pool.query(
-        `SELECT a.key, d.state FROM devices d JOIN assets a ON a.id = d.asset_id WHERE d.revoked_at IS NULL ORDER BY a.key`);
-      assert.deepEqual(provisioned.rows.map((r) => r.key), [...keys].sort(), 'one live device per truck');
-      assert.ok(provisioned.rows.every((r) => r.state === 'never'), 'each start resets the simulated terminals');
+      const provisioned = await db.pool.query(`SELECT a.key, d.state FROM devices d JOIN assets a ON a.id = d.asset_id WHERE d.revoked_at IS NULL ORDER BY a.key`);
+      assert.deepEqual(
+        provisioned.rows.map((r) => r.key),
+        [...keys].sort(),
+        'one live device per truck',
+      );
+      assert.ok(
+        provisioned.rows.every((r) => r.state === 'never'),
+        'each start resets the simulated terminals',
+      );
       const fixesBefore = await truckFixes(keys);
       // Trucks report at their own intervals: wait for the first to log in and report.
       await until('a truck authenticated', async () => (await authenticatedTrucks()) > 0);

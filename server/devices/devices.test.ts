@@ -28,7 +28,17 @@ const box = (x0: number, y0: number, x1: number, y1: number) => `ST_Multi(ST_Mak
 
 before(async () => {
   db = await freshDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', SIM: '0', OSMAND_PORT: '-1', AIS_PORT: '-1', JT808_PORT: '0', DATABASE_POOL_MAX: String(testPoolMax()), NODE_ENV: 'test' });
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SIM: '0',
+    OSMAND_PORT: '-1',
+    AIS_PORT: '-1',
+    JT808_PORT: '0',
+    DATABASE_POOL_MAX: String(testPoolMax()),
+    NODE_ENV: 'test',
+  });
   app = await startApp(config, {
     say: () => {},
     ingest: true,
@@ -40,7 +50,11 @@ before(async () => {
     },
   });
   port = app.listeners!.ports.jt808!;
-  for (const [username, district] of [['hq-sup', '0000'], ['sh-sup', '2200'], ['nb-sup', '3100']] as const) {
+  for (const [username, district] of [
+    ['hq-sup', '0000'],
+    ['sh-sup', '2200'],
+    ['nb-sup', '3100'],
+  ] as const) {
     cookie[username] = await sessionCookie(app.sessions, await createTestUser(db.pool, { username, role: 'supervisor', district }));
   }
   cookie['sh-off'] = await sessionCookie(app.sessions, await createTestUser(db.pool, { username: 'sh-off', role: 'officer', district: '2200' }));
@@ -50,9 +64,12 @@ after(async () => {
   await db.drop();
 });
 
-const req = (path: string, user: string, method = 'GET', body?: unknown) => new Request(`http://tw.test${path}`, {
-  method, headers: { cookie: cookie[user]!, 'content-type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }),
-});
+const req = (path: string, user: string, method = 'GET', body?: unknown) =>
+  new Request(`http://tw.test${path}`, {
+    method,
+    headers: { cookie: cookie[user]!, 'content-type': 'application/json' },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
 const params = (id: string | number) => ({ params: Promise.resolve({ id: String(id) }) });
 const refused = async (protocol: string, reason: string) =>
   (await devicesRefused.get()).values.find((v) => v.labels.protocol === protocol && v.labels.reason === reason)?.value ?? 0;
@@ -69,8 +86,7 @@ async function addDevice(user: string, body: Record<string, string>) {
 /** Rows stored for an asset key, once the writer has flushed what the pipeline holds. */
 async function storedFor(key: string): Promise<{ lat: number; source: string }[]> {
   await app.writer.flush();
-  const { rows } = await db.pool.query(
-    `SELECT ST_Y(p.geom) AS lat, p.source FROM positions p JOIN assets a ON a.id = p.asset_id WHERE a.key = $1 ORDER BY p.time`, [key]);
+  const { rows } = await db.pool.query(`SELECT ST_Y(p.geom) AS lat, p.source FROM positions p JOIN assets a ON a.id = p.asset_id WHERE a.key = $1 ORDER BY p.time`, [key]);
   return rows;
 }
 /** Waits until `n` fixes are stored for the asset (the pipeline creates its row asynchronously). */
@@ -106,7 +122,10 @@ test('provision → register (0x0100) → authenticate (0x0102) → fix stored u
   assert.equal(await t.authenticate(), 0);
   assert.equal(await t.sendLocation({ lat: 31.2, lon: 121.5, time: now(), speed: 40 }), 0);
   const rows = await untilStored('plate:沪A12345', 1);
-  assert.deepEqual(rows.map((r) => [Number(r.lat.toFixed(4)), r.source]), [[31.2, 'jt808']]);
+  assert.deepEqual(
+    rows.map((r) => [Number(r.lat.toFixed(4)), r.source]),
+    [[31.2, 'jt808']],
+  );
   await t.close();
 
   const list = await devicesRoute.GET(req('/api/devices', 'sh-sup'));
@@ -159,7 +178,16 @@ test('attack: a made-up auth code is refused, and the fixes behind it are refuse
   assert.equal(await t.authenticate('123456'), 1);
   assert.equal(await t.authenticate('0'.repeat(32)), 1);
   assert.equal(await t.sendLocation({ lat: 30.0, lon: 121.5, time: now() }), 1);
-  assert.equal(await t.sendBatch([{ lat: 30.01, lon: 121.5, time: now() }, { lat: 30.02, lon: 121.5, time: now() }], 1), 1);
+  assert.equal(
+    await t.sendBatch(
+      [
+        { lat: 30.01, lon: 121.5, time: now() },
+        { lat: 30.02, lon: 121.5, time: now() },
+      ],
+      1,
+    ),
+    1,
+  );
   await t.close();
   // A provisioned terminal that never registered cannot authenticate with a guess either.
   const fresh = await Jt808Terminal.connect({ port, phone: '013900000003' });
@@ -171,10 +199,13 @@ test('attack: a made-up auth code is refused, and the fixes behind it are refuse
   const state = (await db.pool.query(`SELECT state FROM devices WHERE ident = '13900000003'`)).rows[0].state;
   assert.equal(state, 'refused');
   const rows = await storedFor('plate:沪A12345');
-  assert.ok(rows.every((r) => r.lat > 31), 'none of the refused fixes (lat 30.x) was stored');
+  assert.ok(
+    rows.every((r) => r.lat > 31),
+    'none of the refused fixes (lat 30.x) was stored',
+  );
 });
 
-test('attack: a spoofed fix naming a registered terminal in its header is not stored (unauthenticated, or on another terminal\'s connection)', async () => {
+test("attack: a spoofed fix naming a registered terminal in its header is not stored (unauthenticated, or on another terminal's connection)", async () => {
   // Unauthenticated connection, with the header phone of terminal A.
   const spoof = await Jt808Terminal.connect({ port, phone: PHONE_A });
   assert.equal(await spoof.sendLocation({ lat: 30.5, lon: 121.5, time: now() }), 1);
@@ -189,13 +220,20 @@ test('attack: a spoofed fix naming a registered terminal in its header is not st
   assert.equal((await b.register({ plate: '沪B·20001', plateColor: 2 })).result, 0);
   assert.equal(await b.authenticate(), 0);
   b.sendRaw(encodeFrame({ msgId: MSG.LOCATION, phone: PHONE_A, serial: 900, body: encodeLocationBody({ lat: 30.6, lon: 121.5, time: now() }) }));
-  assert.equal(await b.sendLocation({ lat: 31.3, lon: 121.5, time: now() }), 0, 'B\'s own fix, behind the spoofed one');
+  assert.equal(await b.sendLocation({ lat: 31.3, lon: 121.5, time: now() }), 0, "B's own fix, behind the spoofed one");
   await untilStored('plate:沪B20001', 1);
   await b.close();
   const a = await storedFor('plate:沪A12345');
-  assert.ok(a.every((r) => r.lat > 31), 'no spoofed fix was stored for A');
+  assert.ok(
+    a.every((r) => r.lat > 31),
+    'no spoofed fix was stored for A',
+  );
   const bRows = await storedFor('plate:沪B20001');
-  assert.deepEqual(bRows.map((r) => Number(r.lat.toFixed(1))), [31.3], 'nor for B');
+  assert.deepEqual(
+    bRows.map((r) => Number(r.lat.toFixed(1))),
+    [31.3],
+    'nor for B',
+  );
 });
 
 test('revoking a device closes its connection at once and refuses its next login; a reset lets it register again', async () => {
@@ -222,7 +260,10 @@ test('revoking a device closes its connection at once and refuses its next login
   assert.equal((await t2.register({ plate: '沪D40004', plateColor: 2 })).result, 0);
   await t2.close();
   const audit = await db.pool.query(`SELECT action FROM audit_log WHERE entity = 'device' AND entity_id IN ($1, $2) ORDER BY id`, [String(d.body.id), String(d2.body.id)]);
-  assert.deepEqual(audit.rows.map((r) => r.action), ['device_register', 'device_code_issued', 'device_revoke', 'device_register', 'device_code_issued']);
+  assert.deepEqual(
+    audit.rows.map((r) => r.action),
+    ['device_register', 'device_code_issued', 'device_revoke', 'device_register', 'device_code_issued'],
+  );
 });
 
 test('attack: a supervisor cannot register a vehicle or a device outside their jurisdiction', async () => {
@@ -232,11 +273,16 @@ test('attack: a supervisor cannot register a vehicle or a device outside their j
   assert.equal((await addVehicle('nb-sup', '浙B·50005', '3100')).status, 201);
   // Ningbo's truck: invisible to Shanghai (404, as any foreign id), then visible through a movement but still not Shanghai's (403).
   assert.equal((await addDevice('sh-sup', { asset: 'plate:浙B50005', jt808: '013900000005' })).status, 404);
-  await db.pool.query(`INSERT INTO sites (code, name_zh, name_en, kind, district, area) VALUES ('S1', '站', 'Site', 'warehouse', '2200', ST_MakeEnvelope(121.4, 31.1, 121.41, 31.11, 4326))`);
+  await db.pool.query(
+    `INSERT INTO sites (code, name_zh, name_en, kind, district, area) VALUES ('S1', '站', 'Site', 'warehouse', '2200', ST_MakeEnvelope(121.4, 31.1, 121.41, 31.11, 4326))`,
+  );
   await db.pool.query(`INSERT INTO consignments (reference, asset_id, origin_site, dest_site, departure, deadline, status, districts)
     SELECT 'MOVE-1', a.id, s.id, s.id, now(), now() + interval '1 day', 'in_transit', '{2200,3100}' FROM assets a, sites s WHERE a.key = 'plate:浙B50005'`);
   const seen = await (await assetsRoute.GET(req('/api/assets', 'sh-sup'))).json();
-  assert.ok(seen.some((a: { key: string }) => a.key === 'plate:浙B50005'), 'visible through the movement');
+  assert.ok(
+    seen.some((a: { key: string }) => a.key === 'plate:浙B50005'),
+    'visible through the movement',
+  );
   assert.equal((await addDevice('sh-sup', { asset: 'plate:浙B50005', jt808: '013900000005' })).status, 403);
   // An unknown district, a duplicate plate, a bad phone, two terminals at once: 4xx with the reason.
   assert.equal((await addVehicle('hq-sup', '沪E·60006', '9999')).status, 400);
@@ -246,7 +292,10 @@ test('attack: a supervisor cannot register a vehicle or a device outside their j
   assert.equal((await addDevice('nb-sup', { asset: 'plate:浙B50005', jt808: PHONE_A })).status, 409, 'a terminal already on another vehicle');
   // Ningbo sees its own assets and not Shanghai's.
   const nb = await (await assetsRoute.GET(req('/api/assets?kind=vehicle', 'nb-sup'))).json();
-  assert.deepEqual(nb.map((a: { key: string }) => a.key), ['plate:浙B50005']);
+  assert.deepEqual(
+    nb.map((a: { key: string }) => a.key),
+    ['plate:浙B50005'],
+  );
   const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'asset_create'`);
   assert.equal(rows[0].n, 5);
 });
@@ -254,14 +303,38 @@ test('attack: a supervisor cannot register a vehicle or a device outside their j
 test('the CLI registers an OsmAnd device and prints its secret once; only its hash is stored', async () => {
   const out: string[] = [];
   const open = async () => ({ pool: db.pool, close: async () => {} });
-  assert.equal(await deviceCommand(['add', '--asset', 'plate:沪A12345', '--osmand', 'phone-9'], open, (l) => out.push(l), () => {}), 0);
+  assert.equal(
+    await deviceCommand(
+      ['add', '--asset', 'plate:沪A12345', '--osmand', 'phone-9'],
+      open,
+      (l) => out.push(l),
+      () => {},
+    ),
+    0,
+  );
   const printed = JSON.parse(out[0]!);
   assert.match(printed.secret, /^[0-9A-F]{32}$/);
   assert.equal(printed.urlQuery, `secret=${printed.secret}`);
   const row = (await db.pool.query(`SELECT secret_hash FROM devices WHERE ident = 'phone-9'`)).rows[0];
   assert.deepEqual(row.secret_hash, createHash('sha256').update(printed.secret).digest());
-  assert.equal(await deviceCommand(['add', '--asset', 'plate:沪A12345'], open, () => {}, () => {}), 2);
-  assert.equal(await deviceCommand(['add', '--asset', 'plate:nope', '--jt808', '1'], open, () => {}, () => {}), 2);
+  assert.equal(
+    await deviceCommand(
+      ['add', '--asset', 'plate:沪A12345'],
+      open,
+      () => {},
+      () => {},
+    ),
+    2,
+  );
+  assert.equal(
+    await deviceCommand(
+      ['add', '--asset', 'plate:nope', '--jt808', '1'],
+      open,
+      () => {},
+      () => {},
+    ),
+    2,
+  );
   const audit = await db.pool.query(`SELECT username FROM audit_log WHERE action = 'device_register' ORDER BY id DESC LIMIT 1`);
   assert.equal(audit.rows[0].username, 'cli');
 });

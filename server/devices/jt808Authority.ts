@@ -11,7 +11,9 @@ export function jt808Authority(store: DeviceStore): Jt808Authority {
       if (!login) return { ok: false };
       return { ok: true, identity: { assetKey: login.assetKey, deviceId: login.deviceId, ...(login.label && { label: login.label }) } };
     },
-    contact: (identity, peer) => { if (identity.deviceId !== undefined) store.contact(identity.deviceId, peer); },
+    contact: (identity, peer) => {
+      if (identity.deviceId !== undefined) store.contact(identity.deviceId, peer);
+    },
     onRevoked,
   };
 }

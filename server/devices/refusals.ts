@@ -13,7 +13,10 @@ export function refuseDevice(protocol: DeviceProtocol, reason: RefusalReason, cl
   const key = `${protocol}:${reason}`;
   const now = Date.now();
   const entry = last.get(key);
-  if (entry && now - entry.at < LOG_EVERY_MS) { entry.folded++; return; }
+  if (entry && now - entry.at < LOG_EVERY_MS) {
+    entry.folded++;
+    return;
+  }
   log.warn({ protocol, reason, device: claimed.slice(0, 64), address: address ?? 'unknown', folded: entry?.folded ?? 0 }, 'device refused');
   last.set(key, { at: now, folded: 0 });
 }

@@ -25,5 +25,7 @@ export function announceRevoked(deviceId: number): void {
 /** Hear of revocations; returns the unsubscribe. */
 export function onRevoked(fn: (deviceId: number) => void): () => void {
   bus().on('revoked', fn);
-  return () => { bus().off('revoked', fn); };
+  return () => {
+    bus().off('revoked', fn);
+  };
 }

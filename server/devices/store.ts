@@ -57,12 +57,14 @@ export class DeviceStore {
     if (this.contacts.size === 0) return;
     const batch = [...this.contacts];
     this.contacts.clear();
-    await this.pool.query(
-      `UPDATE devices d SET last_contact = to_timestamp(u.at / 1000.0), last_address = coalesce(u.address, d.last_address)
+    await this.pool
+      .query(
+        `UPDATE devices d SET last_contact = to_timestamp(u.at / 1000.0), last_address = coalesce(u.address, d.last_address)
        FROM unnest($1::int[], $2::float8[], $3::text[]) AS u(id, at, address)
        WHERE d.id = u.id AND (d.last_contact IS NULL OR d.last_contact < to_timestamp(u.at / 1000.0))`,
-      [batch.map(([id]) => id), batch.map(([, c]) => c.at), batch.map(([, c]) => c.address ?? null)],
-    ).catch((err: Error) => log.error({ err: err.message }, 'device last-contact update failed'));
+        [batch.map(([id]) => id), batch.map(([, c]) => c.at), batch.map(([, c]) => c.address ?? null)],
+      )
+      .catch((err: Error) => log.error({ err: err.message }, 'device last-contact update failed'));
   }
 
   private async find(protocol: DeviceProtocol, ident: string): Promise<DeviceRow | undefined> {
@@ -76,10 +78,7 @@ export class DeviceStore {
   }
 
   private async setState(id: number, state: DeviceState, address: string | undefined): Promise<void> {
-    await this.pool.query(
-      `UPDATE devices SET state = $2, state_at = now(), last_contact = now(), last_address = $3 WHERE id = $1`,
-      [id, state, address ?? null],
-    );
+    await this.pool.query(`UPDATE devices SET state = $2, state_at = now(), last_contact = now(), last_address = $3 WHERE id = $1`, [id, state, address ?? null]);
   }
 
   /**
@@ -90,21 +89,30 @@ export class DeviceStore {
   async jt808Register(phoneDigits: string, reg: { plate: string; plateColor: number }, address?: string): Promise<{ result: 0; authCode: string } | { result: 1 | 2 | 3 | 4 }> {
     const phone = normaliseJt808Phone(phoneDigits);
     const d = await this.find('jt808', phone);
-    if (!d) { refuseDevice('jt808', 'unprovisioned', phone, address); return { result: 4 }; }
+    if (!d) {
+      refuseDevice('jt808', 'unprovisioned', phone, address);
+      return { result: 4 };
+    }
     // plateColor 0: an unregistered vehicle (2019: the field holds its VIN). We provision by plate.
-    const plateOk = reg.plateColor !== 0 && d.plate !== null && normalisePlate(reg.plate) === normalisePlate(d.plate)
-      && (d.plate_color === null || d.plate_color === reg.plateColor);
+    const plateOk =
+      reg.plateColor !== 0 && d.plate !== null && normalisePlate(reg.plate) === normalisePlate(d.plate) && (d.plate_color === null || d.plate_color === reg.plateColor);
     if (!plateOk) {
       refuseDevice('jt808', 'plate_mismatch', phone, address);
       await this.setState(d.id, 'refused', address);
       return { result: 2 };
     }
-    if (d.secret_hash) { refuseDevice('jt808', 'terminal_registered', phone, address); return { result: 3 }; }
-    const other = await this.pool.query(
-      `SELECT 1 FROM devices WHERE asset_id = $1 AND protocol = 'jt808' AND id <> $2 AND revoked_at IS NULL AND secret_hash IS NOT NULL`,
-      [d.asset_id, d.id],
-    );
-    if (other.rowCount) { refuseDevice('jt808', 'vehicle_registered', phone, address); return { result: 1 }; }
+    if (d.secret_hash) {
+      refuseDevice('jt808', 'terminal_registered', phone, address);
+      return { result: 3 };
+    }
+    const other = await this.pool.query(`SELECT 1 FROM devices WHERE asset_id = $1 AND protocol = 'jt808' AND id <> $2 AND revoked_at IS NULL AND secret_hash IS NOT NULL`, [
+      d.asset_id,
+      d.id,
+    ]);
+    if (other.rowCount) {
+      refuseDevice('jt808', 'vehicle_registered', phone, address);
+      return { result: 1 };
+    }
     const code = newCredential();
     // Only one of two racing 0x0100s gets the code: the update takes a row that still has none.
     const { rowCount } = await this.pool.query(
@@ -112,7 +120,10 @@ export class DeviceStore {
        WHERE id = $1 AND secret_hash IS NULL AND revoked_at IS NULL`,
       [d.id, hashCredential(code), address ?? null],
     );
-    if (!rowCount) { refuseDevice('jt808', 'terminal_registered', phone, address); return { result: 3 }; }
+    if (!rowCount) {
+      refuseDevice('jt808', 'terminal_registered', phone, address);
+      return { result: 3 };
+    }
     await auditNow(this.pool, { username: 'jt808', action: 'device_code_issued', entity: 'device', entityId: d.id, after: { phone, asset: d.asset_key }, ip: address ?? null });
     return { result: 0, authCode: code };
   }
@@ -121,7 +132,10 @@ export class DeviceStore {
   async jt808Authenticate(phoneDigits: string, code: string, address?: string): Promise<DeviceLogin | null> {
     const phone = normaliseJt808Phone(phoneDigits);
     const d = await this.find('jt808', phone);
-    if (!d) { refuseDevice('jt808', 'unprovisioned', phone, address); return null; }
+    if (!d) {
+      refuseDevice('jt808', 'unprovisioned', phone, address);
+      return null;
+    }
     if (!d.secret_hash) {
       refuseDevice('jt808', 'not_registered', phone, address);
       await this.setState(d.id, 'refused', address);
@@ -138,9 +152,15 @@ export class DeviceStore {
 
   /** An OsmAnd request: 401 without a secret, 403 for an unknown id or a wrong secret (the same answer: ids are not disclosed). */
   async osmandCheck(id: string, secret: string | undefined, address?: string): Promise<OsmAndCheck> {
-    if (!secret) { refuseDevice('osmand', 'no_secret', id, address); return { ok: false, status: 401 }; }
+    if (!secret) {
+      refuseDevice('osmand', 'no_secret', id, address);
+      return { ok: false, status: 401 };
+    }
     const d = await this.find('osmand', id);
-    if (!d) { refuseDevice('osmand', 'unprovisioned', id, address); return { ok: false, status: 403 }; }
+    if (!d) {
+      refuseDevice('osmand', 'unprovisioned', id, address);
+      return { ok: false, status: 403 };
+    }
     if (!credentialMatches(d.secret_hash, secret)) {
       refuseDevice('osmand', 'bad_secret', id, address);
       await this.setState(d.id, 'refused', address);

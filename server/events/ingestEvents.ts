@@ -26,16 +26,34 @@ export const EventSchema = z
   .refine((e) => e.plate || e.assetKey || e.sealId || e.reference, { message: 'name the vehicle (plate or assetKey), the seal or the movement' });
 export type GateEvent = z.infer<typeof EventSchema>;
 
-export interface EventResult { index: number; id?: number; reason?: string }
+export interface EventResult {
+  index: number;
+  id?: number;
+  reason?: string;
+}
 
 /** What the rules engine needs to know about a stored event. */
-export interface StoredEvent { id: number; assetId: number | null; consignmentId: number | null; kind: string; time: number }
+export interface StoredEvent {
+  id: number;
+  assetId: number | null;
+  consignmentId: number | null;
+  kind: string;
+  time: number;
+}
 
 /** Who posts: the source stored with the events, and the district whose scope they must lie in. */
-export interface EventCaller { source: string; district: string }
+export interface EventCaller {
+  source: string;
+  district: string;
+}
 
 /** Stores a batch; each item stands alone (a bad one is reported, the rest are stored). */
-export async function ingestEvents(pool: pg.Pool, items: unknown[], caller: EventCaller, now = Date.now()): Promise<{ stored: number; rejected: EventResult[]; ids: number[]; events: StoredEvent[] }> {
+export async function ingestEvents(
+  pool: pg.Pool,
+  items: unknown[],
+  caller: EventCaller,
+  now = Date.now(),
+): Promise<{ stored: number; rejected: EventResult[]; ids: number[]; events: StoredEvent[] }> {
   const rejected: EventResult[] = [];
   const ids: number[] = [];
   const stored: StoredEvent[] = [];
@@ -68,9 +86,14 @@ export async function ingestEvents(pool: pg.Pool, items: unknown[], caller: Even
       );
       const r = rows[0];
       // One answer for "no such thing" and "not yours": no existence oracle across districts.
-      const problem = e.site && !r.site_id ? `site: no site ${e.site} that you may report on`
-        : (e.plate || e.assetKey) && !r.asset_id ? 'plate: no vehicle that you may report on'
-        : e.reference && !r.consignment_id ? `reference: no movement ${e.reference} that you may report on` : null;
+      const problem =
+        e.site && !r.site_id
+          ? `site: no site ${e.site} that you may report on`
+          : (e.plate || e.assetKey) && !r.asset_id
+            ? 'plate: no vehicle that you may report on'
+            : e.reference && !r.consignment_id
+              ? `reference: no movement ${e.reference} that you may report on`
+              : null;
       if (problem) return { problem };
       const ins = await client.query(
         `INSERT INTO events (time, kind, site_id, asset_id, consignment_id, plate, seal_id, detail, source)

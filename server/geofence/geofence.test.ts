@@ -92,7 +92,8 @@ test('corridorsAt returns exactly the routes a brute-force scan finds (random da
   }
   let hits = 0;
   for (let k = 0; k < 2000; k++) {
-    const lon = rng.float(120.4, 122.2), lat = rng.float(30.4, 31.7);
+    const lon = rng.float(120.4, 122.2),
+      lat = rng.float(30.4, 31.7);
     const got = g.corridorsAt(lon, lat).sort();
     const want: number[] = [];
     for (const r of routes) {
@@ -137,12 +138,18 @@ test('sitesAt, zonesAt and sitesWithin agree with turf over random polygons (hol
   let inside = 0;
   for (let k = 0; k < 20_000; k++) {
     const p: LonLat = [rng.float(120.4, 122.1), rng.float(30.4, 31.6)];
-    const got = g.sitesAt(p[0], p[1]).map((s) => s.id).sort((a, b) => a - b);
+    const got = g
+      .sitesAt(p[0], p[1])
+      .map((s) => s.id)
+      .sort((a, b) => a - b);
     // brute force: every polygon (turf only where its box holds the point; outside the box it cannot)
     const want = polys.filter((s) => p[0] >= s.box[0]! && p[0] <= s.box[2]! && p[1] >= s.box[1]! && p[1] <= s.box[3]! && booleanPointInPolygon(p, s.poly)).map((s) => s.id);
     assert.deepEqual(got, want);
     inside += want.length;
-    const zGot = g.zonesAt(p[0], p[1]).map((z) => z.id).sort();
+    const zGot = g
+      .zonesAt(p[0], p[1])
+      .map((z) => z.id)
+      .sort();
     const zWant = zones.filter((z) => booleanPointInPolygon(p, polygon(z.rings))).map((z) => z.id);
     assert.deepEqual(zGot, zWant);
   }
@@ -166,32 +173,120 @@ test('sitesAt, zonesAt and sitesWithin agree with turf over random polygons (hol
 
 test('changes are live: upsert moves a fence, remove drops it, bad input changes nothing', () => {
   const g = new GeofenceIndex();
-  g.upsertRoute({ id: 1, code: 'A', path: [[121, 31], [121.1, 31]], corridorM: 300 });
+  g.upsertRoute({
+    id: 1,
+    code: 'A',
+    path: [
+      [121, 31],
+      [121.1, 31],
+    ],
+    corridorM: 300,
+  });
   assert.deepEqual(g.corridorsAt(121.05, 31.002), [1]); // ~222 m north
-  g.upsertRoute({ id: 1, code: 'A', path: [[121, 31], [121.1, 31]], corridorM: 200 });
+  g.upsertRoute({
+    id: 1,
+    code: 'A',
+    path: [
+      [121, 31],
+      [121.1, 31],
+    ],
+    corridorM: 200,
+  });
   assert.deepEqual(g.corridorsAt(121.05, 31.002), [], 'narrowed');
-  g.upsertRoute({ id: 1, code: 'A', path: [[121, 31.002], [121.1, 31.002]], corridorM: 200 });
+  g.upsertRoute({
+    id: 1,
+    code: 'A',
+    path: [
+      [121, 31.002],
+      [121.1, 31.002],
+    ],
+    corridorM: 200,
+  });
   assert.deepEqual(g.corridorsAt(121.05, 31.002), [1], 'moved');
   assert.deepEqual(g.corridorsAt(121.05, 31), [], '222 m from the moved line');
   assert.deepEqual(g.corridorsAt(121.05, 31.0005), [1]);
   assert.throws(() => g.upsertRoute({ id: 1, path: [[121, 31]], corridorM: 200 }));
-  assert.throws(() => g.upsertRoute({ id: 1, path: [[121, 31], [121.1, 31]], corridorM: -1 }));
+  assert.throws(() =>
+    g.upsertRoute({
+      id: 1,
+      path: [
+        [121, 31],
+        [121.1, 31],
+      ],
+      corridorM: -1,
+    }),
+  );
   assert.deepEqual(g.corridorsAt(121.05, 31.002), [1], 'a refused update leaves the route as it was');
   assert.equal(g.removeRoute(1), true);
   assert.deepEqual(g.corridorsAt(121.05, 31.002), []);
   assert.equal(g.distanceToRoute(1, 121, 31), undefined);
 
-  g.upsertSite({ id: 7, code: 'W', kind: 'warehouse', area: [[121, 31], [121.01, 31], [121.01, 31.01], [121, 31.01]] });
-  assert.deepEqual(g.sitesAt(121.005, 31.005).map((s) => s.code), ['W']);
-  g.upsertSite({ id: 7, code: 'W', kind: 'warehouse', area: [[121.02, 31], [121.03, 31], [121.03, 31.01], [121.02, 31.01]] });
+  g.upsertSite({
+    id: 7,
+    code: 'W',
+    kind: 'warehouse',
+    area: [
+      [121, 31],
+      [121.01, 31],
+      [121.01, 31.01],
+      [121, 31.01],
+    ],
+  });
+  assert.deepEqual(
+    g.sitesAt(121.005, 31.005).map((s) => s.code),
+    ['W'],
+  );
+  g.upsertSite({
+    id: 7,
+    code: 'W',
+    kind: 'warehouse',
+    area: [
+      [121.02, 31],
+      [121.03, 31],
+      [121.03, 31.01],
+      [121.02, 31.01],
+    ],
+  });
   assert.deepEqual(g.sitesAt(121.005, 31.005), []);
-  assert.deepEqual(g.sitesAt(121.025, 31.005).map((s) => s.id), [7]);
-  assert.throws(() => g.upsertSite({ id: 7, code: 'W', kind: 'warehouse', area: [[121, 31], [121.01, 31]] }));
-  assert.deepEqual(g.sitesAt(121.025, 31.005).map((s) => s.id), [7]);
+  assert.deepEqual(
+    g.sitesAt(121.025, 31.005).map((s) => s.id),
+    [7],
+  );
+  assert.throws(() =>
+    g.upsertSite({
+      id: 7,
+      code: 'W',
+      kind: 'warehouse',
+      area: [
+        [121, 31],
+        [121.01, 31],
+      ],
+    }),
+  );
+  assert.deepEqual(
+    g.sitesAt(121.025, 31.005).map((s) => s.id),
+    [7],
+  );
   g.removeSite(7);
   assert.deepEqual(g.sitesAt(121.025, 31.005), []);
 
-  g.upsertZone({ id: 3, kind: 'restricted', area: { type: 'MultiPolygon', coordinates: [[[[121, 31], [121.01, 31], [121.01, 31.01], [121, 31]]]] } });
+  g.upsertZone({
+    id: 3,
+    kind: 'restricted',
+    area: {
+      type: 'MultiPolygon',
+      coordinates: [
+        [
+          [
+            [121, 31],
+            [121.01, 31],
+            [121.01, 31.01],
+            [121, 31],
+          ],
+        ],
+      ],
+    },
+  });
   assert.equal(g.zonesAt(121.008, 31.002).length, 1);
   g.removeZone(3);
   assert.equal(g.zonesAt(121.008, 31.002).length, 0);

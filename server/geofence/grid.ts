@@ -35,8 +35,10 @@ export class GridIndex {
   }
 
   insert(id: number, minX: number, minY: number, maxX: number, maxY: number): void {
-    const x0 = Math.floor(minX * this.inv), x1 = Math.floor(maxX * this.inv);
-    const y0 = Math.floor(minY * this.inv), y1 = Math.floor(maxY * this.inv);
+    const x0 = Math.floor(minX * this.inv),
+      x1 = Math.floor(maxX * this.inv);
+    const y0 = Math.floor(minY * this.inv),
+      y1 = Math.floor(maxY * this.inv);
     if ((x1 - x0 + 1) * (y1 - y0 + 1) > this.maxCells) {
       this.large.add(id);
       return;
@@ -54,8 +56,10 @@ export class GridIndex {
   /** Removes an item inserted with the same box. */
   remove(id: number, minX: number, minY: number, maxX: number, maxY: number): void {
     if (this.large.delete(id)) return;
-    const x0 = Math.floor(minX * this.inv), x1 = Math.floor(maxX * this.inv);
-    const y0 = Math.floor(minY * this.inv), y1 = Math.floor(maxY * this.inv);
+    const x0 = Math.floor(minX * this.inv),
+      x1 = Math.floor(maxX * this.inv);
+    const y0 = Math.floor(minY * this.inv),
+      y1 = Math.floor(maxY * this.inv);
     for (let x = x0; x <= x1; x++) {
       for (let y = y0; y <= y1; y++) {
         const k = (x + OFF) * SPAN + (y + OFF);
@@ -72,8 +76,10 @@ export class GridIndex {
 
   /** Calls `fn` for every item listed in a cell the box touches (an item may come more than once). */
   forBox(minX: number, minY: number, maxX: number, maxY: number, fn: (id: number) => void): void {
-    const x0 = Math.floor(minX * this.inv), x1 = Math.floor(maxX * this.inv);
-    const y0 = Math.floor(minY * this.inv), y1 = Math.floor(maxY * this.inv);
+    const x0 = Math.floor(minX * this.inv),
+      x1 = Math.floor(maxX * this.inv);
+    const y0 = Math.floor(minY * this.inv),
+      y1 = Math.floor(maxY * this.inv);
     for (let x = x0; x <= x1; x++) {
       for (let y = y0; y <= y1; y++) {
         const list = this.cells.get((x + OFF) * SPAN + (y + OFF));

@@ -7,9 +7,7 @@
 // Used per fix by the rules engine (server/rules/): distance to the carrier's own route,
 // the sites and zones the fix is in, and sites near a vessel.
 import type { LonLat } from '../../lib/domain';
-import {
-  boxLowerBoundM, fastDistM, frameAt, haversineM, inRingFlat, M_PER_DEG, mPerDegLon, refinedSegDist, segDist2, type Frame,
-} from './geo';
+import { boxLowerBoundM, fastDistM, frameAt, haversineM, inRingFlat, M_PER_DEG, mPerDegLon, refinedSegDist, segDist2, type Frame } from './geo';
 import { GridIndex } from './grid';
 
 export { EARTH_RADIUS_M, fastDistM, haversineM } from './geo';
@@ -99,7 +97,10 @@ class Area {
     const polygons = toPolygons(input);
     const all: number[] = [];
     this.polys = [];
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    let minX = Infinity,
+      minY = Infinity,
+      maxX = -Infinity,
+      maxY = -Infinity;
     for (const rings of polygons) {
       const desc: number[] = [];
       for (const ring of rings) {
@@ -137,10 +138,13 @@ class Area {
   distance(lon: number, lat: number): number {
     if (this.contains(lon, lat)) return 0;
     const f = frameAt(lon, lat, F);
-    let best = Infinity, bo = -1, bt = 0;
+    let best = Infinity,
+      bo = -1,
+      bt = 0;
     for (const d of this.polys) {
       for (let k = 0; k < d.length; k += 2) {
-        const start = d[k]!, n = d[k + 1]!;
+        const start = d[k]!,
+          n = d[k + 1]!;
         for (let e = 0; e < n - 1; e++) {
           const d2 = segDist2(f, this.xy, start + 2 * e, T);
           if (d2 < best) {
@@ -168,7 +172,10 @@ class RouteRec implements Route {
   readonly chunks: Float64Array;
   stamp = 0;
 
-  constructor(r: RouteInput, readonly slot: number) {
+  constructor(
+    r: RouteInput,
+    readonly slot: number,
+  ) {
     if (!Number.isFinite(r.corridorM) || r.corridorM <= 0) throw new Error(`geofence: route ${r.id} needs a positive corridor width`);
     const coords = Array.isArray(r.path) ? (r.path as readonly LonLat[]) : (r.path as { coordinates: readonly LonLat[] }).coordinates;
     const pts: LonLat[] = [];
@@ -185,7 +192,10 @@ class RouteRec implements Route {
     this.nSeg = n - 1;
     this.xy = new Float64Array(2 * n);
     this.cum = new Float64Array(n);
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    let minX = Infinity,
+      minY = Infinity,
+      maxX = -Infinity,
+      maxY = -Infinity;
     pts.forEach(([x, y], i) => {
       this.xy[2 * i] = x;
       this.xy[2 * i + 1] = y;
@@ -200,10 +210,14 @@ class RouteRec implements Route {
     const nChunks = Math.ceil(this.nSeg / CHUNK);
     this.chunks = new Float64Array(4 * nChunks);
     for (let c = 0; c < nChunks; c++) {
-      let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      let x0 = Infinity,
+        y0 = Infinity,
+        x1 = -Infinity,
+        y1 = -Infinity;
       const last = Math.min(n - 1, (c + 1) * CHUNK);
       for (let i = c * CHUNK; i <= last; i++) {
-        const x = this.xy[2 * i]!, y = this.xy[2 * i + 1]!;
+        const x = this.xy[2 * i]!,
+          y = this.xy[2 * i + 1]!;
         if (x < x0) x0 = x;
         if (x > x1) x1 = x;
         if (y < y0) y0 = y;
@@ -215,7 +229,10 @@ class RouteRec implements Route {
 
   /** Segment i's box grown by the corridor width (for the corridor grid). */
   segBox(i: number, out: number[]): number[] {
-    const ax = this.xy[2 * i]!, ay = this.xy[2 * i + 1]!, bx = this.xy[2 * i + 2]!, by = this.xy[2 * i + 3]!;
+    const ax = this.xy[2 * i]!,
+      ay = this.xy[2 * i + 1]!,
+      bx = this.xy[2 * i + 2]!,
+      by = this.xy[2 * i + 3]!;
     const farLat = Math.min(89, Math.max(Math.abs(ay), Math.abs(by)) + this.corridorM / M_PER_DEG);
     const ex = this.corridorM / mPerDegLon(farLat);
     const ey = this.corridorM / M_PER_DEG;
@@ -331,7 +348,8 @@ export class GeofenceIndex {
     const ch = r.chunks;
     const nChunks = ch.length / 4;
     // Start with the chunk whose box is nearest, then only chunks that could hold something nearer.
-    let first = 0, firstLb = Infinity;
+    let first = 0,
+      firstLb = Infinity;
     for (let c = 0; c < nChunks; c++) {
       const lb = boxLowerBoundM(f, ch[4 * c]!, ch[4 * c + 1]!, ch[4 * c + 2]!, ch[4 * c + 3]!);
       if (lb < firstLb) {
@@ -349,7 +367,8 @@ export class GeofenceIndex {
       const lb = boxLowerBoundM(f, ch[4 * c]!, ch[4 * c + 1]!, ch[4 * c + 2]!, ch[4 * c + 3]!);
       if (lb * lb < this.best2 * 1.0001) this.scanChunk(r, f, c);
     }
-    const bestSeg = this.bestSeg, bestT = this.bestT;
+    const bestSeg = this.bestSeg,
+      bestT = this.bestT;
     const segLen = r.cum[bestSeg + 1]! - r.cum[bestSeg]!;
     return {
       metres: refinedSegDist(f, r.xy, 2 * bestSeg, bestT),
@@ -523,9 +542,7 @@ export class GeofenceIndex {
     return { routes: this.routes.size, sites: this.sites.size, zones: this.zones.size, segments, corridorCells: this.corridorGrid.cellCount };
   }
 
-  private areasWithin<T extends { id: number; area: Area; bbox: readonly number[] }>(
-    grid: GridIndex, map: Map<number, T>, lon: number, lat: number, radiusM: number,
-  ): T[] {
+  private areasWithin<T extends { id: number; area: Area; bbox: readonly number[] }>(grid: GridIndex, map: Map<number, T>, lon: number, lat: number, radiusM: number): T[] {
     const ey = radiusM / M_PER_DEG;
     const ex = radiusM / mPerDegLon(Math.min(89, Math.abs(lat) + ey));
     const seen = new Set<number>();

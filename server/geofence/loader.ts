@@ -7,9 +7,26 @@ import { GeofenceIndex, type ZoneKind } from './index';
 const ROUTES_SQL = `SELECT id, code, corridor_m::float8 AS "corridorM", ST_AsGeoJSON(path) AS path FROM routes`;
 const SITES_SQL = `SELECT id, code, kind, district, ST_AsGeoJSON(area) AS area FROM sites`;
 
-interface RouteRow { id: number; code: string; corridorM: number; path: string }
-interface SiteRow { id: number; code: string; kind: string; district: string | null; area: string }
-interface ZoneRow { id: number; code: string; name: string; kind: string | null; area: string }
+interface RouteRow {
+  id: number;
+  code: string;
+  corridorM: number;
+  path: string;
+}
+interface SiteRow {
+  id: number;
+  code: string;
+  kind: string;
+  district: string | null;
+  area: string;
+}
+interface ZoneRow {
+  id: number;
+  code: string;
+  name: string;
+  kind: string | null;
+  area: string;
+}
 
 export interface LoadResult {
   index: GeofenceIndex;
@@ -55,7 +72,7 @@ export async function loadGeofences(pool: pg.Pool | pg.ClientBase, index = new G
 export async function refreshRoute(pool: pg.Pool | pg.ClientBase, index: GeofenceIndex, id: number): Promise<boolean> {
   const { rows } = await pool.query<RouteRow>(`${ROUTES_SQL} WHERE id = $1`, [id]);
   const r = rows[0];
-  if (!r) return index.removeRoute(id), false;
+  if (!r) return (index.removeRoute(id), false);
   index.upsertRoute({ id: r.id, code: r.code, corridorM: r.corridorM, path: JSON.parse(r.path) });
   return true;
 }
@@ -64,7 +81,7 @@ export async function refreshRoute(pool: pg.Pool | pg.ClientBase, index: Geofenc
 export async function refreshSite(pool: pg.Pool | pg.ClientBase, index: GeofenceIndex, id: number): Promise<boolean> {
   const { rows } = await pool.query<SiteRow>(`${SITES_SQL} WHERE id = $1`, [id]);
   const s = rows[0];
-  if (!s) return index.removeSite(id), false;
+  if (!s) return (index.removeSite(id), false);
   index.upsertSite({ id: s.id, code: s.code, kind: s.kind, district: s.district, area: JSON.parse(s.area) });
   return true;
 }
@@ -72,14 +89,13 @@ export async function refreshSite(pool: pg.Pool | pg.ClientBase, index: Geofence
 /** Re-reads one zone (when the database has a zones table), or removes it from the index if it is gone. */
 export async function refreshZone(pool: pg.Pool | pg.ClientBase, index: GeofenceIndex, id: number): Promise<boolean> {
   const z = (await readZones(pool, id))[0];
-  if (!z) return index.removeZone(id), false;
+  if (!z) return (index.removeZone(id), false);
   index.upsertZone({ id: z.id, code: z.code, name: z.name, kind: zoneKind(z.kind), area: JSON.parse(z.area) });
   return true;
 }
 
 async function readZones(pool: pg.Pool | pg.ClientBase, id?: number): Promise<ZoneRow[]> {
-  const { rows: cols } = await pool.query<{ name: string }>(
-    `SELECT attname AS name FROM pg_attribute WHERE attrelid = to_regclass('zones') AND attnum > 0 AND NOT attisdropped`);
+  const { rows: cols } = await pool.query<{ name: string }>(`SELECT attname AS name FROM pg_attribute WHERE attrelid = to_regclass('zones') AND attnum > 0 AND NOT attisdropped`);
   if (cols.length === 0) return [];
   const has = new Set(cols.map((c) => c.name));
   const name = has.has('name_zh') ? 'name_zh' : has.has('name') ? 'name' : 'code';

@@ -9,7 +9,10 @@ import { databaseRefusal } from './databaseRefusal';
 import { DomainError, type DomainErrorKind } from '../errors';
 
 export class ApiError extends Error {
-  constructor(public status: number, message: string) {
+  constructor(
+    public status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -38,7 +38,11 @@ after(async () => {
 const get = (path: string, cookie = viewer) => new Request(`http://test${path}`, { headers: { cookie } });
 const post = (path: string, body: unknown, cookie = supervisor) => {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return new Request(`http://test${path}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }, body: text });
+  return new Request(`http://test${path}`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) },
+    body: text,
+  });
 };
 const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
@@ -59,9 +63,26 @@ test('attack: a NUL byte in q (/api/consignments, /api/search) is a 400, not a 5
 });
 
 test('attack: a NUL byte anywhere in a JSON body (a string or a key) is a 400', async () => {
-  const square = { type: 'Polygon', coordinates: [[[121, 31], [121.01, 31], [121.01, 31.01], [121, 31.01], [121, 31]]] };
-  await expect400(await sitesPOST(post('/api/sites', { code: 'NUL\u0000', nameZh: 'x', nameEn: 'x', kind: 'warehouse', district: '0000', area: square })), /code: contains a NUL byte/);
-  await expect400(await sitesPOST(post('/api/sites', { code: 'N1', nameZh: 'x', nameEn: 'x', kind: 'warehouse', district: '0000', area: square, ['a\u0000']: 1 })), /contains a NUL byte/);
+  const square = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [121, 31],
+        [121.01, 31],
+        [121.01, 31.01],
+        [121, 31.01],
+        [121, 31],
+      ],
+    ],
+  };
+  await expect400(
+    await sitesPOST(post('/api/sites', { code: 'NUL\u0000', nameZh: 'x', nameEn: 'x', kind: 'warehouse', district: '0000', area: square })),
+    /code: contains a NUL byte/,
+  );
+  await expect400(
+    await sitesPOST(post('/api/sites', { code: 'N1', nameZh: 'x', nameEn: 'x', kind: 'warehouse', district: '0000', area: square, ['a\u0000']: 1 })),
+    /contains a NUL byte/,
+  );
   await expect400(await ackPOST(post('/api/alerts/1/ack', { note: 'ok\u0000' }), params('1')), /note: contains a NUL byte/);
   assert.equal((await db.pool.query('SELECT count(*)::int AS n FROM sites')).rows[0].n, 0, 'nothing was stored');
 });
@@ -78,8 +99,10 @@ test('attack: out-of-range ids in a query (/api/alerts?consignment=2147483648) a
 
 test('attack: out-of-range times and ids in paths are a 400 in every [id] route (one parser, one limit)', async () => {
   const routes: [string, (r: Request, p: ReturnType<typeof params>) => Promise<Response>][] = [
-    ['/api/consignments/', consignmentGET], ['/api/consignments/{}/journey', consignmentJourneyGET],
-    ['/api/assets/{}/journey', assetJourneyGET], ['/api/assets/{}/track?from=1&to=2', assetTrackGET],
+    ['/api/consignments/', consignmentGET],
+    ['/api/consignments/{}/journey', consignmentJourneyGET],
+    ['/api/assets/{}/journey', assetJourneyGET],
+    ['/api/assets/{}/track?from=1&to=2', assetTrackGET],
   ];
   for (const [path, fn] of routes) {
     for (const bad of ['2147483648', '0', '12abc', '1e3', '-5']) {
@@ -99,19 +122,167 @@ test('attack: out-of-range times and ids in paths are a 400 in every [id] route 
 const circle = (n: number) => [...Array.from({ length: n }, (_, i) => [121 + Math.cos((i / n) * 2 * Math.PI), 31 + Math.sin((i / n) * 2 * Math.PI)]), [122, 31]];
 
 // Each attack polygon, the reason the edge gives, and PostGIS' own verdict as the independent check.
-const SHELL = [[121, 31], [121.1, 31], [121.1, 31.1], [121, 31.1], [121, 31]];
+const SHELL = [
+  [121, 31],
+  [121.1, 31],
+  [121.1, 31.1],
+  [121, 31.1],
+  [121, 31],
+];
 const BAD_POLYGONS: { name: string; coordinates: unknown; reason: RegExp; postgisInvalid: boolean }[] = [
-  { name: 'an unclosed ring', coordinates: [[[121, 31], [121.1, 31], [121.1, 31.1], [121, 31.1]]], reason: /must be closed/, postgisInvalid: false },
-  { name: 'a 3-position ring', coordinates: [[[121, 31], [121.1, 31], [121, 31]]], reason: /at least 4 positions/, postgisInvalid: false },
-  { name: 'a 300-number position', coordinates: [[Array.from({ length: 300 }, (_, i) => (i ? 31 : 121)), [121.1, 31], [121.1, 31.1], [121, 31]]], reason: /\[lon, lat\] or \[lon, lat, altitude\]/, postgisInvalid: false },
-  { name: 'a hole outside its shell', coordinates: [SHELL, [[122, 32], [122.01, 32], [122.01, 32.01], [122, 32.01], [122, 32]]], reason: /hole 1 lies outside the outer ring/, postgisInvalid: true },
-  { name: 'a zero-area ring', coordinates: [[[121, 31], [122, 32], [123, 33], [121, 31]]], reason: /intersects itself|has no area/, postgisInvalid: true },
-  { name: 'a bow tie', coordinates: [[[121, 31], [121.1, 31.1], [121.1, 31], [121, 31.1], [121, 31]]], reason: /intersects itself/, postgisInvalid: true },
-  { name: 'nested holes', coordinates: [SHELL, [[121.01, 31.01], [121.09, 31.01], [121.09, 31.09], [121.01, 31.09], [121.01, 31.01]], [[121.02, 31.02], [121.03, 31.02], [121.03, 31.03], [121.02, 31.03], [121.02, 31.02]]], reason: /holes 1 and 2 overlap/, postgisInvalid: true },
-  { name: 'a hole crossing its shell', coordinates: [SHELL, [[121.05, 31.05], [121.2, 31.05], [121.2, 31.06], [121.05, 31.06], [121.05, 31.05]]], reason: /hole 1 crosses or touches the outer ring/, postgisInvalid: true },
-  { name: 'a spike', coordinates: [[[121, 31], [121.1, 31], [121.1, 31.1], [121.05, 31.1], [121.05, 31.2], [121.05, 31.1], [121, 31.1], [121, 31]]], reason: /intersects itself/, postgisInvalid: true },
-  { name: 'latitude out of range', coordinates: [[[121, 31], [121.1, 91], [121.1, 31.1], [121, 31]]], reason: /latitude must be within -90..90/, postgisInvalid: false },
-  { name: 'a string coordinate', coordinates: [[[121, 31], [121.1, '31'], [121.1, 31.1], [121, 31]]], reason: /finite number/, postgisInvalid: false },
+  {
+    name: 'an unclosed ring',
+    coordinates: [
+      [
+        [121, 31],
+        [121.1, 31],
+        [121.1, 31.1],
+        [121, 31.1],
+      ],
+    ],
+    reason: /must be closed/,
+    postgisInvalid: false,
+  },
+  {
+    name: 'a 3-position ring',
+    coordinates: [
+      [
+        [121, 31],
+        [121.1, 31],
+        [121, 31],
+      ],
+    ],
+    reason: /at least 4 positions/,
+    postgisInvalid: false,
+  },
+  {
+    name: 'a 300-number position',
+    coordinates: [[Array.from({ length: 300 }, (_, i) => (i ? 31 : 121)), [121.1, 31], [121.1, 31.1], [121, 31]]],
+    reason: /\[lon, lat\] or \[lon, lat, altitude\]/,
+    postgisInvalid: false,
+  },
+  {
+    name: 'a hole outside its shell',
+    coordinates: [
+      SHELL,
+      [
+        [122, 32],
+        [122.01, 32],
+        [122.01, 32.01],
+        [122, 32.01],
+        [122, 32],
+      ],
+    ],
+    reason: /hole 1 lies outside the outer ring/,
+    postgisInvalid: true,
+  },
+  {
+    name: 'a zero-area ring',
+    coordinates: [
+      [
+        [121, 31],
+        [122, 32],
+        [123, 33],
+        [121, 31],
+      ],
+    ],
+    reason: /intersects itself|has no area/,
+    postgisInvalid: true,
+  },
+  {
+    name: 'a bow tie',
+    coordinates: [
+      [
+        [121, 31],
+        [121.1, 31.1],
+        [121.1, 31],
+        [121, 31.1],
+        [121, 31],
+      ],
+    ],
+    reason: /intersects itself/,
+    postgisInvalid: true,
+  },
+  {
+    name: 'nested holes',
+    coordinates: [
+      SHELL,
+      [
+        [121.01, 31.01],
+        [121.09, 31.01],
+        [121.09, 31.09],
+        [121.01, 31.09],
+        [121.01, 31.01],
+      ],
+      [
+        [121.02, 31.02],
+        [121.03, 31.02],
+        [121.03, 31.03],
+        [121.02, 31.03],
+        [121.02, 31.02],
+      ],
+    ],
+    reason: /holes 1 and 2 overlap/,
+    postgisInvalid: true,
+  },
+  {
+    name: 'a hole crossing its shell',
+    coordinates: [
+      SHELL,
+      [
+        [121.05, 31.05],
+        [121.2, 31.05],
+        [121.2, 31.06],
+        [121.05, 31.06],
+        [121.05, 31.05],
+      ],
+    ],
+    reason: /hole 1 crosses or touches the outer ring/,
+    postgisInvalid: true,
+  },
+  {
+    name: 'a spike',
+    coordinates: [
+      [
+        [121, 31],
+        [121.1, 31],
+        [121.1, 31.1],
+        [121.05, 31.1],
+        [121.05, 31.2],
+        [121.05, 31.1],
+        [121, 31.1],
+        [121, 31],
+      ],
+    ],
+    reason: /intersects itself/,
+    postgisInvalid: true,
+  },
+  {
+    name: 'latitude out of range',
+    coordinates: [
+      [
+        [121, 31],
+        [121.1, 91],
+        [121.1, 31.1],
+        [121, 31],
+      ],
+    ],
+    reason: /latitude must be within -90..90/,
+    postgisInvalid: false,
+  },
+  {
+    name: 'a string coordinate',
+    coordinates: [
+      [
+        [121, 31],
+        [121.1, '31'],
+        [121.1, 31.1],
+        [121, 31],
+      ],
+    ],
+    reason: /finite number/,
+    postgisInvalid: false,
+  },
   { name: 'too many positions', coordinates: [circle(2_000)], reason: /at most 2000 positions/, postgisInvalid: false },
 ];
 
@@ -121,12 +292,26 @@ test('attack: invalid polygons (OGC) are a 400 with the reason, and nothing is s
       // The expectation does not come from the code under test: PostGIS agrees the polygon is invalid.
       assert.ok(await invalidGeometryReason(db.pool, { type: 'Polygon', coordinates: bad.coordinates }), `PostGIS finds ${bad.name} invalid`);
     }
-    const res = await sitesPOST(post('/api/sites', { code: 'BAD', nameZh: '坏', nameEn: 'Bad', kind: 'warehouse', district: '0000', area: { type: 'Polygon', coordinates: bad.coordinates } }));
+    const res = await sitesPOST(
+      post('/api/sites', { code: 'BAD', nameZh: '坏', nameEn: 'Bad', kind: 'warehouse', district: '0000', area: { type: 'Polygon', coordinates: bad.coordinates } }),
+    );
     await expect400(res, bad.reason);
   }
   assert.equal((await db.pool.query('SELECT count(*)::int AS n FROM sites')).rows[0].n, 0, 'nothing was stored');
   // A valid polygon with a hole and a 3D position (altitude dropped) is taken, and PostGIS finds it valid.
-  const good = { type: 'Polygon', coordinates: [SHELL.map((p) => [...p, 12]), [[121.02, 31.02], [121.03, 31.02], [121.03, 31.03], [121.02, 31.03], [121.02, 31.02]]] };
+  const good = {
+    type: 'Polygon',
+    coordinates: [
+      SHELL.map((p) => [...p, 12]),
+      [
+        [121.02, 31.02],
+        [121.03, 31.02],
+        [121.03, 31.03],
+        [121.02, 31.03],
+        [121.02, 31.02],
+      ],
+    ],
+  };
   const res = await sitesPOST(post('/api/sites', { code: 'GOOD', nameZh: '好', nameEn: 'Good', kind: 'warehouse', district: '0000', area: good }));
   assert.equal(res.status, 201, JSON.stringify(await res.clone().json()));
   const { rows } = await db.pool.query(`SELECT ST_IsValid(area) AS valid, ST_NDims(area) AS dims, ST_NumInteriorRings(area) AS holes FROM sites WHERE code = 'GOOD'`);
@@ -134,8 +319,17 @@ test('attack: invalid polygons (OGC) are a 400 with the reason, and nothing is s
 });
 
 test('attack: a route path with 300-number positions is a 400, not a 500', async () => {
-  const res = await routesPOST(post('/api/routes', { code: 'R-BAD', nameZh: '坏', nameEn: 'Bad', from: 'GOOD', to: 'GOOD', corridorM: 500,
-    path: { type: 'LineString', coordinates: [Array.from({ length: 300 }, () => 31), [121.1, 31.1]] } }));
+  const res = await routesPOST(
+    post('/api/routes', {
+      code: 'R-BAD',
+      nameZh: '坏',
+      nameEn: 'Bad',
+      from: 'GOOD',
+      to: 'GOOD',
+      corridorM: 500,
+      path: { type: 'LineString', coordinates: [Array.from({ length: 300 }, () => 31), [121.1, 31.1]] },
+    }),
+  );
   await expect400(res, /path.coordinates.0: a position is \[lon, lat\]/);
 });
 
@@ -143,7 +337,9 @@ test('attack: an invalid polygon written past the edge is refused by the databas
   const holeOutside = { type: 'Polygon', coordinates: BAD_POLYGONS.find((b) => b.name === 'a hole outside its shell')!.coordinates };
   assert.match((await invalidGeometryReason(db.pool, holeOutside))!, /Hole lies outside shell/);
   await assert.rejects(
-    db.pool.query(`INSERT INTO sites (code, name_zh, name_en, kind, district, area) VALUES ('RAW', 'x', 'x', 'warehouse', '0000', ST_SetSRID(ST_GeomFromGeoJSON($1), 4326))`, [JSON.stringify(holeOutside)]),
+    db.pool.query(`INSERT INTO sites (code, name_zh, name_en, kind, district, area) VALUES ('RAW', 'x', 'x', 'warehouse', '0000', ST_SetSRID(ST_GeomFromGeoJSON($1), 4326))`, [
+      JSON.stringify(holeOutside),
+    ]),
     (err: { code?: string; constraint?: string }) => err.code === '23514' && err.constraint === 'sites_area_valid',
   );
   const { databaseRefusal } = await import('./databaseRefusal');

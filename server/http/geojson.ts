@@ -54,13 +54,20 @@ export const LineStringSchema = z
   })
   .refine((g) => g.coordinates.some((p) => p[0] !== g.coordinates[0]![0] || p[1] !== g.coordinates[0]![1]), 'a LineString needs two distinct positions');
 
-const Ring = positions(4, MAX_POLYGON_VERTICES, 'a ring needs at least 4 positions (3 corners and the first again)', `a polygon may have at most ${MAX_POLYGON_VERTICES} positions`)
-  .refine((ring) => ring[0]![0] === ring.at(-1)![0] && ring[0]![1] === ring.at(-1)![1], 'a ring must be closed (its last position equal to its first)');
+const Ring = positions(
+  4,
+  MAX_POLYGON_VERTICES,
+  'a ring needs at least 4 positions (3 corners and the first again)',
+  `a polygon may have at most ${MAX_POLYGON_VERTICES} positions`,
+).refine((ring) => ring[0]![0] === ring.at(-1)![0] && ring[0]![1] === ring.at(-1)![1], 'a ring must be closed (its last position equal to its first)');
 
 /** A ring that passed the checks above (zod goes on to the polygon's check even when one failed). */
 const wellFormedRing = (ring: unknown): boolean =>
-  Array.isArray(ring) && ring.length >= 4 && ring.every((p) => Array.isArray(p) && p.length === 2 && p.every(Number.isFinite))
-  && ring[0][0] === ring.at(-1)[0] && ring[0][1] === ring.at(-1)[1];
+  Array.isArray(ring) &&
+  ring.length >= 4 &&
+  ring.every((p) => Array.isArray(p) && p.length === 2 && p.every(Number.isFinite)) &&
+  ring[0][0] === ring.at(-1)[0] &&
+  ring[0][1] === ring.at(-1)[1];
 
 export const PolygonSchema = z
   .object({

@@ -30,7 +30,10 @@ after(async () => {
   await db.drop();
 });
 
-interface Answer { status: number; headers: Record<string, string | string[] | undefined> }
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+}
 
 function raw(path: string, opts: { method?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
@@ -45,7 +48,13 @@ function raw(path: string, opts: { method?: string; headers?: Record<string, str
 
 test('attack: /_next/static/../../console (and /wall, /alerts) does not pass as a public static file', async () => {
   for (const page of ['console', 'wall', 'alerts']) {
-    for (const path of [`/_next/static/../../${page}`, `/_next/static/%2e%2e/%2E%2E/${page}`, `/_next/static/..%2f..%2f${page}`, `/_next/static/..\\..\\${page}`, `/_next/static//..//../${page}`]) {
+    for (const path of [
+      `/_next/static/../../${page}`,
+      `/_next/static/%2e%2e/%2E%2E/${page}`,
+      `/_next/static/..%2f..%2f${page}`,
+      `/_next/static/..\\..\\${page}`,
+      `/_next/static//..//../${page}`,
+    ]) {
       const first = await raw(path);
       assert.equal(first.status, 308, path);
       assert.equal(first.headers.location, `/${page}`, path);

@@ -81,7 +81,7 @@ export async function guard(req: IncomingMessage, res: ServerResponse, opts: Gua
     if (!sameOrigin(req)) return reply(res, 403, 'cross-origin request refused');
   }
 
-  if (path.startsWith('/api/ingest/') && opts.ingestTokens && req.headers.authorization?.startsWith('Bearer ') && await opts.ingestTokens.verify(req.headers.authorization)) {
+  if (path.startsWith('/api/ingest/') && opts.ingestTokens && req.headers.authorization?.startsWith('Bearer ') && (await opts.ingestTokens.verify(req.headers.authorization))) {
     return { pass: true, session: null };
   }
   if (PUBLIC_EXACT.has(path) || PUBLIC_PREFIX.some((p) => path.startsWith(p))) return { pass: true, session: null };
@@ -98,8 +98,14 @@ export async function guard(req: IncomingMessage, res: ServerResponse, opts: Gua
       url.searchParams.delete(KIOSK_PARAM);
       const session = await opts.kiosk.exchange(token, req.socket.remoteAddress ?? '', req.headers['user-agent']);
       if (!session) return reply(res, 401, 'this kiosk link is not valid (revoked, expired or mistyped)');
-      res.writeHead(303, { location: `/wall${url.search}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer',
-        'set-cookie': sessionCookies(session.token, session.csrf, session.expiresAt, opts.secureCookies ?? false) }).end();
+      res
+        .writeHead(303, {
+          location: `/wall${url.search}`,
+          'cache-control': 'no-store',
+          'referrer-policy': 'no-referrer',
+          'set-cookie': sessionCookies(session.token, session.csrf, session.expiresAt, opts.secureCookies ?? false),
+        })
+        .end();
       return { pass: false };
     }
   }

@@ -47,7 +47,16 @@ async function seed(pool: TestDatabase['pool']): Promise<void> {
 
 before(async () => {
   db = await freshDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', SIM: '0', INGEST_TOKEN: LEGACY, DATABASE_POOL_MAX: String(testPoolMax()), NODE_ENV: 'test', STORE_FLUSH_MS: '60000' });
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SIM: '0',
+    INGEST_TOKEN: LEGACY,
+    DATABASE_POOL_MAX: String(testPoolMax()),
+    NODE_ENV: 'test',
+    STORE_FLUSH_MS: '60000',
+  });
   app = await startApp(config, { say: () => {}, seed });
   tokens.sh = (await issueIngestToken(db.pool, { name: 'sh-gate', district: '2200', kind: 'both' })).token;
   tokens.shPositions = (await issueIngestToken(db.pool, { name: 'sh-tracker', district: '2200', kind: 'positions' })).token;
@@ -89,7 +98,7 @@ async function auditRows(action: string): Promise<{ username: string; entity: st
 }
 const eventCount = async () => Number((await db.pool.query('SELECT count(*) FROM events')).rows[0].count);
 
-test('attack: a source in the body is ignored; the stored source is the token\'s (http:<name>), the legacy token\'s (http:env) or the user\'s', async () => {
+test("attack: a source in the body is ignored; the stored source is the token's (http:<name>), the legacy token's (http:env) or the user's", async () => {
   const key = 'tel:013900000001';
   const claimed = ['sim', 'jt808', 'replay', 'anything-at-all', undefined];
   const res = await positions({ reports: claimed.map((source) => fix(key, source === undefined ? {} : { source })) }, { token: tokens.sh });
@@ -100,12 +109,15 @@ test('attack: a source in the body is ignored; the stored source is the token\'s
   assert.deepEqual(await storedSources(key), [...Array(5).fill('http:sh-gate'), 'http:env', 'user:sh-sup']);
 });
 
-test('attack: a scoped token may not post fixes for another district\'s truck; an unknown asset gets the same answer; neither is stored or created', async () => {
+test("attack: a scoped token may not post fixes for another district's truck; an unknown asset gets the same answer; neither is stored or created", async () => {
   const res = await positions([fix('tel:013900000002'), fix('tel:013999999999'), fix('tel:013900000001')], { token: tokens.sh });
   assert.equal(res.status, 200);
   const body = await res.json();
   assert.equal(body.accepted, 1);
-  assert.deepEqual(body.rejected.map((r: { index: number }) => r.index), [0, 1]);
+  assert.deepEqual(
+    body.rejected.map((r: { index: number }) => r.index),
+    [0, 1],
+  );
   const [outOfScope, unknown] = body.rejected.map((r: { reason: string }) => r.reason);
   assert.equal(outOfScope.replace('013900000002', 'X'), unknown.replace('013999999999', 'X'), 'one answer for both');
   assert.match(outOfScope, /^assetKey:/);
@@ -118,17 +130,22 @@ test('attack: a scoped token may not post fixes for another district\'s truck; a
   assert.deepEqual(await (await positions([fix('tel:013977777777')], { token: LEGACY })).json(), { accepted: 1, rejected: [] });
 });
 
-test('attack: an event naming another district\'s movement, truck, seal or site answers like an unknown one and writes nothing to it', async () => {
+test("attack: an event naming another district's movement, truck, seal or site answers like an unknown one and writes nothing to it", async () => {
   const t = Date.now() - 60_000;
   const before = await eventCount();
-  const res = await events({ events: [
-    { kind: 'seal_opened', time: t, reference: 'GZ-REF-2' },
-    { kind: 'seal_opened', time: t, reference: 'NO-SUCH-REF' },
-    { kind: 'gate_in', time: t, plate: '粤A00002' },
-    { kind: 'gate_in', time: t, plate: '粤Z99999' },
-    { kind: 'gate_in', time: t, site: 'GZ-GATE', plate: '沪A00001' },
-    { kind: 'gate_in', time: t, site: 'NO-SITE', plate: '沪A00001' },
-  ] }, { token: tokens.sh });
+  const res = await events(
+    {
+      events: [
+        { kind: 'seal_opened', time: t, reference: 'GZ-REF-2' },
+        { kind: 'seal_opened', time: t, reference: 'NO-SUCH-REF' },
+        { kind: 'gate_in', time: t, plate: '粤A00002' },
+        { kind: 'gate_in', time: t, plate: '粤Z99999' },
+        { kind: 'gate_in', time: t, site: 'GZ-GATE', plate: '沪A00001' },
+        { kind: 'gate_in', time: t, site: 'NO-SITE', plate: '沪A00001' },
+      ],
+    },
+    { token: tokens.sh },
+  );
   assert.equal(res.status, 422);
   const body = await res.json();
   assert.equal(body.stored, 0);
@@ -149,15 +166,23 @@ test('attack: an event naming another district\'s movement, truck, seal or site 
   assert.equal(gz[0].n, 0, 'no event ever reached the Guangzhou movement');
 });
 
-test('positive: an event within scope is tied to the movement, the truck and the site, with the token\'s source; the answer holds ids only', async () => {
-  const res = await events([{ kind: 'gate_out', time: Date.now() - 30_000, site: 'SH-GATE', plate: '沪A00001' }, { kind: 'seal_checked', time: Date.now() - 20_000, reference: 'SH-REF-1' }], { token: tokens.shEvents });
+test("positive: an event within scope is tied to the movement, the truck and the site, with the token's source; the answer holds ids only", async () => {
+  const res = await events(
+    [
+      { kind: 'gate_out', time: Date.now() - 30_000, site: 'SH-GATE', plate: '沪A00001' },
+      { kind: 'seal_checked', time: Date.now() - 20_000, reference: 'SH-REF-1' },
+    ],
+    { token: tokens.shEvents },
+  );
   assert.equal(res.status, 200);
   const body = await res.json();
   assert.deepEqual(Object.keys(body).sort(), ['ids', 'rejected', 'stored']);
   assert.equal(body.stored, 2);
   const { rows } = await db.pool.query(
     `SELECT c.reference, a.key, s.code AS site, e.source FROM events e LEFT JOIN consignments c ON c.id = e.consignment_id
-     LEFT JOIN assets a ON a.id = e.asset_id LEFT JOIN sites s ON s.id = e.site_id WHERE e.id = ANY ($1) ORDER BY e.id`, [body.ids]);
+     LEFT JOIN assets a ON a.id = e.asset_id LEFT JOIN sites s ON s.id = e.site_id WHERE e.id = ANY ($1) ORDER BY e.id`,
+    [body.ids],
+  );
   assert.deepEqual(rows, [
     { reference: 'SH-REF-1', key: 'tel:013900000001', site: 'SH-GATE', source: 'http:sh-wms' },
     { reference: 'SH-REF-1', key: 'tel:013900000001', site: null, source: 'http:sh-wms' },
@@ -173,19 +198,31 @@ test('attack: every ingest call is audited once, with counts by reason, who and 
   const rows = (await auditRows('ingest_positions')).slice(before);
   assert.equal(rows.length, 1);
   assert.deepEqual(rows[0], {
-    username: 'http:sh-tracker', entity: 'ingest_token', entity_id: 'sh-tracker', ip: '203.0.113.9', user_id: null,
+    username: 'http:sh-tracker',
+    entity: 'ingest_token',
+    entity_id: 'sh-tracker',
+    ip: '203.0.113.9',
+    user_id: null,
     after: { accepted: 3, rejected: 3, reasons: { lat: 1, assetKey: 1, time: 1 }, scope: '2200' },
   });
   // A body that is not JSON is audited too; so are events, and a supervisor's call names the user.
   assert.equal((await positions('not json', { token: tokens.sh })).status, 400);
   await events([{ kind: 'gate_in', time: Date.now() - 1000, reference: 'GZ-REF-2' }], { cookie: supervisorCookie, csrf: supervisorCsrf });
   const more = (await auditRows('ingest_positions')).slice(before + 1);
-  assert.deepEqual(more.map((r) => [r.username, r.after.accepted, r.after.reasons]), [['http:sh-gate', 0, { body: 1 }]]);
+  assert.deepEqual(
+    more.map((r) => [r.username, r.after.accepted, r.after.reasons]),
+    [['http:sh-gate', 0, { body: 1 }]],
+  );
   const ev = (await auditRows('ingest_events')).slice(beforeEvents);
-  assert.deepEqual(ev.map((r) => [r.username, r.entity, r.after.accepted, r.after.reasons]), [['user:sh-sup', 'user', 0, { reference: 1 }]]);
+  assert.deepEqual(
+    ev.map((r) => [r.username, r.entity, r.after.accepted, r.after.reasons]),
+    [['user:sh-sup', 'user', 0, { reference: 1 }]],
+  );
   assert.equal(typeof ev[0]!.user_id, 'number');
   // The audit rows are chained into the ledger like every audit row.
-  const { rows: chained } = await db.pool.query(`SELECT count(*)::int AS n FROM ledger WHERE kind = 'audit' AND payload->>'id' IN (SELECT id::text FROM audit_log WHERE action IN ('ingest_positions', 'ingest_events'))`);
+  const { rows: chained } = await db.pool.query(
+    `SELECT count(*)::int AS n FROM ledger WHERE kind = 'audit' AND payload->>'id' IN (SELECT id::text FROM audit_log WHERE action IN ('ingest_positions', 'ingest_events'))`,
+  );
   assert.equal(chained[0].n, (await auditRows('ingest_positions')).length + (await auditRows('ingest_events')).length);
 });
 
@@ -203,7 +240,8 @@ test('a token posts only its kind (403); a revoked or made-up token and no crede
 
 test('the guard lets a valid ingest token through to /api/ingest/* only, and refuses a revoked one', async () => {
   const base = `http://127.0.0.1:${app.port}`;
-  const post = (path: string, token: string) => fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '[]' });
+  const post = (path: string, token: string) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '[]' });
   // Past the guard there is no Next handler in this test server: 404 means "let through".
   assert.equal((await post('/api/ingest/positions', tokens.sh)).status, 404);
   assert.equal((await post('/api/ingest/events', LEGACY)).status, 404);

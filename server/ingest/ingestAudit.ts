@@ -24,8 +24,11 @@ export function countReasons(rejected: { reason?: string }[]): Record<string, nu
 export async function auditIngestCall(pool: pg.Pool, caller: IngestCaller, kind: IngestKind, summary: IngestCallSummary, ip: string | null): Promise<void> {
   try {
     await auditNow(pool, {
-      userId: caller.userId, username: caller.source, action: `ingest_${kind}`,
-      entity: caller.via === 'token' ? 'ingest_token' : 'user', entityId: caller.name,
+      userId: caller.userId,
+      username: caller.source,
+      action: `ingest_${kind}`,
+      entity: caller.via === 'token' ? 'ingest_token' : 'user',
+      entityId: caller.name,
       after: { accepted: summary.accepted, rejected: summary.rejected.length, reasons: countReasons(summary.rejected), scope: caller.district },
       ip,
     });

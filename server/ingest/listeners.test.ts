@@ -11,17 +11,37 @@ import { startApp } from '@/server/app';
 import { ConfigError, loadConfig } from '@/server/config';
 
 let db: TestDatabase;
-before(async () => { db = await freshDatabase(); });
-after(async () => { await db.drop(); });
+before(async () => {
+  db = await freshDatabase();
+});
+after(async () => {
+  await db.drop();
+});
 
-const occupyTcp = (): Promise<Server> => new Promise((resolve) => { const s = createServer(); s.listen(0, '127.0.0.1', () => resolve(s)); });
-const occupyUdp = (): Promise<Socket> => new Promise((resolve) => { const s = createSocket('udp4'); s.bind(0, '127.0.0.1', () => resolve(s)); });
+const occupyTcp = (): Promise<Server> =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => resolve(s));
+  });
+const occupyUdp = (): Promise<Socket> =>
+  new Promise((resolve) => {
+    const s = createSocket('udp4');
+    s.bind(0, '127.0.0.1', () => resolve(s));
+  });
 const closeTcp = (s: Server) => new Promise<void>((resolve) => s.close(() => resolve()));
 
-const configWith = (ports: Record<string, string>) => loadConfig({
-  DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', DATABASE_POOL_MAX: String(testPoolMax()), NODE_ENV: 'test',
-  OSMAND_PORT: '-1', AIS_PORT: '-1', JT808_PORT: '-1', ...ports,
-});
+const configWith = (ports: Record<string, string>) =>
+  loadConfig({
+    DATABASE_URL: db.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_POOL_MAX: String(testPoolMax()),
+    NODE_ENV: 'test',
+    OSMAND_PORT: '-1',
+    AIS_PORT: '-1',
+    JT808_PORT: '-1',
+    ...ports,
+  });
 
 async function startExpectingRefusal(ports: Record<string, string>, message: string): Promise<void> {
   const said: string[] = [];
@@ -46,7 +66,10 @@ test('attack: a second instance whose JT808_PORT, OSMAND_PORT or AIS_PORT is tak
     await closeTcp(free);
     await startExpectingRefusal({ OSMAND_PORT: String(osmand), JT808_PORT: String(port) }, `JT808_PORT ${port}: address already in use`);
     const again = createServer();
-    await new Promise<void>((resolve, reject) => { again.once('error', reject); again.listen(osmand, '127.0.0.1', () => resolve()); });
+    await new Promise<void>((resolve, reject) => {
+      again.once('error', reject);
+      again.listen(osmand, '127.0.0.1', () => resolve());
+    });
     await closeTcp(again);
   } finally {
     await closeTcp(held);

@@ -49,7 +49,10 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
   // JT/T 808 terminals and OsmAnd devices log in against the provisioned devices.
   const devices = new DeviceStore(pool);
   devices.start();
-  const close = async () => { await Promise.all(closers.map((c) => c())); await devices.stop(); };
+  const close = async () => {
+    await Promise.all(closers.map((c) => c()));
+    await devices.stop();
+  };
 
   // Every AIS feed (listeners and relays) shares one track gate: a vessel heard by several
   // receivers has one track. Its anchors after a restart are the map's restored fixes.
@@ -61,13 +64,17 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
 
   try {
     if (config.OSMAND_PORT >= 0) {
-      const s = await bind('OSMAND_PORT', config.OSMAND_PORT, () => startOsmAndServer({
-        port: config.OSMAND_PORT, host, sink,
-        authenticate: async (id, secret, address) => {
-          const r = await devices.osmandCheck(id, secret, address);
-          return r.ok ? { ok: true, assetKey: r.login.assetKey } : r;
-        },
-      }));
+      const s = await bind('OSMAND_PORT', config.OSMAND_PORT, () =>
+        startOsmAndServer({
+          port: config.OSMAND_PORT,
+          host,
+          sink,
+          authenticate: async (id, secret, address) => {
+            const r = await devices.osmandCheck(id, secret, address);
+            return r.ok ? { ok: true, assetKey: r.login.assetKey } : r;
+          },
+        }),
+      );
       ports.osmand = s.port;
       closers.push(s.close);
     }
@@ -80,7 +87,7 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
       closers.push(udp.close);
       say(`AIS listener accepts senders in AIS_ALLOW=${allow.entries.join(',')}`);
       // The demo feed sends its vessels from this host.
-      if (config.SIM && !allow.allows('127.0.0.1')) say('AIS_ALLOW leaves out 127.0.0.1: the demo feed\'s vessels will be refused (add 127.0.0.1 to show them)');
+      if (config.SIM && !allow.allows('127.0.0.1')) say("AIS_ALLOW leaves out 127.0.0.1: the demo feed's vessels will be refused (add 127.0.0.1 to show them)");
       ports.ais = tcp.port;
       ports.aisUdp = udp.port;
     }
@@ -99,6 +106,12 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
     closers.push(client.close);
     say(`AIS feed: connecting to ${remote} (reconnects with back-off)`);
   }
-  say(`ingest listeners: ${Object.entries(ports).map(([k, v]) => `${k} :${v}`).join(', ') || 'none'}`);
+  say(
+    `ingest listeners: ${
+      Object.entries(ports)
+        .map(([k, v]) => `${k} :${v}`)
+        .join(', ') || 'none'
+    }`,
+  );
   return { sink, ports, close };
 }

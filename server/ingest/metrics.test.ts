@@ -16,7 +16,17 @@ let base: string;
 
 before(async () => {
   db = await freshDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', SIM: '0', OSMAND_PORT: '0', AIS_PORT: '-1', JT808_PORT: '-1', DATABASE_POOL_MAX: String(testPoolMax()), NODE_ENV: 'test' });
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SIM: '0',
+    OSMAND_PORT: '0',
+    AIS_PORT: '-1',
+    JT808_PORT: '-1',
+    DATABASE_POOL_MAX: String(testPoolMax()),
+    NODE_ENV: 'test',
+  });
   app = await startApp(config, { say: () => {}, ingest: true });
   base = `http://127.0.0.1:${app.listeners!.ports.osmand}`;
 });
@@ -34,12 +44,22 @@ async function series(): Promise<string[]> {
 function attack(i: number, mark: string): Promise<Response> {
   const q = (s: string) => fetch(`${base}/?${s}`);
   switch (i % 6) {
-    case 0: return q(`id=${mark}&lat=31&lon=121&timestamp=${encodeURIComponent(`${mark} o'clock`)}`);
-    case 1: return q(`id=${mark}&lat=31&lon=121`); // unknown device
-    case 2: return q(`id=${mark}&lat=${mark}&lon=121`);
-    case 3: return fetch(`${base}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ device_id: mark, location: { timestamp: mark, coords: { latitude: 31, longitude: 121 } } }) });
-    case 4: return fetch(`${base}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ [mark]: mark }) });
-    default: return q(`deviceid=${mark}&location=${mark},${mark}`);
+    case 0:
+      return q(`id=${mark}&lat=31&lon=121&timestamp=${encodeURIComponent(`${mark} o'clock`)}`);
+    case 1:
+      return q(`id=${mark}&lat=31&lon=121`); // unknown device
+    case 2:
+      return q(`id=${mark}&lat=${mark}&lon=121`);
+    case 3:
+      return fetch(`${base}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ device_id: mark, location: { timestamp: mark, coords: { latitude: 31, longitude: 121 } } }),
+      });
+    case 4:
+      return fetch(`${base}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ [mark]: mark }) });
+    default:
+      return q(`deviceid=${mark}&location=${mark},${mark}`);
   }
 }
 
@@ -55,14 +75,28 @@ test('attack: 200 OsmAnd requests with attacker-chosen ids and texts add no metr
     refused((await attack(i, mark)).status);
   }
   const after = await series();
-  assert.deepEqual(after.map((l) => l.replace(/ [\d.e+-]+$/, '')), before.map((l) => l.replace(/ [\d.e+-]+$/, '')), 'the same series, only their values moved');
+  assert.deepEqual(
+    after.map((l) => l.replace(/ [\d.e+-]+$/, '')),
+    before.map((l) => l.replace(/ [\d.e+-]+$/, '')),
+    'the same series, only their values moved',
+  );
   const text = after.join('\n');
-  assert.deepEqual(marks.filter((m) => text.includes(m)), [], 'no attacker text in any label');
+  assert.deepEqual(
+    marks.filter((m) => text.includes(m)),
+    [],
+    'no attacker text in any label',
+  );
   // Every request was counted once, as a malformed frame or a refused device, under closed reasons.
   const rejected = (await framesRejected.get()).values.filter((v) => v.labels.protocol === 'osmand');
   const devices = (await devicesRefused.get()).values.filter((v) => v.labels.protocol === 'osmand');
-  assert.equal([...rejected, ...devices].reduce((s, v) => s + v.value, 0), 206);
-  assert.ok(rejected.every((v) => v.labels.reason !== 'other'), 'each malformed shape has its own closed reason');
+  assert.equal(
+    [...rejected, ...devices].reduce((s, v) => s + v.value, 0),
+    206,
+  );
+  assert.ok(
+    rejected.every((v) => v.labels.reason !== 'other'),
+    'each malformed shape has its own closed reason',
+  );
 });
 
 test('reason texts map to their token, anything unknown to other', () => {

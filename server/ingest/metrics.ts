@@ -11,22 +11,56 @@ export const INGEST_PROTOCOLS = ['ais', 'jt808', 'osmand', 'http', 'events'] as 
 /** Rejection reasons: a protocol's reason token, or the field that failed (the text before ':'). */
 export const REJECT_REASONS = [
   // AIS (assembler)
-  'checksum', 'format', 'fragment', 'payload', 'oversize',
+  'checksum',
+  'format',
+  'fragment',
+  'payload',
+  'oversize',
   // JT/T 808 (framer, codec, session, location body)
-  'short', 'escape', 'truncated', 'length', 'encrypted', 'phone', 'garbage', 'internal', 'terminal_mismatch',
-  'subpackage', 'subpackage_incomplete', 'subpackage_too_large', 'subpackage_timeout', 'body', 'auth', 'unauthenticated',
-  'time', 'coordinates', 'speed',
+  'short',
+  'escape',
+  'truncated',
+  'length',
+  'encrypted',
+  'phone',
+  'garbage',
+  'internal',
+  'terminal_mismatch',
+  'subpackage',
+  'subpackage_incomplete',
+  'subpackage_too_large',
+  'subpackage_timeout',
+  'body',
+  'auth',
+  'unauthenticated',
+  'time',
+  'coordinates',
+  'speed',
   // OsmAnd (decoder, device lookup)
-  'id', 'lat/lon', 'timestamp', 'speed/bearing', 'device_id', 'location', 'location.coords', 'location.timestamp', 'unknown device',
+  'id',
+  'lat/lon',
+  'timestamp',
+  'speed/bearing',
+  'device_id',
+  'location',
+  'location.coords',
+  'location.timestamp',
+  'unknown device',
   // the position schema's fields (pipeline/validate.ts), and a report that is not an object
-  'assetKey', 'kind', 'lon', 'lat', 'course', 'heading', 'source', 'alarm', 'label', 'report',
+  'assetKey',
+  'kind',
+  'lon',
+  'lat',
+  'course',
+  'heading',
+  'source',
+  'alarm',
+  'label',
+  'report',
 ] as const;
 
 /** Known messages that carry nothing used: AIS message types (1–27) and non-AIS NMEA, JT/T 808 kinds. */
-export const IGNORED_KINDS = [
-  ...Array.from({ length: 27 }, (_, i) => `type ${i + 1}`), 'nmea other',
-  'unsupported', 'terminal_response', 'no_fix', 'no_fix_alarm',
-] as const;
+export const IGNORED_KINDS = [...Array.from({ length: 27 }, (_, i) => `type ${i + 1}`), 'nmea other', 'unsupported', 'terminal_response', 'no_fix', 'no_fix_alarm'] as const;
 
 export const CLOSE_REASONS = ['idle', 'slow_reader', 'garbage'] as const;
 export const TRANSPORTS = ['tcp', 'udp'] as const;
@@ -42,28 +76,66 @@ export function rejectLabel(reason: string): string {
   return closedLabel(REJECT_SET, reasonToken(reason));
 }
 
-export const framesDecoded = closeLabels(new Counter({
-  name: 'tw_ingest_frames_total', help: 'Frames or sentences decoded, by protocol', labelNames: ['protocol'] as const, registers: [registry],
-}), { protocol: INGEST_PROTOCOLS });
-export const framesRejected = closeLabels(new Counter({
-  name: 'tw_ingest_rejected_total', help: 'Frames rejected, by protocol and reason', labelNames: ['protocol', 'reason'] as const, registers: [registry],
-}), { protocol: INGEST_PROTOCOLS, reason: REJECT_REASONS });
-export const framesIgnored = closeLabels(new Counter({
-  name: 'tw_ingest_ignored_total', help: 'Known messages carrying nothing used, by protocol and kind', labelNames: ['protocol', 'kind'] as const, registers: [registry],
-}), { protocol: INGEST_PROTOCOLS, kind: IGNORED_KINDS });
-export const ingestConnections = closeLabels(new Gauge({
-  name: 'tw_ingest_connections', help: 'Open ingest connections, by protocol', labelNames: ['protocol'] as const, registers: [registry],
-}), { protocol: INGEST_PROTOCOLS });
-export const connectionsClosed = closeLabels(new Counter({
-  name: 'tw_ingest_connections_closed_total', help: 'Ingest connections closed by the server, by protocol and reason', labelNames: ['protocol', 'reason'] as const, registers: [registry],
-}), { protocol: INGEST_PROTOCOLS, reason: CLOSE_REASONS });
-export const sendersRefused = closeLabels(new Counter({
-  name: 'tw_ingest_senders_refused_total',
-  help: 'TCP connections and UDP datagrams refused because the sender is not allowed (AIS_ALLOW), by protocol and transport',
-  labelNames: ['protocol', 'transport'] as const, registers: [registry],
-}), { protocol: INGEST_PROTOCOLS, transport: TRANSPORTS });
-export const aisUnverified = closeLabels(new Counter({
-  name: 'tw_ais_unverified_total',
-  help: 'AIS positions held as unverified (not drawn, not checked, not stored), by reason: a new vessel awaiting its confirming fix, or a fix off the known track',
-  labelNames: ['reason'] as const, registers: [registry],
-}), { reason: ['new_vessel', 'off_track'] });
+export const framesDecoded = closeLabels(
+  new Counter({
+    name: 'tw_ingest_frames_total',
+    help: 'Frames or sentences decoded, by protocol',
+    labelNames: ['protocol'] as const,
+    registers: [registry],
+  }),
+  { protocol: INGEST_PROTOCOLS },
+);
+export const framesRejected = closeLabels(
+  new Counter({
+    name: 'tw_ingest_rejected_total',
+    help: 'Frames rejected, by protocol and reason',
+    labelNames: ['protocol', 'reason'] as const,
+    registers: [registry],
+  }),
+  { protocol: INGEST_PROTOCOLS, reason: REJECT_REASONS },
+);
+export const framesIgnored = closeLabels(
+  new Counter({
+    name: 'tw_ingest_ignored_total',
+    help: 'Known messages carrying nothing used, by protocol and kind',
+    labelNames: ['protocol', 'kind'] as const,
+    registers: [registry],
+  }),
+  { protocol: INGEST_PROTOCOLS, kind: IGNORED_KINDS },
+);
+export const ingestConnections = closeLabels(
+  new Gauge({
+    name: 'tw_ingest_connections',
+    help: 'Open ingest connections, by protocol',
+    labelNames: ['protocol'] as const,
+    registers: [registry],
+  }),
+  { protocol: INGEST_PROTOCOLS },
+);
+export const connectionsClosed = closeLabels(
+  new Counter({
+    name: 'tw_ingest_connections_closed_total',
+    help: 'Ingest connections closed by the server, by protocol and reason',
+    labelNames: ['protocol', 'reason'] as const,
+    registers: [registry],
+  }),
+  { protocol: INGEST_PROTOCOLS, reason: CLOSE_REASONS },
+);
+export const sendersRefused = closeLabels(
+  new Counter({
+    name: 'tw_ingest_senders_refused_total',
+    help: 'TCP connections and UDP datagrams refused because the sender is not allowed (AIS_ALLOW), by protocol and transport',
+    labelNames: ['protocol', 'transport'] as const,
+    registers: [registry],
+  }),
+  { protocol: INGEST_PROTOCOLS, transport: TRANSPORTS },
+);
+export const aisUnverified = closeLabels(
+  new Counter({
+    name: 'tw_ais_unverified_total',
+    help: 'AIS positions held as unverified (not drawn, not checked, not stored), by reason: a new vessel awaiting its confirming fix, or a fix off the known track',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  }),
+  { reason: ['new_vessel', 'off_track'] },
+);

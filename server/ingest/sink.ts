@@ -46,10 +46,19 @@ export function createIngestSink(pipeline: Pipeline, pool: pg.Pool, registry: As
              call_sign = coalesce(EXCLUDED.call_sign, assets.call_sign), ais_class = coalesce(EXCLUDED.ais_class, assets.ais_class),
              ship_type = coalesce(EXCLUDED.ship_type, assets.ship_type), updated_at = now()
            RETURNING id, key, kind, label, district, ais_class AS "aisClass"`,
-          [key, merged.name ?? null, update.mmsi, merged.imo ?? null, merged.callSign ?? null, merged.aisClass ?? null,
-           merged.shipType === undefined ? null : String(merged.shipType)],
+          [
+            key,
+            merged.name ?? null,
+            update.mmsi,
+            merged.imo ?? null,
+            merged.callSign ?? null,
+            merged.aisClass ?? null,
+            merged.shipType === undefined ? null : String(merged.shipType),
+          ],
         )
-        .then(({ rows }) => { if (rows[0]) registry.remember(rows[0]); })
+        .then(({ rows }) => {
+          if (rows[0]) registry.remember(rows[0]);
+        })
         .catch((err: Error) => log.error({ err: err.message, mmsi: update.mmsi }, 'vessel static update failed'));
     },
     rejected,

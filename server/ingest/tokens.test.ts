@@ -18,11 +18,13 @@ before(async () => {
     ('2200', '上海海关', 'Shanghai', 'direct', '0000', ST_Multi(ST_MakeEnvelope(120, 30, 122.5, 32, 4326))),
     ('5100', '广州海关', 'Guangzhou', 'direct', '0000', ST_Multi(ST_MakeEnvelope(112, 22, 114.5, 24, 4326)))`);
 });
-after(async () => { await db.drop(); });
+after(async () => {
+  await db.drop();
+});
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-test('issuing stores only the token\'s SHA-256; the token checks out as its system with its scope and kinds, until revoked', async () => {
+test("issuing stores only the token's SHA-256; the token checks out as its system with its scope and kinds, until revoked", async () => {
   const issued = await issueIngestToken(db.pool, { name: 'sh-gate-1', district: '2200', kind: 'events' });
   assert.equal(issued.source, 'http:sh-gate-1');
   const { rows } = await db.pool.query(`SELECT * FROM ingest_tokens WHERE name = 'sh-gate-1'`);
@@ -38,10 +40,13 @@ test('issuing stores only the token\'s SHA-256; the token checks out as its syst
   assert.equal(await tokens.verify(`Bearer ${issued.token}`), null, 'revoked at once');
   assert.equal(await revokeIngestToken(db.pool, 'sh-gate-1'), false);
   const { rows: audit } = await db.pool.query(`SELECT action, entity_id FROM audit_log WHERE entity = 'ingest_token' ORDER BY id`);
-  assert.deepEqual(audit, [{ action: 'ingest_token_issued', entity_id: 'sh-gate-1' }, { action: 'ingest_token_revoked', entity_id: 'sh-gate-1' }]);
+  assert.deepEqual(audit, [
+    { action: 'ingest_token_issued', entity_id: 'sh-gate-1' },
+    { action: 'ingest_token_revoked', entity_id: 'sh-gate-1' },
+  ]);
 });
 
-test('names are checked and never reused; the district must exist (and lie within an issuer\'s jurisdiction); the kind is one of three', async () => {
+test("names are checked and never reused; the district must exist (and lie within an issuer's jurisdiction); the kind is one of three", async () => {
   const fails = async (opts: Parameters<typeof issueIngestToken>[1], status: number, msg: RegExp) =>
     assert.rejects(issueIngestToken(db.pool, opts), (e: Error) => DomainError.is(e) && STATUS_OF[e.kind] === status && msg.test(e.message));
   await fails({ name: 'Upper', district: '2200', kind: 'both' }, 400, /^name:/);
@@ -83,7 +88,13 @@ test('transitwatch ingest-token issues (the token printed once), lists without t
   const list = await cli(['ingest-token', '--list']);
   assert.equal(list.code, 0);
   assert.ok(!list.stdout.includes(issued.token));
-  assert.ok(list.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l).name).includes('gz-wms'));
+  assert.ok(
+    list.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).name)
+      .includes('gz-wms'),
+  );
   const bad = await cli(['ingest-token', '--name', 'x', '--district', '5100', '--kind', 'sometimes']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /kind: one of positions, events, both/);

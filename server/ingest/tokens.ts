@@ -57,24 +57,32 @@ export async function issueIngestToken(
   if (opts.name === LEGACY_TOKEN_NAME) throw invalid(`name: "${LEGACY_TOKEN_NAME}" is the INGEST_TOKEN's`);
   if (!(INGEST_TOKEN_KINDS as readonly string[]).includes(opts.kind)) throw invalid(`kind: one of ${INGEST_TOKEN_KINDS.join(', ')}`);
   const kind = opts.kind as IngestTokenKind;
-  const { rows } = await pool.query(
-    `SELECT d.code, ($2::text IS NULL OR is_hq($2) OR d.code = ANY (visible_districts($2))) AS within FROM districts d WHERE d.code = $1`,
-    [opts.district, opts.issuer?.district ?? null],
-  );
+  const { rows } = await pool.query(`SELECT d.code, ($2::text IS NULL OR is_hq($2) OR d.code = ANY (visible_districts($2))) AS within FROM districts d WHERE d.code = $1`, [
+    opts.district,
+    opts.issuer?.district ?? null,
+  ]);
   if (!rows[0] || !rows[0].within) throw notFound(`district: no district ${opts.district}`);
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   try {
-    await pool.query(
-      `INSERT INTO ingest_tokens (id, name, district, kind, created_by) VALUES ($1, $2, $3, $4, $5)`,
-      [sha256(token), opts.name, opts.district, kind, opts.issuer?.id ?? null],
-    );
+    await pool.query(`INSERT INTO ingest_tokens (id, name, district, kind, created_by) VALUES ($1, $2, $3, $4, $5)`, [
+      sha256(token),
+      opts.name,
+      opts.district,
+      kind,
+      opts.issuer?.id ?? null,
+    ]);
   } catch (err) {
     if ((err as { code?: string }).code === '23505') throw conflict(`name: a token named ${opts.name} exists or existed (names are not reused)`);
     throw err;
   }
   await auditNow(pool, {
-    userId: opts.issuer?.id ?? null, username: opts.issuer?.username ?? 'cli', action: 'ingest_token_issued',
-    entity: 'ingest_token', entityId: opts.name, after: { district: opts.district, kind }, ip: opts.ip ?? null,
+    userId: opts.issuer?.id ?? null,
+    username: opts.issuer?.username ?? 'cli',
+    action: 'ingest_token_issued',
+    entity: 'ingest_token',
+    entityId: opts.name,
+    after: { district: opts.district, kind },
+    ip: opts.ip ?? null,
   });
   return { name: opts.name, district: opts.district, kind, token, source: `http:${opts.name}` };
 }
@@ -112,7 +120,10 @@ export async function listIngestTokens(pool: pg.Pool): Promise<IngestTokenInfo[]
 export class IngestTokens {
   private hqCode: Promise<string> | undefined;
 
-  constructor(private pool: pg.Pool, private legacyToken?: string) {}
+  constructor(
+    private pool: pg.Pool,
+    private legacyToken?: string,
+  ) {}
 
   /** The caller a `Bearer …` header names, or null (absent, malformed, unknown or revoked). */
   async verify(authorization: string | null | undefined): Promise<IngestCaller | null> {
@@ -135,12 +146,16 @@ export class IngestTokens {
 
   /** The HQ district's code (the legacy token's scope); '0000' by the customs convention when none is stored yet. */
   private hq(): Promise<string> {
-    this.hqCode ??= this.pool
-      .query<{ code: string }>(`SELECT code FROM districts WHERE level = 'hq' ORDER BY code LIMIT 1`)
-      .then(({ rows }) => {
+    this.hqCode ??= this.pool.query<{ code: string }>(`SELECT code FROM districts WHERE level = 'hq' ORDER BY code LIMIT 1`).then(
+      ({ rows }) => {
         if (!rows[0]) this.hqCode = undefined; // look again next time: the world may not be seeded yet
         return rows[0]?.code ?? '0000';
-      }, (err: Error) => { this.hqCode = undefined; throw err; });
+      },
+      (err: Error) => {
+        this.hqCode = undefined;
+        throw err;
+      },
+    );
     return this.hqCode;
   }
 }

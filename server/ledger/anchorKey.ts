@@ -19,7 +19,10 @@ export interface AnchorPublicKey {
 }
 
 export function anchorKeyId(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export const publicKeyFile = (keyFile: string): string => keyFile.replace(/(\.pem)?$/, '.pub.pem');

@@ -42,7 +42,12 @@ export function anchorFiles(env: { DATA_DIR?: string; DATABASE_URL?: string; LED
 /** How long verify lets a checkpoint go unanchored before it is a finding: three periods, at least 10 minutes. */
 export const anchorGraceMs = (checkpointSeconds: number): number => Math.max(10 * 60_000, 3 * checkpointSeconds * 1000);
 
-interface CheckpointRow { seq: string; payload: { from?: unknown; to?: unknown; count?: unknown; root?: unknown }; hash: string; time: string }
+interface CheckpointRow {
+  seq: string;
+  payload: { from?: unknown; to?: unknown; count?: unknown; root?: unknown };
+  hash: string;
+  time: string;
+}
 
 const PENDING_SQL = `
   SELECT seq, payload, encode(hash, 'hex') AS hash, ledger_iso(time) AS time
@@ -86,10 +91,22 @@ export class LedgerAnchorer {
         const p = r.payload;
         let anchor: SignedAnchor;
         try {
-          anchor = signAnchor({
-            v: 1, checkpoint: Number(r.seq), from: p.from as number, to: p.to as number, count: p.count as number, root: p.root as string,
-            hash: r.hash, time: r.time, anchoredAt: new Date().toISOString(), prev: this.log.lastHash, key: this.key.id,
-          }, this.key.privateKey);
+          anchor = signAnchor(
+            {
+              v: 1,
+              checkpoint: Number(r.seq),
+              from: p.from as number,
+              to: p.to as number,
+              count: p.count as number,
+              root: p.root as string,
+              hash: r.hash,
+              time: r.time,
+              anchoredAt: new Date().toISOString(),
+              prev: this.log.lastHash,
+              key: this.key.id,
+            },
+            this.key.privateKey,
+          );
         } catch (err) {
           // A malformed checkpoint entry (not one checkpoint() wrote): not anchored; verify names it.
           log.error({ seq: r.seq, err: (err as Error).message }, 'ledger: a checkpoint entry cannot be anchored');
@@ -108,8 +125,10 @@ export class LedgerAnchorer {
       const { rows } = await pool.query(`SELECT coalesce(max(seq), 0) AS seq FROM ledger`);
       if (Number(rows[0].seq) < this.log.lastCheckpoint) {
         this.warnedBehind = true;
-        log.error({ lastAnchored: this.log.lastCheckpoint, lastEntry: Number(rows[0].seq) },
-          'ledger: the anchor log holds a checkpoint beyond the last entry of the ledger (entries were cut, or this is another database): run verify-ledger');
+        log.error(
+          { lastAnchored: this.log.lastCheckpoint, lastEntry: Number(rows[0].seq) },
+          'ledger: the anchor log holds a checkpoint beyond the last entry of the ledger (entries were cut, or this is another database): run verify-ledger',
+        );
       }
     }
     return done;

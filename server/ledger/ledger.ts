@@ -22,10 +22,7 @@ export interface LedgerEntryRef {
  */
 export async function appendLedgerEntry(client: Queryable, kind: string, payload: object): Promise<LedgerEntryRef> {
   const end = ledgerAppendSeconds.startTimer({ kind });
-  const { rows } = await client.query(
-    `SELECT entry_seq AS seq, encode(entry_hash, 'hex') AS hash FROM ledger_append($1, $2::jsonb)`,
-    [kind, JSON.stringify(payload)],
-  );
+  const { rows } = await client.query(`SELECT entry_seq AS seq, encode(entry_hash, 'hex') AS hash FROM ledger_append($1, $2::jsonb)`, [kind, JSON.stringify(payload)]);
   end();
   ledgerEntries.inc({ kind });
   return { seq: Number(rows[0].seq), hash: rows[0].hash };

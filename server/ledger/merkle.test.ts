@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { MerkleBuilder, merkleRoot } from './merkle';
 
-const sha = (...parts: Uint8Array[]) => { const h = createHash('sha256'); for (const p of parts) h.update(p); return h.digest(); };
+const sha = (...parts: Uint8Array[]) => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest();
+};
 
 // RFC 6962 §2.1, written the way the RFC states it.
 function rfc6962(d: Buffer[]): Buffer {

@@ -94,7 +94,12 @@ const KEEP_FINDINGS = 100;
 const WINDOW_ROWS = 100_000;
 const MIN_BIGINT = '-9223372036854775808';
 
-interface PositionsPayload { count: number; digest: string; from: string; to: string }
+interface PositionsPayload {
+  count: number;
+  digest: string;
+  from: string;
+  to: string;
+}
 
 class Findings {
   list: LedgerFinding[] = [];
@@ -150,8 +155,7 @@ function positionsPayload(p: unknown): PositionsPayload | undefined {
 // runs no autovacuum: summarize now, once, rather than read those pages for every window.
 async function summarizeBatchIndex(client: pg.PoolClient): Promise<void> {
   try {
-    const { rows } = await client.query(
-      `SELECT h.inhrelid::regclass::text AS idx FROM pg_inherits h WHERE h.inhparent = to_regclass('positions_batch_brin')`);
+    const { rows } = await client.query(`SELECT h.inhrelid::regclass::text AS idx FROM pg_inherits h WHERE h.inhparent = to_regclass('positions_batch_brin')`);
     for (const r of rows) await client.query('SELECT brin_summarize_new_values($1::regclass)', [r.idx]);
   } catch {
     // Only slower without it (e.g. a role that does not own the table).
@@ -213,8 +217,12 @@ export async function verifyLedger(pool: pg.Pool, opts: VerifyOptions = {}): Pro
     const unbatched = Number((await client.query('SELECT count(*) AS n FROM positions WHERE batch IS NULL')).rows[0].n);
     result.positionRows += unbatched;
     if (unbatched > legacyRows) {
-      findings.add(legacySeq ?? 0, legacySeq === undefined ? 'positions' : 'legacy',
-        `${unbatched} position rows have no batch (stored without the ledger); ${legacyRows} predate the ledger`, 'positions');
+      findings.add(
+        legacySeq ?? 0,
+        legacySeq === undefined ? 'positions' : 'legacy',
+        `${unbatched} position rows have no batch (stored without the ledger); ${legacyRows} predate the ledger`,
+        'positions',
+      );
     }
 
     // Positions entries waiting for their rows: checked a window (lo, hi] of seqs at a time.
@@ -273,9 +281,14 @@ export async function verifyLedger(pool: pg.Pool, opts: VerifyOptions = {}): Pro
         }
         if (!e.self_ok) findings.add(seq, e.kind, 'the stored hash does not match the entry (seq, time, kind, payload, prev_hash)', 'entry-hash');
         if (!e.prev_hash.equals(prevHash)) {
-          findings.add(seq, e.kind, prevSeq === undefined
-            ? 'the first entry does not start from the genesis hash (entries before it are missing?)'
-            : `prev_hash is not the hash of entry ${prevSeq} (an entry between was removed, or entry ${prevSeq} was rewritten)`, 'chain-link');
+          findings.add(
+            seq,
+            e.kind,
+            prevSeq === undefined
+              ? 'the first entry does not start from the genesis hash (entries before it are missing?)'
+              : `prev_hash is not the hash of entry ${prevSeq} (an entry between was removed, or entry ${prevSeq} was rewritten)`,
+            'chain-link',
+          );
         }
         prevHash = e.hash;
         prevSeq = seq;
@@ -285,24 +298,48 @@ export async function verifyLedger(pool: pg.Pool, opts: VerifyOptions = {}): Pro
           const p = e.payload as { from?: unknown; to?: unknown; count?: unknown; root?: unknown };
           const root = tree.root();
           if (p.root !== root || p.count !== tree.count || (tree.count > 0 && (p.from !== treeFrom || p.to !== treeTo))) {
-            findings.add(seq, e.kind, `the checkpoint does not match the ${tree.count} entries before it` +
-              (tree.count ? ` (${treeFrom}…${treeTo}): root ${root}` : ''), 'checkpoint-root');
+            findings.add(
+              seq,
+              e.kind,
+              `the checkpoint does not match the ${tree.count} entries before it` + (tree.count ? ` (${treeFrom}…${treeTo}): root ${root}` : ''),
+              'checkpoint-root',
+            );
           }
           if (reader) {
             const a = reader.anchors.get(seq);
             if (a) {
               reader.anchors.delete(seq);
               if (p.root !== a.root) {
-                findings.add(seq, e.kind, `checkpoint ${seq} does not match its anchor (line ${a.line}): root ${String(p.root)} over entries ` +
-                  `${String(p.from)}…${String(p.to)}, anchored ${a.root} over ${a.from}…${a.to}; entries there were changed, removed or re-hashed`, 'anchor-checkpoint');
+                findings.add(
+                  seq,
+                  e.kind,
+                  `checkpoint ${seq} does not match its anchor (line ${a.line}): root ${String(p.root)} over entries ` +
+                    `${String(p.from)}…${String(p.to)}, anchored ${a.root} over ${a.from}…${a.to}; entries there were changed, removed or re-hashed`,
+                  'anchor-checkpoint',
+                );
               } else if (!e.hash.equals(Buffer.from(a.hash, 'hex'))) {
-                findings.add(seq, e.kind, `checkpoint ${seq} differs from its anchor (line ${a.line}): its entry hash (its time or payload, or the chain before it, changed)`, 'anchor-checkpoint');
+                findings.add(
+                  seq,
+                  e.kind,
+                  `checkpoint ${seq} differs from its anchor (line ${a.line}): its entry hash (its time or payload, or the chain before it, changed)`,
+                  'anchor-checkpoint',
+                );
               }
             } else if (lastAnchor && seq < lastAnchor.checkpoint) {
-              findings.add(seq, e.kind, `checkpoint ${seq} is not in the anchor log, which goes on to checkpoint ${lastAnchor.checkpoint} (its line was removed?)`, 'anchor-missing');
+              findings.add(
+                seq,
+                e.kind,
+                `checkpoint ${seq} is not in the anchor log, which goes on to checkpoint ${lastAnchor.checkpoint} (its line was removed?)`,
+                'anchor-missing',
+              );
             } else if (e.ctime && now - Date.parse(e.ctime) > graceMs) {
-              findings.add(seq, e.kind, `checkpoint ${seq} of ${e.ctime} is not in the anchor log (not anchored within ${Math.round(graceMs / 60_000)} min; ` +
-                'a running server anchors each checkpoint at once, and at start what it left)', 'anchor-missing');
+              findings.add(
+                seq,
+                e.kind,
+                `checkpoint ${seq} of ${e.ctime} is not in the anchor log (not anchored within ${Math.round(graceMs / 60_000)} min; ` +
+                  'a running server anchors each checkpoint at once, and at start what it left)',
+                'anchor-missing',
+              );
             }
           }
           tree = new MerkleBuilder();
@@ -329,16 +366,23 @@ export async function verifyLedger(pool: pg.Pool, opts: VerifyOptions = {}): Pro
     }
     await checkWindow(null);
     for (const g of gaps) {
-      findings.add(g.seq, g.kind, g.from === g.to ? `seq ${g.from} is missing (an entry was removed)` : `seqs ${g.from}…${g.to} are missing (${g.to - g.from + 1} entries removed)`, 'seq-gap');
+      findings.add(
+        g.seq,
+        g.kind,
+        g.from === g.to ? `seq ${g.from} is missing (an entry was removed)` : `seqs ${g.from}…${g.to} are missing (${g.to - g.from + 1} entries removed)`,
+        'seq-gap',
+      );
     }
     findings.total += gapsOver;
 
-    const { rows: [last] } = await client.query(`SELECT seq, ledger_iso(time) AS time FROM ledger ORDER BY seq DESC LIMIT 1`);
+    const {
+      rows: [last],
+    } = await client.query(`SELECT seq, ledger_iso(time) AS time FROM ledger ORDER BY seq DESC LIMIT 1`);
     lastEntry = last ? { seq: Number(last.seq), time: last.time } : undefined;
     if (reader && opts.anchors) {
       const lastSeq = lastEntry?.seq ?? 0;
       if (!opts.anchors.key && (logExists || result.checkpoints > 0)) {
-        findings.add(0, 'anchor', 'no public key to check the anchor log\'s signatures with (LEDGER_KEY_FILE)', 'anchor-log');
+        findings.add(0, 'anchor', "no public key to check the anchor log's signatures with (LEDGER_KEY_FILE)", 'anchor-log');
       }
       // Anchored checkpoints the walk did not meet: gone from the ledger, or cut off its end.
       for (const a of reader.anchors.values()) {
@@ -347,11 +391,17 @@ export async function verifyLedger(pool: pg.Pool, opts: VerifyOptions = {}): Pro
         }
       }
       if (lastAnchor && lastAnchor.checkpoint > lastSeq) {
-        findings.add(lastSeq + 1, 'ledger', `entries cut from the end: the anchor log (line ${lastAnchor.line}) has checkpoint ${lastAnchor.checkpoint} of ${lastAnchor.time}, ` +
-          `but the ledger ends at ${lastEntry ? `seq ${lastSeq} of ${lastEntry.time}` : 'nothing (it is empty)'}`, 'truncated');
+        findings.add(
+          lastSeq + 1,
+          'ledger',
+          `entries cut from the end: the anchor log (line ${lastAnchor.line}) has checkpoint ${lastAnchor.checkpoint} of ${lastAnchor.time}, ` +
+            `but the ledger ends at ${lastEntry ? `seq ${lastSeq} of ${lastEntry.time}` : 'nothing (it is empty)'}`,
+          'truncated',
+        );
       }
-      const { rows: [u] } = await client.query(
-        `SELECT count(*)::int AS n, ledger_iso(min(time)) AS since FROM ledger WHERE seq > $1`, [lastAnchor?.checkpoint ?? 0]);
+      const {
+        rows: [u],
+      } = await client.query(`SELECT count(*)::int AS n, ledger_iso(min(time)) AS since FROM ledger WHERE seq > $1`, [lastAnchor?.checkpoint ?? 0]);
       if (u.n > 0) unanchored = { entries: u.n, since: u.since };
     }
 
@@ -360,21 +410,30 @@ export async function verifyLedger(pool: pg.Pool, opts: VerifyOptions = {}): Pro
     for (const table of tables) {
       // Checked first rather than caught: after an error the embedded PostGIS's socket server can
       // get out of step with the client (electric-sql/pglite#958).
-      const { rows: [t] } = await client.query(
+      const {
+        rows: [t],
+      } = await client.query(
         `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'id' AND NOT attisdropped) AS ok,
-                (SELECT min(seq) FROM ledger WHERE payload ?& array['table', 'id', 'digest'] AND payload->>'table' = $1) AS seq`, [table]);
+                (SELECT min(seq) FROM ledger WHERE payload ?& array['table', 'id', 'digest'] AND payload->>'table' = $1) AS seq`,
+        [table],
+      );
       if (!t.ok) {
         findings.add(Number(t.seq), 'row', `cannot check the chained rows of ${table}: there is no such table with an id column`, 'row');
         continue;
       }
       await client.query('SAVEPOINT ledger_rows');
       try {
-        const { rows: [r] } = await client.query(ROWS_SQL, [table]);
+        const {
+          rows: [r],
+        } = await client.query(ROWS_SQL, [table]);
         result.rows += r.n;
         for (const b of (r.first ?? []) as { seq: number; kind: string; id: string; missing: boolean }[]) {
-          findings.add(Number(b.seq), b.kind, b.missing
-            ? `${table} row ${b.id} is gone`
-            : `${table} row ${b.id} does not match its latest ledger entry (changed behind the ledger)`, 'row');
+          findings.add(
+            Number(b.seq),
+            b.kind,
+            b.missing ? `${table} row ${b.id} is gone` : `${table} row ${b.id} does not match its latest ledger entry (changed behind the ledger)`,
+            'row',
+          );
         }
         findings.total += Math.max(0, r.bad - (r.first?.length ?? 0));
         await client.query('RELEASE SAVEPOINT ledger_rows');
@@ -399,13 +458,17 @@ export async function verifyLedger(pool: pg.Pool, opts: VerifyOptions = {}): Pro
     findings: list,
     findingsTotal: findings.total,
     ...(lastEntry ? { lastEntry } : {}),
-    ...(opts.anchors ? {
-      anchors: {
-        file: opts.anchors.file, lines: reader!.lines, anchored,
-        ...(lastAnchor ? { lastCheckpoint: lastAnchor.checkpoint, lastTime: lastAnchor.time } : {}),
-        ...(opts.anchors.key ? { key: opts.anchors.key.id } : {}),
-      },
-    } : {}),
+    ...(opts.anchors
+      ? {
+          anchors: {
+            file: opts.anchors.file,
+            lines: reader!.lines,
+            anchored,
+            ...(lastAnchor ? { lastCheckpoint: lastAnchor.checkpoint, lastTime: lastAnchor.time } : {}),
+            ...(opts.anchors.key ? { key: opts.anchors.key.id } : {}),
+          },
+        }
+      : {}),
     ...(unanchored ? { unanchored } : {}),
     ms: Math.round(performance.now() - started),
   };

@@ -24,7 +24,10 @@ after(async () => {
 function once<T>(socket: Socket, event: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no ${event} within 5 s`)), 5000);
-    socket.once(event, (msg: T) => { clearTimeout(t); resolve(msg); });
+    socket.once(event, (msg: T) => {
+      clearTimeout(t);
+      resolve(msg);
+    });
   });
 }
 
@@ -60,7 +63,11 @@ test('a client gets a snapshot on connect, then deltas with the positions that w
     app.pipeline.ingest({ assetKey: 'mmsi:413000100', kind: 'vessel', source: 'ais', lon: 122.2, lat: 30.6, time: now - 3000, speed: 22.2, label: 'ZHONG GU 88' });
     app.pipeline.ingest({ assetKey: 'tel:013900000100', kind: 'vehicle', source: 'sim', lon: 121.52, lat: 31.22, time: now - 1000, speed: 40, course: 92 });
     const meta = await metaP;
-    assert.deepEqual(meta.map((m) => [m.kind, m.label]), [['vessel', 'ZHONG GU 88']], 'a new asset is announced before its first delta');
+    assert.deepEqual(
+      meta.map((m) => [m.kind, m.label]),
+      [['vessel', 'ZHONG GU 88']],
+      'a new asset is announced before its first delta',
+    );
     await Promise.race([got, new Promise((_, rej) => setTimeout(() => rej(new Error('deltas missing')), 3000))]);
     const truck = deltas.filter((d) => d.kind === 'vehicle');
     assert.equal(truck.length, 1, 'two fixes of one asset in one tick coalesce into one entry');

@@ -119,7 +119,13 @@ export class LiveHub {
     void socket.join(room);
     const states = [...this.latest.assets.values()].filter((s) => this.scopeOf(s.id).has(user.district));
     socket.emit('snapshot', {
-      frame: Buffer.from(encodeFrame(FRAME_SNAPSHOT, this.now(), states.map((s) => this.frameAsset(s)))),
+      frame: Buffer.from(
+        encodeFrame(
+          FRAME_SNAPSHOT,
+          this.now(),
+          states.map((s) => this.frameAsset(s)),
+        ),
+      ),
       trails: Buffer.from(encodeTrails(states.map((s) => ({ id: s.id, points: s.trail })))),
       meta: states.map((s) => this.meta(s.id)),
       tickMs: this.opts.tickMs,
@@ -155,7 +161,10 @@ export class LiveHub {
       if (!seen) this.announced.set(room, (seen = new Set()));
       const fresh = list.filter((s) => !seen.has(s.id));
       if (fresh.length) {
-        this.io.to(room).emit('assets', fresh.map((s) => this.meta(s.id)));
+        this.io.to(room).emit(
+          'assets',
+          fresh.map((s) => this.meta(s.id)),
+        );
         for (const s of fresh) seen.add(s.id);
       }
       const frame = Buffer.from(encodeFrame(FRAME_DELTA, now, list));

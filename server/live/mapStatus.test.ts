@@ -6,11 +6,12 @@ import type { AssetStatus } from '../../lib/domain';
 import type { RuleEvent } from '../rules/types';
 import { MapStatus, shownStatus } from './mapStatus';
 
-const raised = (assetId: number, episode: string, severity: 'info' | 'warning' | 'critical', mapStatus: AssetStatus): RuleEvent => ({
-  kind: 'raised',
-  alert: { type: 'ROUTE_DEVIATION', severity, mapStatus, assetId, time: 0, episode, detail: {} },
-} as unknown as RuleEvent);
-const cleared = (assetId: number, episode: string): RuleEvent => ({ kind: 'cleared', type: 'ROUTE_DEVIATION', assetId, episode, time: 0, detail: {} } as unknown as RuleEvent);
+const raised = (assetId: number, episode: string, severity: 'info' | 'warning' | 'critical', mapStatus: AssetStatus): RuleEvent =>
+  ({
+    kind: 'raised',
+    alert: { type: 'ROUTE_DEVIATION', severity, mapStatus, assetId, time: 0, episode, detail: {} },
+  }) as unknown as RuleEvent;
+const cleared = (assetId: number, episode: string): RuleEvent => ({ kind: 'cleared', type: 'ROUTE_DEVIATION', assetId, episode, time: 0, detail: {} }) as unknown as RuleEvent;
 
 test('the worst open alert colours the asset until it clears; info alerts do not colour; each change is told', () => {
   const told: number[] = [];
@@ -43,10 +44,16 @@ test('restored episodes colour again (info ones do not); released ones stop colo
 
 test('shown status: critical wins over lost sight; lost sight wins over a warning; else the alert, else the motion', () => {
   const cases: [AssetStatus | null, 'normal' | 'stopped' | 'stale', AssetStatus][] = [
-    [null, 'normal', 'normal'], [null, 'stopped', 'stopped'], [null, 'stale', 'stale'],
-    ['warning', 'normal', 'warning'], ['warning', 'stopped', 'warning'], ['warning', 'stale', 'stale'],
-    ['critical', 'stale', 'critical'], ['critical', 'stopped', 'critical'],
-    ['stale', 'normal', 'stale'], ['stale', 'stopped', 'stale'],
+    [null, 'normal', 'normal'],
+    [null, 'stopped', 'stopped'],
+    [null, 'stale', 'stale'],
+    ['warning', 'normal', 'warning'],
+    ['warning', 'stopped', 'warning'],
+    ['warning', 'stale', 'stale'],
+    ['critical', 'stale', 'critical'],
+    ['critical', 'stopped', 'critical'],
+    ['stale', 'normal', 'stale'],
+    ['stale', 'stopped', 'stale'],
   ];
   for (const [alert, motion, want] of cases) assert.equal(shownStatus(alert, motion), want, `${alert} + ${motion}`);
 });

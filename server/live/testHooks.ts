@@ -16,7 +16,10 @@ export class LiveTestHooks {
     cb(null, Date.now() >= this.downUntil);
   };
 
-  constructor(private io: () => LiveServer, private feedPorts: () => Record<string, number | undefined> | undefined = () => undefined) {}
+  constructor(
+    private io: () => LiveServer,
+    private feedPorts: () => Record<string, number | undefined> | undefined = () => undefined,
+  ) {}
 
   /** Answers the hook's requests; false when the request is not one. */
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {

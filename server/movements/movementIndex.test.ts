@@ -5,8 +5,18 @@ import assert from 'node:assert/strict';
 import { MovementIndex } from './movementIndex';
 import type { OpenMovement } from './movement';
 
-const m = (id: number, assetId: number, status: OpenMovement['status'], departure: number, districts: string[]): OpenMovement =>
-  ({ id, reference: `R${id}`, assetId, routeId: 1, originSiteId: 1, destSiteId: 2, departure, deadline: departure + 1, status, districts });
+const m = (id: number, assetId: number, status: OpenMovement['status'], departure: number, districts: string[]): OpenMovement => ({
+  id,
+  reference: `R${id}`,
+  assetId,
+  routeId: 1,
+  originSiteId: 1,
+  destSiteId: 2,
+  departure,
+  deadline: departure + 1,
+  status,
+  districts,
+});
 
 test('an asset on two open movements: the union of their districts; labelled with the one under way; removal leaves the other', () => {
   const ix = new MovementIndex();

@@ -49,7 +49,11 @@ export const SYSTEM_ACTOR = 'system';
 export type EndAction = 'close' | 'cancel';
 const END_STATUS: Record<EndAction, ConsignmentStatus> = { close: 'closed', cancel: 'cancelled' };
 
-interface Actor { userId: number | null; username: string; ip: string | null }
+interface Actor {
+  userId: number | null;
+  username: string;
+  ip: string | null;
+}
 const systemActor: Actor = { userId: null, username: SYSTEM_ACTOR, ip: null };
 
 export class MovementService {
@@ -109,9 +113,13 @@ export class MovementService {
         if (!r) throw new DomainError('invalid', `route: no route ${body.route}`);
         const a = (await c.query('SELECT id, district FROM assets WHERE key = $1', [body.asset])).rows[0];
         const districts: string[] = (await c.query('SELECT touched_districts($1, $2, $3) AS d', [r.from_site, r.to_site, r.id])).rows[0].d;
-        const j = (await c.query(
-          `SELECT is_hq($1) AS hq, $2::text[] && visible_districts($1) AS touches, coalesce($3::text = ANY (visible_districts($1)), false) AS home`,
-          [user.district, districts, a?.district ?? null])).rows[0];
+        const j = (
+          await c.query(`SELECT is_hq($1) AS hq, $2::text[] && visible_districts($1) AS touches, coalesce($3::text = ANY (visible_districts($1)), false) AS home`, [
+            user.district,
+            districts,
+            a?.district ?? null,
+          ])
+        ).rows[0];
         if (!j.hq && !j.touches) throw new DomainError('forbidden', 'the movement does not touch your jurisdiction');
         // Outside HQ, an unknown asset and another district's answer alike: no oracle for keys or homes.
         if (!j.hq && (!a || !j.home)) throw new DomainError('forbidden', `asset: ${body.asset} is not a vehicle of your jurisdiction (only HQ registers movements on others)`);
@@ -147,8 +155,7 @@ export class MovementService {
         const seen = (await c.query<OpenMovement>(`SELECT ${MOVEMENT_COLUMNS} FROM visible_consignments($1) c WHERE c.id = $2`, [user.district, id])).rows[0];
         if (!seen) throw new DomainError('not_found', 'no such consignment');
         if (!isOpenStatus(seen.status)) throw new DomainError('conflict', `the movement has already ended (${seen.status})`);
-        const { rows } = await c.query<OpenMovement>(
-          `UPDATE consignments c SET status = $2, updated_at = now() WHERE c.id = $1 RETURNING ${MOVEMENT_COLUMNS}`, [id, status]);
+        const { rows } = await c.query<OpenMovement>(`UPDATE consignments c SET status = $2, updated_at = now() WHERE c.id = $1 RETURNING ${MOVEMENT_COLUMNS}`, [id, status]);
         await this.record(c, { userId: user.id, username: user.username, ip }, `consignment_${action}`, id, { status: seen.status }, { status, reason });
         return { before: seen, after: rows[0]! };
       });
@@ -166,7 +173,9 @@ export class MovementService {
         const { rows } = await c.query<OpenMovement>(
           `UPDATE consignments c SET status = $2, updated_at = now(),
                   arrived_at = CASE WHEN $2 = 'arrived' THEN to_timestamp($3 / 1000.0) ELSE c.arrived_at END
-           WHERE c.id = $1 RETURNING ${MOVEMENT_COLUMNS}`, [id, status, time]);
+           WHERE c.id = $1 RETURNING ${MOVEMENT_COLUMNS}`,
+          [id, status, time],
+        );
         await this.record(c, systemActor, 'consignment_status', id, { status: before.status }, { status, time, by: 'rules' });
         return rows[0]!;
       });
@@ -204,7 +213,14 @@ export class MovementService {
         }
         // Audit rows first, then the ledger appends (the ledger lock is held from the first append on).
         for (const m of out) {
-          await audit(c, { userId: null, username: SYSTEM_ACTOR, action: 'consignment_save', entity: 'consignment', entityId: m.id, after: { reference: m.reference, status: m.status, departure: m.departure, deadline: m.deadline } });
+          await audit(c, {
+            userId: null,
+            username: SYSTEM_ACTOR,
+            action: 'consignment_save',
+            entity: 'consignment',
+            entityId: m.id,
+            after: { reference: m.reference, status: m.status, departure: m.departure, deadline: m.deadline },
+          });
         }
         for (const m of out) await appendRowEntry(c, 'consignment', 'consignments', m.id);
         return out;
@@ -219,7 +235,9 @@ export class MovementService {
     return this.serial(async () => {
       const ended = await withTransaction(this.pool, async (c) => {
         const { rows } = await c.query<OpenMovement>(
-          `UPDATE consignments c SET status = 'closed', updated_at = now() WHERE c.status = ANY($1::text[]) RETURNING ${MOVEMENT_COLUMNS}`, [OPEN_STATUSES]);
+          `UPDATE consignments c SET status = 'closed', updated_at = now() WHERE c.status = ANY($1::text[]) RETURNING ${MOVEMENT_COLUMNS}`,
+          [OPEN_STATUSES],
+        );
         if (rows.length === 0) return rows;
         await audit(c, { userId: null, username: SYSTEM_ACTOR, action: 'consignment_close_all', entity: 'consignment', after: { ids: rows.map((r) => r.id), reason } });
         for (const r of rows) await appendRowEntry(c, 'consignment', 'consignments', r.id);

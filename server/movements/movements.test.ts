@@ -29,8 +29,12 @@ const at: Record<string, { lon: number; lat: number }> = {};
 // Vehicles and their home districts: 2218 (Waigaoqiao, a sibling office of Yangshan under
 // Shanghai 2200), 3100 (Ningbo), none.
 const ASSETS = [
-  ['tel:013900000301', '2218'], ['tel:013900000302', '2218'], ['tel:013900000303', '2218'],
-  ['tel:013900000304', '2218'], ['tel:013900000305', '3100'], ['tel:013900000306', null],
+  ['tel:013900000301', '2218'],
+  ['tel:013900000302', '2218'],
+  ['tel:013900000303', '2218'],
+  ['tel:013900000304', '2218'],
+  ['tel:013900000305', '3100'],
+  ['tel:013900000306', null],
   ['tel:013900000307', '2218'],
 ] as const;
 const assetId = (key: string) => app.registry.get(key)!.id;
@@ -47,13 +51,11 @@ before(async () => {
       await createTestUser(pool, { username: 'ys-view', role: 'viewer', district: '2248' });
       await createTestUser(pool, { username: 'hq-view', role: 'viewer', district: '0000' });
       for (const [key, home] of ASSETS) {
-        await pool.query(`INSERT INTO assets (key, kind, label, terminal, district) VALUES ($1, 'vehicle', $2, $3, $4)`,
-          [key, `沪T·${key.slice(-5)}`, key.slice(4), home]);
+        await pool.query(`INSERT INTO assets (key, kind, label, terminal, district) VALUES ($1, 'vehicle', $2, $3, $4)`, [key, `沪T·${key.slice(-5)}`, key.slice(4), home]);
       }
     },
   });
-  const { rows } = await db.pool.query(
-    `SELECT code, ST_X(ST_PointOnSurface(area)) AS lon, ST_Y(ST_PointOnSurface(area)) AS lat FROM sites WHERE code IN ('2248-T01', '2248-B01')`);
+  const { rows } = await db.pool.query(`SELECT code, ST_X(ST_PointOnSurface(area)) AS lon, ST_Y(ST_PointOnSurface(area)) AS lat FROM sites WHERE code IN ('2248-T01', '2248-B01')`);
   for (const r of rows) at[r.code] = { lon: r.lon, lat: r.lat };
 });
 after(async () => {
@@ -67,9 +69,14 @@ async function cookieFor(username: string): Promise<string> {
 }
 
 async function call(fn: (req: Request, ctx: { params: Promise<{ id: string }> }) => Promise<Response>, url: string, cookie: string, body: unknown, id = '0') {
-  const res = await fn(new Request(`http://x${url}`, {
-    method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body),
-  }), { params: Promise.resolve({ id }) });
+  const res = await fn(
+    new Request(`http://x${url}`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    }),
+    { params: Promise.resolve({ id }) },
+  );
   return { status: res.status, body: await res.json() };
 }
 const register = (cookie: string, body: Record<string, unknown>) => call((r) => createMovement(r), '/api/consignments', cookie, body);
@@ -77,8 +84,14 @@ const end = (action: 'close' | 'cancel', cookie: string, id: number | string, bo
   call(action === 'close' ? closeMovement : cancelMovement, `/api/consignments/${id}/${action}`, cookie, body, String(id));
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const movementOn = (key: string, reference: string, departure = Date.now() - 60_000) =>
-  ({ reference, asset: key, route: 'R01', departure: iso(departure), deadline: iso(departure + 4 * 3_600_000), goods: '电子元件' });
+const movementOn = (key: string, reference: string, departure = Date.now() - 60_000) => ({
+  reference,
+  asset: key,
+  route: 'R01',
+  departure: iso(departure),
+  deadline: iso(departure + 4 * 3_600_000),
+  goods: '电子元件',
+});
 
 /** A live client that writes down everything it is sent. */
 interface Live {
@@ -127,7 +140,16 @@ async function until(what: string, check: () => boolean): Promise<void> {
 const ticks = (n: number) => new Promise((r) => setTimeout(r, n * TICK_MS));
 
 function fix(key: string, p: { lon: number; lat: number }, ageMs: number, extra: { speed?: number; alarm?: number } = {}) {
-  const r = app.pipeline.ingest({ assetKey: key, kind: 'vehicle', source: 'sim', lon: p.lon, lat: p.lat, time: Date.now() - ageMs, speed: extra.speed ?? 40, ...(extra.alarm !== undefined && { alarm: extra.alarm }) });
+  const r = app.pipeline.ingest({
+    assetKey: key,
+    kind: 'vehicle',
+    source: 'sim',
+    lon: p.lon,
+    lat: p.lat,
+    time: Date.now() - ageMs,
+    speed: extra.speed ?? 40,
+    ...(extra.alarm !== undefined && { alarm: extra.alarm }),
+  });
   assert.deepEqual(r, { ok: true });
 }
 
@@ -138,7 +160,11 @@ async function onlyHqGets(key: string, ys: Live, hq: Live, lon: number): Promise
   fix(key, { lon, lat: at['2248-T01']!.lat }, 1000);
   await until('HQ gets the next fix', () => hq.deltas.some((d) => d.id === id && d.lon === lon));
   await ticks(2);
-  assert.deepEqual(ys.deltas.slice(goneAt).filter((d) => d.id === id), [], 'the office gets no frame of the asset after it is gone');
+  assert.deepEqual(
+    ys.deltas.slice(goneAt).filter((d) => d.id === id),
+    [],
+    'the office gets no frame of the asset after it is gone',
+  );
   assert.ok(!hq.gone.includes(id), 'HQ was never told it is gone');
   return hq.deltas.filter((d) => d.id === id).at(-1)!;
 }
@@ -150,7 +176,7 @@ test('a movement registered over REST reaches the office at once with its label;
   const ys = await listen('ys-view');
   const hq = await listen('hq-view');
   try {
-    assert.ok(!ys.snapshot.has(id0), 'before its movement, a Waigaoqiao truck is not Yangshan\'s to see');
+    assert.ok(!ys.snapshot.has(id0), "before its movement, a Waigaoqiao truck is not Yangshan's to see");
     assert.ok(hq.snapshot.has(id0));
 
     const created = await register(await cookieFor('sh-sup'), movementOn(key, 'ZGT2026000000001'));
@@ -177,14 +203,20 @@ test('a movement registered over REST reaches the office at once with its label;
     assert.deepEqual(closed.body, { id, status: 'closed' });
     await until('the office is told the asset is gone', () => ys.gone.includes(id0));
     const last = await onlyHqGets(key, ys, hq, 121.90001);
-    assert.equal(last.status, 'normal', 'the ended movement\'s seal alarm no longer colours the map');
+    assert.equal(last.status, 'normal', "the ended movement's seal alarm no longer colours the map");
     assert.equal(app.movements.forAsset(id0), undefined);
     assert.equal(app.rules.engine.status(id), undefined, 'the rules no longer watch it');
 
     const row = (await db.pool.query('SELECT status FROM consignments WHERE id = $1', [id])).rows[0];
     assert.equal(row.status, 'closed');
     const audits = (await db.pool.query(`SELECT action, username, after FROM audit_log WHERE entity = 'consignment' AND entity_id = $1 ORDER BY id`, [String(id)])).rows;
-    assert.deepEqual(audits.map((a) => [a.action, a.username]), [['consignment_create', 'sh-sup'], ['consignment_close', 'sh-sup']]);
+    assert.deepEqual(
+      audits.map((a) => [a.action, a.username]),
+      [
+        ['consignment_create', 'sh-sup'],
+        ['consignment_close', 'sh-sup'],
+      ],
+    );
     assert.equal(audits[1].after.reason, '监管结束 supervision complete');
     const chained = (await db.pool.query(`SELECT count(*)::int AS n FROM ledger WHERE payload->>'table' = 'consignments' AND payload->>'id' = $1`, [String(id)])).rows[0].n;
     assert.equal(chained, 2, 'the row is chained when created and when closed');
@@ -204,7 +236,7 @@ test('a cancelled movement is gone from the office within a tick; HQ keeps the a
     const created = await register(await cookieFor('sh-sup'), movementOn(key, 'ZGT2026000000002', Date.now() + 3_600_000));
     assert.equal(created.status, 201);
     assert.equal(created.body.status, 'planned');
-    await until('the office gets the planned movement\'s asset', () => ys.meta.some((m) => m.id === id0 && m.consignment === 'ZGT2026000000002'));
+    await until("the office gets the planned movement's asset", () => ys.meta.some((m) => m.id === id0 && m.consignment === 'ZGT2026000000002'));
     const cancelled = await end('cancel', await cookieFor('sh-sup'), created.body.id, { reason: 'declaration withdrawn' });
     assert.deepEqual(cancelled, { status: 200, body: { id: created.body.id, status: 'cancelled' } });
     await until('the office is told the asset is gone', () => ys.gone.includes(id0));
@@ -235,7 +267,11 @@ test('an arrival decided by the rules ends the movement: gone from the office wi
     assert.equal(row.status, 'arrived');
     assert.ok(row.arrived_at);
     const audit = (await db.pool.query(`SELECT username, user_id, after FROM audit_log WHERE action = 'consignment_status' AND entity_id = $1`, [String(id)])).rows;
-    assert.deepEqual(audit.map((a) => [a.username, a.user_id, a.after.status]), [['system', null, 'arrived']], 'the rules\' decision is audited as the system');
+    assert.deepEqual(
+      audit.map((a) => [a.username, a.user_id, a.after.status]),
+      [['system', null, 'arrived']],
+      "the rules' decision is audited as the system",
+    );
     // Closing it now is too late: it has ended.
     const late = await end('close', await cookieFor('sh-sup'), id, { reason: 'too late' });
     assert.equal(late.status, 409);
@@ -265,7 +301,7 @@ test('attack: an office supervisor registering a movement on an asset whose home
       assert.equal((await db.pool.query('SELECT count(*)::int AS n FROM consignments WHERE reference = $1', [reference])).rows[0].n, 0, 'no row');
       assert.equal((await db.pool.query('SELECT count(*)::int AS n FROM audit_log')).rows[0].n, auditBefore, 'no audit row');
       assert.ok(!app.movements.open().some((m) => m.reference === reference), 'not in the index');
-      assert.ok(!app.hub.scopeOf(assetId(key)).has('2248'), 'not in Yangshan\'s live scope');
+      assert.ok(!app.hub.scopeOf(assetId(key)).has('2248'), "not in Yangshan's live scope");
     }
     // An unknown key answers exactly like a foreign one: no oracle for keys or home districts.
     const unknown = await register(cookie, movementOn('tel:013999999998', 'ZGX99999800000001'));
@@ -273,7 +309,11 @@ test('attack: an office supervisor registering a movement on an asset whose home
     assert.match(unknown.body.error, /is not a vehicle of your jurisdiction/);
     await ticks(3);
     const foreign = new Set(cases.map(([key]) => assetId(key)));
-    assert.deepEqual([...ys.snapshot, ...ys.deltas.map((d) => d.id), ...ys.meta.map((m) => m.id)].filter((id) => foreign.has(id)), [], 'the office never received them');
+    assert.deepEqual(
+      [...ys.snapshot, ...ys.deltas.map((d) => d.id), ...ys.meta.map((m) => m.id)].filter((id) => foreign.has(id)),
+      [],
+      'the office never received them',
+    );
     // The same movement by their parent customs, whose jurisdiction holds the home, is allowed.
     const ok = await register(await cookieFor('sh-sup'), movementOn('tel:013900000304', 'ZGX30400000000002'));
     assert.equal(ok.status, 201);
@@ -285,11 +325,14 @@ test('attack: an office supervisor registering a movement on an asset whose home
 });
 
 test('attack: closing or cancelling a movement the user may not see is 404; bad reasons are 400; nothing changes', async () => {
-  const hidden = (await db.pool.query(
-    `INSERT INTO consignments (reference, asset_id, origin_site, dest_site, route_id, departure, deadline, status, districts)
+  const hidden = (
+    await db.pool.query(
+      `INSERT INTO consignments (reference, asset_id, origin_site, dest_site, route_id, departure, deadline, status, districts)
      SELECT 'ZGNB000000000001', a.id, o.id, d.id, r.id, now(), now() + interval '2 hours', 'in_transit', touched_districts(o.id, d.id, r.id)
      FROM assets a, sites o, sites d, routes r WHERE a.key = 'tel:013900000305' AND o.code = '3104-T01' AND d.code = '3104-B01' AND r.code = 'R18'
-     RETURNING id, districts`)).rows[0];
+     RETURNING id, districts`,
+    )
+  ).rows[0];
   assert.ok(!hidden.districts.includes('2248') && !hidden.districts.includes('2200'), 'a Ningbo movement');
   const ys = await cookieFor('ys-sup');
   for (const action of ['close', 'cancel'] as const) {
@@ -308,7 +351,11 @@ test('attack: closing or cancelling a movement the user may not see is 404; bad 
   const nul = await register(await cookieFor('sh-sup'), { ...movementOn('tel:013900000304', 'ZGX30400000000005'), goods: 'a\u0000b' });
   assert.equal(nul.status, 400);
   const statuses = (await db.pool.query('SELECT id, status FROM consignments WHERE id = ANY($1) ORDER BY id', [[hidden.id, mine.body.id]])).rows;
-  assert.deepEqual(statuses.map((r) => r.status), ['in_transit', 'in_transit'], 'nothing changed');
+  assert.deepEqual(
+    statuses.map((r) => r.status),
+    ['in_transit', 'in_transit'],
+    'nothing changed',
+  );
   await db.pool.query(`UPDATE consignments SET status = 'closed' WHERE id = $1`, [hidden.id]); // not the app's: keep the later tests clean
 });
 
@@ -319,13 +366,19 @@ test('after a restart the open movements and their live scopes come back from th
   assert.equal(created.status, 201);
   fix(key, at['2248-T01']!, 5_000);
   const closedEarlier = (await db.pool.query(`SELECT id FROM consignments WHERE reference = 'ZGT2026000000001'`)).rows[0].id;
-  const expectOpen = (await db.pool.query(
-    `SELECT id FROM consignments WHERE status IN ('planned', 'in_transit', 'overdue', 'diverted') ORDER BY id`)).rows.map((r) => r.id);
+  const expectOpen = (await db.pool.query(`SELECT id FROM consignments WHERE status IN ('planned', 'in_transit', 'overdue', 'diverted') ORDER BY id`)).rows.map((r) => r.id);
 
   await app.close();
   app = await startApp(config, { say: () => {} });
 
-  assert.deepEqual(app.movements.open().map((m) => m.id).sort((a, b) => a - b), expectOpen, 'the index holds what the database holds open');
+  assert.deepEqual(
+    app.movements
+      .open()
+      .map((m) => m.id)
+      .sort((a, b) => a - b),
+    expectOpen,
+    'the index holds what the database holds open',
+  );
   const m = app.movements.get(created.body.id)!;
   assert.deepEqual(m.districts, created.body.districts);
   assert.equal(app.rules.engine.status(created.body.id), 'in_transit', 'the rules watch it again');

@@ -8,8 +8,12 @@ import { Pipeline } from './pipeline';
 import { PositionWriter } from './positionWriter';
 
 let db: TestDatabase;
-before(async () => { db = await freshDatabase(); });
-after(async () => { await db.drop(); });
+before(async () => {
+  db = await freshDatabase();
+});
+after(async () => {
+  await db.drop();
+});
 
 async function setup() {
   const registry = new AssetRegistry(db.pool);
@@ -35,9 +39,13 @@ test('reports go into the partitioned positions table with the right geometry', 
   await writer.flush();
   const { rows } = await db.pool.query(
     `SELECT positions.tableoid::regclass::text AS part, ST_X(geom) x, ST_Y(geom) y, ST_SRID(geom) srid, speed, extract(epoch from time) * 1000 AS t
-     FROM positions JOIN assets ON assets.id = positions.asset_id WHERE assets.key = 'tel:013900000001' ORDER BY time`);
+     FROM positions JOIN assets ON assets.id = positions.asset_id WHERE assets.key = 'tel:013900000001' ORDER BY time`,
+  );
   assert.equal(rows.length, 2);
-  assert.deepEqual(rows.map((r) => r.part), ['positions_20261126', 'positions_20261127']);
+  assert.deepEqual(
+    rows.map((r) => r.part),
+    ['positions_20261126', 'positions_20261127'],
+  );
   rows.forEach((r, i) => {
     assert.equal(r.srid, 4326);
     assert.equal(r.x, fixes[i]!.lon);
@@ -64,7 +72,10 @@ test('invalid reports are rejected with a reason and counted; the good ones besi
     'not even an object',
   ]);
   assert.equal(result.accepted, 2);
-  assert.deepEqual(result.rejected.map((r) => r.index), [1, 2, 3, 4, 6]);
+  assert.deepEqual(
+    result.rejected.map((r) => r.index),
+    [1, 2, 3, 4, 6],
+  );
   assert.match(result.rejected[0]!.reason, /^lat:/);
   assert.match(result.rejected[1]!.reason, /^lat:.*(90|less)/i);
   assert.match(result.rejected[2]!.reason, /^kind:/);
@@ -74,7 +85,10 @@ test('invalid reports are rejected with a reason and counted; the good ones besi
   await settle();
   await writer.flush();
   const { rows } = await db.pool.query(`SELECT a.key FROM positions p JOIN assets a ON a.id = p.asset_id WHERE a.key LIKE 'mmsi:%' ORDER BY a.key`);
-  assert.deepEqual(rows.map((r) => r.key), ['mmsi:413000001', 'mmsi:413000002']);
+  assert.deepEqual(
+    rows.map((r) => r.key),
+    ['mmsi:413000001', 'mmsi:413000002'],
+  );
 });
 
 test('a known asset reported as another kind is rejected', async () => {

@@ -72,8 +72,15 @@ export class Pipeline {
     reportsAccepted.inc({ source: r.source });
     this.latest.apply(asset.id, asset.kind, r);
     this.writer.add({
-      assetId: asset.id, time: r.time, lon: r.lon, lat: r.lat,
-      speed: r.speed, course: r.course, heading: r.heading, source: storedSource, alarm: r.alarm,
+      assetId: asset.id,
+      time: r.time,
+      lon: r.lon,
+      lat: r.lat,
+      speed: r.speed,
+      course: r.course,
+      heading: r.heading,
+      source: storedSource,
+      alarm: r.alarm,
     });
     for (const sink of this.sinks) sink(asset, r);
   }

@@ -157,17 +157,29 @@ function isDataError(err: unknown): boolean {
 /** Splits rows into the column arrays STORE_SQL takes, and the UTC day numbers they touch. */
 export function positionColumns(rows: PositionRow[]): { columns: PositionColumns; days: Set<number> } {
   const n = rows.length;
-  const a = new Array<number>(n), t = new Array<number>(n), x = new Array<number>(n), y = new Array<number>(n);
-  const s = new Array<number | null>(n), c = new Array<number | null>(n), h = new Array<number | null>(n);
-  const src = new Array<string>(n), al = new Array<number | null>(n);
+  const a = new Array<number>(n),
+    t = new Array<number>(n),
+    x = new Array<number>(n),
+    y = new Array<number>(n);
+  const s = new Array<number | null>(n),
+    c = new Array<number | null>(n),
+    h = new Array<number | null>(n);
+  const src = new Array<string>(n),
+    al = new Array<number | null>(n);
   const days = new Set<number>();
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
-    a[i] = r.assetId; t[i] = r.time; x[i] = r.lon; y[i] = r.lat;
-    s[i] = r.speed ?? null; c[i] = r.course ?? null; h[i] = r.heading ?? null;
+    a[i] = r.assetId;
+    t[i] = r.time;
+    x[i] = r.lon;
+    y[i] = r.lat;
+    s[i] = r.speed ?? null;
+    c[i] = r.course ?? null;
+    h[i] = r.heading ?? null;
     // The alarm DWORD's 32 bits as a signed int4 (JT/T 808 bit 31 would overflow the column);
     // read it back with `>>> 0` (SQL: alarm::bigint & 4294967295).
-    src[i] = r.source; al[i] = r.alarm === undefined ? null : r.alarm | 0;
+    src[i] = r.source;
+    al[i] = r.alarm === undefined ? null : r.alarm | 0;
     days.add(Math.floor(r.time / DAY_MS));
   }
   return { columns: [a, t, x, y, s, c, h, src, al], days };

@@ -52,24 +52,41 @@ export async function saveRoute(pool: pg.Pool, user: SessionUser, body: RouteInp
     if (!from) throw invalid(`from: no site ${body.from}`);
     if (!to) throw invalid(`to: no site ${body.to}`);
     // The row as stored, locked until we commit, with the districts of its ends as they are now.
-    const stored = (await c.query(
-      `SELECT r.id, r.code, r.corridor_m, ST_AsGeoJSON(r.path)::json AS path, f.code AS "from", t.code AS "to", ARRAY[f.district, t.district] AS districts
+    const stored = (
+      await c.query(
+        `SELECT r.id, r.code, r.corridor_m, ST_AsGeoJSON(r.path)::json AS path, f.code AS "from", t.code AS "to", ARRAY[f.district, t.district] AS districts
        FROM routes r JOIN sites f ON f.id = r.from_site JOIN sites t ON t.id = r.to_site
-       WHERE r.code = $1 FOR UPDATE OF r`, [body.code])).rows[0];
+       WHERE r.code = $1 FOR UPDATE OF r`,
+        [body.code],
+      )
+    ).rows[0];
     if (stored && !(await mayAdminister(c, user, stored.districts))) throw forbidden(`route ${body.code} exists and is outside your jurisdiction`);
     if (!(await mayAdminister(c, user, [from.district, to.district]))) throw forbidden('the route must start or end in your jurisdiction');
-    const values = [body.code, body.nameZh, body.nameEn, from.id, to.id, body.corridorM, JSON.stringify(body.path),
-      JSON.stringify({ type: 'LineString', coordinates: geometry.simplified }), geometry.bufferM];
+    const values = [
+      body.code,
+      body.nameZh,
+      body.nameEn,
+      from.id,
+      to.id,
+      body.corridorM,
+      JSON.stringify(body.path),
+      JSON.stringify({ type: 'LineString', coordinates: geometry.simplified }),
+      geometry.bufferM,
+    ];
     const corridor = 'ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON($8), 4326)::geography, $9::float8)::geometry';
     const { rows } = stored
       ? await c.query(
-        `UPDATE routes SET name_zh = $2, name_en = $3, from_site = $4, to_site = $5, corridor_m = $6::float8,
+          `UPDATE routes SET name_zh = $2, name_en = $3, from_site = $4, to_site = $5, corridor_m = $6::float8,
            path = ST_SetSRID(ST_GeomFromGeoJSON($7), 4326), corridor = ${corridor}, approximate = false, updated_at = now()
-         WHERE code = $1 RETURNING id, code`, values)
+         WHERE code = $1 RETURNING id, code`,
+          values,
+        )
       : await c.query(
-        `INSERT INTO routes (code, name_zh, name_en, from_site, to_site, corridor_m, path, corridor, approximate)
+          `INSERT INTO routes (code, name_zh, name_en, from_site, to_site, corridor_m, path, corridor, approximate)
          VALUES ($1, $2, $3, $4, $5, $6::float8, ST_SetSRID(ST_GeomFromGeoJSON($7), 4326), ${corridor}, false)
-         ON CONFLICT (code) DO NOTHING RETURNING id, code`, values);
+         ON CONFLICT (code) DO NOTHING RETURNING id, code`,
+          values,
+        );
     if (!rows[0]) throw conflict(`route ${body.code} was created meanwhile; try again`);
     const before = stored ? { code: stored.code, from: stored.from, to: stored.to, corridor_m: stored.corridor_m, path: stored.path } : null;
     await audit(c, { userId: user.id, username: user.username, action: before ? 'route_update' : 'route_create', entity: 'route', entityId: body.code, before, after: body, ip });
@@ -79,20 +96,23 @@ export async function saveRoute(pool: pg.Pool, user: SessionUser, body: RouteInp
 
 export async function saveSite(pool: pg.Pool, user: SessionUser, body: SiteInput, ip: string) {
   return tx(pool, async (c) => {
-    const stored = (await c.query(
-      'SELECT id, code, kind, district, ST_AsGeoJSON(area)::json AS area FROM sites WHERE code = $1 FOR UPDATE', [body.code])).rows[0];
+    const stored = (await c.query('SELECT id, code, kind, district, ST_AsGeoJSON(area)::json AS area FROM sites WHERE code = $1 FOR UPDATE', [body.code])).rows[0];
     if (stored && !(await mayAdminister(c, user, [stored.district]))) throw forbidden(`site ${body.code} exists and is outside your jurisdiction`);
     if (!(await mayAdminister(c, user, [body.district]))) throw forbidden('district: not in your jurisdiction');
     const values = [body.code, body.nameZh, body.nameEn, body.kind, body.district, JSON.stringify(body.area)];
     const { rows } = stored
       ? await c.query(
-        `UPDATE sites SET name_zh = $2, name_en = $3, kind = $4, district = $5, area = ST_SetSRID(ST_GeomFromGeoJSON($6), 4326),
+          `UPDATE sites SET name_zh = $2, name_en = $3, kind = $4, district = $5, area = ST_SetSRID(ST_GeomFromGeoJSON($6), 4326),
            approximate = false, updated_at = now()
-         WHERE code = $1 RETURNING id, code`, values)
+         WHERE code = $1 RETURNING id, code`,
+          values,
+        )
       : await c.query(
-        `INSERT INTO sites (code, name_zh, name_en, kind, district, area, approximate)
+          `INSERT INTO sites (code, name_zh, name_en, kind, district, area, approximate)
          VALUES ($1, $2, $3, $4, $5, ST_SetSRID(ST_GeomFromGeoJSON($6), 4326), false)
-         ON CONFLICT (code) DO NOTHING RETURNING id, code`, values);
+         ON CONFLICT (code) DO NOTHING RETURNING id, code`,
+          values,
+        );
     if (!rows[0]) throw conflict(`site ${body.code} was created meanwhile; try again`);
     const before = stored ? { code: stored.code, kind: stored.kind, district: stored.district, area: stored.area } : null;
     await audit(c, { userId: user.id, username: user.username, action: before ? 'site_update' : 'site_create', entity: 'site', entityId: body.code, before, after: body, ip });

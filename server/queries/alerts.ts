@@ -5,7 +5,6 @@ import { ALERT_COLUMNS, ALERT_JOINS } from '../alerts/alertService';
 import { ALERT_TYPES } from '../rules/types';
 import { IdParam, TimeMsParam } from '@/lib/params';
 
-
 export const AlertQuery = z.object({
   state: z.enum(['open', 'acknowledged', 'resolved']).optional(),
   type: z.enum(ALERT_TYPES).optional(),
@@ -13,7 +12,10 @@ export const AlertQuery = z.object({
   since: TimeMsParam.optional(), // ms
   until: TimeMsParam.optional(),
   consignment: IdParam.optional(),
-  district: z.string().regex(/^[0-9]{4}$/, 'a 4-digit district code').optional(),
+  district: z
+    .string()
+    .regex(/^[0-9]{4}$/, 'a 4-digit district code')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

@@ -6,7 +6,10 @@ import { CONSIGNMENT_STATUSES } from '../../lib/domain';
 
 export const ListQuery = z.object({
   status: z.enum(CONSIGNMENT_STATUSES).optional(),
-  district: z.string().regex(/^[0-9]{4}$/, 'a 4-digit district code').optional(),
+  district: z
+    .string()
+    .regex(/^[0-9]{4}$/, 'a 4-digit district code')
+    .optional(),
   q: z.string().trim().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),

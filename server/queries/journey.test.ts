@@ -22,33 +22,54 @@ before(async () => {
   await db.pool.query(`INSERT INTO districts (code, name_zh, name_en, level, parent, area) VALUES
     ('2200', '上海海关', 'Shanghai', 'direct', '0000', ST_Multi(ST_MakeEnvelope(120, 30, 123, 32, 4326))),
     ('5300', '深圳海关', 'Shenzhen', 'direct', '0000', ST_Multi(ST_MakeEnvelope(113, 22, 115, 23, 4326)))`);
-  const site = (code: string, lon: number) => db.pool.query(
-    `INSERT INTO sites (code, name_zh, name_en, kind, district, area) VALUES ($1, $1 || '场站', $1, 'port_terminal', '2200',
-       ST_MakeEnvelope($2::float8 - 0.005, 30.995, $2::float8 + 0.005, 31.005, 4326)) RETURNING id`, [code, lon]).then((r) => r.rows[0].id);
+  const site = (code: string, lon: number) =>
+    db.pool
+      .query(
+        `INSERT INTO sites (code, name_zh, name_en, kind, district, area) VALUES ($1, $1 || '场站', $1, 'port_terminal', '2200',
+       ST_MakeEnvelope($2::float8 - 0.005, 30.995, $2::float8 + 0.005, 31.005, 4326)) RETURNING id`,
+        [code, lon],
+      )
+      .then((r) => r.rows[0].id);
   const from = await site('A', 121);
   const to = await site('B', 121.2);
-  const routeId = (await db.pool.query(
-    `INSERT INTO routes (code, name_zh, name_en, from_site, to_site, corridor_m, path, corridor)
+  const routeId = (
+    await db.pool.query(
+      `INSERT INTO routes (code, name_zh, name_en, from_site, to_site, corridor_m, path, corridor)
      SELECT 'R1', '甲乙线', 'A–B', $1, $2, 500, g, ST_Buffer(g::geography, 500)::geometry
-     FROM (SELECT ST_SetSRID(ST_MakeLine(ST_MakePoint(121, 31), ST_MakePoint(121.2, 31)), 4326) AS g) p RETURNING id`, [from, to])).rows[0].id;
-  assetId = (await db.pool.query(`INSERT INTO assets (key, kind, label, plate, district) VALUES ('plate:沪A12345', 'vehicle', '沪A12345', '沪A12345', '2200') RETURNING id`)).rows[0].id;
-  consignmentId = (await db.pool.query(
-    `INSERT INTO consignments (reference, seal_id, asset_id, origin_site, dest_site, route_id, departure, deadline, status, goods, carrier, districts)
+     FROM (SELECT ST_SetSRID(ST_MakeLine(ST_MakePoint(121, 31), ST_MakePoint(121.2, 31)), 4326) AS g) p RETURNING id`,
+      [from, to],
+    )
+  ).rows[0].id;
+  assetId = (await db.pool.query(`INSERT INTO assets (key, kind, label, plate, district) VALUES ('plate:沪A12345', 'vehicle', '沪A12345', '沪A12345', '2200') RETURNING id`))
+    .rows[0].id;
+  consignmentId = (
+    await db.pool.query(
+      `INSERT INTO consignments (reference, seal_id, asset_id, origin_site, dest_site, route_id, departure, deadline, status, goods, carrier, districts)
      VALUES ('TW-J-0001', 'SEAL-1', $1, $2, $3, $4, to_timestamp($5 / 1000.0), to_timestamp($5 / 1000.0) + interval '4 hours', 'in_transit', '电子元件', '东方物流', '{2200}')
-     RETURNING id`, [assetId, from, to, routeId, t0])).rows[0].id;
+     RETURNING id`,
+      [assetId, from, to, routeId, t0],
+    )
+  ).rows[0].id;
   const writer = new PositionWriter(db.pool, { batchRows: 5000, flushMs: 60_000 });
   for (let i = 0; i < N; i++) {
     writer.add({ assetId, time: t0 + i * 10_000, lon: lonAt(i), lat: i >= 60 && i < 80 ? 31.02 : 31, speed: 36, source: 'sim' });
   }
   await writer.flush();
-  await db.pool.query(`INSERT INTO events (time, kind, site_id, asset_id, consignment_id, source) VALUES (to_timestamp($1 / 1000.0), 'gate_out', $2, $3, $4, 'gate')`,
-    [t0 + 30_000, from, assetId, consignmentId]);
+  await db.pool.query(`INSERT INTO events (time, kind, site_id, asset_id, consignment_id, source) VALUES (to_timestamp($1 / 1000.0), 'gate_out', $2, $3, $4, 'gate')`, [
+    t0 + 30_000,
+    from,
+    assetId,
+    consignmentId,
+  ]);
   await db.pool.query(
     `INSERT INTO alerts (type, severity, asset_id, consignment_id, time, geom, districts) VALUES
      ('ROUTE_DEVIATION', 'critical', $1, $2, to_timestamp($3 / 1000.0), ST_SetSRID(ST_MakePoint($4, 31.02), 4326), '{2200}')`,
-    [assetId, consignmentId, t0 + 620_000, lonAt(62)]);
+    [assetId, consignmentId, t0 + 620_000, lonAt(62)],
+  );
 });
-after(async () => { await db.drop(); });
+after(async () => {
+  await db.drop();
+});
 
 const q = (o: Record<string, unknown> = {}) => JourneyQuery.parse(o);
 
@@ -63,15 +84,24 @@ test('the journey carries the route, both sites and every fix with its distance 
   assert.equal(j.track.fixes.length, N);
   const off = j.track.fixes.map((f) => f[4]);
   // A geodesic bows a few metres off the parallel it joins; within 10 m is on the line.
-  assert.ok(off.slice(0, 60).every((m) => m < 10), 'on the centre line before the detour');
-  assert.ok(off.slice(60, 80).every((m) => m > 2000 && m < 2400), `off route during the detour: ${off[60]}`);
+  assert.ok(
+    off.slice(0, 60).every((m) => m < 10),
+    'on the centre line before the detour',
+  );
+  assert.ok(
+    off.slice(60, 80).every((m) => m > 2000 && m < 2400),
+    `off route during the detour: ${off[60]}`,
+  );
   assert.ok(off.slice(80).every((m) => m < 10));
   assert.deepEqual(j.window, { from: t0 - 15 * 60_000, to: now });
 });
 
 test('the timeline puts departure, gate events, alerts and the deadline in time order', async () => {
   const j = (await loadJourney(db.pool, '0000', consignmentId, q(), now))!;
-  assert.deepEqual(j.timeline.map((e) => `${e.kind}:${e.code ?? ''}`), ['departure:', 'event:gate_out', 'alert:ROUTE_DEVIATION', 'deadline:']);
+  assert.deepEqual(
+    j.timeline.map((e) => `${e.kind}:${e.code ?? ''}`),
+    ['departure:', 'event:gate_out', 'alert:ROUTE_DEVIATION', 'deadline:'],
+  );
   const alert = j.timeline[2]!;
   assert.equal(alert.severity, 'critical');
   assert.ok(Math.abs(alert.lon! - lonAt(62)) < 1e-9);
@@ -104,21 +134,31 @@ test('a carrier alone: its last 24 h by default, no route, its alerts, no ETA', 
   assert.equal(j.route, null);
   assert.deepEqual(j.window, { from: now - 86_400_000, to: now });
   assert.equal(j.track.fixes.length, N);
-  assert.ok(j.track.fixes.every((f) => Number.isNaN(f[4])), 'no distance off route without a route');
+  assert.ok(
+    j.track.fixes.every((f) => Number.isNaN(f[4])),
+    'no distance off route without a route',
+  );
   assert.ok(j.timeline.some((e) => e.kind === 'alert' && e.code === 'ROUTE_DEVIATION'));
   assert.equal(j.progress!.eta, null);
   assert.equal(await loadAssetJourney(db.pool, '5300', assetId, q(), now), null);
 });
 
 test("a movement's timeline leaves out the carrier's previous trip", async () => {
-  const prev = (await db.pool.query(
-    `INSERT INTO consignments (reference, asset_id, origin_site, dest_site, departure, deadline, status, districts, arrived_at)
+  const prev = (
+    await db.pool.query(
+      `INSERT INTO consignments (reference, asset_id, origin_site, dest_site, departure, deadline, status, districts, arrived_at)
      SELECT 'TW-J-0000', asset_id, dest_site, origin_site, departure - interval '3 hours', departure - interval '1 hour', 'arrived', districts, departure - interval '5 minutes'
-     FROM consignments WHERE id = $1 RETURNING id`, [consignmentId])).rows[0].id;
-  await db.pool.query(`INSERT INTO alerts (type, severity, asset_id, consignment_id, time, districts) VALUES ('ARRIVED', 'info', $1, $2, to_timestamp($3 / 1000.0), '{2200}')`,
-    [assetId, prev, t0 - 300_000]);
+     FROM consignments WHERE id = $1 RETURNING id`,
+      [consignmentId],
+    )
+  ).rows[0].id;
+  await db.pool.query(`INSERT INTO alerts (type, severity, asset_id, consignment_id, time, districts) VALUES ('ARRIVED', 'info', $1, $2, to_timestamp($3 / 1000.0), '{2200}')`, [
+    assetId,
+    prev,
+    t0 - 300_000,
+  ]);
   const j = (await loadJourney(db.pool, '0000', consignmentId, q(), now))!;
-  assert.ok(!j.timeline.some((e) => e.code === 'ARRIVED'), 'the previous trip\'s arrival is not this movement\'s');
+  assert.ok(!j.timeline.some((e) => e.code === 'ARRIVED'), "the previous trip's arrival is not this movement's");
   const alone = (await loadAssetJourney(db.pool, '0000', assetId, q(), now))!;
   assert.ok(alone.timeline.some((e) => e.code === 'ARRIVED'));
 });

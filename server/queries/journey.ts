@@ -37,14 +37,24 @@ export async function loadJourney(pool: pg.Pool, userDistrict: string, id: numbe
   const window = journeyWindow(consignment, q, now);
   const keys = (await pool.query('SELECT route_id, origin_site, dest_site FROM consignments WHERE id = $1', [id])).rows[0];
   const [route, sites, history] = await Promise.all([
-    keys.route_id === null ? null : pool.query(
-      `SELECT code, name_zh AS name, name_en AS "nameEn", corridor_m::float8 AS "corridorM",
+    keys.route_id === null
+      ? null
+      : pool
+          .query(
+            `SELECT code, name_zh AS name, name_en AS "nameEn", corridor_m::float8 AS "corridorM",
               ST_Length(path::geography) AS "lengthM", ST_AsGeoJSON(path, 6)::json AS path, ST_AsGeoJSON(corridor, 6)::json AS corridor
-       FROM routes WHERE id = $1`, [keys.route_id]).then((r) => r.rows[0] ?? null),
-    pool.query(
-      `SELECT id, json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(area, 6)::json,
+       FROM routes WHERE id = $1`,
+            [keys.route_id],
+          )
+          .then((r) => r.rows[0] ?? null),
+    pool
+      .query(
+        `SELECT id, json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(area, 6)::json,
               'properties', json_build_object('code', code, 'name', name_zh, 'nameEn', name_en)) AS f
-       FROM sites WHERE id IN ($1, $2)`, [keys.origin_site, keys.dest_site]).then((r) => new Map(r.rows.map((s) => [s.id, s.f]))),
+       FROM sites WHERE id IN ($1, $2)`,
+        [keys.origin_site, keys.dest_site],
+      )
+      .then((r) => new Map(r.rows.map((s) => [s.id, s.f]))),
     loadHistory(pool, userDistrict, consignment.asset.id, window, q.zoom, { consignment, routeId: keys.route_id }, now),
   ]);
   if (!history) return null;
@@ -69,8 +79,7 @@ export async function loadJourney(pool: pg.Pool, userDistrict: string, id: numbe
 
 /** A carrier's own history, for one with no movement (a vessel under AIS): the last 24 h by default. */
 export async function loadAssetJourney(pool: pg.Pool, userDistrict: string, assetId: number, q: JourneyQuery, now = Date.now()): Promise<Journey | null> {
-  const asset = (await pool.query(
-    'SELECT id, key, kind, label, plate, mmsi FROM visible_assets($1) WHERE id = $2', [userDistrict, assetId])).rows[0];
+  const asset = (await pool.query('SELECT id, key, kind, label, plate, mmsi FROM visible_assets($1) WHERE id = $2', [userDistrict, assetId])).rows[0];
   if (!asset) return null;
   const to = q.to ?? now;
   const window = { from: q.from ?? to - 86_400_000, to };
@@ -86,8 +95,13 @@ export async function loadAssetJourney(pool: pg.Pool, userDistrict: string, asse
  * alone gets all of its own in the window.
  */
 async function loadHistory(
-  pool: pg.Pool, userDistrict: string, assetId: number, window: { from: number; to: number }, zoom: number | undefined,
-  movement: { consignment: JourneyConsignment; routeId: number | null } | null, now: number,
+  pool: pg.Pool,
+  userDistrict: string,
+  assetId: number,
+  window: { from: number; to: number },
+  zoom: number | undefined,
+  movement: { consignment: JourneyConsignment; routeId: number | null } | null,
+  now: number,
 ) {
   const cid = movement?.consignment.id ?? null;
   const [track, events, alerts, progress] = await Promise.all([
@@ -99,19 +113,30 @@ async function loadHistory(
        FROM events e LEFT JOIN sites s ON s.id = e.site_id
        WHERE e.consignment_id = $1 OR (($1::int IS NULL OR e.consignment_id IS NULL) AND e.asset_id = $2 AND e.time >= to_timestamp($3 / 1000.0) AND e.time < to_timestamp($4 / 1000.0)
                                        AND EXISTS (SELECT 1 FROM w WHERE e.time >= w.lo AND e.time <= w.hi))
-       ORDER BY e.time LIMIT 500`, [cid, assetId, window.from, window.to, userDistrict]),
+       ORDER BY e.time LIMIT 500`,
+      [cid, assetId, window.from, window.to, userDistrict],
+    ),
     pool.query(
       `SELECT al.id, extract(epoch FROM al.time) * 1000 AS time, al.type, al.severity, al.state, ST_X(al.geom) AS lon, ST_Y(al.geom) AS lat
        FROM visible_alerts($1) al
        WHERE al.consignment_id = $2 OR (($2::int IS NULL OR al.consignment_id IS NULL) AND al.asset_id = $3 AND al.time >= to_timestamp($4 / 1000.0) AND al.time < to_timestamp($5 / 1000.0))
-       ORDER BY al.time LIMIT 500`, [userDistrict, cid, assetId, window.from, window.to]),
+       ORDER BY al.time LIMIT 500`,
+      [userDistrict, cid, assetId, window.from, window.to],
+    ),
     loadProgress(pool, userDistrict, assetId, movement, now),
   ]);
   if (!track) return null;
   const timeline: TimelineEntry[] = [
     ...events.rows.map((e): TimelineEntry => ({ time: Number(e.time), kind: 'event', code: e.kind, site: e.site, siteEn: e.siteEn })),
     ...alerts.rows.map((a): TimelineEntry => ({
-      time: Number(a.time), kind: 'alert', code: a.type, severity: a.severity, state: a.state, alertId: Number(a.id), lon: a.lon, lat: a.lat,
+      time: Number(a.time),
+      kind: 'alert',
+      code: a.type,
+      severity: a.severity,
+      state: a.state,
+      alertId: Number(a.id),
+      lon: a.lon,
+      lat: a.lat,
     })),
   ].sort((a, b) => a.time - b.time);
   const fixes: JourneyFix[] = track.points.map((p) => [p.lon, p.lat, p.time, p.speed ?? NaN, p.offRouteM ?? NaN]);
@@ -120,7 +145,11 @@ async function loadHistory(
 
 /** Where the carrier stands now (its last fix the user may see: fixWindowsSql): its last fix, how far off route, how much route is left, and an ETA. */
 async function loadProgress(
-  pool: pg.Pool, userDistrict: string, assetId: number, movement: { consignment: JourneyConsignment; routeId: number | null } | null, now: number,
+  pool: pg.Pool,
+  userDistrict: string,
+  assetId: number,
+  movement: { consignment: JourneyConsignment; routeId: number | null } | null,
+  now: number,
 ): Promise<JourneyProgress | null> {
   const { rows } = await pool.query(
     `WITH w AS MATERIALIZED (${fixWindowsSql('$4', '$1')}),
@@ -141,8 +170,6 @@ async function loadProgress(
   const recentSpeedKmh = r.speed === null ? null : Number(r.speed);
   const status = movement?.consignment.status;
   const open = status === 'in_transit' || status === 'overdue' || status === 'diverted';
-  const eta = open && remainingM !== null && recentSpeedKmh !== null && recentSpeedKmh >= MOVING_KMH
-    ? Number(r.at) + (remainingM / 1000 / recentSpeedKmh) * 3_600_000
-    : null;
+  const eta = open && remainingM !== null && recentSpeedKmh !== null && recentSpeedKmh >= MOVING_KMH ? Number(r.at) + (remainingM / 1000 / recentSpeedKmh) * 3_600_000 : null;
   return { at: Number(r.at), lon: r.lon, lat: r.lat, offRouteM: r.off === null ? null : Math.round(r.off), remainingM, recentSpeedKmh, eta };
 }

@@ -44,9 +44,11 @@ before(async () => {
     ('SEAL_ALARM', 'critical', now() - interval '30 hours', 'open', ARRAY['2248']),
     ('SEAL_ALARM', 'critical', now(), 'open', ARRAY['3100'])`);
 });
-after(async () => { await db.drop(); });
+after(async () => {
+  await db.drop();
+});
 
-test('Shanghai sees its own office, not Ningbo; CST days; on-time among today\'s arrivals', async () => {
+test("Shanghai sees its own office, not Ningbo; CST days; on-time among today's arrivals", async () => {
   const k = await wallKpis(db.pool, '2200');
   assert.equal(k.assetsLive, 2, 'a1 (fix 10 s ago) and the vessel a3 (8 min, under its 10 min)');
   assert.equal(k.inTransit, 3, 'in_transit and overdue');
@@ -54,11 +56,22 @@ test('Shanghai sees its own office, not Ningbo; CST days; on-time among today\'s
   assert.equal(k.onTimeToday, 1);
   assert.equal(k.onTimeRate, 0.5);
   assert.equal(k.openAlerts, 3, 'open, not information; acknowledged ones do not count');
-  assert.deepEqual(k.openByType, [{ type: 'SEAL_ALARM', count: 2, severity: 'critical' }, { type: 'OVERDUE', count: 1, severity: 'warning' }]);
+  assert.deepEqual(k.openByType, [
+    { type: 'SEAL_ALARM', count: 2, severity: 'critical' },
+    { type: 'OVERDUE', count: 1, severity: 'warning' },
+  ]);
   assert.equal(k.alertsPerHour.length, 24);
-  assert.equal(k.alertsPerHour.reduce((a, h) => a + h.count, 0), 3, 'the last 24 h, not information (the 30 h old one is out)');
+  assert.equal(
+    k.alertsPerHour.reduce((a, h) => a + h.count, 0),
+    3,
+    'the last 24 h, not information (the 30 h old one is out)',
+  );
   assert.ok(k.alertsPerHour.every((h, i) => i === 0 || h.hour - k.alertsPerHour[i - 1]!.hour === 3_600_000));
-  assert.deepEqual(k.districts.map((d) => [d.code, d.inTransit, d.openAlerts]), [['2248', 3, 3]], 'one level down');
+  assert.deepEqual(
+    k.districts.map((d) => [d.code, d.inTransit, d.openAlerts]),
+    [['2248', 3, 3]],
+    'one level down',
+  );
   assert.deepEqual(k.districts[0]!.bbox, [100, 20, 130, 45]);
 });
 
@@ -66,8 +79,17 @@ test('HQ sees everything, by direct customs; an office with nothing below shows 
   const hq = await wallKpis(db.pool, '0000');
   assert.equal(hq.inTransit, 4);
   assert.equal(hq.assetsLive, 3);
-  assert.deepEqual(hq.districts.map((d) => [d.code, d.inTransit]), [['2200', 3], ['3100', 1]]);
+  assert.deepEqual(
+    hq.districts.map((d) => [d.code, d.inTransit]),
+    [
+      ['2200', 3],
+      ['3100', 1],
+    ],
+  );
   const office = await wallKpis(db.pool, '2248');
-  assert.deepEqual(office.districts.map((d) => d.code), ['2248']);
+  assert.deepEqual(
+    office.districts.map((d) => d.code),
+    ['2248'],
+  );
   assert.equal(office.onTimeRate, 0.5);
 });

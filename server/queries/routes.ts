@@ -16,6 +16,8 @@ export async function listRoutes(pool: pg.Pool, userDistrict: string): Promise<u
        'type', 'Feature', 'id', r.id, 'geometry', ST_AsGeoJSON(r.path, 6)::json,
        'properties', json_build_object('code', r.code, 'nameZh', r.name_zh, 'nameEn', r.name_en, 'corridorM', r.corridor_m,
                                        'from', f.code, 'to', t.code)) ORDER BY r.code), '[]'::json)) AS fc
-     FROM (${VISIBLE_ROUTES}) r JOIN sites f ON f.id = r.from_site JOIN sites t ON t.id = r.to_site`, [userDistrict]);
+     FROM (${VISIBLE_ROUTES}) r JOIN sites f ON f.id = r.from_site JOIN sites t ON t.id = r.to_site`,
+    [userDistrict],
+  );
   return rows[0].fc;
 }

@@ -13,7 +13,6 @@ export const SearchQuery = z.object({
 
 const ASSET_TEXT = `(coalesce(a.label, '') || ' ' || coalesce(a.plate, '') || ' ' || coalesce(a.terminal, '') || ' ' || coalesce(a.mmsi, '') || ' ' || coalesce(a.imo, ''))`;
 
-
 /**
  * Plates are stored as printed, 沪D·A1234, but typed as 沪DA1234 or 沪D A1234: a query shaped
  * like a plate is also tried with the middle dot in place.

@@ -16,6 +16,8 @@ export async function listSites(pool: pg.Pool, userDistrict: string): Promise<un
     `SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
        'type', 'Feature', 'id', s.id, 'geometry', ST_AsGeoJSON(s.area, 6)::json,
        'properties', json_build_object('code', s.code, 'nameZh', s.name_zh, 'nameEn', s.name_en, 'kind', s.kind, 'district', s.district)) ORDER BY s.code), '[]'::json)) AS fc
-     FROM (${DISTRICT_SITES}) s`, [userDistrict]);
+     FROM (${DISTRICT_SITES}) s`,
+    [userDistrict],
+  );
   return rows[0].fc;
 }

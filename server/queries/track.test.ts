@@ -19,7 +19,9 @@ before(async () => {
   for (let i = 0; i < N; i++) writer.add({ assetId, time: t0 + i * 10_000, lon: 121 + i * 0.0001, lat: 31 + Math.sin(i / 500) * 0.01, speed: 40, source: 'sim' });
   await writer.flush();
 });
-after(async () => { await db.drop(); });
+after(async () => {
+  await db.drop();
+});
 
 const q = (o: Record<string, unknown>) => TrackQuery.parse(o);
 
@@ -47,7 +49,9 @@ test('GPX and KML carry the fixes; a foreign user gets nothing; bad windows are 
   assert.equal(gpx.match(/<trkpt /g)?.length, 6);
   assert.match(gpx, /<name>沪D·T0001<\/name>/);
   assert.equal(trackAsKml(t).match(/<gx:coord>/g)?.length, 6);
-  await db.pool.query(`INSERT INTO districts (code, name_zh, name_en, level, parent, area) VALUES ('5300', '深圳海关', 'Shenzhen', 'direct', '0000', ST_Multi(ST_MakeEnvelope(113, 22, 115, 23, 4326)))`);
+  await db.pool.query(
+    `INSERT INTO districts (code, name_zh, name_en, level, parent, area) VALUES ('5300', '深圳海关', 'Shenzhen', 'direct', '0000', ST_Multi(ST_MakeEnvelope(113, 22, 115, 23, 4326)))`,
+  );
   await db.pool.query(`UPDATE assets SET district = NULL WHERE id = $1`, [assetId]);
   assert.equal(await loadTrack(db.pool, '5300', assetId, q({ from: t0, to: t0 + 60_000 })), null);
   assert.equal(TrackQuery.safeParse({ from: 10, to: 5 }).success, false);

@@ -59,8 +59,7 @@ const toleranceFor = (zoom: number) => 360 / (256 * 2 ** zoom) / 2;
  * route's centre line, measured in PostGIS.
  */
 export async function loadTrack(pool: pg.Pool, userDistrict: string, assetId: number, q: TrackQuery, routeId?: number): Promise<Track | null> {
-  const asset = (await pool.query(
-    `SELECT a.id, a.label FROM assets a WHERE a.id = $2 AND EXISTS (${fixWindowsSql('$1', '$2')})`, [userDistrict, assetId])).rows[0];
+  const asset = (await pool.query(`SELECT a.id, a.label FROM assets a WHERE a.id = $2 AND EXISTS (${fixWindowsSql('$1', '$2')})`, [userDistrict, assetId])).rows[0];
   if (!asset) return null;
   const { rows } = await pool.query(
     `WITH r AS MATERIALIZED (SELECT path::geography AS g FROM routes WHERE id = $4),

@@ -17,13 +17,15 @@ export class AisGaps {
     const knots = kmhToKnots(last.speed ?? vessel.kmh ?? 0);
     const moving = knots >= gapConfig.movingKn[aisClass];
     const nominal = gapConfig[aisClass];
-    const thresholdMs = Math.max(
-      gapConfig.factor * (moving ? nominal.movingIntervalS : nominal.slowIntervalS), moving ? nominal.movingFloorS : nominal.slowFloorS,
-    ) * 1000;
+    const thresholdMs = Math.max(gapConfig.factor * (moving ? nominal.movingIntervalS : nominal.slowIntervalS), moving ? nominal.movingFloorS : nominal.slowFloorS) * 1000;
     if (now <= last.t + thresholdMs) return;
     vessel.gap = { ep: `AIS_GAP/a${vessel.id}/${last.t}`, since: last.t };
     raise(out, 'AIS_GAP', { assetId: vessel.id }, last.t + thresholdMs, last, vessel.gap.ep, {
-      lastFixTime: last.t, thresholdS: thresholdMs / 1000, aisClass, speedKn: oneDecimal(knots), moving,
+      lastFixTime: last.t,
+      thresholdS: thresholdMs / 1000,
+      aisClass,
+      speedKn: oneDecimal(knots),
+      moving,
     });
   }
 

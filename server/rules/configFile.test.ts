@@ -11,7 +11,10 @@ const file = (body: unknown) => {
   writeFileSync(f, typeof body === 'string' ? body : JSON.stringify(body));
   return f;
 };
-const ids = new Map([['R03', 3], ['R20', 20]]);
+const ids = new Map([
+  ['R03', 3],
+  ['R20', 20],
+]);
 
 test('a rules file sets thresholds, with per-route overrides by route code', () => {
   const c = loadRulesConfig(file({ deviationMinSpanS: 90, routes: { R03: { deviationMinSpanS: 120 } } }), ids);

@@ -7,7 +7,7 @@ import { DEFAULT_RULES, type RouteRules, type RulesConfig } from './types';
 
 function check(value: unknown, like: unknown, path: string): void {
   if (like === null || typeof like !== 'object' || Array.isArray(like)) {
-    if (typeof value !== typeof like || (Array.isArray(like) !== Array.isArray(value))) throw new Error(`${path}: expected a ${Array.isArray(like) ? 'list' : typeof like}`);
+    if (typeof value !== typeof like || Array.isArray(like) !== Array.isArray(value)) throw new Error(`${path}: expected a ${Array.isArray(like) ? 'list' : typeof like}`);
     if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) throw new Error(`${path}: expected a number ≥ 0`);
     return;
   }

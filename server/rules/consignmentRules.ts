@@ -92,7 +92,10 @@ export class ConsignmentRules {
     seal.ep = `SEAL_ALARM/c${state.c.id}/${e.time}`;
     seal.count = 1;
     raise(out, 'SEAL_ALARM', subjectOf(state), e.time, lastFix, seal.ep, {
-      source: 'event', event: e.kind, ...(e.siteId !== undefined ? { siteId: e.siteId } : {}), ...e.detail,
+      source: 'event',
+      event: e.kind,
+      ...(e.siteId !== undefined ? { siteId: e.siteId } : {}),
+      ...e.detail,
     });
   }
 
@@ -122,7 +125,9 @@ export class ConsignmentRules {
     if (!state.sig && now > lastSign + silenceMs) {
       state.sig = { ep: `SIGNAL_LOST/c${c.id}/${lastSign}`, since: lastSign };
       raise(out, 'SIGNAL_LOST', subjectOf(state), lastSign + silenceMs, last, state.sig.ep, {
-        lastFixTime: last?.t ?? null, thresholdS: silenceMs / 1000, expectedIntervalS,
+        lastFixTime: last?.t ?? null,
+        thresholdS: silenceMs / 1000,
+        expectedIntervalS,
       });
     }
     if (!last) return;
@@ -180,8 +185,12 @@ export class ConsignmentRules {
         deviation.since = deviation.outSince;
         deviation.maxD = distanceM;
         raise(out, 'ROUTE_DEVIATION', subjectOf(state), time, fix, deviation.ep, {
-          distanceM: oneDecimal(distanceM), corridorM: halfWidthM, alongM: Math.round(toRoute?.alongM ?? 0), routeId: c.routeId,
-          since: deviation.outSince, fixes: deviation.outN,
+          distanceM: oneDecimal(distanceM),
+          corridorM: halfWidthM,
+          alongM: Math.round(toRoute?.alongM ?? 0),
+          routeId: c.routeId,
+          since: deviation.outSince,
+          fixes: deviation.outN,
         });
         updateStatus(state, time, out);
       }
@@ -192,7 +201,9 @@ export class ConsignmentRules {
     deviation.inN = distanceM <= halfWidthM * rules.deviationClearFraction ? deviation.inN + 1 : 0;
     if (deviation.inN >= rules.deviationClearFixes) {
       clear(out, 'ROUTE_DEVIATION', subjectOf(state), time, deviation.ep, {
-        maxDistanceM: oneDecimal(deviation.maxD), durationS: (time - (deviation.since ?? time)) / 1000, distanceM: oneDecimal(distanceM),
+        maxDistanceM: oneDecimal(deviation.maxD),
+        durationS: (time - (deviation.since ?? time)) / 1000,
+        distanceM: oneDecimal(distanceM),
       });
       deviation.ep = undefined;
       deviation.inN = 0;
@@ -281,7 +292,11 @@ export class ConsignmentRules {
     const site = this.geo.site(wrong.id!);
     wrong.ep = `WRONG_SITE/c${state.c.id}/s${wrong.id}/${wrong.since}`;
     raise(out, 'WRONG_SITE', subjectOf(state), time, at, wrong.ep, {
-      siteId: wrong.id, siteCode: site?.code, siteKind: site?.kind, dwellS: (time - wrong.since) / 1000, since: wrong.since,
+      siteId: wrong.id,
+      siteCode: site?.code,
+      siteKind: site?.kind,
+      dwellS: (time - wrong.since) / 1000,
+      since: wrong.since,
       origin: wrong.id === state.c.originSiteId,
     });
   }
@@ -304,7 +319,9 @@ export class ConsignmentRules {
     state.seal.ep = `SEAL_ALARM/c${state.c.id}/${fix.time}`;
     state.seal.count = 1;
     raise(out, 'SEAL_ALARM', subjectOf(state), fix.time, fix, state.seal.ep, {
-      source: 'device', alarm: fix.alarm! >>> 0, alarms: alarmNames(fix.alarm!),
+      source: 'device',
+      alarm: fix.alarm! >>> 0,
+      alarms: alarmNames(fix.alarm!),
     });
   }
 
@@ -314,7 +331,9 @@ export class ConsignmentRules {
     state.arrivedAt = time;
     const site = this.geo.site(c.destSiteId);
     raise(out, 'ARRIVED', subjectOf(state), time, fix, `ARRIVED/c${c.id}`, {
-      siteId: c.destSiteId, siteCode: site?.code, late: time > c.deadline,
+      siteId: c.destSiteId,
+      siteCode: site?.code,
+      late: time > c.deadline,
       ...(state.departedAt !== undefined ? { transitS: (time - state.departedAt) / 1000 } : {}),
     });
     this.clearAll(state, time, 'arrived', out);
@@ -335,11 +354,7 @@ export class ConsignmentRules {
 
 /** The status the consignment's episodes imply; a change is reported. */
 function updateStatus(state: ConsignmentState, time: number, out: RuleEvent[]): void {
-  const status: ConsignmentStatus = state.arrivedAt !== undefined ? 'arrived'
-    : state.dev.ep ? 'diverted'
-    : state.overdue ? 'overdue'
-    : state.departed ? 'in_transit'
-    : 'planned';
+  const status: ConsignmentStatus = state.arrivedAt !== undefined ? 'arrived' : state.dev.ep ? 'diverted' : state.overdue ? 'overdue' : state.departed ? 'in_transit' : 'planned';
   if (status === state.status) return;
   state.status = status;
   out.push({ kind: 'status', consignmentId: state.c.id, status, time });

@@ -11,8 +11,15 @@ const M_LON = M_LAT * Math.cos((31 * Math.PI) / 180);
 const at = (km: number, northM = 0): [number, number] => [121 + (km * 1000) / M_LON, 31 + northM / M_LAT];
 const square = (km: number, northM: number, sideM: number): [number, number][] => {
   const [x, y] = at(km, northM);
-  const dx = sideM / 2 / M_LON, dy = sideM / 2 / M_LAT;
-  return [[x - dx, y - dy], [x + dx, y - dy], [x + dx, y + dy], [x - dx, y + dy], [x - dx, y - dy]];
+  const dx = sideM / 2 / M_LON,
+    dy = sideM / 2 / M_LAT;
+  return [
+    [x - dx, y - dy],
+    [x + dx, y - dy],
+    [x + dx, y + dy],
+    [x - dx, y + dy],
+    [x - dx, y - dy],
+  ];
 };
 const T0 = Date.UTC(2026, 2, 2, 0, 0, 0);
 const TRUCK: AssetRef = { id: 10, kind: 'vehicle' };
@@ -29,8 +36,17 @@ function world(): GeofenceIndex {
 }
 
 const consignment = (over: Partial<WatchedConsignment> = {}): WatchedConsignment => ({
-  id: 1, reference: 'C1', assetId: TRUCK.id, routeId: 1, originSiteId: 1, destSiteId: 2,
-  departure: T0, deadline: T0 + 3 * 3_600_000, status: 'planned', expectedIntervalS: 10, ...over,
+  id: 1,
+  reference: 'C1',
+  assetId: TRUCK.id,
+  routeId: 1,
+  originSiteId: 1,
+  destSiteId: 2,
+  departure: T0,
+  deadline: T0 + 3 * 3_600_000,
+  status: 'planned',
+  expectedIntervalS: 10,
+  ...over,
 });
 
 class Sim {
@@ -38,7 +54,10 @@ class Sim {
   km = 0;
   north = 0;
   events: RuleEvent[] = [];
-  constructor(public e: RulesEngine, public asset: AssetRef = TRUCK) {}
+  constructor(
+    public e: RulesEngine,
+    public asset: AssetRef = TRUCK,
+  ) {}
   /** One fix `dt` seconds after the last, at the current place. `speed: null` sends none. */
   fix(o: { speed?: number | null; alarm?: number; dt?: number; north?: number } = {}): RuleEvent[] {
     this.t += (o.dt ?? 10) * 1000;
@@ -92,7 +111,10 @@ test('departure: planned → in_transit once the carrier is out of its origin; n
   s.drive(10);
   assert.equal(s.e.status(1), 'in_transit');
   s.drive(270, 80); // to km ~62 → through D at km 48
-  assert.deepEqual(raised(s.events).map((e) => e.kind === 'raised' && e.alert.type), ['ARRIVED']);
+  assert.deepEqual(
+    raised(s.events).map((e) => e.kind === 'raised' && e.alert.type),
+    ['ARRIVED'],
+  );
   assert.deepEqual(statuses(s.events), ['in_transit', 'arrived']);
 });
 
@@ -224,7 +246,10 @@ test('SIGNAL_LOST: after max(3 × interval, 5 min) in fix time, raised once from
   const q = setup();
   q.depart();
   const ev = q.drive(1, 60, 1200);
-  assert.deepEqual(ev.filter((e) => e.kind !== 'status'), [...r, ...c]);
+  assert.deepEqual(
+    ev.filter((e) => e.kind !== 'status'),
+    [...r, ...c],
+  );
 
   // A slow reporter: 3 × 200 s = 10 min.
   const slow = setup({}, { expectedIntervalS: 200 });
@@ -404,7 +429,10 @@ test('AIS_GAP: by class and speed (class A moving 5 min, class B slow 30 min); c
   // Vehicles have no AIS_GAP.
   const t = new Sim(e, { id: 52, kind: 'vehicle' });
   t.stay(3);
-  assert.deepEqual(t.tick(86_400).filter((x) => x.kind === 'raised' && x.alert.assetId === 52), []);
+  assert.deepEqual(
+    t.tick(86_400).filter((x) => x.kind === 'raised' && x.alert.assetId === 52),
+    [],
+  );
 });
 
 test('RENDEZVOUS: two slow vessels within 500 m for > 15 min away from sites; they part beyond 600 m; not near a site, not if fast', () => {
@@ -468,7 +496,8 @@ test('RENDEZVOUS scales: 3,000 slow vessels spread over the delta, checked throu
   let events = 0;
   for (let round = 0; round < 10; round++) {
     for (let i = 0; i < n; i++) {
-      const lon = 122 + ((i * 7919) % 1000) / 1000, lat = 30 + ((i * 104729) % 1000) / 1000; // ~100 m apart at the closest
+      const lon = 122 + ((i * 7919) % 1000) / 1000,
+        lat = 30 + ((i * 104729) % 1000) / 1000; // ~100 m apart at the closest
       events += e.onFix({ id: 1000 + i, kind: 'vessel' }, { time: T0 + round * 60_000 + i, lon, lat, speed: 0.5 }).length;
     }
   }
@@ -485,7 +514,13 @@ test('RENDEZVOUS scales: 3,000 slow vessels spread over the delta, checked throu
     }
   }
   assert.ok(want.length > 100, `${want.length} close pairs in the data`);
-  assert.deepEqual(e.exportState().pairs.map((p) => `${p.a}-${p.b}`).sort(), want.sort());
+  assert.deepEqual(
+    e
+      .exportState()
+      .pairs.map((p) => `${p.a}-${p.b}`)
+      .sort(),
+    want.sort(),
+  );
 });
 
 test('state survives a restart: export mid-episode, import into a new engine, carry on with the same episodes', () => {

@@ -45,10 +45,7 @@ export class RulesEngine {
   private aisGaps: AisGaps;
   private rendezvous: Rendezvous;
 
-  constructor(
-    geo: GeofenceIndex,
-    config: Partial<RulesConfig> = {},
-  ) {
+  constructor(geo: GeofenceIndex, config: Partial<RulesConfig> = {}) {
     this.config = rulesConfig(config);
     const meet = this.config.rendezvous;
     // The 3×3 neighbourhood must cover the meeting distance at any latitude we serve (≤ 60°).

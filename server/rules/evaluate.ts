@@ -83,9 +83,15 @@ export async function evaluate(pool: pg.Pool, scenarios: Scenario[] = loadScenar
     const ctx: { engine?: RulesEngine; sink: RuleEvent[] } = { sink: [] };
     const prepared = prepare(spec);
     const classes = new Map<string, 'A' | 'B' | undefined>(prepared.actors.map((a) => [a.name, a.spec.aisClass]));
-    pipeline.addSink(rulesSink(() => ctx.engine!, (events) => ctx.sink.push(...events), {
-      aisClassOf: (id) => classes.get(registry.byAssetId(id)?.label?.split('/')[1] ?? ''),
-    }));
+    pipeline.addSink(
+      rulesSink(
+        () => ctx.engine!,
+        (events) => ctx.sink.push(...events),
+        {
+          aisClassOf: (id) => classes.get(registry.byAssetId(id)?.label?.split('/')[1] ?? ''),
+        },
+      ),
+    );
     results.push(await runScenario(pool, prepared, { pipeline, registry, writer, ctx, setNow: (t) => (simNow = t) }, opts));
   }
   return { results, ...score(results) };
@@ -134,9 +140,10 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
   }
   const routeInfo = async (code: string) => {
     const own = routeIds.get(code);
-    const { rows } = own !== undefined
-      ? await pool.query('SELECT id, from_site, to_site FROM routes WHERE id = $1', [own])
-      : await pool.query('SELECT id, from_site, to_site FROM routes WHERE code = $1', [code]);
+    const { rows } =
+      own !== undefined
+        ? await pool.query('SELECT id, from_site, to_site FROM routes WHERE id = $1', [own])
+        : await pool.query('SELECT id, from_site, to_site FROM routes WHERE code = $1', [code]);
     if (!rows[0]) throw new Error(`${sc.spec.name}: no route ${code}`);
     return rows[0] as { id: number; from_site: number; to_site: number };
   };
@@ -177,8 +184,16 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
       entry.cid = rows[0].id;
       consOf.set(rows[0].id, a.name);
       watched.push({
-        id: rows[0].id, reference: `${tag}/${a.name}`, assetId: info.id, routeId: r.id, originSiteId: origin, destSiteId: dest,
-        departure, deadline, status: c.status, expectedIntervalS: c.expectedIntervalS,
+        id: rows[0].id,
+        reference: `${tag}/${a.name}`,
+        assetId: info.id,
+        routeId: r.id,
+        originSiteId: origin,
+        destSiteId: dest,
+        departure,
+        deadline,
+        status: c.status,
+        expectedIntervalS: c.expectedIntervalS,
       });
     }
     assets.set(a.name, entry);
@@ -188,8 +203,7 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
     const engine = new RulesEngine(await buildGeo(), opts.config);
     if (state !== undefined) engine.importState(state);
     // As the server does at start: watch every open consignment, with its status as stored.
-    const { rows } = await pool.query<{ id: number; status: WatchedConsignment['status'] }>(
-      'SELECT id, status FROM consignments WHERE id = ANY($1)', [watched.map((w) => w.id)]);
+    const { rows } = await pool.query<{ id: number; status: WatchedConsignment['status'] }>('SELECT id, status FROM consignments WHERE id = ANY($1)', [watched.map((w) => w.id)]);
     const stored = new Map(rows.map((r) => [r.id, r.status]));
     for (const w of watched) engine.watch({ ...w, status: stored.get(w.id) ?? w.status });
     return engine;
@@ -233,8 +247,14 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
       const f = it.fix.f;
       rig.ctx.sink = [];
       const r = rig.pipeline.ingest({
-        assetKey: a.key, kind: a.kind, source: 'replay', time: f.time, lon: f.lon, lat: f.lat,
-        ...(f.speed !== undefined ? { speed: f.speed } : {}), ...(f.course !== undefined ? { course: f.course } : {}),
+        assetKey: a.key,
+        kind: a.kind,
+        source: 'replay',
+        time: f.time,
+        lon: f.lon,
+        lat: f.lat,
+        ...(f.speed !== undefined ? { speed: f.speed } : {}),
+        ...(f.course !== undefined ? { course: f.course } : {}),
         ...(f.alarm !== undefined ? { alarm: f.alarm } : {}),
       });
       if (!r.ok) failures.push(`fix of ${it.fix.actor} at ${iso(f.time)} rejected by the pipeline: ${r.reason}`);
@@ -242,10 +262,15 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
       await take(rig.ctx.sink);
     } else if (it.event) {
       const a = assets.get(it.event.actor)!;
-      await take(rig.ctx.engine!.onEvent({
-        kind: it.event.kind, time: it.event.time, assetId: a.id, consignmentId: a.cid,
-        ...(it.event.site ? { siteId: await siteId(it.event.site) } : {}),
-      }));
+      await take(
+        rig.ctx.engine!.onEvent({
+          kind: it.event.kind,
+          time: it.event.time,
+          assetId: a.id,
+          consignmentId: a.cid,
+          ...(it.event.site ? { siteId: await siteId(it.event.site) } : {}),
+        }),
+      );
     }
   }
   await tickUntil(sc.end + 1);
@@ -253,7 +278,9 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
   // Every fix went through the real pipeline into PostGIS.
   await rig.writer.flush();
   const ids = [...assets.values()].map((a) => a.id);
-  const { rows: [{ n: stored }] } = await pool.query('SELECT count(*)::int AS n FROM positions WHERE asset_id = ANY($1)', [ids]);
+  const {
+    rows: [{ n: stored }],
+  } = await pool.query('SELECT count(*)::int AS n FROM positions WHERE asset_id = ANY($1)', [ids]);
   const storage: string[] = [];
   if (stored !== fixesFed) storage.push(`PositionWriter stored ${stored} of the ${fixesFed} positions the pipeline accepted`);
 
@@ -313,27 +340,51 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
 
   // Events with ids replaced by names, for comparing runs.
   const name = (id: unknown) => (typeof id === 'number' ? (actorOf.get(id) ?? consOf.get(id) ?? id) : id);
-  const normEpisode = (ep: string) => ep.replace(/\bc(\d+)\b/g, (_, id) => `c:${consOf.get(Number(id))}`).replace(/\ba(\d+)\b/g, (_, id) => `a:${actorOf.get(Number(id))}`).replace(/\bs(\d+)\b/g, 's:site');
+  const normEpisode = (ep: string) =>
+    ep
+      .replace(/\bc(\d+)\b/g, (_, id) => `c:${consOf.get(Number(id))}`)
+      .replace(/\ba(\d+)\b/g, (_, id) => `a:${actorOf.get(Number(id))}`)
+      .replace(/\bs(\d+)\b/g, 's:site');
   const norm = events.map((e): NormalEvent => {
     if (e.kind === 'status') return { ...e, consignmentId: consOf.get(e.consignmentId) };
     if (e.kind === 'cleared') {
-      const detail = e.detail && { ...e.detail, ...(e.detail.siteId !== undefined ? { siteId: 'site' } : {}), ...(e.detail.otherAssetId !== undefined ? { otherAssetId: name(e.detail.otherAssetId) } : {}) };
+      const detail = e.detail && {
+        ...e.detail,
+        ...(e.detail.siteId !== undefined ? { siteId: 'site' } : {}),
+        ...(e.detail.otherAssetId !== undefined ? { otherAssetId: name(e.detail.otherAssetId) } : {}),
+      };
       return { ...e, assetId: name(e.assetId), consignmentId: e.consignmentId && consOf.get(e.consignmentId), episode: normEpisode(e.episode), ...(detail ? { detail } : {}) };
     }
     const a = e.alert;
-    const detail = { ...a.detail, ...(typeof a.detail.siteCode === 'string' ? { siteCode: a.detail.siteCode.replace(/^[a-z0-9-]+#\d+:/, ''), siteId: 'site' } : {}),
+    const detail = {
+      ...a.detail,
+      ...(typeof a.detail.siteCode === 'string' ? { siteCode: a.detail.siteCode.replace(/^[a-z0-9-]+#\d+:/, ''), siteId: 'site' } : {}),
       ...(a.detail.otherAssetId !== undefined ? { otherAssetId: name(a.detail.otherAssetId) } : {}),
-      ...(Array.isArray(a.detail.assetIds) ? { assetIds: a.detail.assetIds.map(name) } : {}), ...(a.detail.routeId !== undefined ? { routeId: 'route' } : {}) };
+      ...(Array.isArray(a.detail.assetIds) ? { assetIds: a.detail.assetIds.map(name) } : {}),
+      ...(a.detail.routeId !== undefined ? { routeId: 'route' } : {}),
+    };
     return { kind: 'raised', alert: { ...a, assetId: name(a.assetId), consignmentId: a.consignmentId && consOf.get(a.consignmentId), episode: normEpisode(a.episode), detail } };
   });
   return {
-    name: sc.spec.name, label: sc.spec.label, pass: failures.length === 0, failures, fixes: fixesFed, stored, storage, tp, fp, fn, events: norm,
+    name: sc.spec.name,
+    label: sc.spec.label,
+    pass: failures.length === 0,
+    failures,
+    fixes: fixesFed,
+    stored,
+    storage,
+    tp,
+    fp,
+    fn,
+    events: norm,
   };
 }
 
 function score(results: ScenarioResult[]): { table: TypeRow[]; precision: number; recall: number } {
   const table: TypeRow[] = [];
-  let TP = 0, FP = 0, FN = 0;
+  let TP = 0,
+    FP = 0,
+    FN = 0;
   for (const type of ALERT_TYPES) {
     const tps = results.flatMap((r) => r.tp.filter((x) => x.type === type));
     const fps = results.reduce((s, r) => s + r.fp.filter((x) => x.type === type).length, 0);
@@ -343,7 +394,11 @@ function score(results: ScenarioResult[]): { table: TypeRow[]; precision: number
     FN += fns;
     const delays = tps.map((x) => x.delayS);
     table.push({
-      type, expected: tps.length + fns, tp: tps.length, fp: fps, fn: fns,
+      type,
+      expected: tps.length + fns,
+      tp: tps.length,
+      fp: fps,
+      fn: fns,
       precision: tps.length + fps ? tps.length / (tps.length + fps) : 1,
       recall: tps.length + fns ? tps.length / (tps.length + fns) : 1,
       meanDelayS: delays.length ? Math.round((delays.reduce((s, x) => s + x, 0) / delays.length) * 10) / 10 : null,

@@ -30,8 +30,7 @@ export class Rendezvous {
     const knots = kmh === undefined ? Infinity : kmhToKnots(kmh);
     let slow = knots < meet.maxKn;
     if (slow) {
-      slow = this.geo.sitesWithin(fix.lon, fix.lat, meet.siteBufferM).length === 0
-        && !this.geo.zonesAt(fix.lon, fix.lat).some((z) => z.kind === 'anchorage');
+      slow = this.geo.sitesWithin(fix.lon, fix.lat, meet.siteBufferM).length === 0 && !this.geo.zonesAt(fix.lon, fix.lat).some((z) => z.kind === 'anchorage');
     }
     vessel.rv = { slow, kn: knots };
     this.followPairs(vessel, fix, knots, out);
@@ -75,7 +74,9 @@ export class Rendezvous {
       if (pair.ep) {
         if (fresh && distanceM > meet.partM) {
           clear(out, 'RENDEZVOUS', { assetId: pair.a }, time, pair.ep, {
-            otherAssetId: pair.b, durationS: (time - pair.since) / 1000, distanceM: Math.round(distanceM),
+            otherAssetId: pair.b,
+            durationS: (time - pair.since) / 1000,
+            distanceM: Math.round(distanceM),
           });
           this.drop(key, pair);
         } else if (fresh) pair.minD = Math.min(pair.minD, distanceM);
@@ -90,7 +91,11 @@ export class Rendezvous {
       if (time - pair.since > meet.minS * 1000) {
         pair.ep = `RENDEZVOUS/a${pair.a}-a${pair.b}/${pair.since}`;
         raise(out, 'RENDEZVOUS', { assetId: pair.a }, time, { lon: (fix.lon + otherLast!.lon) / 2, lat: (fix.lat + otherLast!.lat) / 2 }, pair.ep, {
-          otherAssetId: pair.b, assetIds: [pair.a, pair.b], distanceM: Math.round(distanceM), minDistanceM: Math.round(pair.minD), since: pair.since,
+          otherAssetId: pair.b,
+          assetIds: [pair.a, pair.b],
+          distanceM: Math.round(distanceM),
+          minDistanceM: Math.round(pair.minD),
+          since: pair.since,
           durationS: (time - pair.since) / 1000,
         });
       }

@@ -29,7 +29,10 @@ export class RestrictedZones {
         st.ep = `ZONE_ENTRY/a${asset.id}/z${zone.id}/${st.since}`;
         st.cid = consignmentId;
         raise(out, 'ZONE_ENTRY', { assetId: asset.id, consignmentId }, time, fix, st.ep, {
-          zoneId: zone.id, zoneCode: zone.code, zoneName: zone.name, since: st.since,
+          zoneId: zone.id,
+          zoneCode: zone.code,
+          zoneName: zone.name,
+          since: st.since,
         });
       }
     }

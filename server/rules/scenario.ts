@@ -32,8 +32,11 @@ const Step = z.union([
   z.object({ dwell: z.object({ min: z.number().positive(), speedKmh: z.number().nonnegative().default(0) }) }),
   z.object({
     drive: z.object({
-      kmh: z.number().positive(), km: z.number().positive().optional(), toKm: z.number().nonnegative().optional(),
-      min: z.number().positive().optional(), offsetM: Offset.default(0),
+      kmh: z.number().positive(),
+      km: z.number().positive().optional(),
+      toKm: z.number().nonnegative().optional(),
+      min: z.number().positive().optional(),
+      offsetM: Offset.default(0),
     }),
   }),
   z.object({ driveToEnd: z.object({ kmh: z.number().positive(), offsetM: Offset.default(0) }) }),
@@ -47,15 +50,17 @@ type Step = z.infer<typeof Step>;
 const Actor = z.object({
   kind: z.enum(['vehicle', 'vessel']),
   aisClass: z.enum(['A', 'B']).optional(),
-  consignment: z.object({
-    route: z.string(),
-    origin: z.string().optional(), // site code; the route's `from` by default
-    dest: z.string().optional(), // site code; the route's `to` by default
-    departureMin: z.number().default(0),
-    deadlineMin: z.number().positive(),
-    expectedIntervalS: z.number().positive().optional(),
-    status: z.enum(['planned', 'in_transit']).default('planned'),
-  }).optional(),
+  consignment: z
+    .object({
+      route: z.string(),
+      origin: z.string().optional(), // site code; the route's `from` by default
+      dest: z.string().optional(), // site code; the route's `to` by default
+      departureMin: z.number().default(0),
+      deadlineMin: z.number().positive(),
+      expectedIntervalS: z.number().positive().optional(),
+      status: z.enum(['planned', 'in_transit']).default('planned'),
+    })
+    .optional(),
   /** Where it starts: on a route (km along it) or at a position. Default: the consignment's route, km 0. */
   start: z.union([z.object({ route: z.string(), km: z.number().nonnegative().default(0) }), z.object({ at: Pos })]).optional(),
   startMin: z.number().nonnegative().default(0),
@@ -98,7 +103,11 @@ export const ScenarioSchema = z.object({
   start: z.string().datetime(),
   endMin: z.number().positive().optional(),
   tickS: z.number().positive().default(10),
-  sites: z.array(z.object({ code: z.string(), kind: z.enum(['port_terminal', 'bonded_zone', 'warehouse', 'inspection', 'border']), district: z.string().default('2200'), area: AreaSpec })).default([]),
+  sites: z
+    .array(
+      z.object({ code: z.string(), kind: z.enum(['port_terminal', 'bonded_zone', 'warehouse', 'inspection', 'border']), district: z.string().default('2200'), area: AreaSpec }),
+    )
+    .default([]),
   routes: z.array(z.object({ code: z.string(), from: z.string(), to: z.string(), corridorM: z.number().positive(), path: z.array(Pos).min(2) })).default([]),
   zones: z.array(z.object({ code: z.string(), kind: z.enum(['restricted', 'anchorage']).default('restricted'), area: AreaSpec })).default([]),
   actors: z.record(z.string(), Actor),
@@ -111,7 +120,14 @@ export const ScenarioSchema = z.object({
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;
 
-export interface GenFix { time: number; lon: number; lat: number; speed?: number; course?: number; alarm?: number }
+export interface GenFix {
+  time: number;
+  lon: number;
+  lat: number;
+  speed?: number;
+  course?: number;
+  alarm?: number;
+}
 
 /** A scenario made concrete: geometry resolved, fixes generated, times absolute (ms). */
 export interface PreparedScenario {
@@ -195,7 +211,8 @@ export function prepare(spec: Scenario): PreparedScenario {
     }
     for (const step of a.plan) if ('goto' in step && step.goto.site) codes.add(step.goto.site);
     const withBox = (x: { code: string; ring: LonLat[] }): { code: string; ring: LonLat[]; box: Box } => ({
-      ...x, box: [Math.min(...x.ring.map((q) => q[0])), Math.min(...x.ring.map((q) => q[1])), Math.max(...x.ring.map((q) => q[0])), Math.max(...x.ring.map((q) => q[1]))],
+      ...x,
+      box: [Math.min(...x.ring.map((q) => q[0])), Math.min(...x.ring.map((q) => q[1])), Math.max(...x.ring.map((q) => q[0])), Math.max(...x.ring.map((q) => q[1]))],
     });
     const truth = { sites: [...[...codes].map((code) => ({ code, ring: siteRing(code) })), ...rings].map(withBox), corridor };
     return { name, spec: a, fixes: generate(name, a, start, pathOf, siteRing, setMark, truth) };
@@ -233,12 +250,19 @@ export function prepare(spec: Scenario): PreparedScenario {
 
 /** Simulates an actor second by second along its plan, then samples fixes with noise, gaps, jumps and alarms. */
 function generate(
-  name: string, a: ActorSpec, scenarioStart: number, pathOf: (code: string) => Path, siteRing: (code: string) => LonLat[],
+  name: string,
+  a: ActorSpec,
+  scenarioStart: number,
+  pathOf: (code: string) => Path,
+  siteRing: (code: string) => LonLat[],
   mark: (name: string, time: number) => void,
   truth: { sites: { code: string; ring: LonLat[]; box: Box }[]; corridor?: { path: Path; halfM: number } },
 ): GenFix[] {
   const t0 = scenarioStart + a.startMin * 60_000;
-  const lon: number[] = [], lat: number[] = [], spd: number[] = [], crs: number[] = [];
+  const lon: number[] = [],
+    lat: number[] = [],
+    spd: number[] = [],
+    crs: number[] = [];
   const routeCode = a.start && 'route' in a.start ? a.start.route : a.consignment?.route;
   let path = routeCode ? pathOf(routeCode) : undefined;
   let s = a.start && 'route' in a.start ? a.start.km * 1000 : 0;
@@ -384,7 +408,7 @@ function generate(
       lon: round7(p[0]),
       lat: round7(p[1]),
       ...(a.reportSpeed ? { speed: Math.round(spd[sec]! * 10) / 10 } : {}),
-      course: Math.round(crs[sec]! * 10) / 10 % 360,
+      course: (Math.round(crs[sec]! * 10) / 10) % 360,
       ...(alarm !== undefined ? { alarm } : {}),
     });
   }
@@ -395,7 +419,8 @@ const round7 = (x: number) => Math.round(x * 1e7) / 1e7;
 
 function ringCentre(ring: readonly LonLat[]): LonLat {
   const n = ring.length - 1;
-  let x = 0, y = 0;
+  let x = 0,
+    y = 0;
   for (let i = 0; i < n; i++) {
     x += ring[i]![0];
     y += ring[i]![1];

@@ -30,7 +30,10 @@ test('the library covers the journeys of the issue', () => {
 test('every scenario passes through the real pipeline; precision = recall = 1', (t) => {
   for (const line of formatEvaluation(straight).split('\n')) t.diagnostic(line);
   const failed = straight.results.filter((r) => !r.pass);
-  assert.deepEqual(failed.map((r) => `${r.name}: ${r.failures.join('; ')}`), []);
+  assert.deepEqual(
+    failed.map((r) => `${r.name}: ${r.failures.join('; ')}`),
+    [],
+  );
   assert.equal(straight.precision, 1);
   assert.equal(straight.recall, 1);
   for (const row of straight.table) {

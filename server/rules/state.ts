@@ -6,7 +6,11 @@ import type { ConsignmentStatus } from '../../lib/domain';
 import type { WatchedConsignment } from './types';
 
 /** A place at an instant (ms). */
-export interface TimedPoint { t: number; lon: number; lat: number }
+export interface TimedPoint {
+  t: number;
+  lon: number;
+  lat: number;
+}
 
 export interface LastFix extends TimedPoint {
   /** km/h, when the fix had one. */
@@ -68,7 +72,14 @@ export interface ConsignmentState {
 }
 
 /** ROUTE_DEVIATION: consecutive fixes outside (since when) and back inside, the episode and its farthest distance. */
-export interface DeviationState { outN: number; outSince: number; inN: number; ep?: string; since?: number; maxD: number }
+export interface DeviationState {
+  outN: number;
+  outSince: number;
+  inN: number;
+  ep?: string;
+  since?: number;
+  maxD: number;
+}
 
 /**
  * UNSCHEDULED_STOP: since when the carrier is slow; `has`/`lon`/`lat` the anchor of the stop (the
@@ -76,17 +87,40 @@ export interface DeviationState { outN: number; outSince: number; inN: number; e
  * fix was slow and inside a site; the episode.
  */
 export interface StopState {
-  since?: number; has: boolean; lon: number; lat: number; movN: number; movT: number; slowLast: boolean; inSite: boolean; ep?: string;
+  since?: number;
+  has: boolean;
+  lon: number;
+  lat: number;
+  movN: number;
+  movT: number;
+  slowLast: boolean;
+  inSite: boolean;
+  ep?: string;
 }
 
 /** WRONG_SITE: the site the carrier is in (not its destination), since when, consecutive fixes outside it, the episode. */
-export interface WrongSiteState { id?: number; since: number; outN: number; ep?: string }
+export interface WrongSiteState {
+  id?: number;
+  since: number;
+  outN: number;
+  ep?: string;
+}
 
 /** SEAL_ALARM: whether the seal flag was on at the last fix, the open episode, and the reports it gathered. */
-export interface SealState { bit: boolean; ep?: string; count: number }
+export interface SealState {
+  bit: boolean;
+  ep?: string;
+  count: number;
+}
 
 /** Two vessels close together (a candidate meeting, or an open RENDEZVOUS when `ep` is set); a < b. */
-export interface PairState { a: number; b: number; since: number; ep?: string; minD: number }
+export interface PairState {
+  a: number;
+  b: number;
+  since: number;
+  ep?: string;
+  minD: number;
+}
 
 /** What exportState() returns: plain JSON. */
 export interface RulesState {

@@ -15,8 +15,15 @@ const M_LON = M_LAT * Math.cos((31 * Math.PI) / 180);
 const at = (km: number, northM = 0): [number, number] => [121 + (km * 1000) / M_LON, 31 + northM / M_LAT];
 const square = (km: number, northM: number, sideM: number): [number, number][] => {
   const [x, y] = at(km, northM);
-  const dx = sideM / 2 / M_LON, dy = sideM / 2 / M_LAT;
-  return [[x - dx, y - dy], [x + dx, y - dy], [x + dx, y + dy], [x - dx, y + dy], [x - dx, y - dy]];
+  const dx = sideM / 2 / M_LON,
+    dy = sideM / 2 / M_LAT;
+  return [
+    [x - dx, y - dy],
+    [x + dx, y - dy],
+    [x + dx, y + dy],
+    [x - dx, y + dy],
+    [x - dx, y - dy],
+  ];
 };
 function world(): GeofenceIndex {
   const g = new GeofenceIndex();
@@ -48,14 +55,20 @@ test('an exported state of the old engine imports and exports unchanged', () => 
   assert.deepEqual(JSON.parse(JSON.stringify(bare.exportState())), saved);
   const e = restored();
   assert.equal(e.status(1), 'diverted');
-  assert.deepEqual(e.openEpisodes().map((x) => x.episode).sort(), [
-    `AIS_GAP/a22/${s(270)}`,
-    `RENDEZVOUS/a20-a21/${s(270) + 1}`,
-    `ROUTE_DEVIATION/c1/${s(170)}`, // the first fix off the road was a 1.2 km jump in 10 s: an outlier until the second agreed
-    `SEAL_ALARM/c1/${s(260)}`,
-    `SIGNAL_LOST/c1/${s(270)}`,
-    `ZONE_ENTRY/a11/z9/${s(270)}`,
-  ]);
+  assert.deepEqual(
+    e
+      .openEpisodes()
+      .map((x) => x.episode)
+      .sort(),
+    [
+      `AIS_GAP/a22/${s(270)}`,
+      `RENDEZVOUS/a20-a21/${s(270) + 1}`,
+      `ROUTE_DEVIATION/c1/${s(170)}`, // the first fix off the road was a 1.2 km jump in 10 s: an outlier until the second agreed
+      `SEAL_ALARM/c1/${s(260)}`,
+      `SIGNAL_LOST/c1/${s(270)}`,
+      `ZONE_ENTRY/a11/z9/${s(270)}`,
+    ],
+  );
 });
 
 test('the open episodes of an old state end as they would have', () => {
@@ -71,7 +84,10 @@ test('the open episodes of an old state end as they would have', () => {
   const back = cleared('ROUTE_DEVIATION');
   assert.equal(back.length, 1);
   assert.ok(Math.abs((back[0]!.detail!.maxDistanceM as number) - 1200) < 5, `max ${back[0]!.detail!.maxDistanceM}`);
-  assert.deepEqual(ev.filter((x) => x.kind === 'status').map((x) => x.kind === 'status' && x.status), ['in_transit']);
+  assert.deepEqual(
+    ev.filter((x) => x.kind === 'status').map((x) => x.kind === 'status' && x.status),
+    ['in_transit'],
+  );
 
   fix(21, 'vessel', 1480, 101, 0, 1.852); // 1 km from vessel 20, whose last fix (1,440 s) is fresh
   assert.equal(cleared('RENDEZVOUS')[0]?.detail?.durationS, 1480 - 270 - 0.001);

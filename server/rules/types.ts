@@ -24,11 +24,11 @@ export const ALERT_SEVERITY: Readonly<Record<AlertType, Severity>> = Object.free
 const LOST_SIGHT: ReadonlySet<AlertType> = new Set(['SIGNAL_LOST', 'AIS_GAP']);
 
 /** How the map shows the asset while the alert is open (UI.md palette): by severity, but slate when sight is lost. */
-export const ALERT_MAP_STATUS: Readonly<Record<AlertType, AssetStatus>> = Object.freeze(Object.fromEntries(
-  Object.entries(ALERT_SEVERITY).map(([type, severity]) => [
-    type, LOST_SIGHT.has(type as AlertType) ? 'stale' : severity === 'info' ? 'normal' : severity,
-  ]),
-) as Record<AlertType, AssetStatus>);
+export const ALERT_MAP_STATUS: Readonly<Record<AlertType, AssetStatus>> = Object.freeze(
+  Object.fromEntries(
+    Object.entries(ALERT_SEVERITY).map(([type, severity]) => [type, LOST_SIGHT.has(type as AlertType) ? 'stale' : severity === 'info' ? 'normal' : severity]),
+  ) as Record<AlertType, AssetStatus>,
+);
 
 /** A consignment under watch: what the engine needs of the consignments row. Times in ms since epoch. */
 export interface WatchedConsignment {
@@ -238,4 +238,3 @@ export function rulesConfig(partial: Partial<RulesConfig> = {}): RulesConfig {
     rendezvous: { ...d.rendezvous, ...partial.rendezvous },
   };
 }
-

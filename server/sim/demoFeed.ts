@@ -41,9 +41,16 @@ async function registerAssets(pool: pg.Pool, fleet: Fleet): Promise<void> {
      ON CONFLICT (key) DO UPDATE SET label = EXCLUDED.label, mmsi = EXCLUDED.mmsi, imo = EXCLUDED.imo, call_sign = EXCLUDED.call_sign,
                                      ais_class = EXCLUDED.ais_class, ship_type = EXCLUDED.ship_type, district = EXCLUDED.district,
                                      updated_at = now()`,
-    [v.map((x) => x.assetKey), v.map((x) => x.name), v.map((x) => x.mmsi), v.map((x) => x.imo ?? null),
-     v.map((x) => x.callSign), v.map((x) => x.cls), v.map((x) => x.shipType),
-     v.map((x) => districtOfSite.get(portOfLane.get(x.laneCode) ?? '') ?? null)],
+    [
+      v.map((x) => x.assetKey),
+      v.map((x) => x.name),
+      v.map((x) => x.mmsi),
+      v.map((x) => x.imo ?? null),
+      v.map((x) => x.callSign),
+      v.map((x) => x.cls),
+      v.map((x) => x.shipType),
+      v.map((x) => districtOfSite.get(portOfLane.get(x.laneCode) ?? '') ?? null),
+    ],
   );
 }
 
@@ -57,16 +64,27 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
   await movements.closeAllSystem('the demo feed starts its fleet afresh');
 
   const declare = (truck: Truck, run: TruckRun, status: 'planned' | 'in_transit'): SystemMovement => ({
-    reference: run.reference, sealId: run.seal, assetKey: truck.assetKey, routeCode: run.routeCode, originSite: run.originSite,
-    destSite: run.destSite, departure: run.departure, deadline: run.deadline, status, goods: run.goods, carrier: run.carrier,
+    reference: run.reference,
+    sealId: run.seal,
+    assetKey: truck.assetKey,
+    routeCode: run.routeCode,
+    originSite: run.originSite,
+    destSite: run.destSite,
+    departure: run.departure,
+    deadline: run.deadline,
+    status,
+    goods: run.goods,
+    carrier: run.carrier,
   });
   const track = (truck: Truck, run: TruckRun, status: 'planned' | 'in_transit') => movements.saveSystem([declare(truck, run, status)]);
   const report = (what: string) => (err: Error) => say(`demo feed: could not store ${what}: ${err.message}`);
 
-  await movements.saveSystem(fleet.trucks.map((truck) => {
-    const run = truck.runs[truck.runs.length - 1]!;
-    return declare(truck, run, run.departure <= now ? 'in_transit' : 'planned');
-  }));
+  await movements.saveSystem(
+    fleet.trucks.map((truck) => {
+      const run = truck.runs[truck.runs.length - 1]!;
+      return declare(truck, run, run.departure <= now ? 'in_transit' : 'planned');
+    }),
+  );
 
   // The land test keeps vessels offset from narrow lanes at sea (costs ~0.3 s at start).
   const coast = loadCoast();
@@ -89,6 +107,15 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
   });
   sim.step(Date.now());
   const timer = setInterval(() => sim.step(Date.now()), STEP_MS);
-  say(`demo feed: ${fleet.trucks.length} trucks and ${fleet.vessels.length} vessels moving${ais ? ', vessels as AIS NMEA over UDP' : ''}${jt808 ? ', trucks as JT/T 808 terminals over TCP' : ''}`);
-  return { fleet, stop: () => { clearInterval(timer); ais?.close(); void jt808?.close(); } };
+  say(
+    `demo feed: ${fleet.trucks.length} trucks and ${fleet.vessels.length} vessels moving${ais ? ', vessels as AIS NMEA over UDP' : ''}${jt808 ? ', trucks as JT/T 808 terminals over TCP' : ''}`,
+  );
+  return {
+    fleet,
+    stop: () => {
+      clearInterval(timer);
+      ais?.close();
+      void jt808?.close();
+    },
+  };
 }

@@ -16,8 +16,24 @@ const square = (c: LonLat, h: number): LonLat[] => [
 const WORLD: World = {
   districts: [
     { code: '0000', nameZh: '海关总署', nameEn: 'GACC', level: 'hq', parent: null, area: { type: 'Polygon', coordinates: [square([121.6, 31.0], 1)] }, approximate: true },
-    { code: '2200', nameZh: '上海海关', nameEn: 'Shanghai Customs', level: 'direct', parent: '0000', area: { type: 'Polygon', coordinates: [square([121.6, 31.0], 0.8)] }, approximate: true },
-    { code: '2248', nameZh: '洋山海关', nameEn: 'Yangshan Customs', level: 'office', parent: '2200', area: { type: 'Polygon', coordinates: [square([121.6, 31.0], 0.5)] }, approximate: true },
+    {
+      code: '2200',
+      nameZh: '上海海关',
+      nameEn: 'Shanghai Customs',
+      level: 'direct',
+      parent: '0000',
+      area: { type: 'Polygon', coordinates: [square([121.6, 31.0], 0.8)] },
+      approximate: true,
+    },
+    {
+      code: '2248',
+      nameZh: '洋山海关',
+      nameEn: 'Yangshan Customs',
+      level: 'office',
+      parent: '2200',
+      area: { type: 'Polygon', coordinates: [square([121.6, 31.0], 0.5)] },
+      approximate: true,
+    },
   ],
   sites: [
     { code: 'A', nameZh: '港区', nameEn: 'Port', kind: 'port_terminal', district: '2248', area: square([121.5, 31.0], 0.004), approximate: true },
@@ -25,12 +41,35 @@ const WORLD: World = {
   ],
   routes: [
     {
-      code: 'R1', nameZh: '港区—保税区', nameEn: 'Port to bonded zone', from: 'A', to: 'B', corridorM: 300,
-      path: [[121.5, 31.0], [121.53, 31.04], [121.6, 31.07], [121.68, 31.08]], approximate: true,
+      code: 'R1',
+      nameZh: '港区—保税区',
+      nameEn: 'Port to bonded zone',
+      from: 'A',
+      to: 'B',
+      corridorM: 300,
+      path: [
+        [121.5, 31.0],
+        [121.53, 31.04],
+        [121.6, 31.07],
+        [121.68, 31.08],
+      ],
+      approximate: true,
     },
   ],
   lanes: [
-    { code: 'L1', nameZh: '进港航道', nameEn: 'Approach', port: 'A', path: [[122.0, 30.85], [121.8, 30.92], [121.6, 30.97], [121.502, 30.999]], approximate: true },
+    {
+      code: 'L1',
+      nameZh: '进港航道',
+      nameEn: 'Approach',
+      port: 'A',
+      path: [
+        [122.0, 30.85],
+        [121.8, 30.92],
+        [121.6, 30.97],
+        [121.502, 30.999],
+      ],
+      approximate: true,
+    },
   ],
 };
 
@@ -41,7 +80,10 @@ test('buildFleet is deterministic for a seed and differs for another seed', () =
   const b = buildFleet(WORLD, { trucks: 40, vessels: 20, seed: 42, now: NOW });
   assert.deepEqual(a, b);
   const c = buildFleet(WORLD, { trucks: 40, vessels: 20, seed: 43, now: NOW });
-  assert.notDeepEqual(a.trucks.map((t) => t.plate), c.trucks.map((t) => t.plate));
+  assert.notDeepEqual(
+    a.trucks.map((t) => t.plate),
+    c.trucks.map((t) => t.plate),
+  );
 });
 
 test('trucks: identities, consignments and scripts', () => {
@@ -72,7 +114,11 @@ test('trucks: identities, consignments and scripts', () => {
   assert.equal(refs.size, 300);
   const scripted = f.trucks.filter((t) => t.script);
   assert.ok(scripted.length >= 5 && scripted.length <= 0.04 * 300, `scripted ${scripted.length}`);
-  for (const s of TRUCK_SCRIPTS) assert.ok(scripted.some((t) => t.script === s), s);
+  for (const s of TRUCK_SCRIPTS)
+    assert.ok(
+      scripted.some((t) => t.script === s),
+      s,
+    );
   // departures spread: some not yet left, most on the road
   const planned = f.trucks.filter((t) => t.runs[0]!.departure > NOW).length;
   assert.ok(planned > 20 && planned < 120, `planned ${planned}`);
@@ -114,8 +160,14 @@ test('vessels: identities, classes, scripts', () => {
     if (v.shipType === 'container') assert.ok(v.cruiseKn >= 12 && v.cruiseKn <= 18);
   }
   assert.ok(classA / 150 > 0.75 && classA / 150 < 0.95, `class A share ${classA / 150}`);
-  assert.ok(f.vessels.some((v) => !v.mmsi.startsWith('41')), 'some foreign flags');
-  assert.ok(f.vessels.some((v) => /^(ZHONG GU|XIN HAI|HUA HANG|MIN HAI|JIN HAI|HAI FENG|CHANG HANG|ZHONG YUAN|NING HUA|HU HAI|XIN MING ZHOU|DONG FANG|HAI YANG|YU HAI) \d+$/.test(v.name)), 'pinyin names');
+  assert.ok(
+    f.vessels.some((v) => !v.mmsi.startsWith('41')),
+    'some foreign flags',
+  );
+  assert.ok(
+    f.vessels.some((v) => /^(ZHONG GU|XIN HAI|HUA HANG|MIN HAI|JIN HAI|HAI FENG|CHANG HANG|ZHONG YUAN|NING HUA|HU HAI|XIN MING ZHOU|DONG FANG|HAI YANG|YU HAI) \d+$/.test(v.name)),
+    'pinyin names',
+  );
   assert.equal(f.rendezvous.length, 1);
   const { a, b } = f.rendezvous[0]!;
   const va = f.vessels.find((v) => v.id === a)!;

@@ -232,44 +232,161 @@ export function deadlineFor(departure: number, lengthM: number): number {
 type PlateArea = { prov: string; cities: Array<[letter: string, city: string]> };
 
 /** Shanghai's plates: also those of a customs district without an entry below. */
-const SHANGHAI_PLATES: PlateArea = { prov: '沪', cities: [['A', '上海'], ['B', '上海'], ['C', '上海'], ['D', '上海'], ['E', '上海'], ['F', '上海'], ['G', '上海'], ['H', '上海'], ['J', '上海'], ['K', '上海'], ['L', '上海'], ['M', '上海'], ['N', '上海']] };
+const SHANGHAI_PLATES: PlateArea = {
+  prov: '沪',
+  cities: [
+    ['A', '上海'],
+    ['B', '上海'],
+    ['C', '上海'],
+    ['D', '上海'],
+    ['E', '上海'],
+    ['F', '上海'],
+    ['G', '上海'],
+    ['H', '上海'],
+    ['J', '上海'],
+    ['K', '上海'],
+    ['L', '上海'],
+    ['M', '上海'],
+    ['N', '上海'],
+  ],
+};
 
 /** Plate prefixes by direct-customs code (first two digits). */
 const PLATE_BY_CUSTOMS: Record<string, PlateArea> = {
-  '01': { prov: '京', cities: [['A', '北京'], ['C', '北京'], ['E', '北京'], ['Q', '北京']] },
-  '02': { prov: '津', cities: [['A', '天津'], ['B', '天津'], ['C', '天津'], ['E', '天津']] },
-  '04': { prov: '冀', cities: [['A', '石家庄'], ['B', '唐山']] },
+  '01': {
+    prov: '京',
+    cities: [
+      ['A', '北京'],
+      ['C', '北京'],
+      ['E', '北京'],
+      ['Q', '北京'],
+    ],
+  },
+  '02': {
+    prov: '津',
+    cities: [
+      ['A', '天津'],
+      ['B', '天津'],
+      ['C', '天津'],
+      ['E', '天津'],
+    ],
+  },
+  '04': {
+    prov: '冀',
+    cities: [
+      ['A', '石家庄'],
+      ['B', '唐山'],
+    ],
+  },
   '05': { prov: '晋', cities: [['A', '太原']] },
   '06': { prov: '蒙', cities: [['E', '满洲里']] },
-  '07': { prov: '蒙', cities: [['A', '呼和浩特'], ['B', '包头']] },
+  '07': {
+    prov: '蒙',
+    cities: [
+      ['A', '呼和浩特'],
+      ['B', '包头'],
+    ],
+  },
   '08': { prov: '辽', cities: [['A', '沈阳']] },
   '09': { prov: '辽', cities: [['B', '大连']] },
-  '15': { prov: '吉', cities: [['A', '长春'], ['H', '珲春']] },
-  '19': { prov: '黑', cities: [['A', '哈尔滨'], ['C', '绥芬河']] },
+  '15': {
+    prov: '吉',
+    cities: [
+      ['A', '长春'],
+      ['H', '珲春'],
+    ],
+  },
+  '19': {
+    prov: '黑',
+    cities: [
+      ['A', '哈尔滨'],
+      ['C', '绥芬河'],
+    ],
+  },
   '22': SHANGHAI_PLATES,
-  '23': { prov: '苏', cities: [['A', '南京'], ['E', '苏州'], ['B', '无锡'], ['D', '常州'], ['F', '南通']] },
-  '29': { prov: '浙', cities: [['A', '杭州'], ['F', '嘉兴'], ['E', '湖州'], ['G', '金华']] },
-  '31': { prov: '浙', cities: [['B', '宁波'], ['L', '舟山']] },
-  '33': { prov: '皖', cities: [['A', '合肥'], ['B', '芜湖']] },
+  '23': {
+    prov: '苏',
+    cities: [
+      ['A', '南京'],
+      ['E', '苏州'],
+      ['B', '无锡'],
+      ['D', '常州'],
+      ['F', '南通'],
+    ],
+  },
+  '29': {
+    prov: '浙',
+    cities: [
+      ['A', '杭州'],
+      ['F', '嘉兴'],
+      ['E', '湖州'],
+      ['G', '金华'],
+    ],
+  },
+  '31': {
+    prov: '浙',
+    cities: [
+      ['B', '宁波'],
+      ['L', '舟山'],
+    ],
+  },
+  '33': {
+    prov: '皖',
+    cities: [
+      ['A', '合肥'],
+      ['B', '芜湖'],
+    ],
+  },
   '35': { prov: '闽', cities: [['A', '福州']] },
-  '37': { prov: '闽', cities: [['D', '厦门'], ['C', '泉州']] },
+  '37': {
+    prov: '闽',
+    cities: [
+      ['D', '厦门'],
+      ['C', '泉州'],
+    ],
+  },
   '40': { prov: '赣', cities: [['A', '南昌']] },
-  '42': { prov: '鲁', cities: [['B', '青岛'], ['F', '烟台'], ['K', '威海']] },
+  '42': {
+    prov: '鲁',
+    cities: [
+      ['B', '青岛'],
+      ['F', '烟台'],
+      ['K', '威海'],
+    ],
+  },
   '43': { prov: '鲁', cities: [['A', '济南']] },
   '46': { prov: '豫', cities: [['A', '郑州']] },
   '47': { prov: '鄂', cities: [['A', '武汉']] },
   '49': { prov: '湘', cities: [['A', '长沙']] },
   '51': { prov: '粤', cities: [['A', '广州']] },
-  '52': { prov: '粤', cities: [['A', '广州'], ['S', '东莞']] },
+  '52': {
+    prov: '粤',
+    cities: [
+      ['A', '广州'],
+      ['S', '东莞'],
+    ],
+  },
   '53': { prov: '粤', cities: [['B', '深圳']] },
   '57': { prov: '粤', cities: [['C', '珠海']] },
   '60': { prov: '粤', cities: [['D', '汕头']] },
   '64': { prov: '琼', cities: [['A', '海口']] },
   '67': { prov: '粤', cities: [['G', '湛江']] },
   '68': { prov: '粤', cities: [['J', '江门']] },
-  '72': { prov: '桂', cities: [['A', '南宁'], ['P', '防城港']] },
+  '72': {
+    prov: '桂',
+    cities: [
+      ['A', '南宁'],
+      ['P', '防城港'],
+    ],
+  },
   '79': { prov: '川', cities: [['A', '成都']] },
-  '80': { prov: '渝', cities: [['A', '重庆'], ['B', '重庆']] },
+  '80': {
+    prov: '渝',
+    cities: [
+      ['A', '重庆'],
+      ['B', '重庆'],
+    ],
+  },
   '83': { prov: '贵', cities: [['A', '贵阳']] },
   '86': { prov: '云', cities: [['A', '昆明']] },
   '88': { prov: '藏', cities: [['A', '拉萨']] },
@@ -292,19 +409,120 @@ const PLATE_BY_NAME: Array<[RegExp, string, [string, string]]> = [
   [/盐田|蛇口|深圳|皇岗|文锦渡/, '粤', ['B', '深圳']],
 ];
 
-const CARRIER_BRANDS = ['远通', '顺达', '恒运', '海联', '通达', '安泰', '华运', '捷程', '宏远', '东方', '鸿基', '联盛', '嘉诚', '泰丰', '锦程', '永盛', '中联', '振华', '佳运', '瑞通'];
+const CARRIER_BRANDS = [
+  '远通',
+  '顺达',
+  '恒运',
+  '海联',
+  '通达',
+  '安泰',
+  '华运',
+  '捷程',
+  '宏远',
+  '东方',
+  '鸿基',
+  '联盛',
+  '嘉诚',
+  '泰丰',
+  '锦程',
+  '永盛',
+  '中联',
+  '振华',
+  '佳运',
+  '瑞通',
+];
 const CARRIER_SUFFIXES = ['国际物流有限公司', '运输有限公司', '供应链管理有限公司', '集装箱运输有限公司', '冷链物流有限公司', '货运代理有限公司', '物流股份有限公司'];
 export const GOODS = [
-  '电子元器件', '集成电路', '冷冻海产品', '冷冻牛肉', '汽车零部件', '纺织品', '服装鞋帽', '机电设备',
-  '医疗器械', '塑料颗粒', '钢材', '家具', '新鲜水果', '葡萄酒', '婴幼儿奶粉', '化妆品', '锂电池',
-  '光伏组件', '纸浆', '铜精矿', '棉纱', '玩具', '日用百货', '精密仪器', '数控机床', '液晶面板',
+  '电子元器件',
+  '集成电路',
+  '冷冻海产品',
+  '冷冻牛肉',
+  '汽车零部件',
+  '纺织品',
+  '服装鞋帽',
+  '机电设备',
+  '医疗器械',
+  '塑料颗粒',
+  '钢材',
+  '家具',
+  '新鲜水果',
+  '葡萄酒',
+  '婴幼儿奶粉',
+  '化妆品',
+  '锂电池',
+  '光伏组件',
+  '纸浆',
+  '铜精矿',
+  '棉纱',
+  '玩具',
+  '日用百货',
+  '精密仪器',
+  '数控机床',
+  '液晶面板',
 ];
 
 const PLATE_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ'; // no I, O
 
-const SHIP_WORDS_A = ['ORIENT', 'PACIFIC', 'GOLDEN', 'EASTERN', 'JADE', 'SILVER', 'NORTHERN', 'OCEAN', 'GRAND', 'BRIGHT', 'LUCKY', 'STAR', 'ROYAL', 'CELESTIAL', 'SOUTHERN', 'AURORA', 'CORAL', 'EVERGREEN', 'GREAT', 'NEW'];
-const SHIP_WORDS_B = ['HARMONY', 'PIONEER', 'SPIRIT', 'GLORY', 'FORTUNE', 'PEARL', 'DRAGON', 'PHOENIX', 'VENTURE', 'TRADER', 'EXPRESS', 'HORIZON', 'BRIDGE', 'CROWN', 'WIND', 'PROSPERITY', 'VOYAGER', 'MERIDIAN', 'ENDEAVOUR', 'BREEZE'];
-const PINYIN_NAMES = ['ZHONG GU', 'XIN HAI', 'HUA HANG', 'MIN HAI', 'JIN HAI', 'HAI FENG', 'CHANG HANG', 'ZHONG YUAN', 'NING HUA', 'HU HAI', 'XIN MING ZHOU', 'DONG FANG', 'HAI YANG', 'YU HAI'];
+const SHIP_WORDS_A = [
+  'ORIENT',
+  'PACIFIC',
+  'GOLDEN',
+  'EASTERN',
+  'JADE',
+  'SILVER',
+  'NORTHERN',
+  'OCEAN',
+  'GRAND',
+  'BRIGHT',
+  'LUCKY',
+  'STAR',
+  'ROYAL',
+  'CELESTIAL',
+  'SOUTHERN',
+  'AURORA',
+  'CORAL',
+  'EVERGREEN',
+  'GREAT',
+  'NEW',
+];
+const SHIP_WORDS_B = [
+  'HARMONY',
+  'PIONEER',
+  'SPIRIT',
+  'GLORY',
+  'FORTUNE',
+  'PEARL',
+  'DRAGON',
+  'PHOENIX',
+  'VENTURE',
+  'TRADER',
+  'EXPRESS',
+  'HORIZON',
+  'BRIDGE',
+  'CROWN',
+  'WIND',
+  'PROSPERITY',
+  'VOYAGER',
+  'MERIDIAN',
+  'ENDEAVOUR',
+  'BREEZE',
+];
+const PINYIN_NAMES = [
+  'ZHONG GU',
+  'XIN HAI',
+  'HUA HANG',
+  'MIN HAI',
+  'JIN HAI',
+  'HAI FENG',
+  'CHANG HANG',
+  'ZHONG YUAN',
+  'NING HUA',
+  'HU HAI',
+  'XIN MING ZHOU',
+  'DONG FANG',
+  'HAI YANG',
+  'YU HAI',
+];
 const FISHING_PREFIXES = ['ZHE DAI YU', 'ZHE LING YU', 'MIN SHI YU', 'LU RONG YU', 'SU LIAN YU', 'HU PU YU', 'YUE DIAN YU'];
 const TUG_PREFIXES = ['HU GANG TUO', 'NING GANG TUO', 'YAN GANG TUO', 'SU GANG TUO'];
 
@@ -611,11 +829,15 @@ function makeVessel(
   }
 
   const cruiseKn =
-    shipType === 'container' ? r.float(12, 18)
-    : shipType === 'cargo' ? r.float(10, 14)
-    : shipType === 'tanker' ? r.float(9, 13)
-    : shipType === 'fishing' ? r.float(3, 8)
-    : r.float(6, 11);
+    shipType === 'container'
+      ? r.float(12, 18)
+      : shipType === 'cargo'
+        ? r.float(10, 14)
+        : shipType === 'tanker'
+          ? r.float(9, 13)
+          : shipType === 'fishing'
+            ? r.float(3, 8)
+            : r.float(6, 11);
   const x = r.next();
   const startState: Vessel['startState'] = x < 0.15 ? 'anchored' : x < 0.25 ? 'moored' : 'underway';
   return {

@@ -23,8 +23,24 @@ const square = (c: LonLat, h: number): LonLat[] => [
 const WORLD: World = {
   districts: [
     { code: '0000', nameZh: '海关总署', nameEn: 'GACC', level: 'hq', parent: null, area: { type: 'Polygon', coordinates: [square([121.6, 31.0], 1)] }, approximate: true },
-    { code: '2200', nameZh: '上海海关', nameEn: 'Shanghai Customs', level: 'direct', parent: '0000', area: { type: 'Polygon', coordinates: [square([121.6, 31.0], 0.8)] }, approximate: true },
-    { code: '2248', nameZh: '洋山海关', nameEn: 'Yangshan Customs', level: 'office', parent: '2200', area: { type: 'Polygon', coordinates: [square([121.6, 31.0], 0.5)] }, approximate: true },
+    {
+      code: '2200',
+      nameZh: '上海海关',
+      nameEn: 'Shanghai Customs',
+      level: 'direct',
+      parent: '0000',
+      area: { type: 'Polygon', coordinates: [square([121.6, 31.0], 0.8)] },
+      approximate: true,
+    },
+    {
+      code: '2248',
+      nameZh: '洋山海关',
+      nameEn: 'Yangshan Customs',
+      level: 'office',
+      parent: '2200',
+      area: { type: 'Polygon', coordinates: [square([121.6, 31.0], 0.5)] },
+      approximate: true,
+    },
   ],
   sites: [
     { code: 'A', nameZh: '港区', nameEn: 'Port', kind: 'port_terminal', district: '2248', area: square([121.5, 31.0], 0.004), approximate: true },
@@ -32,13 +48,36 @@ const WORLD: World = {
   ],
   routes: [
     {
-      code: 'R1', nameZh: '港区—保税区', nameEn: 'Port to bonded zone', from: 'A', to: 'B', corridorM: 300,
-      path: [[121.5, 31.0], [121.53, 31.04], [121.6, 31.07], [121.68, 31.08]], approximate: true,
+      code: 'R1',
+      nameZh: '港区—保税区',
+      nameEn: 'Port to bonded zone',
+      from: 'A',
+      to: 'B',
+      corridorM: 300,
+      path: [
+        [121.5, 31.0],
+        [121.53, 31.04],
+        [121.6, 31.07],
+        [121.68, 31.08],
+      ],
+      approximate: true,
     },
   ],
   lanes: [
     // ends in the water ~200 m off the terminal, as real approach lanes do: vessels moor on a short final leg into A
-    { code: 'L1', nameZh: '进港航道', nameEn: 'Approach', port: 'A', path: [[122.0, 30.85], [121.8, 30.92], [121.6, 30.97], [121.5035, 30.9942]], approximate: true },
+    {
+      code: 'L1',
+      nameZh: '进港航道',
+      nameEn: 'Approach',
+      port: 'A',
+      path: [
+        [122.0, 30.85],
+        [121.8, 30.92],
+        [121.6, 30.97],
+        [121.5035, 30.9942],
+      ],
+      approximate: true,
+    },
   ],
 };
 /** The same with a third site C about 1.6 km off the middle of the route, for 'wrongSite'. */
@@ -103,7 +142,12 @@ function simulate(world: World, seed: number, steps: (i: number) => number, unti
 
 test('geometry: lengths, interpolation and offsets in metres agree with turf (at 22° and 45° N)', () => {
   for (const lat of [22, 45]) {
-    const coords: LonLat[] = [[113, lat], [113.2, lat + 0.1], [113.5, lat + 0.1], [113.6, lat - 0.2]];
+    const coords: LonLat[] = [
+      [113, lat],
+      [113.2, lat + 0.1],
+      [113.5, lat + 0.1],
+      [113.6, lat - 0.2],
+    ];
     const p = makePath(coords);
     const line = lineString(coords);
     assert.ok(Math.abs(p.length - turfLength(line, { units: 'meters' })) < 0.01);
@@ -183,11 +227,17 @@ test('trucks arrive, dwell and start the reverse route as a new consignment', ()
   }
   assert.ok(base.starts.length > 0);
   const refs = new Set(base.fleet.trucks.flatMap((t) => t.runs.map((r) => r.reference)));
-  assert.equal(refs.size, base.fleet.trucks.reduce((n, t) => n + t.runs.length, 0));
+  assert.equal(
+    refs.size,
+    base.fleet.trucks.reduce((n, t) => n + t.runs.length, 0),
+  );
 });
 
 test("a 'deviate' truck leaves the corridor and comes back", () => {
-  const { t, rs } = first(truckReports(base, (t) => t.script === 'deviate'), 'a deviate truck');
+  const { t, rs } = first(
+    truckReports(base, (t) => t.script === 'deviate'),
+    'a deviate truck',
+  );
   let maxI = 0;
   rs.forEach((r, i) => {
     if (routeDist(r) > routeDist(rs[maxI]!)) maxI = i;
@@ -209,18 +259,27 @@ test("a 'deviate' truck leaves the corridor and comes back", () => {
   }
   assert.ok(episodes.length >= 1);
   for (const m of episodes) assert.ok(m >= 4 && m <= 25, `outside for ${m.toFixed(1)} min`);
-  assert.ok(rs.slice(maxI).some((r) => routeDist(r) < 100), 'comes back');
+  assert.ok(
+    rs.slice(maxI).some((r) => routeDist(r) < 100),
+    'comes back',
+  );
 });
 
 test("a 'silent' truck has a gap of at least 10 minutes", () => {
-  const { t, rs } = first(truckReports(base, (t) => t.script === 'silent'), 'a silent truck');
+  const { t, rs } = first(
+    truckReports(base, (t) => t.script === 'silent'),
+    'a silent truck',
+  );
   let gap = 0;
   for (let i = 1; i < rs.length; i++) gap = Math.max(gap, rs[i]!.time - rs[i - 1]!.time);
   assert.ok(gap >= 10 * MIN && gap <= 31 * MIN, `${t.id} gap ${gap / MIN} min`);
 });
 
 test("a 'stop' truck stands ≥ 15 min outside any site", () => {
-  const { t, rs } = first(truckReports(base, (t) => t.script === 'stop'), 'a stop truck');
+  const { t, rs } = first(
+    truckReports(base, (t) => t.script === 'stop'),
+    'a stop truck',
+  );
   let best = 0;
   let from = -1;
   for (const r of rs) {
@@ -282,7 +341,10 @@ test('vessels stay within 300 m of their lane (but for the final leg to a berth)
   const container = base.fleet.vessels.find((v) => v.shipType === 'container' && !v.script);
   if (container) {
     const rs = base.byKey.get(container.assetKey)!;
-    assert.ok(rs.some((r) => r.speed! > 11 * KN), 'a container ship cruises above 11 kn');
+    assert.ok(
+      rs.some((r) => r.speed! > 11 * KN),
+      'a container ship cruises above 11 kn',
+    );
   }
 });
 
@@ -350,8 +412,20 @@ test('the rendezvous pair meets: within 500 m, both < 2 kn, for more than 15 min
     const pa = latest(ra, t);
     const pb = latest(rb, t);
     const ok =
-      pa && pb && pa.speed! < 2 * KN && pb.speed! < 2 * KN && !inSite(pa) && !inSite(pb) &&
-      pointToLineDistance(point([pa.lon, pa.lat]), lineString([[pb.lon, pb.lat], [pb.lon + 1e-9, pb.lat]]), { units: 'meters' }) < 500;
+      pa &&
+      pb &&
+      pa.speed! < 2 * KN &&
+      pb.speed! < 2 * KN &&
+      !inSite(pa) &&
+      !inSite(pb) &&
+      pointToLineDistance(
+        point([pa.lon, pa.lat]),
+        lineString([
+          [pb.lon, pb.lat],
+          [pb.lon + 1e-9, pb.lat],
+        ]),
+        { units: 'meters' },
+      ) < 500;
     if (ok) {
       if (from < 0) from = t;
       best = Math.max(best, t - from);
@@ -388,10 +462,15 @@ test('with a land test, vessels keep their offsets at sea where the lane runs al
 
 test('irregular steps give the same kind of track (time-based, not tick-based)', () => {
   let x = 1;
-  const run = simulate(WORLD, 7, () => {
-    x = (x * 48271) % 2147483647;
-    return 200 + (x % 9000); // 0.2–9.2 s
-  }, NOW + 2 * 3_600_000);
+  const run = simulate(
+    WORLD,
+    7,
+    () => {
+      x = (x * 48271) % 2147483647;
+      return 200 + (x % 9000); // 0.2–9.2 s
+    },
+    NOW + 2 * 3_600_000,
+  );
   for (const r of run.reports) assert.ok(PositionReportSchema.safeParse(r).success);
   for (const { t, rs } of truckReports(run, (t) => !t.script)) {
     for (let i = 1; i < rs.length; i++) {

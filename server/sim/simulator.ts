@@ -25,12 +25,7 @@ export class Simulator {
   private started = false;
   private lastNow = 0;
 
-  constructor(
-    world: World,
-    fleet: Fleet,
-    emit: (r: PositionReport) => void,
-    opts: SimulatorOptions = {},
-  ) {
+  constructor(world: World, fleet: Fleet, emit: (r: PositionReport) => void, opts: SimulatorOptions = {}) {
     const idx = indexWorld(world);
     const seed = opts.seed ?? fleet.seed;
     this.trucks = new TruckSim(world, fleet, idx, seed, emit, opts);
@@ -63,14 +58,7 @@ export class Simulator {
  * (per step: trucks, then vessels; each report stamped with its own fix time). For tests and replay.
  * Runs appended to the fleet's trucks stay there (the fleet is shared, as with Simulator).
  */
-export function* simulatorReports(
-  world: World,
-  fleet: Fleet,
-  fromMs: number,
-  toMs: number,
-  stepMs = 1000,
-  opts: SimulatorOptions = {},
-): Generator<PositionReport> {
+export function* simulatorReports(world: World, fleet: Fleet, fromMs: number, toMs: number, stepMs = 1000, opts: SimulatorOptions = {}): Generator<PositionReport> {
   const buf: PositionReport[] = [];
   const sim = new Simulator(world, fleet, (r) => buf.push(r), opts);
   for (let t = fromMs; t <= toMs; t += stepMs) {

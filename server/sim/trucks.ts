@@ -469,7 +469,7 @@ export class TruckSim {
       lon,
       lat,
       speed: Math.round(speed * 10) / 10,
-      course: Math.round(ts.lastCourse * 10) / 10 % 360,
+      course: (Math.round(ts.lastCourse * 10) / 10) % 360,
       source: 'sim',
       label: ts.truck.plate,
     });

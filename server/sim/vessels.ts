@@ -451,7 +451,10 @@ export class VesselSim {
     }
     dm = Math.max(0, dm);
     const pair: RendezvousPair = { lane, rng, dm, meetings: [], periodMs: 0 };
-    for (const [vs, role] of [[a, 'a'], [b, 'b']] as const) {
+    for (const [vs, role] of [
+      [a, 'a'],
+      [b, 'b'],
+    ] as const) {
       this.releaseSlot(vs);
       vs.lane = lane;
       vs.path = lane.berths[0]!;
@@ -464,8 +467,7 @@ export class VesselSim {
     }
     const slotD = (vs: VesselState) => (vs.slot >= 0 ? lane.slotD[vs.slot]! : 0);
     const ka = a.vessel.cruiseKn * MS_PER_KNOT;
-    const cycleA =
-      this.profileDurationMs(a, dm, a.berthD) + 60 * MIN + this.profileDurationMs(a, slotD(a), a.berthD) + (Math.abs(dm - slotD(a)) / (0.8 * ka)) * 1000;
+    const cycleA = this.profileDurationMs(a, dm, a.berthD) + 60 * MIN + this.profileDurationMs(a, slotD(a), a.berthD) + (Math.abs(dm - slotD(a)) / (0.8 * ka)) * 1000;
     const cycleB = ((2 * Math.abs(dm - slotD(b))) / (0.8 * b.vessel.cruiseKn * MS_PER_KNOT)) * 1000;
     pair.periodMs = 1.25 * Math.max(cycleA, cycleB) + 40 * MIN;
     const first = { T: t0 + rng.float(20, 40) * MIN, dur: rng.float(20, 30) * MIN };

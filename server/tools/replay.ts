@@ -27,10 +27,15 @@ export async function replayCommand(args: string[], say: (line: string) => void)
   if (scheme === 'udp') {
     const sock = createSocket('udp4');
     send = (b) => new Promise((resolve, reject) => sock.send(b, Number(port), host, (err) => (err ? reject(err) : resolve())));
-    close = async () => { sock.close(); };
+    close = async () => {
+      sock.close();
+    };
   } else {
     const sock = connect({ host: host!, port: Number(port) });
-    await new Promise<void>((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
+    await new Promise<void>((resolve, reject) => {
+      sock.once('connect', resolve);
+      sock.once('error', reject);
+    });
     sock.on('data', () => {}); // replies (JT/T 808 acks) are read and dropped
     send = (b) => new Promise((resolve) => (sock.write(b) ? resolve() : sock.once('drain', () => resolve())));
     close = () => new Promise((resolve) => sock.end(() => resolve()));

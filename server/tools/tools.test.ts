@@ -13,11 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tw-tools-'));
 
 test('decode ais: messages with plain fields, and rejected lines with the reason', async () => {
   const file = join(dir, 'ais.nmea');
-  writeFileSync(file, [
-    '!AIVDM,1,1,,B,15M67FC000G?ufbE`FepT@3n00Sa,0*5C',
-    '!AIVDM,1,1,,B,15M67FC000G?ufbE`FepT@3n00Sa,0*00',
-    'hello',
-  ].join('\n'));
+  writeFileSync(file, ['!AIVDM,1,1,,B,15M67FC000G?ufbE`FepT@3n00Sa,0*5C', '!AIVDM,1,1,,B,15M67FC000G?ufbE`FepT@3n00Sa,0*00', 'hello'].join('\n'));
   const out: Record<string, unknown>[] = [];
   assert.equal(await decodeCommand('ais', file, (l) => out.push(JSON.parse(l))), 0);
   assert.equal(out.length, 3);

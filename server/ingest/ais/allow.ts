@@ -18,7 +18,10 @@ export class AllowListError extends Error {}
 /** Parses "a.b.c.d, a.b.c.0/24, ::1, fd00::/8"; throws AllowListError naming the first bad entry. */
 export function parseAddressAllow(text: string): AddressAllow {
   const list = new BlockList();
-  const entries = text.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
   if (entries.length === 0) throw new AllowListError('no address or CIDR given');
   for (const entry of entries) {
     const [address, prefix, extra] = entry.split('/');

@@ -88,7 +88,9 @@ export class AisAssembler {
     } catch (e) {
       try {
         this.handlers.rejected('format', `internal error: ${(e as Error)?.message ?? e}`, sampleOf(String(line)));
-      } catch { /* a handler that throws: nothing more to do */ }
+      } catch {
+        /* a handler that throws: nothing more to do */
+      }
     }
   }
 
@@ -148,8 +150,14 @@ export class AisAssembler {
         this.handlers.rejected('fragment', `part ${old.next} of ${old.count} missing: too many messages in flight`, old.sample);
       }
       const fresh: Pending = {
-        count: s.fragmentCount, next: 2, payloads: [s.payload], fills: [s.fill],
-        startedAt: receivedAt, startedLine: this.lineNo, channel: s.channel, sample: sampleOf(line),
+        count: s.fragmentCount,
+        next: 2,
+        payloads: [s.payload],
+        fills: [s.fill],
+        startedAt: receivedAt,
+        startedLine: this.lineNo,
+        channel: s.channel,
+        sample: sampleOf(line),
       };
       if (source !== undefined) fresh.source = source;
       if (s.tag?.time !== undefined) fresh.tagTime = s.tag.time;

@@ -113,7 +113,7 @@ export function armour(bits: ArrayLike<number>): { payload: string; fill: number
   let payload = '';
   for (let i = 0; i < bits.length + fill; i += 6) {
     let v = 0;
-    for (let j = 0; j < 6; j++) v = v * 2 + (i + j < bits.length ? (bits[i + j]! & 1) : 0);
+    for (let j = 0; j < 6; j++) v = v * 2 + (i + j < bits.length ? bits[i + j]! & 1 : 0);
     payload += String.fromCharCode(v < 40 ? v + 48 : v + 56);
   }
   return { payload, fill };

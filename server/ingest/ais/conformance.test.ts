@@ -13,7 +13,10 @@ const read = (name: string) => readFileSync(dataDir + name, 'latin1');
 
 /** Sentences of a gpsd log: comments dropped, gpsd's literal `\x0d\x0a` line ends expanded. */
 function sentences(text: string): string[] {
-  return text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#')).map((l) => l.replace(/\\x0d\\x0a/g, ''));
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+    .map((l) => l.replace(/\\x0d\\x0a/g, ''));
 }
 
 function decodeAll(lines: string[]) {
@@ -42,11 +45,16 @@ function same(ours: string, na: unknown[] = [], map: (g: unknown) => unknown = (
     return map(g) === o ? null : `gpsd ${fmt(g)}, ours ${fmt(o)}`;
   };
 }
-const str = (ours: string): Field['check'] => (g, m) => {
-  const o = get(m, ours) ?? '';
-  return g === o ? null : `gpsd ${fmt(g)}, ours ${fmt(get(m, ours))}`;
-};
-const bool = (ours: string): Field['check'] => (g, m) => (Boolean(g) === get(m, ours) ? null : `gpsd ${fmt(g)}, ours ${fmt(get(m, ours))}`);
+const str =
+  (ours: string): Field['check'] =>
+  (g, m) => {
+    const o = get(m, ours) ?? '';
+    return g === o ? null : `gpsd ${fmt(g)}, ours ${fmt(get(m, ours))}`;
+  };
+const bool =
+  (ours: string): Field['check'] =>
+  (g, m) =>
+    Boolean(g) === get(m, ours) ? null : `gpsd ${fmt(g)}, ours ${fmt(get(m, ours))}`;
 
 /** A number gpsd gives raw (unscaled) as `raw × unit`, or scaled; n/a codes and out-of-range values against our absence. */
 function num(ours: string, opts: { unit: number; naRaw?: number[]; naScaled?: number[]; tol?: number; valid?: (v: number) => boolean }): Field['check'] {
@@ -93,8 +101,12 @@ const timestamp: Field['check'] = (g, m) => {
   if (!p) return `gpsd timestamp ${fmt(g)} unparsed`;
   const [y, mo, d, h, mi, s] = p.slice(1).map(Number) as [number, number, number, number, number, number];
   const want = {
-    year: y === 0 ? undefined : y, month: mo >= 1 && mo <= 12 ? mo : undefined, day: d >= 1 && d <= 31 ? d : undefined,
-    hour: h <= 23 ? h : undefined, minute: mi <= 59 ? mi : undefined, second: s <= 59 ? s : undefined,
+    year: y === 0 ? undefined : y,
+    month: mo >= 1 && mo <= 12 ? mo : undefined,
+    day: d >= 1 && d <= 31 ? d : undefined,
+    hour: h <= 23 ? h : undefined,
+    minute: mi <= 59 ? mi : undefined,
+    second: s <= 59 ? s : undefined,
   };
   const bad = Object.entries(want).filter(([k, v]) => get(m, k) !== v);
   return bad.length === 0 ? null : `timestamp ${fmt(g)}: ${bad.map(([k, v]) => `${k} gpsd ${fmt(v)} ours ${fmt(get(m, k))}`).join(', ')}`;
@@ -115,49 +127,110 @@ const f = (gpsd: string, ours: string, check: Field['check']): Field => ({ gpsd,
 
 const FIELDS: Record<number, Field[]> = {
   1: [
-    f('status', 'navStatus', same('navStatus', [15])), f('turn', 'rot/rotRaw', turn), f('speed', 'sog', speed),
-    f('accuracy', 'accuracy', bool('accuracy')), f('lon', 'lon', lon), f('lat', 'lat', lat), f('course', 'cog', course),
-    f('heading', 'heading', heading), f('second', 'timestampSec', second), f('maneuver', 'maneuver', same('maneuver')),
-    f('raim', 'raim', bool('raim')), f('radio', 'radio', same('radio')),
+    f('status', 'navStatus', same('navStatus', [15])),
+    f('turn', 'rot/rotRaw', turn),
+    f('speed', 'sog', speed),
+    f('accuracy', 'accuracy', bool('accuracy')),
+    f('lon', 'lon', lon),
+    f('lat', 'lat', lat),
+    f('course', 'cog', course),
+    f('heading', 'heading', heading),
+    f('second', 'timestampSec', second),
+    f('maneuver', 'maneuver', same('maneuver')),
+    f('raim', 'raim', bool('raim')),
+    f('radio', 'radio', same('radio')),
   ],
   4: [
-    f('timestamp', 'year…second', timestamp), f('accuracy', 'accuracy', bool('accuracy')), f('lon', 'lon', lon), f('lat', 'lat', lat),
-    f('epfd', 'epfd', epfd), f('raim', 'raim', bool('raim')), f('radio', 'radio', same('radio')),
+    f('timestamp', 'year…second', timestamp),
+    f('accuracy', 'accuracy', bool('accuracy')),
+    f('lon', 'lon', lon),
+    f('lat', 'lat', lat),
+    f('epfd', 'epfd', epfd),
+    f('raim', 'raim', bool('raim')),
+    f('radio', 'radio', same('radio')),
   ],
   5: [
-    f('imo', 'imo', same('imo', [0])), f('ais_version', 'aisVersion', same('aisVersion')), f('callsign', 'callsign', str('callsign')),
-    f('shipname', 'shipname', str('shipname')), f('shiptype', 'shiptype', same('shiptype', [0])), ...dims, f('epfd', 'epfd', epfd),
-    f('eta', 'eta', eta), f('draught', 'draught', num('draught', { unit: 0.1, naRaw: [0], naScaled: [0], tol: 0.05 })),
-    f('destination', 'destination', str('destination')), f('dte', 'dte', bool('dte')),
+    f('imo', 'imo', same('imo', [0])),
+    f('ais_version', 'aisVersion', same('aisVersion')),
+    f('callsign', 'callsign', str('callsign')),
+    f('shipname', 'shipname', str('shipname')),
+    f('shiptype', 'shiptype', same('shiptype', [0])),
+    ...dims,
+    f('epfd', 'epfd', epfd),
+    f('eta', 'eta', eta),
+    f('draught', 'draught', num('draught', { unit: 0.1, naRaw: [0], naScaled: [0], tol: 0.05 })),
+    f('destination', 'destination', str('destination')),
+    f('dte', 'dte', bool('dte')),
   ],
   18: [
-    f('reserved', 'reserved', same('reserved')), f('speed', 'sog', speed), f('accuracy', 'accuracy', bool('accuracy')), f('lon', 'lon', lon),
-    f('lat', 'lat', lat), f('course', 'cog', course), f('heading', 'heading', heading), f('second', 'timestampSec', second),
-    f('regional', 'regional', same('regional')), ...['cs', 'display', 'dsc', 'band', 'msg22', 'assigned', 'raim'].map((k) => f(k, k, bool(k))),
+    f('reserved', 'reserved', same('reserved')),
+    f('speed', 'sog', speed),
+    f('accuracy', 'accuracy', bool('accuracy')),
+    f('lon', 'lon', lon),
+    f('lat', 'lat', lat),
+    f('course', 'cog', course),
+    f('heading', 'heading', heading),
+    f('second', 'timestampSec', second),
+    f('regional', 'regional', same('regional')),
+    ...['cs', 'display', 'dsc', 'band', 'msg22', 'assigned', 'raim'].map((k) => f(k, k, bool(k))),
     f('radio', 'radio', same('radio')),
   ],
   19: [
-    f('reserved', 'reserved', same('reserved')), f('speed', 'sog', speed), f('accuracy', 'accuracy', bool('accuracy')), f('lon', 'lon', lon),
-    f('lat', 'lat', lat), f('course', 'cog', course), f('heading', 'heading', heading), f('second', 'timestampSec', second),
-    f('regional', 'regional', same('regional')), f('shipname', 'shipname', str('shipname')), f('shiptype', 'shiptype', same('shiptype', [0])),
-    ...dims, f('epfd', 'epfd', epfd), f('raim', 'raim', bool('raim')), f('dte', 'dte', bool('dte')), f('assigned', 'assigned', bool('assigned')),
+    f('reserved', 'reserved', same('reserved')),
+    f('speed', 'sog', speed),
+    f('accuracy', 'accuracy', bool('accuracy')),
+    f('lon', 'lon', lon),
+    f('lat', 'lat', lat),
+    f('course', 'cog', course),
+    f('heading', 'heading', heading),
+    f('second', 'timestampSec', second),
+    f('regional', 'regional', same('regional')),
+    f('shipname', 'shipname', str('shipname')),
+    f('shiptype', 'shiptype', same('shiptype', [0])),
+    ...dims,
+    f('epfd', 'epfd', epfd),
+    f('raim', 'raim', bool('raim')),
+    f('dte', 'dte', bool('dte')),
+    f('assigned', 'assigned', bool('assigned')),
   ],
   21: [
-    f('aid_type', 'aidType', same('aidType')), f('name', 'name', str('name')), f('accuracy', 'accuracy', bool('accuracy')), f('lon', 'lon', lon),
-    f('lat', 'lat', lat), ...dims, f('epfd', 'epfd', epfd), f('second', 'timestampSec', second), f('regional', 'regional', same('regional')),
-    f('off_position', 'offPosition', bool('offPosition')), f('raim', 'raim', bool('raim')), f('virtual_aid', 'virtualAid', bool('virtualAid')),
+    f('aid_type', 'aidType', same('aidType')),
+    f('name', 'name', str('name')),
+    f('accuracy', 'accuracy', bool('accuracy')),
+    f('lon', 'lon', lon),
+    f('lat', 'lat', lat),
+    ...dims,
+    f('epfd', 'epfd', epfd),
+    f('second', 'timestampSec', second),
+    f('regional', 'regional', same('regional')),
+    f('off_position', 'offPosition', bool('offPosition')),
+    f('raim', 'raim', bool('raim')),
+    f('virtual_aid', 'virtualAid', bool('virtualAid')),
     f('assigned', 'assigned', bool('assigned')),
   ],
   24: [
-    f('shipname', 'shipname (part A)', str('shipname')), f('shiptype', 'shiptype', same('shiptype', [0])), f('vendorid', 'vendorid', str('vendorid')),
-    f('model', 'model', same('model')), f('serial', 'serial', same('serial')), f('callsign', 'callsign', str('callsign')), ...dims,
+    f('shipname', 'shipname (part A)', str('shipname')),
+    f('shiptype', 'shiptype', same('shiptype', [0])),
+    f('vendorid', 'vendorid', str('vendorid')),
+    f('model', 'model', same('model')),
+    f('serial', 'serial', same('serial')),
+    f('callsign', 'callsign', str('callsign')),
+    ...dims,
     f('mothership_mmsi', 'mothershipMmsi', (g, m) => (String(g).padStart(9, '0') === get(m, 'mothershipMmsi') ? null : `gpsd ${fmt(g)}, ours ${fmt(get(m, 'mothershipMmsi'))}`)),
   ],
   27: [
-    f('status', 'navStatus', same('navStatus', [15])), f('accuracy', 'accuracy', bool('accuracy')), f('raim', 'raim', bool('raim')),
+    f('status', 'navStatus', same('navStatus', [15])),
+    f('accuracy', 'accuracy', bool('accuracy')),
+    f('raim', 'raim', bool('raim')),
     f('lon', 'lon', num('lon', { unit: 1 / 600, naRaw: [181 * 600], naScaled: [181], tol: 1e-4, valid: lonValid })),
     f('lat', 'lat', num('lat', { unit: 1 / 600, naRaw: [91 * 600], naScaled: [91], tol: 1e-4, valid: latValid })),
-    f('speed', 'sog', same('sog', [63])), f('course', 'cog', same('cog', [], (g) => (Number(g) >= 360 ? undefined : g))), f('gnss', 'gnss', bool('gnss')),
+    f('speed', 'sog', same('sog', [63])),
+    f(
+      'course',
+      'cog',
+      same('cog', [], (g) => (Number(g) >= 360 ? undefined : g)),
+    ),
+    f('gnss', 'gnss', bool('gnss')),
   ],
 };
 FIELDS[2] = FIELDS[1]!;
@@ -166,7 +239,12 @@ FIELDS[3] = FIELDS[1]!;
 /** gpsd keys that are not fields of the message: its envelope and the text it derives from codes. */
 const NOT_FIELDS = new Set(['class', 'device', 'type', 'repeat', 'mmsi', 'scaled']);
 
-interface Outcome { compared: number; fields: Map<string, number>; mismatches: string[]; oursOnly: string[] }
+interface Outcome {
+  compared: number;
+  fields: Map<string, number>;
+  mismatches: string[];
+  oursOnly: string[];
+}
 
 /** Aligns gpsd's records with our messages (same type and MMSI, in order) and compares every field. */
 function conform(file: string, ours: AisMessage[], gpsd: Gpsd[]): Outcome {
@@ -181,7 +259,10 @@ function conform(file: string, ours: AisMessage[], gpsd: Gpsd[]): Outcome {
       const m = ours[at++]!;
       if (m.type === 24 && m.partno === 0) lastPartA.set(m.mmsi, m);
       const gpsdEmits = !(m.type === 24 && m.partno === 0); // gpsd emits a 24 only with its part B
-      if (m.type === type && m.mmsi === mmsi && gpsdEmits) { found = m; break; }
+      if (m.type === type && m.mmsi === mmsi && gpsdEmits) {
+        found = m;
+        break;
+      }
       if (gpsdEmits) out.oursOnly.push(`${file}: type ${m.type} ${m.mmsi}`);
     }
     if (!found) {
@@ -213,7 +294,11 @@ function conform(file: string, ours: AisMessage[], gpsd: Gpsd[]): Outcome {
   return out;
 }
 
-const jsonLines = (text: string): Gpsd[] => text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Gpsd);
+const jsonLines = (text: string): Gpsd[] =>
+  text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Gpsd);
 
 const CASES = [
   { log: 'gpsd-ais-raw-messages.log', chk: 'gpsd-ais-raw-messages.log.chk' },
@@ -228,7 +313,9 @@ for (const c of CASES) {
     const gpsd = jsonLines(read(c.chk));
     const r = conform(c.log, messages, gpsd);
     const decodedTypes = gpsd.filter((g) => AIS_DECODED_TYPES.has(Number(g.type))).length;
-    t.diagnostic(`${lines.length} sentences → ${messages.length} messages; gpsd records ${gpsd.length} (${decodedTypes} of our full types); ${r.compared} field values compared; ${r.mismatches.length} mismatches`);
+    t.diagnostic(
+      `${lines.length} sentences → ${messages.length} messages; gpsd records ${gpsd.length} (${decodedTypes} of our full types); ${r.compared} field values compared; ${r.mismatches.length} mismatches`,
+    );
     t.diagnostic(`fields compared: ${[...r.fields.keys()].join(' ')}`);
     if (r.oursOnly.length) t.diagnostic(`decoded by us, not emitted by gpsd: ${r.oursOnly.join('; ')}`);
     const reasons = new Map<string, number>();
@@ -245,11 +332,36 @@ test('the comparison is not blind: one wrong field in any decoded type is report
   const base = conform('sample', messages, gpsd);
   assert.deepEqual(base.mismatches, []);
   const tweaks: [string, (m: Record<string, unknown>) => void][] = [
-    ['lat', (m) => { m.lat = (m.lat as number) + 0.001; }],
-    ['sog', (m) => { m.sog = (m.sog as number) + 0.2; }],
-    ['heading', (m) => { m.heading = 7; }],
-    ['shipname', (m) => { m.shipname = 'X'; }],
-    ['raim', (m) => { m.raim = !m.raim; }],
+    [
+      'lat',
+      (m) => {
+        m.lat = (m.lat as number) + 0.001;
+      },
+    ],
+    [
+      'sog',
+      (m) => {
+        m.sog = (m.sog as number) + 0.2;
+      },
+    ],
+    [
+      'heading',
+      (m) => {
+        m.heading = 7;
+      },
+    ],
+    [
+      'shipname',
+      (m) => {
+        m.shipname = 'X';
+      },
+    ],
+    [
+      'raim',
+      (m) => {
+        m.raim = !m.raim;
+      },
+    ],
   ];
   for (const [key, tweak] of tweaks) {
     for (const type of [1, 5, 18, 19, 21, 24, 27]) {
@@ -266,9 +378,15 @@ test('the comparison is not blind: one wrong field in any decoded type is report
 test('gpsd conformance: the 24 part B sentences gpsd rejects (part number 3) are rejected by us too, and so is the sentence without "!"', () => {
   const { rejected } = decodeAll(sentences(read('gpsd-ais-18-27.log')));
   assert.ok(rejected.length > 0);
-  assert.ok(rejected.every((r) => r.reason === 'payload' && /type 24 part 3/.test(r.detail)), JSON.stringify(rejected[0]));
+  assert.ok(
+    rejected.every((r) => r.reason === 'payload' && /type 24 part 3/.test(r.detail)),
+    JSON.stringify(rejected[0]),
+  );
   const sample = decodeAll(sentences(read('gpsd-sample.aivdm')));
-  assert.deepEqual(sample.rejected.map((r) => r.reason), ['format']);
+  assert.deepEqual(
+    sample.rejected.map((r) => r.reason),
+    ['format'],
+  );
   assert.match(sample.rejected[0]!.sample, /^AIVDM,2,2,1,B/);
 });
 

@@ -5,7 +5,6 @@ import type { VesselStatic } from '../types';
 import type { AisEta, AisMessage } from './messages';
 import { knotsToKmh } from '../../../lib/units';
 
-
 /** Types whose position is a vessel's. Base stations (4) and aids to navigation (21) are not assets. */
 export const AIS_VESSEL_POSITION_TYPES: ReadonlySet<number> = new Set([1, 2, 3, 18, 19, 27]);
 
@@ -16,7 +15,12 @@ export const AIS_VESSEL_POSITION_TYPES: ReadonlySet<number> = new Set([1, 2, 3, 
  */
 export function aisToReport(msg: AisMessage, receivedAt: number): PositionReport | null {
   switch (msg.type) {
-    case 1: case 2: case 3: case 18: case 19: case 27: {
+    case 1:
+    case 2:
+    case 3:
+    case 18:
+    case 19:
+    case 27: {
       if (msg.lat === undefined || msg.lon === undefined || msg.mmsi === '000000000') return null;
       const time = Math.round(msg.tagTime ?? receivedAt);
       if (!(time > 0)) return null;

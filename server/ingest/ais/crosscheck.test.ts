@@ -14,7 +14,17 @@ import { parseSentence } from './nmea';
 
 const require = createRequire(import.meta.url);
 // aisparser is CommonJS without types: only what this test reads of it.
-interface AisParserResult { valid: string; aisType: number; mmsi: number; latitude: number; longitude: number; sog: number; cog: number; name: string; callSign: string }
+interface AisParserResult {
+  valid: string;
+  aisType: number;
+  mmsi: number;
+  latitude: number;
+  longitude: number;
+  sog: number;
+  cog: number;
+  name: string;
+  callSign: string;
+}
 const AisParser = require('aisparser') as new (opts: { checksum: boolean }) => { parse(line: string): AisParserResult };
 const dataDir = join(dirname(require.resolve('aisparser/package.json')), 'test-data');
 const FILES = ['ais00835.log', 'ais28736.log', 'nmea-sample'];
@@ -40,10 +50,21 @@ interface Counts {
 
 function crossCheck(file: string, lines: string[]): Counts {
   const c: Counts = {
-    lines: lines.length, singlePositionBoth: 0, valuesCompared: 0, agreedAbsent: 0, documented: {}, mismatches: [],
-    multiOurs: 0, multiTheirs: 0, multiBoth: 0, multiContentMismatch: [], maxFragmentGap: 0,
+    lines: lines.length,
+    singlePositionBoth: 0,
+    valuesCompared: 0,
+    agreedAbsent: 0,
+    documented: {},
+    mismatches: [],
+    multiOurs: 0,
+    multiTheirs: 0,
+    multiBoth: 0,
+    multiContentMismatch: [],
+    maxFragmentGap: 0,
   };
-  const doc = (k: string) => { c.documented[k] = (c.documented[k] ?? 0) + 1; };
+  const doc = (k: string) => {
+    c.documented[k] = (c.documented[k] ?? 0) + 1;
+  };
   let got: AisMessage[] = [];
   const ours = new AisAssembler({ message: (m) => got.push(m), rejected: () => {} });
   const theirs = new AisParser({ checksum: true });
@@ -96,7 +117,10 @@ function crossCheck(file: string, lines: string[]): Counts {
         if (Math.abs(a - b) > tol) c.mismatches.push(`${where} ${field}: ours ${a}, aisparser ${b}`);
         continue;
       }
-      if (a === undefined && !Number.isFinite(b)) { c.agreedAbsent++; continue; }
+      if (a === undefined && !Number.isFinite(b)) {
+        c.agreedAbsent++;
+        continue;
+      }
       // One side has a value, the other none: only for the reasons documented in messages.ts.
       if (a === undefined && field === 'lat' && Math.abs(b) > 90) doc('lat out of range → absent');
       else if (a === undefined && field === 'lon' && Math.abs(b) > 180) doc('lon out of range → absent');
@@ -112,7 +136,10 @@ function crossCheck(file: string, lines: string[]): Counts {
 
 for (const file of FILES) {
   test(`aisparser cross-check on its ${file}`, (t) => {
-    const lines = readFileSync(join(dataDir, file), 'latin1').split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l !== '');
+    const lines = readFileSync(join(dataDir, file), 'latin1')
+      .split('\n')
+      .map((l) => l.replace(/\r$/, ''))
+      .filter((l) => l !== '');
     const c = crossCheck(file, lines);
     t.diagnostic(JSON.stringify({ file, ...c, mismatches: c.mismatches.length, multiContentMismatch: c.multiContentMismatch.length }));
     assert.deepEqual(c.mismatches.slice(0, 20), []);

@@ -63,8 +63,14 @@ test('the same ids on different channels, or from different tag block sources, d
   a.push(tag('north') + part(VERGINA, 1, '4'));
   a.push(tag('south') + part(LADY_RINA, 1, '4'));
   assert.deepEqual(rejected, []);
-  assert.deepEqual(messages.map((m) => (m.type === 5 ? m.shipname : '')), ['LADY RINA', 'VERGINA', 'VERGINA', 'LADY RINA']);
-  assert.deepEqual(messages.map((m) => m.source), [undefined, undefined, 'north', 'south']);
+  assert.deepEqual(
+    messages.map((m) => (m.type === 5 ? m.shipname : '')),
+    ['LADY RINA', 'VERGINA', 'VERGINA', 'LADY RINA'],
+  );
+  assert.deepEqual(
+    messages.map((m) => m.source),
+    [undefined, undefined, 'north', 'south'],
+  );
 });
 
 test('a part that never comes: rejected as fragment after the timeout (on the next line or on expire), never mixed', () => {
@@ -74,10 +80,16 @@ test('a part that never comes: rejected as fragment after the timeout (on the ne
   a.push(part(LADY_RINA, 1, '2'), 200); // LADY RINA completes
   assert.equal(messages.length, 1);
   a.expire(5001); // VERGINA's part 2 is late
-  assert.deepEqual(rejected.map((r) => r.reason), ['fragment']);
+  assert.deepEqual(
+    rejected.map((r) => r.reason),
+    ['fragment'],
+  );
   assert.match(rejected[0]!.sample, /53R=aR8/);
   a.push(part(VERGINA, 1, '1'), 5002); // the late part: no part 1 to join any more
-  assert.deepEqual(rejected.map((r) => r.reason), ['fragment', 'fragment']);
+  assert.deepEqual(
+    rejected.map((r) => r.reason),
+    ['fragment', 'fragment'],
+  );
   assert.equal(messages.length, 1);
 
   // A timeout noticed on the next line, not only by expire().
@@ -85,7 +97,10 @@ test('a part that never comes: rejected as fragment after the timeout (on the ne
   b.a.push(part(VERGINA, 0, '1'), 0);
   b.a.push(part(VERGINA, 1, '1'), 6000);
   assert.deepEqual(b.messages, []);
-  assert.deepEqual(b.rejected.map((r) => r.reason), ['fragment', 'fragment']);
+  assert.deepEqual(
+    b.rejected.map((r) => r.reason),
+    ['fragment', 'fragment'],
+  );
 });
 
 test('out-of-order, repeated and orphan parts are rejected as fragment, and a later good message still decodes', () => {
@@ -93,7 +108,10 @@ test('out-of-order, repeated and orphan parts are rejected as fragment, and a la
   a.push(part(VERGINA, 1, '1')); // part 2 first: orphan
   a.push(part(VERGINA, 0, '1'));
   a.push(part(VERGINA, 0, '1')); // part 1 again: the first one is given up
-  assert.deepEqual(rejected.map((r) => r.reason), ['fragment', 'fragment']);
+  assert.deepEqual(
+    rejected.map((r) => r.reason),
+    ['fragment', 'fragment'],
+  );
   a.push(part(VERGINA, 1, '1')); // completes the second part 1
   assert.equal(messages.length, 1);
 
@@ -135,8 +153,14 @@ test('tag blocks: c: (seconds or ms) sets the report time; s: the source; a bad 
   d.push(sentence, received);
   d.push(`\\s:rStation7,c:1700000000*00\\${sentence}`, received); // bad tag block checksum
   d.push(`\\s:rStation7,c:1700000000\\${sentence}`, received); // tag block without a checksum
-  assert.deepEqual(positions.map((p) => p.time), [1_700_000_000_000, 1_700_000_000_123, received]);
-  assert.deepEqual(rejected.map((r) => r.reason), ['checksum', 'format']);
+  assert.deepEqual(
+    positions.map((p) => p.time),
+    [1_700_000_000_000, 1_700_000_000_123, received],
+  );
+  assert.deepEqual(
+    rejected.map((r) => r.reason),
+    ['checksum', 'format'],
+  );
 
   const msgs: AisMessage[] = [];
   const a = new AisAssembler({ message: (m) => msgs.push(m), rejected: () => {} });
@@ -145,8 +169,11 @@ test('tag blocks: c: (seconds or ms) sets the report time; s: the source; a bad 
   assert.equal(msgs[0]!.tagTime, 1_700_000_000_000);
 });
 
-test('tag block groups: later parts that carry only g: join the first part\'s source, and its time carries over', () => {
-  const g = (n: number, extra: string) => { const body = `g:${n}-2-4242${extra}`; return `\\${body}*${nmeaChecksum(body)}\\`; };
+test("tag block groups: later parts that carry only g: join the first part's source, and its time carries over", () => {
+  const g = (n: number, extra: string) => {
+    const body = `g:${n}-2-4242${extra}`;
+    return `\\${body}*${nmeaChecksum(body)}\\`;
+  };
   const { a, messages, rejected } = collect();
   a.push(g(1, ',s:rX,c:1700000100') + part(VERGINA, 0, '7'));
   a.push(g(2, '') + part(VERGINA, 1, '7'));
@@ -187,7 +214,20 @@ test('"not available" values come out absent, never as numbers; a report needs a
   assert.deepEqual([b.lat, b.lon, b.cog, b.heading, b.sog], [undefined, undefined, undefined, undefined, 5]);
 
   // Type 27: sog 63 and cog 511 are not available.
-  const lr = fieldBits([[6, 27], [2, 0], [30, 413000003], [1, 0], [1, 0], [4, 0], [18, Math.round(121.5 * 600)], [17, Math.round(31.25 * 600)], [6, 63], [9, 511], [1, 0], [1, 0]]);
+  const lr = fieldBits([
+    [6, 27],
+    [2, 0],
+    [30, 413000003],
+    [1, 0],
+    [1, 0],
+    [4, 0],
+    [18, Math.round(121.5 * 600)],
+    [17, Math.round(31.25 * 600)],
+    [6, 63],
+    [9, 511],
+    [1, 0],
+    [1, 0],
+  ]);
   for (const l of sentencesFor(lr)) a.push(l);
   const l27 = messages[3]!;
   assert.ok(l27.type === 27);
@@ -218,12 +258,32 @@ test('units: knots to km/h for the report, course and heading in degrees, class 
   assert.ok(Math.abs(r.lat - 48.3816333) < 1e-6 && Math.abs(r.lon + 123.3953833) < 1e-6);
   assert.equal(r.label, undefined);
 
-  for (const l of sentencesFor(type5Bits({
-    mmsi: 413000005, imo: 9134270, callsign: 'BQZX', name: 'ZHE HAI 501@@@', shiptype: 70, dims: [225, 70, 1, 31], eta: [5, 15, 14, 0], draught: 122, destination: 'NINGBO  ',
-  }))) a.push(l);
+  for (const l of sentencesFor(
+    type5Bits({
+      mmsi: 413000005,
+      imo: 9134270,
+      callsign: 'BQZX',
+      name: 'ZHE HAI 501@@@',
+      shiptype: 70,
+      dims: [225, 70, 1, 31],
+      eta: [5, 15, 14, 0],
+      draught: 122,
+      destination: 'NINGBO  ',
+    }),
+  ))
+    a.push(l);
   assert.deepEqual(aisToStatic(messages[1]!), {
-    mmsi: '413000005', aisClass: 'A', name: 'ZHE HAI 501', callSign: 'BQZX', imo: '9134270', shipType: 70, lengthM: 295, beamM: 32,
-    draughtM: 12.2, destination: 'NINGBO', eta: '05-15T14:00',
+    mmsi: '413000005',
+    aisClass: 'A',
+    name: 'ZHE HAI 501',
+    callSign: 'BQZX',
+    imo: '9134270',
+    shipType: 70,
+    lengthM: 295,
+    beamM: 32,
+    draughtM: 12.2,
+    destination: 'NINGBO',
+    eta: '05-15T14:00',
   });
 });
 
@@ -261,9 +321,15 @@ test('AisDecoder feeds the sink: positions, static data, ignored types, rejectio
   assert.equal(positions[0]!.source, 'ais');
   assert.equal(positions[0]!.kind, 'vessel');
   assert.equal(positions[0]!.time, 1_750_000_000_000);
-  assert.deepEqual(statics.map((s) => s.name), ['VERGINA']);
+  assert.deepEqual(
+    statics.map((s) => s.name),
+    ['VERGINA'],
+  );
   assert.deepEqual(ignored, ['type 8', 'nmea other']);
-  assert.deepEqual(rejected.map((r) => r.reason), ['checksum', 'checksum', 'checksum', 'format', 'payload', 'payload', 'oversize', 'fragment']);
+  assert.deepEqual(
+    rejected.map((r) => r.reason),
+    ['checksum', 'checksum', 'checksum', 'format', 'payload', 'payload', 'oversize', 'fragment'],
+  );
   assert.ok(rejected.every((r) => r.protocol === 'ais' && (r.sample ?? '').length <= 200));
   const after = (await framesDecoded.get()).values.find((v) => v.labels.protocol === 'ais')!.value;
   assert.equal(after - before, 2);
@@ -271,8 +337,18 @@ test('AisDecoder feeds the sink: positions, static data, ignored types, rejectio
 
 test('a sink that throws does not make the decoder throw', () => {
   const sink: IngestSink = {
-    position: () => { throw new Error('boom'); }, vesselStatic: () => { throw new Error('boom'); },
-    rejected: () => { throw new Error('boom'); }, ignored: () => { throw new Error('boom'); },
+    position: () => {
+      throw new Error('boom');
+    },
+    vesselStatic: () => {
+      throw new Error('boom');
+    },
+    rejected: () => {
+      throw new Error('boom');
+    },
+    ignored: () => {
+      throw new Error('boom');
+    },
   };
   const d = new AisDecoder({ sink });
   d.push('!AIVDM,1,1,,B,13U4vF0P001d<UnEeSmQ>gv`04hd,0*4C');
@@ -284,8 +360,13 @@ test('a sink that throws does not make the decoder throw', () => {
 });
 
 test('sentence layer: talkers, VDO, lowercase checksum, fields after the checksum, a logger prefix, channel 1/2', () => {
-  const ok = (l: string) => { const r = parseSentence(l); assert.equal(r.kind, 'vdm', `${l}: ${JSON.stringify(r)}`); return r.kind === 'vdm' ? r.sentence : undefined!; };
-  for (const talker of ['AI', 'BS', 'AB', 'B2']) assert.equal(ok(buildSentence({ talker, count: 1, num: 1, channel: 'A', payload: '13U4vF0P001d<UnEeSmQ>gv`04hd', fill: 0 })).talker, talker);
+  const ok = (l: string) => {
+    const r = parseSentence(l);
+    assert.equal(r.kind, 'vdm', `${l}: ${JSON.stringify(r)}`);
+    return r.kind === 'vdm' ? r.sentence : undefined!;
+  };
+  for (const talker of ['AI', 'BS', 'AB', 'B2'])
+    assert.equal(ok(buildSentence({ talker, count: 1, num: 1, channel: 'A', payload: '13U4vF0P001d<UnEeSmQ>gv`04hd', fill: 0 })).talker, talker);
   assert.equal(ok(buildSentence({ formatter: 'VDO', count: 1, num: 1, payload: 'B39i>1000nTu;gQAlBj:wwS5kP06', fill: 0 })).formatter, 'VDO');
   assert.equal(ok('!AIVDM,1,1,,A,13aIkM@P00PJ@qPNL=e@0?wJ28JO,0*66').fill, 0);
   ok('!AIVDM,1,1,,B,:6TMCD1GOS60,0*5b');
@@ -310,8 +391,24 @@ test('decodeAisLines: one JSON-able object per message and per rejected input, i
   assert.equal(summary.messages, 2);
   const [pos, bad, base, frag] = out;
   assert.deepEqual(pos, {
-    kind: 'message', line: 1, type: 1, repeat: 0, mmsi: '371798000', channel: 'A', rotRaw: -127, sog: 12.3, accuracy: true,
-    lon: -123.39538333333333, lat: 48.38163333333333, cog: 224, heading: 215, timestampSec: 33, maneuver: 0, raim: false, radio: 34017, navStatus: 0,
+    kind: 'message',
+    line: 1,
+    type: 1,
+    repeat: 0,
+    mmsi: '371798000',
+    channel: 'A',
+    rotRaw: -127,
+    sog: 12.3,
+    accuracy: true,
+    lon: -123.39538333333333,
+    lat: 48.38163333333333,
+    cog: 224,
+    heading: 215,
+    timestampSec: 33,
+    maneuver: 0,
+    raim: false,
+    radio: 34017,
+    navStatus: 0,
   });
   assert.equal(bad!.kind, 'rejected');
   assert.ok(bad!.kind === 'rejected' && bad!.reason === 'checksum' && bad!.line === 2);

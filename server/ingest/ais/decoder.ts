@@ -56,17 +56,27 @@ export class AisDecoder {
   oversize(sample: string): void {
     try {
       this.handlers.rejected('oversize', 'line too long', sample.slice(0, 200));
-    } catch { /* never throws */ }
+    } catch {
+      /* never throws */
+    }
   }
 
   /** Rejects multi-sentence messages that timed out; the listeners call it every second. Never throws. */
   expire(now: number = Date.now()): void {
-    try { this.assembler.expire(now); } catch { /* never throws */ }
+    try {
+      this.assembler.expire(now);
+    } catch {
+      /* never throws */
+    }
   }
 
   /** End of stream: rejects what is still waiting for parts. Never throws. */
   flush(): void {
-    try { this.assembler.flush(); } catch { /* never throws */ }
+    try {
+      this.assembler.flush();
+    } catch {
+      /* never throws */
+    }
   }
 
   /** Multi-sentence messages waiting for parts. */
@@ -103,22 +113,25 @@ export async function decodeAisLines(
 ): Promise<AisDecodeSummary> {
   const summary: AisDecodeSummary = { lines: 0, messages: 0, rejected: 0, ignored: 0, byType: {}, byReason: {} };
   let lineNo = 0;
-  const assembler = new AisAssembler({
-    message(msg) {
-      summary.messages++;
-      summary.byType[msg.type] = (summary.byType[msg.type] ?? 0) + 1;
-      out({ kind: 'message', line: lineNo, ...aisToJson(msg) });
+  const assembler = new AisAssembler(
+    {
+      message(msg) {
+        summary.messages++;
+        summary.byType[msg.type] = (summary.byType[msg.type] ?? 0) + 1;
+        out({ kind: 'message', line: lineNo, ...aisToJson(msg) });
+      },
+      rejected(reason, detail, input) {
+        summary.rejected++;
+        summary.byReason[reason] = (summary.byReason[reason] ?? 0) + 1;
+        out({ kind: 'rejected', line: lineNo, reason, detail, input });
+      },
+      other(formatter, input) {
+        summary.ignored++;
+        out({ kind: 'ignored', line: lineNo, what: `NMEA ${formatter}`, input });
+      },
     },
-    rejected(reason, detail, input) {
-      summary.rejected++;
-      summary.byReason[reason] = (summary.byReason[reason] ?? 0) + 1;
-      out({ kind: 'rejected', line: lineNo, reason, detail, input });
-    },
-    other(formatter, input) {
-      summary.ignored++;
-      out({ kind: 'ignored', line: lineNo, what: `NMEA ${formatter}`, input });
-    },
-  }, opts);
+    opts,
+  );
   for await (const line of lines) {
     lineNo++;
     summary.lines++;

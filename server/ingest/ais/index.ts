@@ -5,8 +5,15 @@ export { AisDecoder, decodeAisLines, type AisDecoderOptions, type AisDecodeSumma
 export { aisToJson, aisToReport, aisToStatic, etaText, AIS_VESSEL_POSITION_TYPES } from './convert';
 export { LineFramer, type LineFramerHandlers } from './framer';
 export {
-  AIS_DEFAULT_PORT, startAisTcpClient, startAisTcpServer, startAisUdpListener,
-  type AisListenerHandle, type AisTcpClientHandle, type AisTcpClientOptions, type AisTcpServerOptions, type AisUdpListenerOptions,
+  AIS_DEFAULT_PORT,
+  startAisTcpClient,
+  startAisTcpServer,
+  startAisUdpListener,
+  type AisListenerHandle,
+  type AisTcpClientHandle,
+  type AisTcpClientOptions,
+  type AisTcpServerOptions,
+  type AisUdpListenerOptions,
 } from './listener';
 export { AIS_DECODED_TYPES, decodePayload, type AisMessage } from './messages';
 export type * from './messages';

@@ -59,7 +59,10 @@ test('TCP server: lines cut anywhere across packets decode, multi-part included;
       if (i % 35 === 0) await sleep(2); // separate packets
     }
     await until(() => positions.length === 2 && statics.length === 1, 'two positions and one static');
-    assert.deepEqual(positions.map((p) => p.assetKey), ['mmsi:240205400', 'mmsi:240241100']);
+    assert.deepEqual(
+      positions.map((p) => p.assetKey),
+      ['mmsi:240205400', 'mmsi:240241100'],
+    );
     assert.equal(statics[0]!.name, 'VERGINA');
     assert.deepEqual(rejected, []);
     s.end();
@@ -77,7 +80,10 @@ test('TCP server: garbage then a good line gives one rejected and one position, 
     s.write('\x00\xff garbage that is not NMEA at all\r\n');
     s.write(`${POS_1}\r\n`);
     await until(() => positions.length === 1, 'the position');
-    assert.deepEqual(rejected.map((r) => r.reason), ['format']);
+    assert.deepEqual(
+      rejected.map((r) => r.reason),
+      ['format'],
+    );
     assert.equal(s.destroyed, false);
     s.destroy();
   } finally {
@@ -95,8 +101,14 @@ test('TCP server: an oversize line is rejected and skipped up to its end; the co
     s.write(`${POS_1}\r\n`); // the tail of the oversize line: skipped
     s.write(`${POS_2}\r\n`);
     await until(() => positions.length === 1, 'the position after the oversize line');
-    assert.deepEqual(positions.map((p) => p.assetKey), ['mmsi:240241100']);
-    assert.deepEqual(rejected.map((r) => r.reason), ['oversize']);
+    assert.deepEqual(
+      positions.map((p) => p.assetKey),
+      ['mmsi:240241100'],
+    );
+    assert.deepEqual(
+      rejected.map((r) => r.reason),
+      ['oversize'],
+    );
     assert.ok(rejected[0]!.sample!.length <= 200);
     s.destroy();
   } finally {
@@ -112,7 +124,9 @@ test('TCP server: a connection silent past the idle timeout is closed and counte
   try {
     const s = await open(server.port);
     let closedAt = 0;
-    s.on('close', () => { closedAt = Date.now(); });
+    s.on('close', () => {
+      closedAt = Date.now();
+    });
     const start = Date.now();
     s.write(`${POS_1}\r\n`);
     await until(() => positions.length === 1, 'the position');
@@ -146,14 +160,15 @@ test('UDP: one datagram with two lines gives two positions; a multi-part message
 test('TCP client: connects to a relay, decodes what it sends, and reconnects with back-off after the relay restarts', async () => {
   const { sink, positions } = recordingSink();
   const peers = new Set<Socket>();
-  const relay = (port: number) => new Promise<Server>((resolve) => {
-    const srv = createServer((sock) => {
-      peers.add(sock);
-      sock.on('close', () => peers.delete(sock));
-      sock.write(`${positions.length === 0 ? POS_1 : POS_2}\r\n`);
+  const relay = (port: number) =>
+    new Promise<Server>((resolve) => {
+      const srv = createServer((sock) => {
+        peers.add(sock);
+        sock.on('close', () => peers.delete(sock));
+        sock.write(`${positions.length === 0 ? POS_1 : POS_2}\r\n`);
+      });
+      srv.listen(port, '127.0.0.1', () => resolve(srv));
     });
-    srv.listen(port, '127.0.0.1', () => resolve(srv));
-  });
   let server = await relay(0);
   const port = (server.address() as AddressInfo).port;
   const events: string[] = [];
@@ -162,22 +177,34 @@ test('TCP client: connects to a relay, decodes what it sends, and reconnects wit
     await until(() => positions.length === 1, 'the first position');
     assert.equal(client.connected, true);
     // The relay goes away: connections dropped, port closed for a while (failed tries back off).
-    await new Promise<void>((resolve) => { server.close(() => resolve()); for (const p of peers) p.destroy(); });
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const p of peers) p.destroy();
+    });
     await until(() => !client.connected, 'the client to notice');
     await sleep(300);
     server = await relay(port);
     await until(() => positions.length === 2, 'the position after reconnecting', 5000);
     assert.equal(client.connections, 2);
-    assert.deepEqual(positions.map((p) => p.assetKey), ['mmsi:240205400', 'mmsi:240241100']);
+    assert.deepEqual(
+      positions.map((p) => p.assetKey),
+      ['mmsi:240205400', 'mmsi:240241100'],
+    );
     assert.ok(events.filter((e) => e === 'retry').length >= 2, events.join(','));
   } finally {
     await client.close();
-    await new Promise<void>((resolve) => { server.close(() => resolve()); for (const p of peers) p.destroy(); });
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const p of peers) p.destroy();
+    });
   }
 });
 
 test('attack: a TCP sender outside AIS_ALLOW is closed before a line is read, counted and not decoded; IPv4 and IPv6', async () => {
-  for (const [host, allowText] of [['127.0.0.1', '10.20.30.0/24,::1'], ['::1', '127.0.0.0/8']] as const) {
+  for (const [host, allowText] of [
+    ['127.0.0.1', '10.20.30.0/24,::1'],
+    ['::1', '127.0.0.0/8'],
+  ] as const) {
     const { sink, positions, rejected } = recordingSink();
     const server = await startAisTcpServer({ port: 0, host, sink, allow: parseAddressAllow(allowText) });
     const before = await refused('tcp');
@@ -185,7 +212,9 @@ test('attack: a TCP sender outside AIS_ALLOW is closed before a line is read, co
     try {
       const s = await open(server.port, host);
       let closed = false;
-      s.on('close', () => { closed = true; });
+      s.on('close', () => {
+        closed = true;
+      });
       s.on('error', () => {});
       s.write(`${POS_1}\r\n${POS_2}\r\n`);
       await until(() => closed, 'the server to close the refused connection');
@@ -211,8 +240,11 @@ test('attack: UDP datagrams from outside AIS_ALLOW are dropped and counted, one 
     for (let i = 0; i < 3; i++) await send(`${POS_1}\r\n`, denied.port);
     await until(async () => (await refused('udp')) === before + 3, 'three refusals');
     await send(`${POS_2}\r\n`, allowed.port);
-    await until(() => positions.length === 1, 'the allowed sender\'s position');
-    assert.deepEqual(positions.map((p) => p.assetKey), ['mmsi:240241100']);
+    await until(() => positions.length === 1, "the allowed sender's position");
+    assert.deepEqual(
+      positions.map((p) => p.assetKey),
+      ['mmsi:240241100'],
+    );
   } finally {
     client.close();
     await denied.close();

@@ -61,17 +61,28 @@ function refusals(transport: 'tcp' | 'udp') {
 /** A feed's line pipeline: framer → decoder, with the decoder's timeouts swept by the caller. */
 function feed(sink: IngestSink, opts: AisAssemblerOptions, maxLineBytes: number) {
   const decoder = new AisDecoder({ ...opts, sink });
-  const framer = new LineFramer({
-    line: (l) => decoder.push(l, Date.now()),
-    oversize: (s) => decoder.oversize(s),
-  }, maxLineBytes);
+  const framer = new LineFramer(
+    {
+      line: (l) => decoder.push(l, Date.now()),
+      oversize: (s) => decoder.oversize(s),
+    },
+    maxLineBytes,
+  );
   return {
     decoder,
     data(chunk: Buffer) {
-      try { framer.push(chunk); } catch { /* never throws: the framer and decoder count their own errors */ }
+      try {
+        framer.push(chunk);
+      } catch {
+        /* never throws: the framer and decoder count their own errors */
+      }
     },
     end() {
-      try { framer.end(); } catch { /* ignore */ }
+      try {
+        framer.end();
+      } catch {
+        /* ignore */
+      }
       decoder.flush();
     },
   };
@@ -88,7 +99,9 @@ export async function startAisTcpServer(opts: AisTcpServerOptions): Promise<AisL
   const server = createServer((socket) => {
     if (!allow.allows(socket.remoteAddress)) {
       refuse(socket.remoteAddress);
-      socket.on('error', () => { /* reset while closing */ });
+      socket.on('error', () => {
+        /* reset while closing */
+      });
       socket.destroy();
       return;
     }
@@ -102,7 +115,9 @@ export async function startAisTcpServer(opts: AisTcpServerOptions): Promise<AisL
       connectionsClosed.inc({ protocol: 'ais', reason: 'idle' });
       socket.destroy();
     });
-    socket.on('error', () => { /* reset by peer etc.: 'close' follows */ });
+    socket.on('error', () => {
+      /* reset by peer etc.: 'close' follows */
+    });
     socket.on('close', () => {
       if (!live.delete(socket)) return;
       ingestConnections.dec({ protocol: 'ais' });
@@ -110,9 +125,13 @@ export async function startAisTcpServer(opts: AisTcpServerOptions): Promise<AisL
     });
   });
   server.maxConnections = opts.maxConnections ?? 256;
-  server.on('error', () => { /* per-connection errors are handled on the sockets */ });
+  server.on('error', () => {
+    /* per-connection errors are handled on the sockets */
+  });
 
-  const sweep = setInterval(() => { for (const f of live.values()) f.decoder.expire(Date.now()); }, 1000);
+  const sweep = setInterval(() => {
+    for (const f of live.values()) f.decoder.expire(Date.now());
+  }, 1000);
   sweep.unref();
 
   await new Promise<void>((resolve, reject) => {
@@ -124,11 +143,12 @@ export async function startAisTcpServer(opts: AisTcpServerOptions): Promise<AisL
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => {
-      clearInterval(sweep);
-      server.close(() => resolve());
-      for (const s of live.keys()) s.destroy();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(sweep);
+        server.close(() => resolve());
+        for (const s of live.keys()) s.destroy();
+      }),
   };
 }
 
@@ -172,7 +192,9 @@ export async function startAisUdpListener(opts: AisUdpListenerOptions): Promise<
     s.f.data(msg);
     s.f.data(NEWLINE); // a datagram ends its last line
   });
-  socket.on('error', () => { /* ICMP errors and the like: keep listening */ });
+  socket.on('error', () => {
+    /* ICMP errors and the like: keep listening */
+  });
 
   const sweep = setInterval(() => {
     const now = Date.now();
@@ -192,12 +214,13 @@ export async function startAisUdpListener(opts: AisUdpListenerOptions): Promise<
   });
   return {
     port: socket.address().port,
-    close: () => new Promise<void>((resolve) => {
-      clearInterval(sweep);
-      for (const s of senders.values()) s.f.decoder.flush();
-      senders.clear();
-      socket.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(sweep);
+        for (const s of senders.values()) s.f.decoder.flush();
+        senders.clear();
+        socket.close(() => resolve());
+      }),
   };
 }
 
@@ -271,7 +294,9 @@ export async function startAisTcpClient(opts: AisTcpClientOptions): Promise<AisT
       connectionsClosed.inc({ protocol: 'ais', reason: 'idle' });
       s.destroy();
     });
-    s.on('error', () => { /* 'close' follows */ });
+    s.on('error', () => {
+      /* 'close' follows */
+    });
     s.on('close', () => {
       if (socket === s) socket = null;
       if (up) {
@@ -288,16 +313,21 @@ export async function startAisTcpClient(opts: AisTcpClientOptions): Promise<AisT
   open();
   return {
     port: opts.port,
-    get connected() { return connected; },
-    get connections() { return connections; },
-    close: () => new Promise<void>((resolve) => {
-      closed = true;
-      clearInterval(sweep);
-      if (timer) clearTimeout(timer);
-      const s = socket;
-      if (!s || s.destroyed) return resolve();
-      s.once('close', () => resolve());
-      s.destroy();
-    }),
+    get connected() {
+      return connected;
+    },
+    get connections() {
+      return connections;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        closed = true;
+        clearInterval(sweep);
+        if (timer) clearTimeout(timer);
+        const s = socket;
+        if (!s || s.destroyed) return resolve();
+        s.once('close', () => resolve());
+        s.destroy();
+      }),
   };
 }

@@ -187,9 +187,7 @@ export interface AisOther extends AisHeader {
   type: AisOtherType;
 }
 
-export type AisMessage =
-  | AisPositionA | AisBaseStation | AisStaticVoyage | AisPositionB | AisPositionBExtended
-  | AisAidToNavigation | AisStaticB | AisLongRange | AisOther;
+export type AisMessage = AisPositionA | AisBaseStation | AisStaticVoyage | AisPositionB | AisPositionBExtended | AisAidToNavigation | AisStaticB | AisLongRange | AisOther;
 
 /** Types decoded field by field. */
 export const AIS_DECODED_TYPES: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 18, 19, 21, 24, 27]);
@@ -228,7 +226,9 @@ function rotOf(raw: number): number | undefined {
 /** The class B position that types 18 and 19 share, with `regionalBits` of regional reserve. */
 function classBPosition(b: Bits, repeat: number, mmsi: string, channel: string, regionalBits: number): AisClassBPosition {
   return {
-    repeat, mmsi, channel,
+    repeat,
+    mmsi,
+    channel,
     reserved: b.u(38, 8),
     sog: sogOf(b.u(46, 10)),
     accuracy: b.flag(56),
@@ -259,7 +259,10 @@ export function decodePayload(b: Bits, channel: string): PayloadResult {
       const rotRaw = b.s(42, 8);
       const status = b.u(38, 4);
       const msg: AisPositionA = {
-        type, repeat, mmsi, channel,
+        type,
+        repeat,
+        mmsi,
+        channel,
         navStatus: status === 15 ? undefined : status,
         rot: rotOf(rotRaw),
         rotRaw: rotRaw === -128 ? undefined : rotRaw,
@@ -277,10 +280,17 @@ export function decodePayload(b: Bits, channel: string): PayloadResult {
       return { ok: true, msg };
     }
     case 4: {
-      const year = b.u(38, 14), month = b.u(52, 4), day = b.u(56, 5);
-      const hour = b.u(61, 5), minute = b.u(66, 6), second = b.u(72, 6);
+      const year = b.u(38, 14),
+        month = b.u(52, 4),
+        day = b.u(56, 5);
+      const hour = b.u(61, 5),
+        minute = b.u(66, 6),
+        second = b.u(72, 6);
       const msg: AisBaseStation = {
-        type, repeat, mmsi, channel,
+        type,
+        repeat,
+        mmsi,
+        channel,
         year: year === 0 ? undefined : year,
         month: month >= 1 && month <= 12 ? month : undefined,
         day: day >= 1 && day <= 31 ? day : undefined,
@@ -295,8 +305,7 @@ export function decodePayload(b: Bits, channel: string): PayloadResult {
         raim: b.flag(148),
         radio: b.length >= 168 ? b.u(149, 19) : b.u(149, b.length - 149),
       };
-      if (msg.year !== undefined && msg.month !== undefined && msg.day !== undefined && msg.hour !== undefined &&
-          msg.minute !== undefined && msg.second !== undefined) {
+      if (msg.year !== undefined && msg.month !== undefined && msg.day !== undefined && msg.hour !== undefined && msg.minute !== undefined && msg.second !== undefined) {
         const t = Date.UTC(year, month - 1, day, hour, minute, second);
         // Date.UTC rolls 31 February into March: keep only a real calendar date.
         if (new Date(t).getUTCDate() === day) msg.utc = t;
@@ -304,7 +313,10 @@ export function decodePayload(b: Bits, channel: string): PayloadResult {
       return { ok: true, msg };
     }
     case 5: {
-      const month = b.u(274, 4), day = b.u(278, 5), hour = b.u(283, 5), minute = b.u(288, 6);
+      const month = b.u(274, 4),
+        day = b.u(278, 5),
+        hour = b.u(283, 5),
+        minute = b.u(288, 6);
       const eta: AisEta = {
         month: month >= 1 && month <= 12 ? month : undefined,
         day: day >= 1 && day <= 31 ? day : undefined,
@@ -312,7 +324,10 @@ export function decodePayload(b: Bits, channel: string): PayloadResult {
         minute: minute <= 59 ? minute : undefined,
       };
       const msg: AisStaticVoyage = {
-        type, repeat, mmsi, channel,
+        type,
+        repeat,
+        mmsi,
+        channel,
         aisVersion: b.u(38, 2),
         imo: nonZero(b.u(40, 30)),
         callsign: nonEmpty(b.text(70, 7)),
@@ -332,7 +347,8 @@ export function decodePayload(b: Bits, channel: string): PayloadResult {
     }
     case 18: {
       const msg: AisPositionB = {
-        type, ...classBPosition(b, repeat, mmsi, channel, 2),
+        type,
+        ...classBPosition(b, repeat, mmsi, channel, 2),
         cs: b.flag(141),
         display: b.flag(142),
         dsc: b.flag(143),
@@ -346,7 +362,8 @@ export function decodePayload(b: Bits, channel: string): PayloadResult {
     }
     case 19: {
       const msg: AisPositionBExtended = {
-        type, ...classBPosition(b, repeat, mmsi, channel, 4),
+        type,
+        ...classBPosition(b, repeat, mmsi, channel, 4),
         shipname: nonEmpty(b.text(143, 20)),
         shiptype: nonZero(b.u(263, 8)),
         toBow: b.u(271, 9),
@@ -364,7 +381,10 @@ export function decodePayload(b: Bits, channel: string): PayloadResult {
       let name = b.text(43, 20, false);
       if (name.length === 20 && b.length > 272) name += b.text(272, Math.floor((b.length - 272) / 6), false);
       const msg: AisAidToNavigation = {
-        type, repeat, mmsi, channel,
+        type,
+        repeat,
+        mmsi,
+        channel,
         aidType: b.u(38, 5),
         name: nonEmpty(trimRight(name)),
         accuracy: b.flag(163),
@@ -394,7 +414,11 @@ export function decodePayload(b: Bits, channel: string): PayloadResult {
       if (partno === 1) {
         if (b.length < 162) return { ok: false, detail: `type 24B: ${b.length} bits, needs 162` };
         const msg: AisStaticB = {
-          type, repeat, mmsi, channel, partno,
+          type,
+          repeat,
+          mmsi,
+          channel,
+          partno,
           shiptype: nonZero(b.u(40, 8)),
           vendorid: nonEmpty(b.text(48, 7)),
           model: b.u(66, 4),
@@ -418,7 +442,10 @@ export function decodePayload(b: Bits, channel: string): PayloadResult {
       const sog = b.u(79, 6);
       const cog = b.u(85, 9);
       const msg: AisLongRange = {
-        type, repeat, mmsi, channel,
+        type,
+        repeat,
+        mmsi,
+        channel,
         accuracy: b.flag(38),
         raim: b.flag(39),
         navStatus: status === 15 ? undefined : status,
@@ -430,8 +457,23 @@ export function decodePayload(b: Bits, channel: string): PayloadResult {
       };
       return { ok: true, msg };
     }
-    case 6: case 7: case 8: case 9: case 10: case 11: case 12: case 13: case 14: case 15: case 16: case 17:
-    case 20: case 22: case 23: case 25: case 26:
+    case 6:
+    case 7:
+    case 8:
+    case 9:
+    case 10:
+    case 11:
+    case 12:
+    case 13:
+    case 14:
+    case 15:
+    case 16:
+    case 17:
+    case 20:
+    case 22:
+    case 23:
+    case 25:
+    case 26:
       return { ok: true, msg: { type, repeat, mmsi, channel } };
     default:
       return { ok: false, detail: `type ${type} is not defined` };

@@ -74,7 +74,8 @@ function parseTagBlock(s: string, from: number, to: number): TagBlock | Sentence
     if (colon !== 1) return err('format', 'tag block field malformed');
     const value = field.slice(2);
     switch (field.charCodeAt(0)) {
-      case 99: { // c: unix time, seconds or ms
+      case 99: {
+        // c: unix time, seconds or ms
         if (!/^\d{1,16}(\.\d{1,6})?$/.test(value)) return err('format', 'tag block c: is not a time');
         const n = Number(value);
         tag.time = Math.round(n >= 1e11 ? n : n * 1000);
@@ -84,7 +85,8 @@ function parseTagBlock(s: string, from: number, to: number): TagBlock | Sentence
         if (value.length === 0 || value.length > 64) return err('format', 'tag block s: malformed');
         tag.source = value;
         break;
-      case 103: { // g: group, "num-count-id"
+      case 103: {
+        // g: group, "num-count-id"
         const m = /^(\d{1,2})-(\d{1,2})-(\w{1,16})$/.exec(value);
         if (m) tag.group = { num: Number(m[1]), count: Number(m[2]), id: m[3]! };
         break;
@@ -154,7 +156,14 @@ export function parseSentence(line: string): SentenceResult {
   if (messageId.length > 3 || !/^\d*$/.test(messageId)) return err('format', 'sequential message id malformed');
   if (channel.length > 2 || !/^[A-Z0-9]*$/.test(channel)) return err('format', 'channel malformed');
   const sentence: VdmSentence = {
-    talker, formatter, fragmentCount, fragmentNumber, messageId, channel, payload, fill,
+    talker,
+    formatter,
+    fragmentCount,
+    fragmentNumber,
+    messageId,
+    channel,
+    payload,
+    fill,
   };
   if (tag) sentence.tag = tag;
   return { kind: 'vdm', sentence };
@@ -168,7 +177,10 @@ export function nmeaChecksum(body: string): string {
 }
 
 /** Builds `!AIVDM,…*hh` (and a tag block when given): for tests and tools. */
-export function buildSentence(fields: { talker?: string; formatter?: 'VDM' | 'VDO'; count: number; num: number; id?: string; channel?: string; payload: string; fill: number }, tag?: string): string {
+export function buildSentence(
+  fields: { talker?: string; formatter?: 'VDM' | 'VDO'; count: number; num: number; id?: string; channel?: string; payload: string; fill: number },
+  tag?: string,
+): string {
   const body = `${fields.talker ?? 'AI'}${fields.formatter ?? 'VDM'},${fields.count},${fields.num},${fields.id ?? ''},${fields.channel ?? 'A'},${fields.payload},${fields.fill}`;
   const sentence = `!${body}*${nmeaChecksum(body)}`;
   return tag === undefined ? sentence : `\\${tag}*${nmeaChecksum(tag)}\\${sentence}`;

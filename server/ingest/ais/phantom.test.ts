@@ -22,7 +22,17 @@ let app: App;
 
 before(async () => {
   db = await freshDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', SIM: '0', AIS_PORT: '0', OSMAND_PORT: '-1', JT808_PORT: '-1', DATABASE_POOL_MAX: String(testPoolMax()), NODE_ENV: 'test' });
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SIM: '0',
+    AIS_PORT: '0',
+    OSMAND_PORT: '-1',
+    JT808_PORT: '-1',
+    DATABASE_POOL_MAX: String(testPoolMax()),
+    NODE_ENV: 'test',
+  });
   app = await startApp(config, { say: () => {}, ingest: true });
 });
 after(async () => {
@@ -43,11 +53,11 @@ const onMap = (key: string) => {
   return asset ? app.latest.assets.get(asset.id) : undefined;
 };
 
-test('attack: a burst of random-MMSI AIS lines with valid checksums draws nothing and stores nothing; the demo\'s vessels still appear', async () => {
+test("attack: a burst of random-MMSI AIS lines with valid checksums draws nothing and stores nothing; the demo's vessels still appear", async () => {
   const port = app.listeners!.ports.aisUdp!;
   // The attacker: 400 position reports and 50 static messages, each a fresh random MMSI at a random place.
   let seed = 20261127;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const phantomKeys: string[] = [];
   const lines: string[] = [];
   for (let i = 0; i < 400; i++) {
@@ -79,7 +89,10 @@ test('attack: a burst of random-MMSI AIS lines with valid checksums draws nothin
   // A vessel with two fixes or more in that time has a confirmed track.
   const perVessel = new Map<string, number>();
   for (const r of emitted) perVessel.set(r.assetKey, (perVessel.get(r.assetKey) ?? 0) + 1);
-  const expected = [...perVessel].filter(([, n]) => n >= 2).map(([k]) => k).sort();
+  const expected = [...perVessel]
+    .filter(([, n]) => n >= 2)
+    .map(([k]) => k)
+    .sort();
   assert.ok(expected.length >= 3, `the simulator gave most vessels two fixes (${[...perVessel.values()]})`);
   await until(() => expected.every((k) => onMap(k)), 'the demo vessels on the map');
   emitter.close();
@@ -88,11 +101,17 @@ test('attack: a burst of random-MMSI AIS lines with valid checksums draws nothin
 
   // Nothing of the burst: not on the map, no asset row, no stored position.
   await app.writer.flush();
-  assert.deepEqual(phantomKeys.filter((k) => onMap(k)), []);
+  assert.deepEqual(
+    phantomKeys.filter((k) => onMap(k)),
+    [],
+  );
   const { rows: assets } = await db.pool.query(`SELECT key FROM assets WHERE key = ANY ($1)`, [phantomKeys]);
   assert.deepEqual(assets, []);
-  const { rows: stored } = await db.pool.query(
-    `SELECT a.key, count(*)::int AS n FROM positions p JOIN assets a ON a.id = p.asset_id GROUP BY a.key ORDER BY a.key`);
-  assert.deepEqual(stored.map((r) => r.key), expected, 'only the demo vessels have stored positions');
+  const { rows: stored } = await db.pool.query(`SELECT a.key, count(*)::int AS n FROM positions p JOIN assets a ON a.id = p.asset_id GROUP BY a.key ORDER BY a.key`);
+  assert.deepEqual(
+    stored.map((r) => r.key),
+    expected,
+    'only the demo vessels have stored positions',
+  );
   for (const r of stored) assert.equal(r.n, perVessel.get(r.key), `every fix of ${r.key} is stored, its first one included`);
 });

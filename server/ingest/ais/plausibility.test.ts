@@ -6,8 +6,7 @@ import type { PositionReport } from '../../../lib/domain';
 import { AIS_PLAUSIBILITY, AisTrackGate, confirms, consistent } from './plausibility';
 
 const T0 = Date.UTC(2026, 10, 27, 8);
-const fix = (mmsi: number, lat: number, dtS: number, lon = 122): PositionReport =>
-  ({ assetKey: `mmsi:${mmsi}`, kind: 'vessel', source: 'ais', lon, lat, time: T0 + dtS * 1000 });
+const fix = (mmsi: number, lat: number, dtS: number, lon = 122): PositionReport => ({ assetKey: `mmsi:${mmsi}`, kind: 'vessel', source: 'ais', lon, lat, time: T0 + dtS * 1000 });
 const times = (rs: PositionReport[]) => rs.map((r) => (r.time - T0) / 1000);
 
 test('the rule: 60 kn plus 500 m; confirmation needs 1 s to 10 min between the fixes', () => {
@@ -40,7 +39,7 @@ test('a new vessel: its first fix is held until a second one agrees; then both p
 test('attack: a burst of random MMSIs at random positions releases nothing, and memory stays bounded', () => {
   const gate = new AisTrackGate({ maxHeld: 500 });
   let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   let released = 0;
   for (let i = 0; i < 5000; i++) {
     const r = fix(200_000_000 + Math.floor(rnd() * 500_000_000), -80 + rnd() * 160, i * 0.01, -180 + rnd() * 360);
@@ -88,7 +87,7 @@ test('an anchor older than an hour no longer vouches: the next fix needs confirm
   assert.deepEqual(times(gate.admit(fix(3, 30, 10 + 3631), T0).release), [3611, 3641]);
 });
 
-test('the map\'s last fix (restored after a restart) is an anchor: a fix that agrees passes at once, one that does not is held', () => {
+test("the map's last fix (restored after a restart) is an anchor: a fix that agrees passes at once, one that does not is held", () => {
   const known = new Map([['mmsi:4', { lon: 122, lat: 30, time: T0 }]]);
   const gate = new AisTrackGate({ lastKnown: (k) => known.get(k) });
   assert.deepEqual(times(gate.admit(fix(4, 30.001, 20), T0).release), [20]);
@@ -96,7 +95,7 @@ test('the map\'s last fix (restored after a restart) is an anchor: a fix that ag
   assert.equal(gate.admit(fix(5, 30, 40), T0).held, 'new_vessel');
 });
 
-test('static data of an unverified vessel is held, merged, and handed on with its first verified fix; a verified vessel\'s passes at once', () => {
+test("static data of an unverified vessel is held, merged, and handed on with its first verified fix; a verified vessel's passes at once", () => {
   const gate = new AisTrackGate();
   assert.equal(gate.admitStatic({ mmsi: '413000009', name: 'PHANTOM' }, T0), null);
   assert.equal(gate.admitStatic({ mmsi: '413000009', callSign: 'BXYZ' }, T0), null);

@@ -52,7 +52,11 @@ export const AIS_PLAUSIBILITY: PlausibilityRule = {
   anchorTrustMs: 60 * 60_000,
 };
 
-export interface Fix { lon: number; lat: number; time: number }
+export interface Fix {
+  lon: number;
+  lat: number;
+  time: number;
+}
 
 export type HeldReason = 'new_vessel' | 'off_track';
 

@@ -28,28 +28,91 @@ export function sentencesFor(bits: number[], opts: { channel?: string; id?: stri
   const per = opts.perSentence ?? 60;
   const parts: string[] = [];
   for (let i = 0; i < payload.length; i += per) parts.push(payload.slice(i, i + per));
-  return parts.map((p, k) => buildSentence({
-    talker: opts.talker, count: parts.length, num: k + 1, id: parts.length > 1 ? (opts.id ?? '1') : '', channel: opts.channel ?? 'A',
-    payload: p, fill: k === parts.length - 1 ? fill : 0,
-  }, opts.tags?.[k]));
+  return parts.map((p, k) =>
+    buildSentence(
+      {
+        talker: opts.talker,
+        count: parts.length,
+        num: k + 1,
+        id: parts.length > 1 ? (opts.id ?? '1') : '',
+        channel: opts.channel ?? 'A',
+        payload: p,
+        fill: k === parts.length - 1 ? fill : 0,
+      },
+      opts.tags?.[k],
+    ),
+  );
 }
 
 /** A type 1 position report's bits (raw units: lon/lat in 1/10000 minute, sog/cog in tenths). */
-export function type1Bits(f: { mmsi: number; status?: number; rot?: number; sog?: number; lon: number; lat: number; cog?: number; heading?: number; second?: number; type?: number }): number[] {
+export function type1Bits(f: {
+  mmsi: number;
+  status?: number;
+  rot?: number;
+  sog?: number;
+  lon: number;
+  lat: number;
+  cog?: number;
+  heading?: number;
+  second?: number;
+  type?: number;
+}): number[] {
   return fieldBits([
-    [6, f.type ?? 1], [2, 0], [30, f.mmsi], [4, f.status ?? 0], [8, f.rot ?? 0], [10, f.sog ?? 0], [1, 1],
-    [28, f.lon], [27, f.lat], [12, f.cog ?? 0], [9, f.heading ?? 0], [6, f.second ?? 0], [2, 0], [3, 0], [1, 0], [19, 0],
+    [6, f.type ?? 1],
+    [2, 0],
+    [30, f.mmsi],
+    [4, f.status ?? 0],
+    [8, f.rot ?? 0],
+    [10, f.sog ?? 0],
+    [1, 1],
+    [28, f.lon],
+    [27, f.lat],
+    [12, f.cog ?? 0],
+    [9, f.heading ?? 0],
+    [6, f.second ?? 0],
+    [2, 0],
+    [3, 0],
+    [1, 0],
+    [19, 0],
   ]);
 }
 
 /** A type 5 static and voyage message's bits. */
-export function type5Bits(f: { mmsi: number; imo?: number; callsign?: string; name?: string; shiptype?: number; dims?: [number, number, number, number]; eta?: [number, number, number, number]; draught?: number; destination?: string }): number[] {
+export function type5Bits(f: {
+  mmsi: number;
+  imo?: number;
+  callsign?: string;
+  name?: string;
+  shiptype?: number;
+  dims?: [number, number, number, number];
+  eta?: [number, number, number, number];
+  draught?: number;
+  destination?: string;
+}): number[] {
   const [bow, stern, port, stbd] = f.dims ?? [0, 0, 0, 0];
   const [mo, d, h, mi] = f.eta ?? [0, 0, 24, 60];
   return fieldBits([
-    [6, 5], [2, 0], [30, f.mmsi], [2, 0], [30, f.imo ?? 0], ...textFields(f.callsign ?? '', 7), ...textFields(f.name ?? '', 20),
-    [8, f.shiptype ?? 0], [9, bow], [9, stern], [6, port], [6, stbd], [4, 1], [4, mo], [5, d], [5, h], [6, mi], [8, f.draught ?? 0],
-    ...textFields(f.destination ?? '', 20), [1, 0], [1, 0],
+    [6, 5],
+    [2, 0],
+    [30, f.mmsi],
+    [2, 0],
+    [30, f.imo ?? 0],
+    ...textFields(f.callsign ?? '', 7),
+    ...textFields(f.name ?? '', 20),
+    [8, f.shiptype ?? 0],
+    [9, bow],
+    [9, stern],
+    [6, port],
+    [6, stbd],
+    [4, 1],
+    [4, mo],
+    [5, d],
+    [5, h],
+    [6, mi],
+    [8, f.draught ?? 0],
+    ...textFields(f.destination ?? '', 20),
+    [1, 0],
+    [1, 0],
   ]);
 }
 

@@ -15,9 +15,7 @@ export const REGISTER_RESULT = {
   NO_SUCH_TERMINAL: 4, //    数据库中无该终端
 } as const;
 
-export type Jt808RegisterOutcome =
-  | { result: typeof REGISTER_RESULT.OK; authCode: string }
-  | { result: 1 | 2 | 3 | 4 };
+export type Jt808RegisterOutcome = { result: typeof REGISTER_RESULT.OK; authCode: string } | { result: 1 | 2 | 3 | 4 };
 
 /** The asset a terminal reports as, once authenticated. */
 export interface Jt808Identity {

@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import {
-  encodeFrame, escapeBytes, parseFrame, unescapeBytes, xorCheck, type Jt808OutMessage,
-} from './codec';
+import { encodeFrame, escapeBytes, parseFrame, unescapeBytes, xorCheck, type Jt808OutMessage } from './codec';
 import { decodeBcdTime, encodeBcdTime } from './messages';
 import { GOJT808, JTFRAMEWORK, TRACCAR, hexBytes } from './fixtures';
 
@@ -26,22 +24,29 @@ test('unescaping: the escape vector from Traccar Jt808FrameDecoderTest (7D 02 â†
 });
 
 test('escaping round-trips any bytes, and escaped bytes never hold 0x7E', () => {
-  fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (raw) => {
-    const esc = escapeBytes(raw);
-    assert.equal(esc.indexOf(0x7e), -1);
-    assert.deepEqual(Buffer.from(unescapeBytes(esc)!), Buffer.from(raw));
-  }), { numRuns: 500 });
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 600 }), (raw) => {
+      const esc = escapeBytes(raw);
+      assert.equal(esc.indexOf(0x7e), -1);
+      assert.deepEqual(Buffer.from(unescapeBytes(esc)!), Buffer.from(raw));
+    }),
+    { numRuns: 500 },
+  );
   // Bias towards the special bytes.
-  fc.assert(fc.property(fc.array(fc.constantFrom(0x7e, 0x7d, 0x01, 0x02, 0x00), { maxLength: 200 }), (arr) => {
-    const raw = Uint8Array.from(arr);
-    assert.deepEqual(Buffer.from(unescapeBytes(escapeBytes(raw))!), Buffer.from(raw));
-  }), { numRuns: 300 });
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(0x7e, 0x7d, 0x01, 0x02, 0x00), { maxLength: 200 }), (arr) => {
+      const raw = Uint8Array.from(arr);
+      assert.deepEqual(Buffer.from(unescapeBytes(escapeBytes(raw))!), Buffer.from(raw));
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test('every real frame parses: check code, header and body length agree', () => {
   const good = [
     ...Object.entries(TRACCAR).filter(([k]) => !['badChecksum', 'authNonBcdPhone', 'escapedIn', 'escapedOut'].includes(k)),
-    ...Object.entries(GOJT808), ...Object.entries(JTFRAMEWORK),
+    ...Object.entries(GOJT808),
+    ...Object.entries(JTFRAMEWORK),
   ];
   for (const [name, hex] of good) {
     const p = parseFrame(content(hex));
@@ -93,21 +98,32 @@ test('encodeFrame â†’ parseFrame round-trips random messages, escapes included',
     packet: fc.option(fc.record({ total: fc.integer({ min: 1, max: 0xffff }), index: fc.integer({ min: 1, max: 0xffff }) }), { nil: undefined }),
     protocolVersion: fc.integer({ min: 0, max: 255 }),
   });
-  fc.assert(fc.property(msg, (m) => {
-    const out: Jt808OutMessage = { msgId: m.msgId, phone: m.phoneSeed.toString(), serial: m.serial, body: m.body, edition: m.edition, packet: m.packet, protocolVersion: m.protocolVersion };
-    const wire = encodeFrame(out);
-    assert.equal(wire.subarray(1, -1).indexOf(0x7e), -1);
-    const p = parseFrame(unescapeBytes(wire.subarray(1, -1))!);
-    assert.ok(p.ok);
-    const h = p.frame.header;
-    assert.equal(h.msgId, m.msgId);
-    assert.equal(h.edition, m.edition);
-    assert.equal(h.phone, m.phoneSeed.toString().padStart(m.edition === 2019 ? 20 : 12, '0'));
-    assert.equal(h.serial, m.serial);
-    assert.deepEqual(h.packet, m.packet ? { ...m.packet } : undefined);
-    if (m.edition === 2019) assert.equal(h.protocolVersion, m.protocolVersion);
-    assert.deepEqual(Buffer.from(p.frame.body), Buffer.from(m.body));
-  }), { numRuns: 300 });
+  fc.assert(
+    fc.property(msg, (m) => {
+      const out: Jt808OutMessage = {
+        msgId: m.msgId,
+        phone: m.phoneSeed.toString(),
+        serial: m.serial,
+        body: m.body,
+        edition: m.edition,
+        packet: m.packet,
+        protocolVersion: m.protocolVersion,
+      };
+      const wire = encodeFrame(out);
+      assert.equal(wire.subarray(1, -1).indexOf(0x7e), -1);
+      const p = parseFrame(unescapeBytes(wire.subarray(1, -1))!);
+      assert.ok(p.ok);
+      const h = p.frame.header;
+      assert.equal(h.msgId, m.msgId);
+      assert.equal(h.edition, m.edition);
+      assert.equal(h.phone, m.phoneSeed.toString().padStart(m.edition === 2019 ? 20 : 12, '0'));
+      assert.equal(h.serial, m.serial);
+      assert.deepEqual(h.packet, m.packet ? { ...m.packet } : undefined);
+      if (m.edition === 2019) assert.equal(h.protocolVersion, m.protocolVersion);
+      assert.deepEqual(Buffer.from(p.frame.body), Buffer.from(m.body));
+    }),
+    { numRuns: 300 },
+  );
   assert.throws(() => encodeFrame({ msgId: 0x0200, phone: '1', serial: 0, body: new Uint8Array(1024) }), /exceeds 1023/);
 });
 
@@ -118,7 +134,9 @@ test('BCD time is GMT+8: 2015-08-18 07:21:21 (+08) is 2015-08-17T23:21:21Z; inva
   assert.ok(Number.isNaN(decodeBcdTime(Uint8Array.of(0x23, 0x1a, 0x01, 0, 0, 0), 0)), 'not BCD');
   assert.ok(Number.isNaN(decodeBcdTime(Uint8Array.of(0x23, 0x01, 0x01, 0x24, 0, 0), 0)), 'hour 24');
   assert.equal(decodeBcdTime(Uint8Array.of(0x24, 0x02, 0x29, 0x08, 0, 0), 0), Date.UTC(2024, 1, 29));
-  fc.assert(fc.property(fc.integer({ min: Date.UTC(2000, 0, 1, 8), max: Date.UTC(2099, 11, 31) }), (ms) => {
-    assert.equal(decodeBcdTime(encodeBcdTime(ms), 0), Math.floor(ms / 1000) * 1000);
-  }));
+  fc.assert(
+    fc.property(fc.integer({ min: Date.UTC(2000, 0, 1, 8), max: Date.UTC(2099, 11, 31) }), (ms) => {
+      assert.equal(decodeBcdTime(encodeBcdTime(ms), 0), Math.floor(ms / 1000) * 1000);
+    }),
+  );
 });

@@ -61,9 +61,13 @@ export function escapeBytes(raw: Uint8Array): Uint8Array {
   let o = 0;
   for (let i = 0; i < raw.length; i++) {
     const b = raw[i]!;
-    if (b === JT808_FLAG) { out[o++] = JT808_ESCAPE; out[o++] = 0x02; }
-    else if (b === JT808_ESCAPE) { out[o++] = JT808_ESCAPE; out[o++] = 0x01; }
-    else out[o++] = b;
+    if (b === JT808_FLAG) {
+      out[o++] = JT808_ESCAPE;
+      out[o++] = 0x02;
+    } else if (b === JT808_ESCAPE) {
+      out[o++] = JT808_ESCAPE;
+      out[o++] = 0x01;
+    } else out[o++] = b;
   }
   return out;
 }
@@ -192,7 +196,7 @@ export function encodeFrame(msg: Jt808OutMessage): Buffer {
   const head = HEAD; // scratch: copied into `out` below, before anything else can run
   head[0] = (msg.msgId >> 8) & 0xff;
   head[1] = msg.msgId & 0xff;
-  const props = body.length | ((msg.encryption ?? 0) & 0x7) << 10 | (msg.packet ? 0x2000 : 0) | (edition === 2019 ? 0x4000 : 0);
+  const props = body.length | (((msg.encryption ?? 0) & 0x7) << 10) | (msg.packet ? 0x2000 : 0) | (edition === 2019 ? 0x4000 : 0);
   head[2] = props >> 8;
   head[3] = props & 0xff;
   let h = 4;
@@ -215,14 +219,32 @@ export function encodeFrame(msg: Jt808OutMessage): Buffer {
   for (let i = 0; i < headerLength; i++) {
     const b = head[i]!;
     x ^= b;
-    if (b === JT808_FLAG) { out[o++] = JT808_ESCAPE; out[o++] = 0x02; } else if (b === JT808_ESCAPE) { out[o++] = JT808_ESCAPE; out[o++] = 0x01; } else out[o++] = b;
+    if (b === JT808_FLAG) {
+      out[o++] = JT808_ESCAPE;
+      out[o++] = 0x02;
+    } else if (b === JT808_ESCAPE) {
+      out[o++] = JT808_ESCAPE;
+      out[o++] = 0x01;
+    } else out[o++] = b;
   }
   for (let i = 0; i < body.length; i++) {
     const b = body[i]!;
     x ^= b;
-    if (b === JT808_FLAG) { out[o++] = JT808_ESCAPE; out[o++] = 0x02; } else if (b === JT808_ESCAPE) { out[o++] = JT808_ESCAPE; out[o++] = 0x01; } else out[o++] = b;
+    if (b === JT808_FLAG) {
+      out[o++] = JT808_ESCAPE;
+      out[o++] = 0x02;
+    } else if (b === JT808_ESCAPE) {
+      out[o++] = JT808_ESCAPE;
+      out[o++] = 0x01;
+    } else out[o++] = b;
   }
-  if (x === JT808_FLAG) { out[o++] = JT808_ESCAPE; out[o++] = 0x02; } else if (x === JT808_ESCAPE) { out[o++] = JT808_ESCAPE; out[o++] = 0x01; } else out[o++] = x;
+  if (x === JT808_FLAG) {
+    out[o++] = JT808_ESCAPE;
+    out[o++] = 0x02;
+  } else if (x === JT808_ESCAPE) {
+    out[o++] = JT808_ESCAPE;
+    out[o++] = 0x01;
+  } else out[o++] = x;
   out[o++] = JT808_FLAG;
   return out.subarray(0, o);
 }

@@ -5,8 +5,18 @@ import { decodeAlarm, decodeStatus } from './alarms';
 import { hexToBytes, msgIdHex, parseFrame, unescapeBytes, type Jt808Frame } from './codec';
 import { Jt808Framer } from './framer';
 import {
-  MSG, MSG_NAMES, REGISTER_RESULT_NAMES, RESULT_NAMES, decodeAuth, decodeBatch, decodeGeneralResponse, decodeLocation,
-  decodeRegistration, decodeRegistrationResponse, type Jt808Extras, type Jt808Location,
+  MSG,
+  MSG_NAMES,
+  REGISTER_RESULT_NAMES,
+  RESULT_NAMES,
+  decodeAuth,
+  decodeBatch,
+  decodeGeneralResponse,
+  decodeLocation,
+  decodeRegistration,
+  decodeRegistrationResponse,
+  type Jt808Extras,
+  type Jt808Location,
 } from './messages';
 
 export interface Jt808DecodedLocation {
@@ -26,16 +36,16 @@ export interface Jt808DecodedLocation {
 
 export type Jt808Decoded =
   | ({
-    ok: true;
-    msgId: string;
-    name: string;
-    edition: 2013 | 2019;
-    protocolVersion?: number;
-    terminal: string;
-    assetKey: string;
-    serial: number;
-    packet?: { total: number; index: number };
-  } & Record<string, unknown>)
+      ok: true;
+      msgId: string;
+      name: string;
+      edition: 2013 | 2019;
+      protocolVersion?: number;
+      terminal: string;
+      assetKey: string;
+      serial: number;
+      packet?: { total: number; index: number };
+    } & Record<string, unknown>)
   | ({ ok: false; error: string; hex?: string; bytes?: number } & Record<string, unknown>);
 
 const hex32 = (v: number) => `0x${(v >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
@@ -139,8 +149,12 @@ export function decodeHexStream(hex: string): Jt808Decoded[] {
       const parsed = parseFrame(content);
       out.push(parsed.ok ? describeFrame(parsed.frame) : { ok: false, error: parsed.reason, hex: Buffer.from(content).toString('hex') });
     },
-    reject(reason, sample) { out.push({ ok: false, error: reason, hex: Buffer.from(sample).toString('hex') }); },
-    garbage(n) { out.push({ ok: false, error: 'garbage', bytes: n }); },
+    reject(reason, sample) {
+      out.push({ ok: false, error: reason, hex: Buffer.from(sample).toString('hex') });
+    },
+    garbage(n) {
+      out.push({ ok: false, error: 'garbage', bytes: n });
+    },
   });
   framer.push(bytes);
   framer.end();

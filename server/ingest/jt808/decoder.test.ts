@@ -118,12 +118,19 @@ test('0x0200 location, every standard additional item (go-jt808 data: lat/lon sw
   const d = decode(GOJT808.locationAllItems2013);
   assert.equal(d.problem, 'coordinates'); // lat field holds 116.307629
   assert.deepEqual(d.extras, {
-    mileageKm: 1.1, fuelL: 2.2, recorderSpeedKmh: 3.3, alarmEventId: 44,
+    mileageKm: 1.1,
+    fuelL: 2.2,
+    recorderSpeedKmh: 3.3,
+    alarmEventId: 44,
     raw: { '0x05': '373737000000000000000000000000000000000000000000000000000000' }, // tyre pressure (2019)
     overspeed: { locationType: 0x42, areaId: 0x42 },
     areaRoute: { locationType: 0x4d, areaId: 0x4d, direction: 'out' },
     routeTime: { routeId: 0x58, travelTimeS: 0x58, result: 'long' },
-    vehicleSignal: 0x63, ioStatus: 10, analog: { ad0: 20, ad1: 0 }, signalStrength: 30, satellites: 40,
+    vehicleSignal: 0x63,
+    ioStatus: 10,
+    analog: { ad0: 20, ad1: 0 },
+    signalStrength: 30,
+    satellites: 40,
   });
   assert.deepEqual((d.alarm as Obj).names, ['tts_fault']);
 });
@@ -148,10 +155,21 @@ test('0x0704 batch: count, type (blind area), each item a 0x0200 body; 2019 batc
   assert.equal(d.type, 'blind_area');
   const locs = d.locations as Obj[];
   assert.equal(locs.length, 8);
-  assert.deepEqual({ ...locs[0], alarm: undefined, status: undefined }, {
-    time: '2016-05-27T01:06:24.000Z', lat: 22.639634, lon: 114.031952, speed: 0, course: 1, altitude: 370, positioned: true,
-    alarm: undefined, status: undefined, extras: { mileageKm: 2.9, recorderSpeedKmh: 0 },
-  });
+  assert.deepEqual(
+    { ...locs[0], alarm: undefined, status: undefined },
+    {
+      time: '2016-05-27T01:06:24.000Z',
+      lat: 22.639634,
+      lon: 114.031952,
+      speed: 0,
+      course: 1,
+      altitude: 370,
+      positioned: true,
+      alarm: undefined,
+      status: undefined,
+      extras: { mileageKm: 2.9, recorderSpeedKmh: 0 },
+    },
+  );
   assert.equal(locs[7]!.time, '2016-05-27T01:10:02.000Z');
 
   const b = decode(TRACCAR.batch2013b);
@@ -187,7 +205,10 @@ test('a hex stream: frames back to back, garbage between them skipped and report
   // 0x7E may have been an opening one, so the bytes after it are a (too short) candidate frame.
   const stream = `${TRACCAR.heartbeat}0d0a${TRACCAR.location}${TRACCAR.badChecksum}ffff${TRACCAR.batch2019}`;
   const out = decodeHexStream(stream) as Obj[];
-  assert.deepEqual(out.map((d) => (d.ok ? d.msgId : d.error)), ['0x0002', 'garbage', '0x0200', 'checksum', 'short', '0x0704']);
+  assert.deepEqual(
+    out.map((d) => (d.ok ? d.msgId : d.error)),
+    ['0x0002', 'garbage', '0x0200', 'checksum', 'short', '0x0704'],
+  );
   assert.equal(out[1]!.bytes, 2);
 });
 
@@ -203,12 +224,12 @@ test('alarm and status names follow JT/T 808-2013 tables 24 and 25', () => {
   assert.equal(JT808_ALARM_BITS[29], 'collision_warning');
   assert.deepEqual(decodeStatus(0b1111), ['acc_on', 'positioned', 'south_latitude', 'west_longitude']);
   assert.deepEqual(decodeStatus(1 << 8), ['load_half']);
-  assert.deepEqual(decodeStatus(1 << 13 | 1 << 12), ['doors_locked', 'door1_open']);
+  assert.deepEqual(decodeStatus((1 << 13) | (1 << 12)), ['doors_locked', 'door1_open']);
   assert.equal(JT808_STATUS_BITS[16], 'door4_open');
   assert.deepEqual(decodeStatus(1 << 30), ['bit30']);
 });
 
-test('GBK plates: decode and encode (the encoder inverts Node ICU\'s decoder)', () => {
+test("GBK plates: decode and encode (the encoder inverts Node ICU's decoder)", () => {
   assert.equal(decodeGbk(Buffer.from('d4c1423838383838', 'hex')), '粤B88888');
   for (const plate of ['沪A12345', '粤B88888', '苏BA6860', '京A·12345', 'ABC123', '新J12345挂']) {
     assert.equal(decodeGbk(encodeGbk(plate)), plate);

@@ -6,11 +6,14 @@ import { GOJT808, TRACCAR, hexBytes } from './fixtures';
 
 function run(stream: Uint8Array, max = 2048, chunk = 0): string[] {
   const out: string[] = [];
-  const f = new Jt808Framer({
-    frame: (c) => out.push(`frame:${((c[0]! << 8) | c[1]!).toString(16).padStart(4, '0')}`),
-    reject: (r) => out.push(r),
-    garbage: (n) => out.push(`garbage:${n}`),
-  }, max);
+  const f = new Jt808Framer(
+    {
+      frame: (c) => out.push(`frame:${((c[0]! << 8) | c[1]!).toString(16).padStart(4, '0')}`),
+      reject: (r) => out.push(r),
+      garbage: (n) => out.push(`garbage:${n}`),
+    },
+    max,
+  );
   if (chunk > 0) for (let i = 0; i < stream.length; i += chunk) f.push(stream.subarray(i, i + chunk));
   else f.push(stream);
   f.end();
@@ -58,5 +61,10 @@ test('the same events whatever the chunking', () => {
   const stream = cat('garbage', HB, LOC.subarray(0, -1), hexBytes(GOJT808.auth2019), '\x7e\x7e', LOC, Buffer.alloc(3000, 0x7d), HB, hexBytes(TRACCAR.badChecksum), 'x', HB);
   const whole = run(stream);
   assert.deepEqual(whole, ['garbage:7', 'frame:0002', 'frame:0200', 'frame:0102', 'frame:0200', 'garbage:3000', 'frame:0002', 'checksum', 'short', 'frame:0002']);
-  fc.assert(fc.property(fc.integer({ min: 1, max: 200 }), (chunk) => { assert.deepEqual(run(stream, 2048, chunk), whole); }), { numRuns: 200 });
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 200 }), (chunk) => {
+      assert.deepEqual(run(stream, 2048, chunk), whole);
+    }),
+    { numRuns: 200 },
+  );
 });

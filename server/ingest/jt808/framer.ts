@@ -40,7 +40,10 @@ export class Jt808Framer {
   private skipping = false; // discarding an over-long candidate up to the next 0x7E
   private skipped = 0;
 
-  constructor(private readonly events: FramerEvents, readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {
+  constructor(
+    private readonly events: FramerEvents,
+    readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES,
+  ) {
     this.buf = new Uint8Array(Math.max(maxFrameBytes, MIN_FRAME_BYTES));
   }
 
@@ -64,7 +67,8 @@ export class Jt808Framer {
         continue;
       }
       if (j >= 0 && this.raw === 0) {
-        if (end === i) { // 0x7E 0x7E: a closing then an opening delimiter
+        if (end === i) {
+          // 0x7E 0x7E: a closing then an opening delimiter
           this.maybeGarbage = false;
           i = j + 1;
           continue;
@@ -84,12 +88,16 @@ export class Jt808Framer {
           this.esc = false;
           if (b === 0x01) b = JT808_ESCAPE;
           else if (b === 0x02) b = JT808_FLAG;
-          else { this.bad = true; continue; }
+          else {
+            this.bad = true;
+            continue;
+          }
         } else if (b === JT808_ESCAPE) {
           this.esc = true;
           continue;
         }
-        if (this.len >= max) { // too long: drop it up to the next delimiter
+        if (this.len >= max) {
+          // too long: drop it up to the next delimiter
           if (!this.maybeGarbage) this.events.reject('oversize', this.buf.subarray(0, 32));
           this.skipping = true;
           this.skipped = this.maybeGarbage ? this.raw + (end - k - 1) : 0;
@@ -106,7 +114,10 @@ export class Jt808Framer {
       }
       if (j < 0) return;
       i = j + 1;
-      if (this.raw === 0) { this.maybeGarbage = false; continue; }
+      if (this.raw === 0) {
+        this.maybeGarbage = false;
+        continue;
+      }
       const bad = this.bad || this.esc;
       const raw = this.raw;
       const content = this.buf.subarray(0, this.len);

@@ -10,7 +10,11 @@ export function decodeGbk(bytes: Uint8Array): string {
   while (end > 0 && (bytes[end - 1] === 0 || bytes[end - 1] === 0x20)) end--;
   if (end === 0) return '';
   let ascii = true;
-  for (let i = 0; i < end; i++) if (bytes[i]! >= 0x80) { ascii = false; break; }
+  for (let i = 0; i < end; i++)
+    if (bytes[i]! >= 0x80) {
+      ascii = false;
+      break;
+    }
   if (ascii) return String.fromCharCode(...bytes.subarray(0, end)).replace(/\0/g, '');
   decoder ??= new TextDecoder('gbk');
   return decoder.decode(bytes.subarray(0, end)).replace(/\0/g, '');
@@ -31,7 +35,9 @@ function gbkTable(): Map<string, number> {
       try {
         const ch = d.decode(pair);
         if (ch.length >= 1 && !t.has(ch)) t.set(ch, (lead << 8) | trail);
-      } catch { /* not a GBK code */ }
+      } catch {
+        /* not a GBK code */
+      }
     }
   }
   table = t;
@@ -43,7 +49,10 @@ export function encodeGbk(text: string): Uint8Array {
   const out: number[] = [];
   for (const ch of text) {
     const c = ch.codePointAt(0)!;
-    if (c < 0x80) { out.push(c); continue; }
+    if (c < 0x80) {
+      out.push(c);
+      continue;
+    }
     const code = gbkTable().get(ch);
     if (code === undefined) out.push(0x3f);
     else out.push(code >> 8, code & 0xff);

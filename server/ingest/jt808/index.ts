@@ -4,14 +4,24 @@ export { encodeFrame, parseFrame, escapeBytes, unescapeBytes, xorCheck, hexToByt
 export type { Jt808Edition, Jt808Header, Jt808Frame, Jt808OutMessage, FrameRejectReason } from './codec';
 export { Jt808Framer, DEFAULT_MAX_FRAME_BYTES, MIN_FRAME_BYTES } from './framer';
 export type { FramerEvents, FramerRejectReason } from './framer';
+export { JT808_ALARM_BITS, JT808_ALARM_BITS_ZH, JT808_STATUS_BITS, JT808_TAMPER_ALARM_MASK, JT808_ROUTE_ALARM_MASK, decodeAlarm, decodeStatus } from './alarms';
 export {
-  JT808_ALARM_BITS, JT808_ALARM_BITS_ZH, JT808_STATUS_BITS, JT808_TAMPER_ALARM_MASK, JT808_ROUTE_ALARM_MASK,
-  decodeAlarm, decodeStatus,
-} from './alarms';
-export {
-  MSG, RESULT, decodeLocation, decodeBatch, decodeRegistration, decodeAuth, decodeGeneralResponse, decodeRegistrationResponse,
-  encodeLocationBody, encodeBatchBody, encodeRegistrationBody, encodeAuthBody, encodeGeneralResponseBody,
-  encodeRegistrationResponseBody, decodeBcdTime, encodeBcdTime,
+  MSG,
+  RESULT,
+  decodeLocation,
+  decodeBatch,
+  decodeRegistration,
+  decodeAuth,
+  decodeGeneralResponse,
+  decodeRegistrationResponse,
+  encodeLocationBody,
+  encodeBatchBody,
+  encodeRegistrationBody,
+  encodeAuthBody,
+  encodeGeneralResponseBody,
+  encodeRegistrationResponseBody,
+  decodeBcdTime,
+  encodeBcdTime,
 } from './messages';
 export type { Jt808Location, Jt808Extras, Jt808Batch, Jt808Registration, Jt808Auth, Jt808LocationInput, Jt808RegistrationInput } from './messages';
 export { Jt808TerminalRegistry } from './registry';

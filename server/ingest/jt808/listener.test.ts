@@ -44,15 +44,33 @@ test('a full session over TCP (2013): register, authenticate, heartbeat, locatio
     assert.equal(await t.heartbeat(), 0);
     const t0 = Date.UTC(2026, 2, 1, 4, 0, 0);
     assert.equal(await t.sendLocation({ lat: 31.2304, lon: 121.4737, time: t0, speed: 36.5, course: 90, alarm: 1 << 31 }), 0);
-    assert.equal(await t.sendBatch([1, 2, 3].map((i) => ({ lat: 31.23 + i / 1000, lon: 121.47, time: t0 + i * 10_000, speed: 40 })), 1), 0);
+    assert.equal(
+      await t.sendBatch(
+        [1, 2, 3].map((i) => ({ lat: 31.23 + i / 1000, lon: 121.47, time: t0 + i * 10_000, speed: 40 })),
+        1,
+      ),
+      0,
+    );
     assert.equal(await t.logout(), 0);
     assert.equal(await t.sendLocation({ lat: 31.3, lon: 121.5, time: t0 + 60_000 }), 1, 'refused after logout');
     await t.close();
     assert.equal(rec.positions.length, 4);
     assert.deepEqual(rec.positions[0], {
-      assetKey: 'tel:013912345678', kind: 'vehicle', source: 'jt808', time: t0, lon: 121.4737, lat: 31.2304, speed: 36.5, course: 90, alarm: 0x80000000, label: '沪A12345',
+      assetKey: 'tel:013912345678',
+      kind: 'vehicle',
+      source: 'jt808',
+      time: t0,
+      lon: 121.4737,
+      lat: 31.2304,
+      speed: 36.5,
+      course: 90,
+      alarm: 0x80000000,
+      label: '沪A12345',
     });
-    assert.deepEqual(rec.positions.slice(1).map((p) => p.time), [t0 + 10_000, t0 + 20_000, t0 + 30_000]);
+    assert.deepEqual(
+      rec.positions.slice(1).map((p) => p.time),
+      [t0 + 10_000, t0 + 20_000, t0 + 30_000],
+    );
     for (const p of rec.positions) assert.ok(PositionReportSchema.safeParse(p).success);
     assert.deepEqual(rec.rejectCounts(), { unauthenticated: 1 });
   });
@@ -66,7 +84,10 @@ test('a full session over TCP (2019 edition): replies come back in 2019 framing;
     assert.equal(await t.sendLocation({ lat: -27.263378, lon: 153.037383, time: Date.UTC(2026, 4, 9, 8, 42, 27), speed: 12.3, course: 359 }), 0);
     assert.ok(t.received.every((r) => r.header.edition === 2019 && r.header.phone === '00000000013912345678'));
     await t.close();
-    assert.deepEqual(rec.positions.map((p) => [p.assetKey, p.lat, p.lon, p.label]), [['tel:00000000013912345678', -27.263378, 153.037383, '粤B88888']]);
+    assert.deepEqual(
+      rec.positions.map((p) => [p.assetKey, p.lat, p.lon, p.label]),
+      [['tel:00000000013912345678', -27.263378, 153.037383, '粤B88888']],
+    );
   });
 });
 
@@ -97,10 +118,14 @@ test('random TCP chunkings of a stream over a real socket decode the same', asyn
   await withServer({ requireAuth: false }, async (port, rec) => {
     const phone = '013912345678';
     const t0 = Date.UTC(2026, 0, 1);
-    const frames = Array.from({ length: 200 }, (_, i) => encodeFrame({
-      msgId: MSG.LOCATION, phone, serial: i,
-      body: encodeLocationBody({ lat: 30 + i / 1000, lon: 120 + i / 1000, time: t0 + i * 1000, speed: i % 120, alarm: i % 7 === 0 ? 0x7e7d : 0 }),
-    }));
+    const frames = Array.from({ length: 200 }, (_, i) =>
+      encodeFrame({
+        msgId: MSG.LOCATION,
+        phone,
+        serial: i,
+        body: encodeLocationBody({ lat: 30 + i / 1000, lon: 120 + i / 1000, time: t0 + i * 1000, speed: i % 120, alarm: i % 7 === 0 ? 0x7e7d : 0 }),
+      }),
+    );
     const stream = Buffer.concat(frames.flatMap((f, i) => (i % 10 === 0 ? [Buffer.from('noise'), f] : [f])));
     const socket = net.connect({ port, host: '127.0.0.1' });
     await new Promise((r) => socket.once('connect', r));
@@ -115,7 +140,10 @@ test('random TCP chunkings of a stream over a real socket decode the same', asyn
     }
     await until(() => rec.positions.length === 200);
     socket.destroy();
-    assert.deepEqual(rec.positions.map((p) => p.time), frames.map((_, i) => t0 + i * 1000));
+    assert.deepEqual(
+      rec.positions.map((p) => p.time),
+      frames.map((_, i) => t0 + i * 1000),
+    );
     assert.equal(rec.positions[7]!.alarm, 0x7e7d);
     assert.equal(rec.rejectCounts().garbage, 20);
   });
@@ -146,10 +174,17 @@ test('a connection flooding garbage is closed and does not slow another terminal
     const flood = net.connect({ port, host: '127.0.0.1' });
     flood.on('error', () => {});
     let floodClosed = false;
-    flood.on('close', () => { floodClosed = true; });
+    flood.on('close', () => {
+      floodClosed = true;
+    });
     await new Promise((r) => flood.once('connect', r));
     const junk = Buffer.alloc(64 * 1024, 0x41);
-    const pump = async () => { while (!floodClosed) { flood.write(junk); await sleep(0); } };
+    const pump = async () => {
+      while (!floodClosed) {
+        flood.write(junk);
+        await sleep(0);
+      }
+    };
     const pumping = pump();
 
     const t = await Jt808Terminal.connect({ port, phone: '013912345678' });

@@ -85,7 +85,9 @@ export function startJt808Server(opts: Jt808ServerOptions): Promise<Jt808Server>
     sessions.set(session, closeWith);
     socket.setTimeout(idleMs, () => closeWith('idle'));
     socket.on('data', (chunk: Buffer) => session.push(chunk));
-    socket.on('error', () => { /* reset by peer etc.: 'close' follows */ });
+    socket.on('error', () => {
+      /* reset by peer etc.: 'close' follows */
+    });
     socket.on('close', () => {
       sockets.delete(socket);
       sessions.delete(session);
@@ -104,11 +106,12 @@ export function startJt808Server(opts: Jt808ServerOptions): Promise<Jt808Server>
         port: address.port,
         authority,
         connections: () => sockets.size,
-        close: () => new Promise<void>((done) => {
-          unsubscribe?.();
-          for (const s of sockets) s.destroy();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            unsubscribe?.();
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
       });
     });
   });

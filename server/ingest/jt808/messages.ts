@@ -19,8 +19,15 @@ export const MSG = {
 } as const;
 
 export const MSG_NAMES: Readonly<Record<number, string>> = {
-  0x0001: 'terminal_response', 0x0002: 'heartbeat', 0x0003: 'logout', 0x0100: 'register', 0x0102: 'auth',
-  0x0200: 'location', 0x0704: 'location_batch', 0x8001: 'server_response', 0x8100: 'register_response',
+  0x0001: 'terminal_response',
+  0x0002: 'heartbeat',
+  0x0003: 'logout',
+  0x0100: 'register',
+  0x0102: 'auth',
+  0x0200: 'location',
+  0x0704: 'location_batch',
+  0x8001: 'server_response',
+  0x8100: 'register_response',
 };
 
 /** 0x8001 result codes. */
@@ -113,7 +120,7 @@ export function decodeBcdTime(b: Uint8Array, o: number): number {
 export function encodeBcdTime(ms: number): Uint8Array {
   const t = new Date(Math.floor(ms / 1000) * 1000 + GMT8_MS);
   const parts = [t.getUTCFullYear() % 100, t.getUTCMonth() + 1, t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds()];
-  return Uint8Array.from(parts.map((v) => ((Math.floor(v / 10) << 4) | (v % 10))));
+  return Uint8Array.from(parts.map((v) => (Math.floor(v / 10) << 4) | (v % 10)));
 }
 
 /**
@@ -152,12 +159,28 @@ function decodeExtras(b: Uint8Array, off: number, end: number): Jt808Extras {
     const id = b[o]!;
     const len = b[o + 1]!;
     o += 2;
-    if (o + len > end) { x.truncated = true; raw(id, o, end - o); break; }
+    if (o + len > end) {
+      x.truncated = true;
+      raw(id, o, end - o);
+      break;
+    }
     switch (id) {
-      case 0x01: if (len === 4) x.mileageKm = u32(b, o) / 10; else raw(id, o, len); break;
-      case 0x02: if (len === 2) x.fuelL = u16(b, o) / 10; else raw(id, o, len); break;
-      case 0x03: if (len === 2) x.recorderSpeedKmh = u16(b, o) / 10; else raw(id, o, len); break;
-      case 0x04: if (len === 2) x.alarmEventId = u16(b, o); else raw(id, o, len); break;
+      case 0x01:
+        if (len === 4) x.mileageKm = u32(b, o) / 10;
+        else raw(id, o, len);
+        break;
+      case 0x02:
+        if (len === 2) x.fuelL = u16(b, o) / 10;
+        else raw(id, o, len);
+        break;
+      case 0x03:
+        if (len === 2) x.recorderSpeedKmh = u16(b, o) / 10;
+        else raw(id, o, len);
+        break;
+      case 0x04:
+        if (len === 2) x.alarmEventId = u16(b, o);
+        else raw(id, o, len);
+        break;
       case 0x11:
         if (len === 1) x.overspeed = { locationType: b[o]! };
         else if (len === 5) x.overspeed = { locationType: b[o]!, areaId: u32(b, o + 1) };
@@ -171,16 +194,35 @@ function decodeExtras(b: Uint8Array, off: number, end: number): Jt808Extras {
         if (len === 7) x.routeTime = { routeId: u32(b, o), travelTimeS: u16(b, o + 4), result: b[o + 6] === 0 ? 'short' : 'long' };
         else raw(id, o, len);
         break;
-      case 0x25: if (len === 4) x.vehicleSignal = u32(b, o); else raw(id, o, len); break;
-      case 0x2a: if (len === 2) x.ioStatus = u16(b, o); else raw(id, o, len); break;
-      case 0x2b: if (len === 4) x.analog = { ad0: u16(b, o + 2), ad1: u16(b, o) }; else raw(id, o, len); break;
-      case 0x30: if (len === 1) x.signalStrength = b[o]!; else raw(id, o, len); break;
-      case 0x31: if (len === 1) x.satellites = b[o]!; else raw(id, o, len); break;
-      default: raw(id, o, len);
+      case 0x25:
+        if (len === 4) x.vehicleSignal = u32(b, o);
+        else raw(id, o, len);
+        break;
+      case 0x2a:
+        if (len === 2) x.ioStatus = u16(b, o);
+        else raw(id, o, len);
+        break;
+      case 0x2b:
+        if (len === 4) x.analog = { ad0: u16(b, o + 2), ad1: u16(b, o) };
+        else raw(id, o, len);
+        break;
+      case 0x30:
+        if (len === 1) x.signalStrength = b[o]!;
+        else raw(id, o, len);
+        break;
+      case 0x31:
+        if (len === 1) x.satellites = b[o]!;
+        else raw(id, o, len);
+        break;
+      default:
+        raw(id, o, len);
     }
     o += len;
   }
-  if (o < end && !x.truncated) { x.truncated = true; (x.raw ??= {}).trailing = hex(b.subarray(o, end)); }
+  if (o < end && !x.truncated) {
+    x.truncated = true;
+    (x.raw ??= {}).trailing = hex(b.subarray(o, end));
+  }
   return x;
 }
 
@@ -203,7 +245,11 @@ export function decodeBatch(b: Uint8Array, withExtras: boolean): Jt808Batch | nu
   while (o + 2 <= b.length && locations.length < declared) {
     const len = u16(b, o);
     o += 2;
-    if (o + len > b.length) { locations.push(null); o = b.length; break; }
+    if (o + len > b.length) {
+      locations.push(null);
+      o = b.length;
+      break;
+    }
     locations.push(decodeLocation(b, o, o + len, withExtras));
     o += len;
   }
@@ -239,9 +285,12 @@ export function decodeRegistration(b: Uint8Array, edition: Jt808Edition): Jt808R
   const fixed = 4 + makerLen + modelLen + idLen + 1;
   if (b.length < fixed) return null;
   let o = 4;
-  const maker = ascii(b, o, makerLen); o += makerLen;
-  const model = ascii(b, o, modelLen); o += modelLen;
-  const terminalId = ascii(b, o, idLen); o += idLen;
+  const maker = ascii(b, o, makerLen);
+  o += makerLen;
+  const model = ascii(b, o, modelLen);
+  o += modelLen;
+  const terminalId = ascii(b, o, idLen);
+  o += idLen;
   const plateColor = b[o++]!;
   return { province: u16(b, 0), city: u16(b, 2), maker, model, terminalId, plateColor, plate: decodeGbk(b.subarray(o)), layout };
 }
@@ -268,11 +317,17 @@ export function encodeRegistrationBody(r: Jt808RegistrationInput, edition: Jt808
   const out = new Uint8Array(4 + makerLen + modelLen + idLen + 1 + plate.length);
   const province = r.province ?? 0;
   const city = r.city ?? 0;
-  out[0] = province >> 8; out[1] = province & 0xff; out[2] = city >> 8; out[3] = city & 0xff;
+  out[0] = province >> 8;
+  out[1] = province & 0xff;
+  out[2] = city >> 8;
+  out[3] = city & 0xff;
   let o = 4;
-  out.set(fixedAscii(r.maker ?? 'TWSIM', makerLen), o); o += makerLen;
-  out.set(fixedAscii(r.model ?? 'TW-808', modelLen), o); o += modelLen;
-  out.set(fixedAscii(r.terminalId ?? '0000001', idLen), o); o += idLen;
+  out.set(fixedAscii(r.maker ?? 'TWSIM', makerLen), o);
+  o += makerLen;
+  out.set(fixedAscii(r.model ?? 'TW-808', modelLen), o);
+  o += modelLen;
+  out.set(fixedAscii(r.terminalId ?? '0000001', idLen), o);
+  o += idLen;
   out[o++] = r.plateColor ?? (r.plate ? 2 : 0);
   out.set(plate, o);
   return out;
@@ -335,8 +390,14 @@ export function encodeLocationBody(f: Jt808LocationInput): Uint8Array {
   const items: number[] = [];
   const x = f.extras;
   const push32 = (v: number) => items.push((v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
-  if (x?.mileageKm !== undefined) { items.push(0x01, 4); push32(Math.round(x.mileageKm * 10)); }
-  if (x?.fuelL !== undefined) { const v = Math.round(x.fuelL * 10); items.push(0x02, 2, (v >> 8) & 0xff, v & 0xff); }
+  if (x?.mileageKm !== undefined) {
+    items.push(0x01, 4);
+    push32(Math.round(x.mileageKm * 10));
+  }
+  if (x?.fuelL !== undefined) {
+    const v = Math.round(x.fuelL * 10);
+    items.push(0x02, 2, (v >> 8) & 0xff, v & 0xff);
+  }
   if (x?.signalStrength !== undefined) items.push(0x30, 1, x.signalStrength & 0xff);
   if (x?.satellites !== undefined) items.push(0x31, 1, x.satellites & 0xff);
   const out = new Uint8Array(LOCATION_BASE_BYTES + items.length);
@@ -358,9 +419,16 @@ export function encodeLocationBody(f: Jt808LocationInput): Uint8Array {
 export function encodeBatchBody(fixes: Jt808LocationInput[], type = 0): Uint8Array {
   const bodies = fixes.map(encodeLocationBody);
   const out = new Uint8Array(3 + bodies.reduce((n, b) => n + 2 + b.length, 0));
-  out[0] = fixes.length >> 8; out[1] = fixes.length & 0xff; out[2] = type;
+  out[0] = fixes.length >> 8;
+  out[1] = fixes.length & 0xff;
+  out[2] = type;
   let o = 3;
-  for (const b of bodies) { out[o] = b.length >> 8; out[o + 1] = b.length & 0xff; out.set(b, o + 2); o += 2 + b.length; }
+  for (const b of bodies) {
+    out[o] = b.length >> 8;
+    out[o + 1] = b.length & 0xff;
+    out.set(b, o + 2);
+    o += 2 + b.length;
+  }
   return out;
 }
 
@@ -379,7 +447,9 @@ export function decodeGeneralResponse(b: Uint8Array): { replySerial: number; rep
 export function encodeRegistrationResponseBody(replySerial: number, result: number, authCode?: string): Uint8Array {
   const code = result === 0 && authCode ? encodeGbk(authCode) : new Uint8Array(0);
   const out = new Uint8Array(3 + code.length);
-  out[0] = (replySerial >> 8) & 0xff; out[1] = replySerial & 0xff; out[2] = result & 0xff;
+  out[0] = (replySerial >> 8) & 0xff;
+  out[1] = replySerial & 0xff;
+  out[2] = result & 0xff;
   out.set(code, 3);
   return out;
 }

@@ -13,13 +13,23 @@ import { recordingSink } from './testing';
 function setup(opts: Partial<Jt808SessionOptions> = {}) {
   const rec = recordingSink();
   const sent: Buffer[] = [];
-  const session = new Jt808Session({ sink: rec.sink, send: (b) => { sent.push(b); }, ...opts });
-  const replies = (): Jt808Frame[] => sent.map((b) => {
-    const p = parseFrame(unescapeBytes(b.subarray(1, -1))!);
-    assert.ok(p.ok);
-    return p.frame;
+  const session = new Jt808Session({
+    sink: rec.sink,
+    send: (b) => {
+      sent.push(b);
+    },
+    ...opts,
   });
-  const general = () => replies().filter((f) => f.header.msgId === MSG.SERVER_RESPONSE).map((f) => decodeGeneralResponse(f.body)!);
+  const replies = (): Jt808Frame[] =>
+    sent.map((b) => {
+      const p = parseFrame(unescapeBytes(b.subarray(1, -1))!);
+      assert.ok(p.ok);
+      return p.frame;
+    });
+  const general = () =>
+    replies()
+      .filter((f) => f.header.msgId === MSG.SERVER_RESPONSE)
+      .map((f) => decodeGeneralResponse(f.body)!);
   return { rec, sent, session, replies, general };
 }
 
@@ -70,7 +80,10 @@ test('authentication → 0x8001 result 0 for the issued code, 1 for another; unk
   s.session.push(hexBytes(TRACCAR.register2013b));
   s.session.push(auth('WRONG', 6));
   s.session.push(auth(terminals.authCodeFor(phone), 7));
-  assert.deepEqual(s.general(), [{ replySerial: 6, replyId: 0x0102, result: 1 }, { replySerial: 7, replyId: 0x0102, result: 0 }]);
+  assert.deepEqual(s.general(), [
+    { replySerial: 6, replyId: 0x0102, result: 1 },
+    { replySerial: 7, replyId: 0x0102, result: 0 },
+  ]);
   assert.equal(s.session.authenticated, true);
   assert.equal(s.rec.rejectCounts().auth, 1);
 
@@ -100,15 +113,24 @@ test('heartbeat → 0x8001 in the edition the terminal used (bytes as go-jt808 e
   assert.equal(s.sent[0]!.toString('hex'), GOJT808.heartbeat2019Reply);
   // Our own serial counts up per connection.
   s.session.push(hexBytes(GOJT808.heartbeat2019));
-  assert.deepEqual(s.replies().map((f) => f.header.serial), [0, 1]);
-  assert.deepEqual(s.replies().map((f) => f.header.edition), [2019, 2019]);
+  assert.deepEqual(
+    s.replies().map((f) => f.header.serial),
+    [0, 1],
+  );
+  assert.deepEqual(
+    s.replies().map((f) => f.header.edition),
+    [2019, 2019],
+  );
 });
 
 test('a location before authentication is answered result 1 and never reaches the sink (counted unauthenticated)', async () => {
   const s = setup();
   s.session.push(hexBytes(TRACCAR.location));
   s.session.push(hexBytes(TRACCAR.batch2013)); // 8 fixes
-  assert.deepEqual(s.general(), [{ replySerial: 0x19, replyId: 0x0200, result: 1 }, { replySerial: 0x07f5, replyId: 0x0704, result: 1 }]);
+  assert.deepEqual(s.general(), [
+    { replySerial: 0x19, replyId: 0x0200, result: 1 },
+    { replySerial: 0x07f5, replyId: 0x0704, result: 1 },
+  ]);
   assert.equal(s.rec.positions.length, 0);
   assert.equal(s.rec.rejectCounts().unauthenticated, 9);
   // requireAuth: false takes them.
@@ -125,15 +147,33 @@ test('after registration and authentication: PositionReport to the sink, the pla
   s.session.push(encodeFrame({ msgId: MSG.AUTH, phone, serial: 6, body: encodeAuthBody(terminals.authCodeFor(phone)) }));
   const t = Date.UTC(2026, 0, 5, 3, 4, 5);
   for (let i = 0; i < 2; i++) {
-    s.session.push(encodeFrame({ msgId: MSG.LOCATION, phone, serial: 7 + i, body: encodeLocationBody({ lat: 31.230416, lon: 121.473701, time: t + i * 1000, speed: 52.3, course: 271, alarm: 0x80000001 }) }));
+    s.session.push(
+      encodeFrame({
+        msgId: MSG.LOCATION,
+        phone,
+        serial: 7 + i,
+        body: encodeLocationBody({ lat: 31.230416, lon: 121.473701, time: t + i * 1000, speed: 52.3, course: 271, alarm: 0x80000001 }),
+      }),
+    );
   }
   assert.deepEqual(s.rec.positions[0], {
-    assetKey: 'tel:013511221122', kind: 'vehicle', source: 'jt808', time: t, lon: 121.473701, lat: 31.230416,
-    speed: 52.3, course: 271, alarm: 0x80000001, label: '苏BA6860',
+    assetKey: 'tel:013511221122',
+    kind: 'vehicle',
+    source: 'jt808',
+    time: t,
+    lon: 121.473701,
+    lat: 31.230416,
+    speed: 52.3,
+    course: 271,
+    alarm: 0x80000001,
+    label: '苏BA6860',
   });
   assert.equal(s.rec.positions[1]!.label, undefined);
   for (const p of s.rec.positions) assert.ok(PositionReportSchema.safeParse(p).success);
-  assert.deepEqual(s.general().map((g) => g.result), [0, 0, 0]);
+  assert.deepEqual(
+    s.general().map((g) => g.result),
+    [0, 0, 0],
+  );
 });
 
 test('2019: the real 0x0704 batch after a 2019 authentication', () => {
@@ -141,12 +181,27 @@ test('2019: the real 0x0704 batch after a 2019 authentication', () => {
   const s = setup({ authority: new Jt808TerminalRegistry({ acceptUnknownAuthCodes: true }) }); // any code
   s.session.push(encodeFrame({ msgId: MSG.AUTH, phone, serial: 1, edition: 2019, body: encodeAuthBody('anything', 2019, '866496077582164', '1.0') }));
   s.session.push(hexBytes(TRACCAR.batch2019));
-  assert.deepEqual(s.rec.positions, [{
-    assetKey: 'tel:00000866496077582164', kind: 'vehicle', source: 'jt808', time: Date.parse('2026-05-09T08:42:27Z'),
-    lon: 153.037383, lat: -27.263378, speed: 0, course: 2, alarm: 0,
-  }]);
+  assert.deepEqual(s.rec.positions, [
+    {
+      assetKey: 'tel:00000866496077582164',
+      kind: 'vehicle',
+      source: 'jt808',
+      time: Date.parse('2026-05-09T08:42:27Z'),
+      lon: 153.037383,
+      lat: -27.263378,
+      speed: 0,
+      course: 2,
+      alarm: 0,
+    },
+  ]);
   const r = s.replies();
-  assert.deepEqual(r.map((f) => [f.header.edition, f.header.phone]), [[2019, phone], [2019, phone]]);
+  assert.deepEqual(
+    r.map((f) => [f.header.edition, f.header.phone]),
+    [
+      [2019, phone],
+      [2019, phone],
+    ],
+  );
 });
 
 test('a connection is bound to its terminal: another phone number on it is refused and not answered', () => {
@@ -166,19 +221,34 @@ test('logout → 0x8001, then the terminal is unauthenticated again', () => {
   s.session.push(hexBytes(TRACCAR.location));
   s.session.push(encodeFrame({ msgId: MSG.LOGOUT, phone, serial: 2 }));
   s.session.push(hexBytes(TRACCAR.location));
-  assert.deepEqual(s.general().map((g) => [g.replyId, g.result]), [[0x0102, 0], [0x0200, 0], [0x0003, 0], [0x0200, 1]]);
+  assert.deepEqual(
+    s.general().map((g) => [g.replyId, g.result]),
+    [
+      [0x0102, 0],
+      [0x0200, 0],
+      [0x0003, 0],
+      [0x0200, 1],
+    ],
+  );
   assert.equal(s.rec.positions.length, 1);
 });
 
-test('unknown message ids → 0x8001 result 3; the terminal\'s own 0x0001 is not answered; unpositioned fixes are ignored', () => {
+test("unknown message ids → 0x8001 result 3; the terminal's own 0x0001 is not answered; unpositioned fixes are ignored", () => {
   const phone = '013912345678';
   const s = setup({ requireAuth: false });
   s.session.push(encodeFrame({ msgId: 0x0900, phone, serial: 9, body: Uint8Array.of(0xf0, 1, 2) }));
   s.session.push(encodeFrame({ msgId: 0x0001, phone, serial: 10, body: Uint8Array.of(0, 1, 0x81, 0x03, 0) }));
   s.session.push(encodeFrame({ msgId: MSG.LOCATION, phone, serial: 11, body: encodeLocationBody({ lat: 31, lon: 121, time: Date.now(), positioned: false }) }));
   s.session.push(encodeFrame({ msgId: MSG.LOCATION, phone, serial: 12, body: encodeLocationBody({ lat: 31, lon: 121, time: Date.now(), positioned: false, alarm: 1 << 31 }) }));
-  assert.deepEqual(s.general(), [{ replySerial: 9, replyId: 0x0900, result: 3 }, { replySerial: 11, replyId: 0x0200, result: 0 }, { replySerial: 12, replyId: 0x0200, result: 0 }]);
-  assert.deepEqual(s.rec.ignores.map((i) => i.what), ['unsupported', 'terminal_response', 'no_fix', 'no_fix_alarm']);
+  assert.deepEqual(s.general(), [
+    { replySerial: 9, replyId: 0x0900, result: 3 },
+    { replySerial: 11, replyId: 0x0200, result: 0 },
+    { replySerial: 12, replyId: 0x0200, result: 0 },
+  ]);
+  assert.deepEqual(
+    s.rec.ignores.map((i) => i.what),
+    ['unsupported', 'terminal_response', 'no_fix', 'no_fix_alarm'],
+  );
   assert.equal(s.rec.positions.length, 0);
 });
 
@@ -211,7 +281,9 @@ test('sub-packages are reassembled (per terminal and message id) and decoded as 
   assert.equal(s.rec.positions.length, 8);
   assert.equal(s.rec.positions[7]!.time, Date.parse('2016-05-27T01:10:02Z'));
   assert.deepEqual(s.general(), [
-    { replySerial: 42, replyId: 0x0704, result: 0 }, { replySerial: 41, replyId: 0x0704, result: 0 }, { replySerial: 43, replyId: 0x0704, result: 0 },
+    { replySerial: 42, replyId: 0x0704, result: 0 },
+    { replySerial: 41, replyId: 0x0704, result: 0 },
+    { replySerial: 43, replyId: 0x0704, result: 0 },
   ]);
 });
 
@@ -250,7 +322,12 @@ test('garbage between frames is skipped and counted; a connection that only send
   assert.equal(s.rec.positions.length, 2);
   assert.equal(s.session.stats.garbageBytes, 20);
   let closed: string | undefined;
-  const g = setup({ close: (r) => { closed = r; }, maxJunkBytes: 10_000 });
+  const g = setup({
+    close: (r) => {
+      closed = r;
+    },
+    maxJunkBytes: 10_000,
+  });
   for (let i = 0; i < 20 && !closed; i++) g.session.push(Buffer.alloc(1000, 0x41));
   assert.equal(closed, 'garbage');
 });
@@ -271,7 +348,10 @@ test('any TCP chunking of a stream decodes to the same reports, rejects and repl
     const terminals = new Jt808TerminalRegistry({ authSecret: 'k' });
     const s = setup({ authority: terminals });
     let at = 0;
-    for (const c of [...cuts].sort((a, b) => a - b)) { s.session.push(stream.subarray(at, c)); at = c; }
+    for (const c of [...cuts].sort((a, b) => a - b)) {
+      s.session.push(stream.subarray(at, c));
+      at = c;
+    }
     s.session.push(stream.subarray(at));
     s.session.end();
     return { positions: s.rec.positions, rejects: s.rec.rejectCounts(), sent: Buffer.concat(s.sent).toString('hex') };
@@ -280,9 +360,12 @@ test('any TCP chunking of a stream decodes to the same reports, rejects and repl
   assert.equal(whole.positions.length, 3);
   assert.equal(whole.positions[0]!.label, '沪A12345');
   assert.equal(whole.positions[1]!.alarm, 0x7e7d7e7d);
-  fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: stream.length }), { maxLength: 40 }), (cuts) => {
-    assert.deepEqual(run(cuts), whole);
-  }), { numRuns: 300 });
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: stream.length }), { maxLength: 40 }), (cuts) => {
+      assert.deepEqual(run(cuts), whole);
+    }),
+    { numRuns: 300 },
+  );
   // Byte by byte.
   assert.deepEqual(run(Array.from({ length: stream.length }, (_, i) => i)), whole);
 });
@@ -293,7 +376,17 @@ test('a sink that throws costs only its own frame: the frames after it in the sa
   const session = new Jt808Session({
     requireAuth: false,
     send: () => {},
-    sink: { ...rec.sink, position: (p) => { calls++; if (calls === 1) throw new Error('boom'); rec.positions.push(p); }, rejected: () => { throw new Error('also broken'); } },
+    sink: {
+      ...rec.sink,
+      position: (p) => {
+        calls++;
+        if (calls === 1) throw new Error('boom');
+        rec.positions.push(p);
+      },
+      rejected: () => {
+        throw new Error('also broken');
+      },
+    },
   });
   session.push(Buffer.concat([hexBytes(TRACCAR.location), hexBytes(TRACCAR.location), hexBytes(TRACCAR.badChecksum), hexBytes(TRACCAR.location)]));
   assert.equal(calls, 3);

@@ -25,10 +25,7 @@ import { framesDecoded } from '../metrics';
 import type { IngestSink } from '../types';
 import { encodeFrame, parseFrame, type Jt808Header } from './codec';
 import { DEFAULT_MAX_FRAME_BYTES, Jt808Framer } from './framer';
-import {
-  MSG, RESULT, decodeAuth, decodeBatch, decodeLocation, decodeRegistration, encodeRegistrationResponseBody,
-  type Jt808Location,
-} from './messages';
+import { MSG, RESULT, decodeAuth, decodeBatch, decodeLocation, decodeRegistration, encodeRegistrationResponseBody, type Jt808Location } from './messages';
 import type { Jt808Authority, Jt808Identity } from './authority';
 import { jt808AlarmFlags } from './alarms';
 import { Jt808TerminalRegistry } from './registry';
@@ -118,18 +115,21 @@ export class Jt808Session {
     this.subTimeout = opts.subpackageTimeoutMs ?? 30_000;
     this.maxJunk = opts.maxJunkBytes ?? 64 * 1024;
     this.now = opts.now ?? Date.now;
-    this.framer = new Jt808Framer({
-      frame: (content) => this.onFrame(content),
-      reject: (reason, sample) => {
-        this.junk += reason === 'oversize' ? this.framer.maxFrameBytes : sample.length;
-        this.reject(reason, sample);
+    this.framer = new Jt808Framer(
+      {
+        frame: (content) => this.onFrame(content),
+        reject: (reason, sample) => {
+          this.junk += reason === 'oversize' ? this.framer.maxFrameBytes : sample.length;
+          this.reject(reason, sample);
+        },
+        garbage: (bytes) => {
+          this.junk += bytes;
+          this.stats.garbageBytes += bytes;
+          this.reject('garbage');
+        },
       },
-      garbage: (bytes) => {
-        this.junk += bytes;
-        this.stats.garbageBytes += bytes;
-        this.reject('garbage');
-      },
-    }, opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
+      opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+    );
   }
 
   get authenticated(): boolean {
@@ -163,7 +163,10 @@ export class Jt808Session {
 
   private onFrame(content: Uint8Array): void {
     if (this.deciding) {
-      if (this.held.length >= MAX_HELD_FRAMES) { this.reject('backlog'); return; }
+      if (this.held.length >= MAX_HELD_FRAMES) {
+        this.reject('backlog');
+        return;
+      }
       this.held.push(content.slice()); // copy: the framer's view does not outlive this call
       return;
     }
@@ -217,7 +220,11 @@ export class Jt808Session {
     }
     const key = `${header.phone}:${header.msgId}`;
     let r = this.reassembly.get(key);
-    if (r && r.total !== total) { this.reject('subpackage_incomplete', undefined, key); this.reassembly.delete(key); r = undefined; }
+    if (r && r.total !== total) {
+      this.reject('subpackage_incomplete', undefined, key);
+      this.reassembly.delete(key);
+      r = undefined;
+    }
     if (!r) {
       if (this.reassembly.size >= MAX_PENDING_REASSEMBLIES) {
         const oldest = this.reassembly.keys().next().value!;
@@ -228,7 +235,8 @@ export class Jt808Session {
       this.reassembly.set(key, r);
     }
     const prev = r.parts[index - 1];
-    if (prev) r.bytes -= prev.length; else r.received++;
+    if (prev) r.bytes -= prev.length;
+    else r.received++;
     r.parts[index - 1] = body.slice(); // copy: the frame view does not outlive this call
     r.bytes += body.length;
     if (r.bytes > MAX_REASSEMBLY_BYTES) {
@@ -244,7 +252,10 @@ export class Jt808Session {
     this.reassembly.delete(key);
     const whole = new Uint8Array(r.bytes);
     let o = 0;
-    for (const p of r.parts) { whole.set(p!, o); o += p!.length; }
+    for (const p of r.parts) {
+      whole.set(p!, o);
+      o += p!.length;
+    }
     return whole;
   }
 
@@ -253,9 +264,16 @@ export class Jt808Session {
    * arrive meanwhile and running them afterwards in order.
    */
   private settle<T>(answer: T | Promise<T>, apply: (value: T) => void, failed: () => void): void {
-    if (!(answer instanceof Promise)) { apply(answer); return; }
+    if (!(answer instanceof Promise)) {
+      apply(answer);
+      return;
+    }
     this.deciding = true;
-    answer.then(apply, (err: unknown) => { this.reject('internal', undefined, String(err)); failed(); })
+    answer
+      .then(apply, (err: unknown) => {
+        this.reject('internal', undefined, String(err));
+        failed();
+      })
       .catch((err: unknown) => this.reject('internal', undefined, String(err)))
       .finally(() => {
         this.deciding = false;
@@ -277,29 +295,51 @@ export class Jt808Session {
     switch (h.msgId) {
       case MSG.REGISTER: {
         const reg = decodeRegistration(body, h.edition);
-        if (!reg) { this.reject('body', body); this.general(h, RESULT.BAD_MESSAGE); return; }
+        if (!reg) {
+          this.reject('body', body);
+          this.general(h, RESULT.BAD_MESSAGE);
+          return;
+        }
         this.phone ??= h.phone;
         this.decoded();
-        this.settle(this.authority.register(h.phone, reg, this.opts.peer), (out) => {
-          if (out.result !== 0) this.reject('register');
-          this.reply(h, MSG.REGISTER_RESPONSE, encodeRegistrationResponseBody(h.serial, out.result, out.result === 0 ? out.authCode : undefined));
-        }, () => this.general(h, RESULT.FAILURE));
+        this.settle(
+          this.authority.register(h.phone, reg, this.opts.peer),
+          (out) => {
+            if (out.result !== 0) this.reject('register');
+            this.reply(h, MSG.REGISTER_RESPONSE, encodeRegistrationResponseBody(h.serial, out.result, out.result === 0 ? out.authCode : undefined));
+          },
+          () => this.general(h, RESULT.FAILURE),
+        );
         return;
       }
       case MSG.AUTH: {
         const auth = decodeAuth(body, h.edition);
-        if (!auth) { this.reject('body', body); this.general(h, RESULT.BAD_MESSAGE); return; }
+        if (!auth) {
+          this.reject('body', body);
+          this.general(h, RESULT.BAD_MESSAGE);
+          return;
+        }
         this.phone ??= h.phone;
         this.identity = undefined; // a new attempt: nothing is reported until it succeeds
-        const refused = () => { this.reject('auth'); this.general(h, RESULT.FAILURE); };
-        this.settle(this.authority.authenticate(h.phone, auth.authCode, this.opts.peer), (out) => {
-          if (!out.ok) { refused(); return; }
-          this.identity = out.identity;
-          this.pendingLabel = out.identity.label;
-          if (out.identity.unverified) this.stats.unknownAuthAccepted++;
-          this.decoded();
-          this.general(h, RESULT.OK);
-        }, () => this.general(h, RESULT.FAILURE));
+        const refused = () => {
+          this.reject('auth');
+          this.general(h, RESULT.FAILURE);
+        };
+        this.settle(
+          this.authority.authenticate(h.phone, auth.authCode, this.opts.peer),
+          (out) => {
+            if (!out.ok) {
+              refused();
+              return;
+            }
+            this.identity = out.identity;
+            this.pendingLabel = out.identity.label;
+            if (out.identity.unverified) this.stats.unknownAuthAccepted++;
+            this.decoded();
+            this.general(h, RESULT.OK);
+          },
+          () => this.general(h, RESULT.FAILURE),
+        );
         return;
       }
       case MSG.HEARTBEAT:
@@ -313,8 +353,16 @@ export class Jt808Session {
         return;
       case MSG.LOCATION: {
         const loc = decodeLocation(body, 0, body.length, false);
-        if (!loc) { this.reject('body', body); this.general(h, RESULT.BAD_MESSAGE); return; }
-        if (!this.mayReport()) { this.reject('unauthenticated'); this.general(h, RESULT.FAILURE); return; }
+        if (!loc) {
+          this.reject('body', body);
+          this.general(h, RESULT.BAD_MESSAGE);
+          return;
+        }
+        if (!this.mayReport()) {
+          this.reject('unauthenticated');
+          this.general(h, RESULT.FAILURE);
+          return;
+        }
         this.decoded();
         this.deliver(h, loc);
         this.contact();
@@ -323,7 +371,11 @@ export class Jt808Session {
       }
       case MSG.LOCATION_BATCH: {
         const batch = decodeBatch(body, false);
-        if (!batch || batch.locations.length === 0) { this.reject('body', body); this.general(h, RESULT.BAD_MESSAGE); return; }
+        if (!batch || batch.locations.length === 0) {
+          this.reject('body', body);
+          this.general(h, RESULT.BAD_MESSAGE);
+          return;
+        }
         if (!this.mayReport()) {
           for (let i = 0; i < batch.locations.length; i++) this.reject('unauthenticated');
           this.general(h, RESULT.FAILURE);
@@ -353,18 +405,31 @@ export class Jt808Session {
 
   private contact(): void {
     if (!this.identity) return;
-    try { this.authority.contact?.(this.identity, this.opts.peer); } catch { /* bookkeeping must not stop decoding */ }
+    try {
+      this.authority.contact?.(this.identity, this.opts.peer);
+    } catch {
+      /* bookkeeping must not stop decoding */
+    }
   }
 
   private deliver(h: Jt808Header, loc: Jt808Location): void {
-    if (loc.problem) { this.reject(loc.problem); return; }
+    if (loc.problem) {
+      this.reject(loc.problem);
+      return;
+    }
     // No fix: not a position (it would mask signal loss). Kept apart when it carries alarm bits,
     // which then have no way to the rules: PositionReport has no validity flag.
-    if (!loc.positioned) { this.ignored(loc.alarm ? 'no_fix_alarm' : 'no_fix'); return; }
+    if (!loc.positioned) {
+      this.ignored(loc.alarm ? 'no_fix_alarm' : 'no_fix');
+      return;
+    }
     // The asset is the authority's answer; only with requireAuth: false does the header's number name it.
     let assetKey = this.identity?.assetKey;
     if (assetKey === undefined) {
-      if (h.phone !== this.keyPhone) { this.keyPhone = h.phone; this.assetKey = `tel:${h.phone}`; }
+      if (h.phone !== this.keyPhone) {
+        this.keyPhone = h.phone;
+        this.assetKey = `tel:${h.phone}`;
+      }
       assetKey = this.assetKey;
     }
     const report: PositionReport = {
@@ -378,7 +443,10 @@ export class Jt808Session {
       alarm: jt808AlarmFlags(loc.alarm),
     };
     if (loc.course < 360) report.course = loc.course;
-    if (this.pendingLabel) { report.label = this.pendingLabel; this.pendingLabel = undefined; }
+    if (this.pendingLabel) {
+      report.label = this.pendingLabel;
+      this.pendingLabel = undefined;
+    }
     this.stats.positions++;
     this.opts.sink.position(report);
   }
@@ -394,7 +462,11 @@ export class Jt808Session {
   private general(h: Jt808Header, result: number): void {
     // A scratch body: encodeFrame copies it before returning.
     const b = GENERAL_BODY;
-    b[0] = h.serial >> 8; b[1] = h.serial & 0xff; b[2] = h.msgId >> 8; b[3] = h.msgId & 0xff; b[4] = result;
+    b[0] = h.serial >> 8;
+    b[1] = h.serial & 0xff;
+    b[2] = h.msgId >> 8;
+    b[3] = h.msgId & 0xff;
+    b[4] = result;
     this.reply(h, MSG.SERVER_RESPONSE, b);
   }
 
@@ -405,11 +477,19 @@ export class Jt808Session {
 
   private ignored(kind: string): void {
     this.stats.ignored++; // the sink counts it in /metrics
-    try { this.opts.sink.ignored(PROTOCOL, kind); } catch { /* a sink's bookkeeping must not stop decoding */ }
+    try {
+      this.opts.sink.ignored(PROTOCOL, kind);
+    } catch {
+      /* a sink's bookkeeping must not stop decoding */
+    }
   }
 
   private reject(reason: string, sample?: Uint8Array, detail?: string): void {
     this.stats.rejected++; // the sink counts it in /metrics
-    try { this.opts.sink.rejected(PROTOCOL, reason, detail ?? (sample ? sampleHex(sample) : undefined)); } catch { /* as above */ }
+    try {
+      this.opts.sink.rejected(PROTOCOL, reason, detail ?? (sample ? sampleHex(sample) : undefined));
+    } catch {
+      /* as above */
+    }
   }
 }

@@ -10,8 +10,15 @@ import net from 'node:net';
 import { encodeFrame, parseFrame, type Jt808Edition, type Jt808Header } from './codec';
 import { Jt808Framer } from './framer';
 import {
-  MSG, decodeGeneralResponse, decodeRegistrationResponse, encodeAuthBody, encodeBatchBody, encodeLocationBody,
-  encodeRegistrationBody, type Jt808LocationInput, type Jt808RegistrationInput,
+  MSG,
+  decodeGeneralResponse,
+  decodeRegistrationResponse,
+  encodeAuthBody,
+  encodeBatchBody,
+  encodeLocationBody,
+  encodeRegistrationBody,
+  type Jt808LocationInput,
+  type Jt808RegistrationInput,
 } from './messages';
 
 export interface Jt808TerminalOptions {
@@ -55,7 +62,10 @@ export class Jt808Terminal {
   private readonly timeoutMs: number;
   private closedError: Error | undefined;
 
-  private constructor(private readonly socket: net.Socket, opts: Jt808TerminalOptions) {
+  private constructor(
+    private readonly socket: net.Socket,
+    opts: Jt808TerminalOptions,
+  ) {
     this.phone = opts.phone;
     this.edition = opts.edition ?? 2013;
     this.timeoutMs = opts.replyTimeoutMs ?? 5000;
@@ -121,7 +131,8 @@ export class Jt808Terminal {
     if (this.closedError) return Promise.reject(this.closedError);
     return new Promise((resolve, reject) => {
       const w: Waiter = {
-        resolve, reject,
+        resolve,
+        reject,
         timer: setTimeout(() => {
           this.nextWaiters.splice(this.nextWaiters.indexOf(w), 1);
           reject(new Error(`no frame within ${this.timeoutMs} ms`));
@@ -168,7 +179,10 @@ export class Jt808Terminal {
 
   close(): Promise<void> {
     return new Promise((resolve) => {
-      if (this.socket.destroyed) { resolve(); return; }
+      if (this.socket.destroyed) {
+        resolve();
+        return;
+      }
       this.socket.once('close', () => resolve());
       this.socket.end();
       setTimeout(() => this.socket.destroy(), 1000).unref();
@@ -193,17 +207,30 @@ export class Jt808Terminal {
     this.received.push(reply);
     if (this.received.length > 256) this.received.shift();
     const next = this.nextWaiters.shift();
-    if (next) { clearTimeout(next.timer); next.resolve(reply); }
+    if (next) {
+      clearTimeout(next.timer);
+      next.resolve(reply);
+    }
     if (replySerial !== undefined) {
       const w = this.pending.get(replySerial);
-      if (w) { this.pending.delete(replySerial); clearTimeout(w.timer); w.resolve(reply); }
+      if (w) {
+        this.pending.delete(replySerial);
+        clearTimeout(w.timer);
+        w.resolve(reply);
+      }
     }
   }
 
   private fail(err: Error): void {
     this.closedError ??= err;
-    for (const w of this.pending.values()) { clearTimeout(w.timer); w.reject(err); }
+    for (const w of this.pending.values()) {
+      clearTimeout(w.timer);
+      w.reject(err);
+    }
     this.pending.clear();
-    for (const w of this.nextWaiters.splice(0)) { clearTimeout(w.timer); w.reject(err); }
+    for (const w of this.nextWaiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(err);
+    }
   }
 }

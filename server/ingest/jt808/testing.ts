@@ -19,10 +19,18 @@ export function recordingSink(): Recorded {
     ignores: [],
     statics: [],
     sink: {
-      position: (p) => { r.positions.push(p); },
-      vesselStatic: (v) => { r.statics.push(v); },
-      rejected: (protocol, reason, sample) => { r.rejects.push({ protocol, reason, sample }); },
-      ignored: (protocol, what) => { r.ignores.push({ protocol, what }); },
+      position: (p) => {
+        r.positions.push(p);
+      },
+      vesselStatic: (v) => {
+        r.statics.push(v);
+      },
+      rejected: (protocol, reason, sample) => {
+        r.rejects.push({ protocol, reason, sample });
+      },
+      ignored: (protocol, what) => {
+        r.ignores.push({ protocol, what });
+      },
     },
     rejectCounts() {
       const c: Record<string, number> = {};

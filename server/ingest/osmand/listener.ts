@@ -17,8 +17,7 @@ import { OSMAND_SECRET_PARAM, decodeJson, decodeQuery, type OsmAndDecoded } from
 export { OSMAND_SECRET_PARAM };
 
 /** Whether a device id with this secret may report, and as which asset. */
-export type OsmAndAuthenticate = (deviceId: string, secret: string | undefined, address: string) =>
-  Promise<{ ok: true; assetKey: string } | { ok: false; status: 401 | 403 }>;
+export type OsmAndAuthenticate = (deviceId: string, secret: string | undefined, address: string) => Promise<{ ok: true; assetKey: string } | { ok: false; status: 401 | 403 }>;
 
 export interface OsmAndOptions {
   port: number;
@@ -34,7 +33,11 @@ function readBody(req: IncomingMessage, max: number): Promise<string | null> {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > max) { resolve(null); req.destroy(); return; }
+      if (size > max) {
+        resolve(null);
+        req.destroy();
+        return;
+      }
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -91,7 +94,12 @@ export async function startOsmAndServer(opts: OsmAndOptions): Promise<{ port: nu
     const now = Date.now();
     for (const f of decoded.fixes) {
       const report: PositionReport = {
-        assetKey, kind: 'vehicle', source: 'osmand', time: f.time ?? now, lat: f.lat, lon: f.lon,
+        assetKey,
+        kind: 'vehicle',
+        source: 'osmand',
+        time: f.time ?? now,
+        lat: f.lat,
+        lon: f.lon,
         ...(f.speedKmh !== undefined && { speed: f.speedKmh }),
         ...(f.course !== undefined && { course: f.course % 360 }),
       };

@@ -16,13 +16,26 @@ const secret: Record<string, string> = {};
 
 before(async () => {
   db = await freshDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', SIM: '0', OSMAND_PORT: '0', AIS_PORT: '-1', JT808_PORT: '-1', DATABASE_POOL_MAX: String(testPoolMax()), NODE_ENV: 'test' });
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SIM: '0',
+    OSMAND_PORT: '0',
+    AIS_PORT: '-1',
+    JT808_PORT: '-1',
+    DATABASE_POOL_MAX: String(testPoolMax()),
+    NODE_ENV: 'test',
+  });
   app = await startApp(config, {
     say: () => {},
     ingest: true,
     seed: async (pool) => {
       await pool.query(`INSERT INTO assets (key, kind, label) VALUES ('osmand:phone-7', 'vehicle', '沪A·OSM01'), ('tel:013900000042', 'vehicle', '沪A·JT808')`);
-      for (const [asset, id] of [['osmand:phone-7', 'phone-7'], ['tel:013900000042', '013900000042']] as const) {
+      for (const [asset, id] of [
+        ['osmand:phone-7', 'phone-7'],
+        ['tel:013900000042', '013900000042'],
+      ] as const) {
         secret[id] = (await registerDevice(pool, { asset, osmand: id })).secret!;
       }
     },
@@ -45,8 +58,7 @@ test('query decoding: knots to km/h, seconds or ISO time, location=lat,lon', () 
   assert.deepEqual(j, { ok: true, fixes: [{ deviceId: 'p', time: Date.parse('2026-11-27T01:00:00Z'), lat: 31, lon: 121, speedKmh: 36, course: undefined }] });
 });
 
-const refused = async (reason: string) =>
-  (await devicesRefused.get()).values.find((v) => v.labels.protocol === 'osmand' && v.labels.reason === reason)?.value ?? 0;
+const refused = async (reason: string) => (await devicesRefused.get()).values.find((v) => v.labels.protocol === 'osmand' && v.labels.reason === reason)?.value ?? 0;
 
 test('attack: OsmAnd without a secret, with a wrong one, or from an unknown id is refused (401/403), counted, nothing stored; the provisioned device with its secret is stored (GET, JSON, form); bad fixes get 400', async () => {
   const t = Math.floor(Date.now() / 1000) - 60;
@@ -55,12 +67,13 @@ test('attack: OsmAnd without a secret, with a wrong one, or from an unknown id i
   const bare = await fetch(`${base}/?id=phone-7&lat=30.1&lon=120.1&timestamp=${t - 5}`);
   assert.equal(bare.status, 401, 'no secret');
   const wrong = await fetch(`${base}/?id=phone-7&lat=30.1&lon=120.1&timestamp=${t - 5}&secret=${secret['013900000042']}`);
-  assert.equal(wrong.status, 403, 'another device\'s secret');
+  assert.equal(wrong.status, 403, "another device's secret");
   const unknown = await fetch(`${base}/?id=stranger&lat=31&lon=121&secret=${secret['phone-7']}`);
   assert.equal(unknown.status, 403, 'unknown id, answered like a wrong secret');
   assert.equal(await unknown.text(), 'forbidden', 'the id is not echoed');
   const wrongJson = await fetch(`${base}/?secret=WRONG`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ device_id: 'phone-7', location: { timestamp: new Date(Date.now() - 90_000).toISOString(), coords: { latitude: 30.2, longitude: 120.2 } } }),
   });
   assert.equal(wrongJson.status, 403);
@@ -72,11 +85,19 @@ test('attack: OsmAnd without a secret, with a wrong one, or from an unknown id i
   assert.equal(get.status, 200);
   // Traccar Client's JSON, posted to the server URL it was given (the secret in its query).
   const post = await fetch(`${base}/?secret=${secret['013900000042']}`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ device_id: '013900000042', location: { timestamp: new Date(Date.now() - 30_000).toISOString(), coords: { latitude: 31.3, longitude: 121.5, speed: 5, heading: 45 } } }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      device_id: '013900000042',
+      location: { timestamp: new Date(Date.now() - 30_000).toISOString(), coords: { latitude: 31.3, longitude: 121.5, speed: 5, heading: 45 } },
+    }),
   });
   assert.equal(post.status, 200);
-  const form = await fetch(`${base}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `id=phone-7&lat=31.24&lon=121.48&timestamp=${t + 10}&secret=${secret['phone-7']}` });
+  const form = await fetch(`${base}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `id=phone-7&lat=31.24&lon=121.48&timestamp=${t + 10}&secret=${secret['phone-7']}`,
+  });
   assert.equal(form.status, 200);
 
   const bad = await fetch(`${base}/?id=phone-7&lat=95&lon=121&secret=${secret['phone-7']}`);
@@ -88,14 +109,31 @@ test('attack: OsmAnd without a secret, with a wrong one, or from an unknown id i
   await new Promise((r) => setTimeout(r, 100));
   await app.writer.flush();
   const { rows } = await db.pool.query(
-    `SELECT a.key, p.source, round(p.speed::numeric, 2) AS speed, ST_Y(p.geom) AS lat FROM positions p JOIN assets a ON a.id = p.asset_id ORDER BY p.time`);
-  assert.deepEqual(rows.map((r) => [r.key, r.source]), [['osmand:phone-7', 'osmand'], ['osmand:phone-7', 'osmand'], ['tel:013900000042', 'osmand']]);
+    `SELECT a.key, p.source, round(p.speed::numeric, 2) AS speed, ST_Y(p.geom) AS lat FROM positions p JOIN assets a ON a.id = p.asset_id ORDER BY p.time`,
+  );
+  assert.deepEqual(
+    rows.map((r) => [r.key, r.source]),
+    [
+      ['osmand:phone-7', 'osmand'],
+      ['osmand:phone-7', 'osmand'],
+      ['tel:013900000042', 'osmand'],
+    ],
+  );
   assert.equal(Number(rows[0].speed), 37.04); // 20 kn
-  assert.ok(rows.every((r) => Number(r.lat) > 31), 'none of the refused fixes (lat 30.x) was stored');
+  assert.ok(
+    rows.every((r) => Number(r.lat) > 31),
+    'none of the refused fixes (lat 30.x) was stored',
+  );
   const metrics = await (await fetch(`http://127.0.0.1:${app.port}/metrics`)).text();
   assert.match(metrics, /tw_ingest_devices_refused_total\{protocol="osmand",reason="bad_secret"\} 2/);
   assert.doesNotMatch(metrics, /stranger|phone-7/, 'device ids are never labels');
   const states = await db.pool.query(`SELECT ident, state, last_address FROM devices ORDER BY ident`);
-  assert.deepEqual(states.rows.map((r) => [r.ident, r.state]), [['013900000042', 'authenticated'], ['phone-7', 'authenticated']]);
+  assert.deepEqual(
+    states.rows.map((r) => [r.ident, r.state]),
+    [
+      ['013900000042', 'authenticated'],
+      ['phone-7', 'authenticated'],
+    ],
+  );
   assert.match(states.rows[0].last_address, /^(::ffff:)?127\.0\.0\.1:\d+$/);
 });

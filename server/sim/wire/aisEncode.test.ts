@@ -40,7 +40,10 @@ test('type 5 (two sentences) and type 24 static data round-trip', () => {
   assert.equal(five!.destination, 'CNSHA');
   assert.equal(five!.draught, 11.5);
   const parts = decodeAll(encodeType24({ ...s, mmsi: '412000777', shipType: 30 }));
-  assert.deepEqual(parts.map((p) => p.type), [24, 24]);
+  assert.deepEqual(
+    parts.map((p) => p.type),
+    [24, 24],
+  );
   assert.equal(parts[0]!.shipname, 'ZHONG GU 88');
   assert.equal(parts[1]!.shiptype, 30);
 });

@@ -79,18 +79,49 @@ const hdgField = (h?: number) => (h === undefined ? 511 : Math.round(h) % 360);
 
 /** Class A position report (type 1). */
 export function encodeType1(p: AisPosition): string[] {
-  const b = new Bits().uint(1, 6).uint(0, 2).uint(Number(p.mmsi), 30).uint(p.navStatus ?? 15, 4).int(-128, 8)
-    .uint(sogField(p.sogKn), 10).uint(0, 1).int(lonField(p.lon), 28).int(latField(p.lat), 27)
-    .uint(cogField(p.cog), 12).uint(hdgField(p.heading), 9).uint(p.second ?? 60, 6).uint(0, 2).uint(0, 3).uint(0, 1).uint(0, 19);
+  const b = new Bits()
+    .uint(1, 6)
+    .uint(0, 2)
+    .uint(Number(p.mmsi), 30)
+    .uint(p.navStatus ?? 15, 4)
+    .int(-128, 8)
+    .uint(sogField(p.sogKn), 10)
+    .uint(0, 1)
+    .int(lonField(p.lon), 28)
+    .int(latField(p.lat), 27)
+    .uint(cogField(p.cog), 12)
+    .uint(hdgField(p.heading), 9)
+    .uint(p.second ?? 60, 6)
+    .uint(0, 2)
+    .uint(0, 3)
+    .uint(0, 1)
+    .uint(0, 19);
   return toSentences(b);
 }
 
 /** Class B position report (type 18). */
 export function encodeType18(p: AisPosition): string[] {
-  const b = new Bits().uint(18, 6).uint(0, 2).uint(Number(p.mmsi), 30).uint(0, 8)
-    .uint(sogField(p.sogKn), 10).uint(0, 1).int(lonField(p.lon), 28).int(latField(p.lat), 27)
-    .uint(cogField(p.cog), 12).uint(hdgField(p.heading), 9).uint(p.second ?? 60, 6).uint(0, 2)
-    .uint(1, 1).uint(0, 1).uint(0, 1).uint(1, 1).uint(0, 1).uint(0, 1).uint(0, 1).uint(0, 20);
+  const b = new Bits()
+    .uint(18, 6)
+    .uint(0, 2)
+    .uint(Number(p.mmsi), 30)
+    .uint(0, 8)
+    .uint(sogField(p.sogKn), 10)
+    .uint(0, 1)
+    .int(lonField(p.lon), 28)
+    .int(latField(p.lat), 27)
+    .uint(cogField(p.cog), 12)
+    .uint(hdgField(p.heading), 9)
+    .uint(p.second ?? 60, 6)
+    .uint(0, 2)
+    .uint(1, 1)
+    .uint(0, 1)
+    .uint(0, 1)
+    .uint(1, 1)
+    .uint(0, 1)
+    .uint(0, 1)
+    .uint(0, 1)
+    .uint(0, 20);
   return toSentences(b, 'B');
 }
 
@@ -108,22 +139,52 @@ export interface AisStatic {
 
 /** Class A static and voyage data (type 5, two sentences). */
 export function encodeType5(s: AisStatic): string[] {
-  const bow = Math.round(s.lengthM * 0.6), stern = Math.round(s.lengthM - bow);
-  const port = Math.round(s.beamM / 2), starboard = Math.round(s.beamM - port);
-  const b = new Bits().uint(5, 6).uint(0, 2).uint(Number(s.mmsi), 30).uint(0, 2).uint(Number(s.imo ?? 0), 30)
-    .text(s.callSign, 7).text(s.name, 20).uint(s.shipType, 8).uint(Math.min(511, bow), 9).uint(Math.min(511, stern), 9)
-    .uint(Math.min(63, port), 6).uint(Math.min(63, starboard), 6).uint(1, 4)
-    .uint(0, 4).uint(0, 5).uint(24, 5).uint(60, 6) // ETA not available
-    .uint(Math.round((s.draughtM ?? 0) * 10), 8).text(s.destination ?? '', 20).uint(0, 1).uint(0, 1);
+  const bow = Math.round(s.lengthM * 0.6),
+    stern = Math.round(s.lengthM - bow);
+  const port = Math.round(s.beamM / 2),
+    starboard = Math.round(s.beamM - port);
+  const b = new Bits()
+    .uint(5, 6)
+    .uint(0, 2)
+    .uint(Number(s.mmsi), 30)
+    .uint(0, 2)
+    .uint(Number(s.imo ?? 0), 30)
+    .text(s.callSign, 7)
+    .text(s.name, 20)
+    .uint(s.shipType, 8)
+    .uint(Math.min(511, bow), 9)
+    .uint(Math.min(511, stern), 9)
+    .uint(Math.min(63, port), 6)
+    .uint(Math.min(63, starboard), 6)
+    .uint(1, 4)
+    .uint(0, 4)
+    .uint(0, 5)
+    .uint(24, 5)
+    .uint(60, 6) // ETA not available
+    .uint(Math.round((s.draughtM ?? 0) * 10), 8)
+    .text(s.destination ?? '', 20)
+    .uint(0, 1)
+    .uint(0, 1);
   return toSentences(b);
 }
 
 /** Class B static data (type 24 parts A and B). */
 export function encodeType24(s: AisStatic): string[] {
   const a = new Bits().uint(24, 6).uint(0, 2).uint(Number(s.mmsi), 30).uint(0, 2).text(s.name, 20).uint(0, 8);
-  const bow = Math.round(s.lengthM * 0.6), stern = Math.round(s.lengthM - bow);
-  const b = new Bits().uint(24, 6).uint(0, 2).uint(Number(s.mmsi), 30).uint(1, 2).uint(s.shipType, 8).text('', 7)
-    .text(s.callSign, 7).uint(Math.min(511, bow), 9).uint(Math.min(511, stern), 9)
-    .uint(Math.min(63, Math.round(s.beamM / 2)), 6).uint(Math.min(63, Math.round(s.beamM / 2)), 6).uint(0, 6);
+  const bow = Math.round(s.lengthM * 0.6),
+    stern = Math.round(s.lengthM - bow);
+  const b = new Bits()
+    .uint(24, 6)
+    .uint(0, 2)
+    .uint(Number(s.mmsi), 30)
+    .uint(1, 2)
+    .uint(s.shipType, 8)
+    .text('', 7)
+    .text(s.callSign, 7)
+    .uint(Math.min(511, bow), 9)
+    .uint(Math.min(511, stern), 9)
+    .uint(Math.min(63, Math.round(s.beamM / 2)), 6)
+    .uint(Math.min(63, Math.round(s.beamM / 2)), 6)
+    .uint(0, 6);
   return [...toSentences(a, 'B'), ...toSentences(b, 'B')];
 }

@@ -16,7 +16,11 @@ export class AisUdpEmitter {
   private vessels: Map<string, Vessel>;
   private staticSentAt = new Map<string, number>();
 
-  constructor(fleet: Fleet, private port: number, private host = '127.0.0.1') {
+  constructor(
+    fleet: Fleet,
+    private port: number,
+    private host = '127.0.0.1',
+  ) {
     this.vessels = new Map(fleet.vessels.map((v) => [v.assetKey, v]));
     this.socket.unref();
   }
@@ -24,11 +28,27 @@ export class AisUdpEmitter {
   send(r: PositionReport): void {
     const v = this.vessels.get(r.assetKey);
     if (!v) return;
-    const position = { mmsi: v.mmsi, lat: r.lat, lon: r.lon, sogKn: r.speed === undefined ? undefined : kmhToKnots(r.speed), cog: r.course, heading: r.heading, second: new Date(r.time).getUTCSeconds() };
+    const position = {
+      mmsi: v.mmsi,
+      lat: r.lat,
+      lon: r.lon,
+      sogKn: r.speed === undefined ? undefined : kmhToKnots(r.speed),
+      cog: r.course,
+      heading: r.heading,
+      second: new Date(r.time).getUTCSeconds(),
+    };
     const lines = v.cls === 'A' ? encodeType1({ ...position, navStatus: (r.speed ?? 0) < 1 ? 1 : 0 }) : encodeType18(position);
     if (r.time - (this.staticSentAt.get(v.mmsi) ?? 0) > STATIC_EVERY_MS) {
       this.staticSentAt.set(v.mmsi, r.time);
-      const s = { mmsi: v.mmsi, imo: v.imo, callSign: v.callSign, name: v.name, shipType: SHIP_TYPE_CODE[v.shipType] ?? 70, lengthM: v.cls === 'A' ? 180 : 25, beamM: v.cls === 'A' ? 30 : 7 };
+      const s = {
+        mmsi: v.mmsi,
+        imo: v.imo,
+        callSign: v.callSign,
+        name: v.name,
+        shipType: SHIP_TYPE_CODE[v.shipType] ?? 70,
+        lengthM: v.cls === 'A' ? 180 : 25,
+        beamM: v.cls === 'A' ? 30 : 7,
+      };
       lines.push(...(v.cls === 'A' ? encodeType5(s) : encodeType24(s)));
     }
     // An NMEA 4.0 tag block carries the fix time (AIS itself only carries the second).
@@ -57,7 +77,11 @@ export class Jt808Emitter {
   private codes = new Map<string, string>();
   private closed = false;
 
-  constructor(fleet: Fleet, private port: number, private host = '127.0.0.1') {
+  constructor(
+    fleet: Fleet,
+    private port: number,
+    private host = '127.0.0.1',
+  ) {
     this.plates = new Map(fleet.trucks.map((t) => [t.assetKey, t.plate]));
   }
 
@@ -65,13 +89,15 @@ export class Jt808Emitter {
     if (this.closed || !r.assetKey.startsWith('tel:')) return;
     let t = this.terminals.get(r.assetKey);
     if (!t) this.terminals.set(r.assetKey, (t = this.open(r.assetKey)));
-    void t.then(async (terminal) => {
-      if (!terminal || terminal.closed) {
-        this.terminals.delete(r.assetKey);
-        return;
-      }
-      await terminal.sendLocation({ lat: r.lat, lon: r.lon, time: r.time, speed: r.speed, course: r.course, alarm: r.alarm });
-    }).catch(() => this.terminals.delete(r.assetKey));
+    void t
+      .then(async (terminal) => {
+        if (!terminal || terminal.closed) {
+          this.terminals.delete(r.assetKey);
+          return;
+        }
+        await terminal.sendLocation({ lat: r.lat, lon: r.lon, time: r.time, speed: r.speed, course: r.course, alarm: r.alarm });
+      })
+      .catch(() => this.terminals.delete(r.assetKey));
   }
 
   private async open(assetKey: string): Promise<Jt808Terminal | null> {

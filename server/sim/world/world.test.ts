@@ -63,7 +63,12 @@ const landTouching = (line: Feature<LineString>) => {
 };
 
 test('codes are unique', () => {
-  for (const [what, list] of [['district', districts], ['site', sites], ['route', routes], ['lane', lanes]] as const) {
+  for (const [what, list] of [
+    ['district', districts],
+    ['site', sites],
+    ['route', routes],
+    ['lane', lanes],
+  ] as const) {
     const codes = list.map((x) => x.code);
     assert.equal(new Set(codes).size, codes.length, `duplicate ${what} code`);
   }
@@ -134,32 +139,35 @@ test('site polygons are closed, counter-clockwise, simple, small and inside thei
     assert.ok(booleanPointInPolygon(c, areaOf(d)), `${s.code}: centroid outside district ${s.district}`);
     // the most specific district: no office other than its own contains it
     for (const o of districts)
-      if (o.level === 'office' && o.code !== s.district && booleanPointInPolygon(c, areaOf(o)))
-        assert.fail(`${s.code} lies in office ${o.code} but is assigned to ${s.district}`);
+      if (o.level === 'office' && o.code !== s.district && booleanPointInPolygon(c, areaOf(o))) assert.fail(`${s.code} lies in office ${o.code} but is assigned to ${s.district}`);
   }
 });
 
 test('sites lie on land in mainland China, port terminals at the waterfront', () => {
   for (const s of sites) {
     for (const p of s.area) assert.equal(coast.landAt(p), 'CHN', `${s.code}: vertex ${p} not on CHN land`);
-    for (let i = 1; i < s.area.length; i++)
-      assert.ok(!coast.segmentCrossesCoast(s.area[i - 1]!, s.area[i]!), `${s.code}: edge ${i} crosses the coastline`);
+    for (let i = 1; i < s.area.length; i++) assert.ok(!coast.segmentCrossesCoast(s.area[i - 1]!, s.area[i]!), `${s.code}: edge ${i} crosses the coastline`);
     if (s.kind !== 'port_terminal') continue;
     // the berth side is within 300 m of the water: some point just off its boundary is at sea
     const ring = polygonToLine(polygon([s.area])) as Feature<LineString>; // one ring: one line
     const buffered = buffer(polygon([s.area]), 0.3, { units: 'kilometers' })!;
     const outer = (buffered.geometry as Polygon).coordinates[0] as LonLat[];
-    assert.ok(outer.some((p) => !coast.isLand(p)), `${s.code}: no water within 300 m`);
+    assert.ok(
+      outer.some((p) => !coast.isLand(p)),
+      `${s.code}: no water within 300 m`,
+    );
     assert.ok(length(ring) > 0);
     // and at least one approach lane ends at it
-    assert.ok(lanes.some((l) => (l.kind ?? 'approach') === 'approach' && l.port === s.code), `${s.code}: no approach lane`);
+    assert.ok(
+      lanes.some((l) => (l.kind ?? 'approach') === 'approach' && l.port === s.code),
+      `${s.code}: no approach lane`,
+    );
   }
 });
 
 test('sites do not overlap each other', () => {
   for (let i = 0; i < sites.length; i++)
-    for (let j = i + 1; j < sites.length; j++)
-      assert.ok(!booleanIntersects(sitePoly(sites[i]!.code), sitePoly(sites[j]!.code)), `${sites[i]!.code} overlaps ${sites[j]!.code}`);
+    for (let j = i + 1; j < sites.length; j++) assert.ok(!booleanIntersects(sitePoly(sites[i]!.code), sitePoly(sites[j]!.code)), `${sites[i]!.code} overlaps ${sites[j]!.code}`);
 });
 
 test('routes start in their from-site and end in their to-site', () => {
@@ -260,7 +268,10 @@ test('lane vertices and segments are at sea; approaches end at their terminal', 
 test('every route touches districts and every direct customs has sites', () => {
   for (const d of districts.filter((x) => x.level === 'direct')) {
     const under = new Set([d.code, ...districts.filter((o) => o.parent === d.code).map((o) => o.code)]);
-    assert.ok(sites.some((s) => under.has(s.district)), `${d.code}: no sites`);
+    assert.ok(
+      sites.some((s) => under.has(s.district)),
+      `${d.code}: no sites`,
+    );
   }
   const hq = areaOf(districtByCode.get('0000')!);
   for (const r of routes) for (const p of [r.path[0]!, r.path.at(-1)!]) assert.ok(booleanPointInPolygon(p, hq), `${r.code}: outside HQ`);

@@ -3,5 +3,4 @@ import { alertAction } from '../../../../../server/http/alertAction';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = handler(async (request: Request, { params }: { params: Promise<{ id: string }> }) =>
-  alertAction(request, (await params).id, 'acknowledge'));
+export const POST = handler(async (request: Request, { params }: { params: Promise<{ id: string }> }) => alertAction(request, (await params).id, 'acknowledge'));

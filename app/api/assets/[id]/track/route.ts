@@ -14,7 +14,9 @@ export const GET = handler(async (request: Request, { params }: { params: Promis
   const track = await loadTrack(getContext().pool, user.district, id, q);
   if (!track) throw new ApiError(404, 'no such asset');
   const name = `track-${id}-${new Date(q.from).toISOString().slice(0, 10)}`;
-  if (q.format === 'gpx') return new Response(trackAsGpx(track), { headers: { 'content-type': 'application/gpx+xml', 'content-disposition': `attachment; filename="${name}.gpx"` } });
-  if (q.format === 'kml') return new Response(trackAsKml(track), { headers: { 'content-type': 'application/vnd.google-earth.kml+xml', 'content-disposition': `attachment; filename="${name}.kml"` } });
+  if (q.format === 'gpx')
+    return new Response(trackAsGpx(track), { headers: { 'content-type': 'application/gpx+xml', 'content-disposition': `attachment; filename="${name}.gpx"` } });
+  if (q.format === 'kml')
+    return new Response(trackAsKml(track), { headers: { 'content-type': 'application/vnd.google-earth.kml+xml', 'content-disposition': `attachment; filename="${name}.kml"` } });
   return json(trackAsGeoJson(track));
 });

@@ -5,5 +5,4 @@ import { endMovement } from '../../../../../server/http/movementAction';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = handler(async (request: Request, { params }: { params: Promise<{ id: string }> }) =>
-  endMovement(request, (await params).id, 'close'));
+export const POST = handler(async (request: Request, { params }: { params: Promise<{ id: string }> }) => endMovement(request, (await params).id, 'close'));
