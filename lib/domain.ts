@@ -49,5 +49,22 @@ export type AssetStatus = (typeof ASSET_STATUSES)[number];
 export const assetStatusCode = (s: AssetStatus): number => ASSET_STATUSES.indexOf(s);
 
 /** Alert types (DESIGN.md, Alerts), shared by the rules engine, the REST filters and the UI. */
-export const ALERT_TYPES = ['ROUTE_DEVIATION', 'UNSCHEDULED_STOP', 'SIGNAL_LOST', 'OVERDUE', 'WRONG_SITE', 'ARRIVED', 'SEAL_ALARM', 'AIS_GAP', 'RENDEZVOUS', 'ZONE_ENTRY'] as const;
+export const ALERT_TYPES = [
+  'ROUTE_DEVIATION',
+  'UNSCHEDULED_STOP',
+  'SIGNAL_LOST',
+  'OVERDUE',
+  'WRONG_SITE',
+  'ARRIVED',
+  'SEAL_ALARM',
+  'AIS_GAP',
+  'RENDEZVOUS',
+  'ZONE_ENTRY',
+  // Raised by the customs links (server/links/), not by the rules engine.
+  'GATE_MISMATCH',
+  'NOT_RECEIVED',
+  'UNDECLARED_OUT',
+  'ZONE_UNAUTHORISED',
+  'INSPECTION_OVERDUE',
+] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];

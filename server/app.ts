@@ -28,6 +28,7 @@ import { LiveTestHooks } from './live/testHooks';
 import { log } from './log';
 import { registry as metricsRegistry } from './metrics';
 import { MovementService } from './movements/movementService';
+import { startLinks, type LinksRuntime } from './links/runtime';
 import { AssetRegistry } from './pipeline/assetRegistry';
 import { LatestState } from './pipeline/latestState';
 import { Pipeline } from './pipeline/pipeline';
@@ -51,6 +52,8 @@ export interface App {
   sessions: Sessions;
   alerts: AlertService;
   rules: RulesRuntime;
+  /** The customs links (POST /api/links/<system>, inbox folders, reconciliation). */
+  links: LinksRuntime;
   /** Present when started with `ingest: true`. */
   listeners?: Listeners;
   port: number;
@@ -127,6 +130,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   alerts.onAcknowledged = (episode) => rules.acknowledge(episode);
   // From here on every movement change reaches the live scopes and the rules.
   movements.follow({ live: hub, rules });
+  const onEvents = (events: { kind: string; time: number; assetId: number | null; consignmentId: number | null }[]) => {
+    for (const e of events) rules.onEvent(e);
+  };
+  const links = await startLinks(config, { pool: db.pool, movements, alerts, mapStatus, onEvents }, say);
   const ledgerFiles = anchorFiles(config);
   setContext({
     ...getContext(),
@@ -134,9 +141,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     alerts,
     movements,
     onWorldChanged: () => rules.reloadFences(),
-    onEvents: (events) => {
-      for (const e of events) rules.onEvent(e);
-    },
+    onEvents,
+    links: links.receiver,
   });
   await opts.beforeListen?.();
 
@@ -158,6 +164,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const shutdown = async () => {
     clearInterval(retention);
     await listeners?.close();
+    await links.stop();
     await rules.stop();
     await alerts.apply([]); // what the rules decided last is stored (status changes reach the movements)
     await movements.drain();
@@ -198,6 +205,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     writer,
     registry,
     movements,
+    links,
     mapStatus,
     districts,
     sessions,

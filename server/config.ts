@@ -87,6 +87,22 @@ const ConfigSchema = z.object({
   LEDGER_ANCHOR_FILE: z.string().min(1).optional(),
   /** A JSON file of rules thresholds (any subset of the defaults; per-route overrides by route code). */
   RULES_CONFIG_FILE: z.string().min(1).optional(),
+  /**
+   * The e-port style folders of the customs links: <dir>/<system>/InBox (dropped messages),
+   * OutBox (receipts and replies), FailBox (refused files, each with a .reason.txt). Default
+   * DATA_DIR/links; "off" turns the folders off (the links still answer POST /api/links/<system>).
+   */
+  LINKS_DIR: z.string().min(1).optional(),
+  /** How often the inbox folders are read (ms); 0: only when asked (tests drive LinkInbox.pass()). */
+  LINKS_INBOX_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
+  /** The district whose movements a message dropped into an inbox may touch (files are trusted as the local e-port client). */
+  LINKS_INBOX_DISTRICT: z
+    .string()
+    .regex(/^[0-9]{4}$/, 'a 4-digit district code')
+    .default('0000'),
+  /** How long after arriving through the destination gate goods must be received (NOT_RECEIVED), and a flagged movement inspected (INSPECTION_OVERDUE). */
+  LINKS_RECEIVE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+  LINKS_INSPECTION_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   /** Test-only hooks (server/live/testHooks.ts) for the end-to-end tests; never set in production. */
   TW_TEST_HOOKS: bool.default(false),
   MAX_BODY_BYTES: z.coerce

@@ -9,6 +9,7 @@ import type { Pipeline } from './pipeline/pipeline';
 import type { AlertService } from './alerts/alertService';
 import type { MovementService } from './movements/movementService';
 import type { AnchorFiles } from './ledger/anchorer';
+import type { LinkReceiver } from './links/receiver';
 
 export interface ServerContext {
   pool: pg.Pool;
@@ -26,6 +27,8 @@ export interface ServerContext {
   movements?: MovementService;
   /** Gate, warehouse and seal events were stored: the rules engine hears of them. */
   onEvents?: (events: { kind: string; time: number; assetId: number | null; consignmentId: number | null }[]) => void;
+  /** The customs and partner links (POST /api/links/<system>). */
+  links?: LinkReceiver;
   startedAt: number;
   /** The ledger's key and anchor log, and how long a checkpoint may wait for its anchor, for GET /api/ledger/verify. */
   ledgerAnchors?: AnchorFiles & { graceMs: number };

@@ -3,6 +3,8 @@
 // go to the movement service, their one owner. Carries people's acknowledge/resolve with audit.
 import type pg from 'pg';
 import type { AlertRow } from '../../lib/alerts';
+import type { AlertType } from '../../lib/domain';
+import { ALERT_SEVERITY } from '../rules/types';
 import { withTransaction } from '../../db/transaction';
 import { audit } from '../audit';
 import { appendRowEntry } from '../ledger/ledger';
@@ -23,6 +25,23 @@ export const ALERT_COLUMNS = `
   (extract(epoch FROM al.cleared_at) * 1000)::float8 AS "clearedAt", al.districts,
   a.label AS "assetLabel", a.kind AS "assetKind", c.reference AS "consignmentRef"`;
 export const ALERT_JOINS = `LEFT JOIN assets a ON a.id = al.asset_id LEFT JOIN consignments c ON c.id = al.consignment_id`;
+
+/**
+ * An alert raised by a partner system's message or a reconciliation (server/links/), not by the
+ * rules engine: it may have no asset, and names the districts that must see it (a gate's, a site's)
+ * beside those of its movement and asset. Raising is idempotent on the episode.
+ */
+export interface ExternalAlert {
+  type: AlertType;
+  assetId: number | null;
+  consignmentId: number | null;
+  time: number;
+  lon?: number | null;
+  lat?: number | null;
+  detail: Record<string, unknown>;
+  episode: string;
+  districts: string[];
+}
 
 export class AlertService implements RuleListener {
   private queue: Promise<void> = Promise.resolve();
@@ -88,6 +107,53 @@ export class AlertService implements RuleListener {
     } else {
       await this.movements.applyRuleStatus(o.consignmentId, o.status, o.time);
     }
+  }
+
+  /** Stores and broadcasts an external alert (after what is queued); null when its episode was raised before. */
+  raiseExternal(a: ExternalAlert): Promise<AlertRow | null> {
+    const run = this.queue.then(async () => {
+      const home = a.assetId === null ? undefined : this.registry.byAssetId(a.assetId)?.district;
+      const touched = a.consignmentId === null ? undefined : this.movements.districtsOf(a.consignmentId);
+      const row = await this.transaction(async (client) => {
+        const stored =
+          touched ?? (a.consignmentId === null ? [] : ((await client.query('SELECT districts FROM consignments WHERE id = $1', [a.consignmentId])).rows[0]?.districts ?? []));
+        const districts = [...new Set([...a.districts, ...stored, ...(home ? [home] : [])])];
+        const { rows } = await client.query(
+          `INSERT INTO alerts (type, severity, asset_id, consignment_id, time, geom, detail, episode, districts)
+           VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0), CASE WHEN $6::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($6, $7), 4326) END, $8, $9, $10)
+           ON CONFLICT (episode) WHERE episode IS NOT NULL DO NOTHING RETURNING id`,
+          [a.type, ALERT_SEVERITY[a.type], a.assetId, a.consignmentId, a.time, a.lon ?? null, a.lat ?? null, JSON.stringify(a.detail), a.episode, districts],
+        );
+        if (!rows[0]) return null;
+        await appendRowEntry(client, 'alert', 'alerts', rows[0].id);
+        return this.load(client, rows[0].id);
+      });
+      if (row) this.hub.emitAlert('alert', row, a.assetId ?? 0);
+      return row;
+    });
+    this.queue = run.then(
+      () => {},
+      (err: Error) => log.error({ err: err.message, episode: a.episode }, 'could not store an external alert'),
+    );
+    return run;
+  }
+
+  /** Marks an external alert's condition as over (goods received after all, a result came). */
+  clearExternal(episode: string, time: number, detail?: Record<string, unknown>): Promise<void> {
+    const run = this.queue.then(async () => {
+      const row = await this.transaction(async (client) => {
+        const { rows } = await client.query(
+          `UPDATE alerts SET cleared_at = to_timestamp($2 / 1000.0), detail = detail || $3::jsonb WHERE episode = $1 AND cleared_at IS NULL RETURNING id`,
+          [episode, time, JSON.stringify(detail ? { cleared: detail } : {})],
+        );
+        if (!rows[0]) return null;
+        await appendRowEntry(client, 'alert', 'alerts', rows[0].id);
+        return this.load(client, rows[0].id);
+      });
+      if (row) this.hub.emitAlert('alert_update', row, row.assetId ?? 0);
+    });
+    this.queue = run.catch((err: Error) => log.error({ err: err.message, episode }, 'could not clear an external alert'));
+    return run;
   }
 
   /** Acknowledge or resolve (with a note) on behalf of a user who may see the alert. */

@@ -14,11 +14,13 @@ import { auditNow } from '../audit';
 import { sha256 } from '../auth/sessions';
 import { bearerMatches } from '../http/guard';
 import { conflict, invalid, notFound } from '@/server/errors';
+import { LINK_SYSTEMS, type LinkSystemName } from '../links/types';
 
-export const INGEST_TOKEN_KINDS = ['positions', 'events', 'both'] as const;
+/** positions, events or both (/api/ingest/*); links: every customs link, link:<system>: one (/api/links/*). */
+export const INGEST_TOKEN_KINDS = ['positions', 'events', 'both', 'links', ...LINK_SYSTEMS.map((s) => `link:${s}` as const)] as const;
 export type IngestTokenKind = (typeof INGEST_TOKEN_KINDS)[number];
 /** What one call posts. */
-export type IngestKind = 'positions' | 'events';
+export type IngestKind = 'positions' | 'events' | `link:${LinkSystemName}`;
 
 export const LEGACY_TOKEN_NAME = 'env';
 export const TOKEN_NAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,39}$/;
@@ -37,7 +39,8 @@ export interface IngestCaller {
   userId: number | null;
 }
 
-const kindsOf = (kind: IngestTokenKind): ReadonlySet<IngestKind> => new Set(kind === 'both' ? ['positions', 'events'] : [kind]);
+const ALL_LINKS: IngestKind[] = LINK_SYSTEMS.map((s) => `link:${s}` as const);
+const kindsOf = (kind: IngestTokenKind): ReadonlySet<IngestKind> => new Set(kind === 'both' ? ['positions', 'events'] : kind === 'links' ? ALL_LINKS : [kind]);
 
 export interface IssuedIngestToken {
   name: string;
@@ -162,5 +165,5 @@ export class IngestTokens {
 
 /** A signed-in supervisor posting by hand: their own name and jurisdiction. */
 export function sessionCaller(user: { id: number; username: string; district: string }): IngestCaller {
-  return { source: `user:${user.username}`, name: user.username, via: 'session', district: user.district, may: kindsOf('both'), userId: user.id };
+  return { source: `user:${user.username}`, name: user.username, via: 'session', district: user.district, may: new Set([...kindsOf('both'), ...ALL_LINKS]), userId: user.id };
 }

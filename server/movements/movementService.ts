@@ -49,12 +49,44 @@ export const SYSTEM_ACTOR = 'system';
 export type EndAction = 'close' | 'cancel';
 const END_STATUS: Record<EndAction, ConsignmentStatus> = { close: 'closed', cancel: 'cancelled' };
 
-interface Actor {
+/** Who made a change: a person (with their id) or a system (no id: 'system', 'link:<source>'). */
+export interface Actor {
   userId: number | null;
   username: string;
   ip: string | null;
 }
 const systemActor: Actor = { userId: null, username: SYSTEM_ACTOR, ip: null };
+
+/** A movement a document declares (a transit declaration): ids already resolved by the link. */
+export interface DeclaredMovement {
+  reference: string;
+  assetId: number;
+  routeId: number;
+  originSiteId: number;
+  destSiteId: number;
+  departure: number;
+  deadline: number;
+  sealId?: string | null;
+  goods?: string | null;
+  carrier?: string | null;
+}
+
+/**
+ * The movement changes a partner system's message makes, inside that message's own transaction
+ * (see MovementService.transact). Each change is audited and chained like every other; the index,
+ * live scopes and rules follow once the transaction commits.
+ */
+export interface MovementTx {
+  client: pg.PoolClient;
+  /** Stores a declared movement as `planned`. A reference that exists is a conflict. */
+  declare(actor: Actor, m: DeclaredMovement): Promise<OpenMovement>;
+  /**
+   * Moves a movement to the status a document decides: departed (in_transit), arrived, written off
+   * (closed) or cancelled. An open movement may go anywhere; an arrived one only to closed or
+   * cancelled; an ended one nowhere (conflict). The same status again changes nothing (null).
+   */
+  setStatus(actor: Actor, id: number, status: ConsignmentStatus, why: Record<string, unknown>): Promise<OpenMovement | null>;
+}
 
 export class MovementService {
   private index = new MovementIndex();
@@ -245,6 +277,53 @@ export class MovementService {
       });
       for (const m of ended) this.settle(this.index.get(m.id), m, 'unwatch');
       return ended.length;
+    });
+  }
+
+  /**
+   * Runs a partner system's message as one transaction that may change movements (links/). The
+   * changes settle (index, live, rules) only after the commit; on a rollback nothing follows.
+   */
+  transact<T>(fn: (tx: MovementTx) => Promise<T>): Promise<T> {
+    return this.serial(async () => {
+      const staged: { before: OpenMovement | undefined; after: OpenMovement }[] = [];
+      const result = await withTransaction(this.pool, (client) =>
+        fn({
+          client,
+          declare: async (actor, d) => {
+            const { rows } = await client.query<OpenMovement>(
+              `INSERT INTO consignments AS c (reference, seal_id, asset_id, origin_site, dest_site, route_id, departure, deadline, status, goods, carrier, districts)
+               VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7 / 1000.0), to_timestamp($8 / 1000.0), 'planned', $9, $10, touched_districts($4, $5, $6))
+               ON CONFLICT (reference) DO NOTHING RETURNING ${MOVEMENT_COLUMNS}`,
+              [d.reference, d.sealId ?? null, d.assetId, d.originSiteId, d.destSiteId, d.routeId, d.departure, d.deadline, d.goods ?? null, d.carrier ?? null],
+            );
+            const m = rows[0];
+            if (!m) throw new DomainError('conflict', `reference: ${d.reference} exists`);
+            await this.record(client, actor, 'consignment_declare', m.id, null, { ...d, status: m.status, districts: m.districts });
+            staged.push({ before: undefined, after: m });
+            return m;
+          },
+          setStatus: async (actor, id, status, why) => {
+            const before = (await client.query<{ status: string }>('SELECT status FROM consignments WHERE id = $1 FOR UPDATE', [id])).rows[0];
+            if (!before) throw new DomainError('not_found', 'no such consignment');
+            if (before.status === status) return null;
+            const allowed = isOpenStatus(before.status) || (before.status === 'arrived' && (status === 'closed' || status === 'cancelled'));
+            if (!allowed) throw new DomainError('conflict', `the movement has already ended (${before.status})`);
+            const { rows } = await client.query<OpenMovement>(
+              `UPDATE consignments c SET status = $2, updated_at = now(),
+                      arrived_at = CASE WHEN $2 = 'arrived' THEN coalesce(to_timestamp($3 / 1000.0), now()) ELSE c.arrived_at END
+               WHERE c.id = $1 RETURNING ${MOVEMENT_COLUMNS}`,
+              [id, status, typeof why.time === 'number' ? why.time : null],
+            );
+            await this.record(client, actor, 'consignment_status', id, { status: before.status }, { status, ...why });
+            const after = rows[0]!;
+            staged.push({ before: this.index.get(id), after });
+            return after;
+          },
+        }),
+      );
+      for (const { before, after } of staged) this.settle(before, after, isOpenStatus(after.status) ? 'watch' : 'unwatch');
+      return result;
     });
   }
 

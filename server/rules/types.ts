@@ -18,6 +18,11 @@ export const ALERT_SEVERITY: Readonly<Record<AlertType, Severity>> = Object.free
   SIGNAL_LOST: 'warning',
   AIS_GAP: 'warning',
   ARRIVED: 'info',
+  GATE_MISMATCH: 'critical',
+  UNDECLARED_OUT: 'critical',
+  ZONE_UNAUTHORISED: 'critical',
+  NOT_RECEIVED: 'warning',
+  INSPECTION_OVERDUE: 'warning',
 });
 
 /** Alerts that mean we lost sight of the asset: its marker turns "stale" rather than by severity. */

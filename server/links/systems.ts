@@ -1,0 +1,8 @@
+// The link systems this server runs: one line per system (server/links/<system>/).
+import type { Config } from '../config';
+import type { LinkSystem } from './types';
+
+export function linkSystems(config: Config): LinkSystem[] {
+  void config;
+  return [];
+}
