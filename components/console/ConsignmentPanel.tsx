@@ -5,6 +5,7 @@
 import type { Journey } from '../../lib/journey';
 import { formatTime } from '../../lib/format';
 import { useFormat, useLang } from '../I18nProvider';
+import { DocumentsSection } from './DocumentsSection';
 import { JourneyCharts } from './JourneyCharts';
 import { Timeline } from './Timeline';
 
@@ -133,6 +134,7 @@ export function ConsignmentPanel({ journey: j, now, replayTime, onSeek }: { jour
         </span>
       </div>
 
+      {c && <DocumentsSection consignmentId={c.id} reference={c.reference} status={c.status} refreshKey={j} now={now} />}
       {j.track.fixes.length > 1 && <JourneyCharts journey={j} replayTime={replayTime} onSeek={onSeek} />}
       <Timeline entries={j.timeline} now={now} onSeek={onSeek} />
     </article>

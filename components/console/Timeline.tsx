@@ -3,8 +3,11 @@
 // deadline. A click replays from that moment.
 import type { TimelineEntry } from '../../lib/journey';
 import { formatTime } from '../../lib/format';
+import { zhCN } from '../../lib/i18n/zh-CN';
 import { SeverityIcon } from '../alerts/SeverityIcon';
 import { useFormat, useLang } from '../I18nProvider';
+
+const EVENT_KINDS = zhCN.eventKind;
 
 export function Timeline({ entries, now, onSeek }: { entries: TimelineEntry[]; now: number; onSeek: (ms: number) => void }) {
   const { t, lang } = useLang();
@@ -19,7 +22,8 @@ export function Timeline({ entries, now, onSeek }: { entries: TimelineEntry[]; n
       case 'deadline':
         return t('console.tlDeadline', { site });
       case 'event':
-        return `${t(`eventKind.${e.code}` as 'eventKind.gate_in')}${site ? ` · ${site}` : ''}`;
+        // A kind the console has no words for yet is shown by its code rather than as a missing key.
+        return `${e.code && Object.hasOwn(EVENT_KINDS, e.code) ? t(`eventKind.${e.code as keyof typeof EVENT_KINDS}`) : (e.code ?? '')}${site ? ` · ${site}` : ''}`;
       case 'alert':
         return `${t(`alertType.${e.code}` as 'alertType.OVERDUE')} · ${t(`alertState.${e.state ?? 'open'}`)}`;
     }
