@@ -5,7 +5,7 @@
 // button to flag it. Reloaded whenever the journey is (useJourneys), so a gate pass shows up
 // without a reload.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { documentTime, inspectionState, isCritical, storyOf, summaryEntries, type LinkDocument } from '../../lib/linkDocuments';
+import { documentTime, inspectionState, isCritical, storyOf, type LinkDocument } from '../../lib/linkDocuments';
 import { formatTime } from '../../lib/format';
 import { SeverityIcon } from '../alerts/SeverityIcon';
 import { getJson } from '../getJson';
@@ -13,15 +13,12 @@ import { useFormat, useLang } from '../I18nProvider';
 import { useCanAct } from '../useCanAct';
 import { FlagInspectionDialog, flagForInspection } from './FlagInspectionDialog';
 import { RawMessageDrawer } from './RawMessageDrawer';
-import { SummaryValue, useSummaryLabel } from './SummaryValue';
+import { SummaryList, useSummaryWords } from './SummaryList';
 import { systemName } from './systemName';
-
-const CRITICAL_KEYS = new Set(['decision', 'mismatch']);
 
 function DocumentItem({ doc, now, onOpen }: { doc: LinkDocument; now: number; onOpen: () => void }) {
   const { t } = useLang();
   const f = useFormat();
-  const label = useSummaryLabel();
   const critical = isCritical(doc);
   const at = documentTime(doc);
   return (
@@ -35,16 +32,7 @@ function DocumentItem({ doc, now, onOpen }: { doc: LinkDocument; now: number; on
         </time>
         <span className="doc-age secondary">{f.age(Math.max(0, now - at))}</span>
       </button>
-      <dl className="doc-summary">
-        {summaryEntries(doc.summary).map(([k, v]) => (
-          <div key={k} className={critical && CRITICAL_KEYS.has(k) ? 'hot' : undefined} data-key={k}>
-            <dt>{label(k)}</dt>
-            <dd>
-              <SummaryValue name={k} value={v} />
-            </dd>
-          </div>
-        ))}
-      </dl>
+      <SummaryList doc={doc} />
     </li>
   );
 }
@@ -65,6 +53,7 @@ export function DocumentsSection({
 }) {
   const { t, tOther } = useLang();
   const canAct = useCanAct();
+  const words = useSummaryWords();
   const [docs, setDocs] = useState<LinkDocument[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<number | null>(null);
@@ -125,7 +114,7 @@ export function DocumentsSection({
         )}
         {inspection.state === 'done' && !flagged && (
           <span className="insp-chip done" data-testid="inspection-state" data-state="done">
-            {t('docs.inspected', { result: inspection.result })}
+            {t('docs.inspected', { result: words.value('result', inspection.result) })}
           </span>
         )}
         {canAct && !flagged && !ended && (

@@ -4,11 +4,10 @@
 // parsed into the page as markup.
 import { useEffect, useRef, useState } from 'react';
 import type { LinkMessage } from '../../lib/linkDocuments';
-import { summaryEntries } from '../../lib/linkDocuments';
 import { formatTime } from '../../lib/format';
 import { getJson } from '../getJson';
 import { useLang } from '../I18nProvider';
-import { SummaryValue, useSummaryLabel } from './SummaryValue';
+import { SummaryList } from './SummaryList';
 import { systemName } from './systemName';
 
 /** JSON laid out for reading; XML (and JSON that does not parse) exactly as received. */
@@ -23,7 +22,6 @@ function readable(m: LinkMessage): string {
 
 export function RawMessageDrawer({ id, onClose }: { id: number; onClose: () => void }) {
   const { t, tOther } = useLang();
-  const label = useSummaryLabel();
   const [message, setMessage] = useState<LinkMessage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
@@ -51,7 +49,6 @@ export function RawMessageDrawer({ id, onClose }: { id: number; onClose: () => v
   }, [onClose]);
 
   const m = message;
-  const entries = m ? summaryEntries(m.summary) : [];
   return (
     <div
       className="drawer-backdrop"
@@ -111,19 +108,10 @@ export function RawMessageDrawer({ id, onClose }: { id: number; onClose: () => v
                 <dd className="mono">{formatTime(m.receivedAt)}</dd>
               </div>
             </dl>
-            {entries.length > 0 && (
+            {Object.keys(m.summary).length > 0 && (
               <>
                 <h3>{t('docs.summary')}</h3>
-                <dl className="doc-summary">
-                  {entries.map(([k, v]) => (
-                    <div key={k}>
-                      <dt>{label(k)}</dt>
-                      <dd>
-                        <SummaryValue name={k} value={v} />
-                      </dd>
-                    </div>
-                  ))}
-                </dl>
+                <SummaryList doc={m} />
               </>
             )}
             <h3>{t('docs.raw')}</h3>

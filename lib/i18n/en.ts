@@ -149,6 +149,17 @@ export const en: Messages = {
   docValue: {
     direction: { in: 'In', out: 'Out' },
     decision: { release: 'Release', hold: 'Hold', manual: 'Manual' },
+    status: {
+      declared: 'Declared',
+      released: 'Released',
+      departed: 'Departed',
+      arrived: 'Arrived',
+      written_off: 'Written off',
+      cancelled: 'Cancelled',
+      flagged: 'Flagged',
+    },
+    result: { passed: 'Passed', found_issue: 'Issue found', issue: 'Issue found', seal_replaced: 'Seal replaced' },
+    mismatch: { plate: 'Plate differs', container: 'Container differs', eseal: 'E-seal differs', no_movement: 'No matching movement' },
     yes: 'Yes',
     no: 'No',
   },

@@ -147,6 +147,17 @@ export const zhCN = {
   docValue: {
     direction: { in: '进', out: '出' },
     decision: { release: '放行', hold: '扣留', manual: '人工处置' },
+    status: {
+      declared: '已申报',
+      released: '已放行',
+      departed: '已启运',
+      arrived: '已运抵',
+      written_off: '已核销',
+      cancelled: '已撤销',
+      flagged: '已布控',
+    },
+    result: { passed: '查验通过', found_issue: '发现问题', issue: '发现问题', seal_replaced: '已换封' },
+    mismatch: { plate: '车牌不符', container: '箱号不符', eseal: '关锁号不符', no_movement: '无对应运输' },
     yes: '是',
     no: '否',
   },
