@@ -2,8 +2,8 @@
 import type { Config } from '../config';
 import type { LinkSystem } from './types';
 import { transitLink } from './transit/transit';
+import { inspectionLink } from './inspection/inspection';
 
 export function linkSystems(config: Config): LinkSystem[] {
-  void config;
-  return [transitLink as LinkSystem];
+  return [transitLink as LinkSystem, inspectionLink({ overdueMinutes: config.LINKS_INSPECTION_MINUTES }) as LinkSystem];
 }
