@@ -10,6 +10,7 @@ import { POST as postFlag } from '@/app/api/consignments/[id]/inspection/route';
 import { GET as getTasks } from '@/app/api/inspections/route';
 import { createTestUser, sessionCookie } from '../../auth/testing';
 import { customsTimeString } from '../fields';
+import { verifyLedger } from '../../ledger/verify';
 import { startLinkTestServer, type LinkTestServer } from '../testing';
 import type { LinkSystem } from '../types';
 import { buildTransitDeclaration, buildTransitRelease } from '../transit/build';
@@ -215,4 +216,9 @@ test('an officer flags in the console (through the same link, audited with the u
   assert.equal(r.summary.result, 'passed');
   assert.equal(r.summary.reason, '现场关员：铅封有划痕');
   assert.equal((await receive(fixture('flag.json'))).summary.status, 'flagged', 'a new task once the last is done');
+});
+
+test('the ledger verifies: every row these messages wrote or changed was chained as it now stands', async () => {
+  const v = await verifyLedger(s.db.pool);
+  assert.equal(v.ok, true, JSON.stringify(v.firstBad));
 });

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { POST as postLink } from '@/app/api/links/[system]/route';
 import { customsTimeString } from '../fields';
+import { verifyLedger } from '../../ledger/verify';
 import { startLinkTestServer, type LinkTestServer } from '../testing';
 import type { LinkSystem } from '../types';
 import { advanceDeclaration, type DeclarationStatus } from './progress';
@@ -53,8 +54,20 @@ const declaration = async (preId: string) =>
 const gate = (consignment: number, to: DeclarationStatus, id: string, time = Date.now()) =>
   s.app.links.receiver.receive('gate', JSON.stringify({ id, consignment, to, time }), s.caller('2248', 'http:probe-gate'));
 
+/** A manifest (MT1101) of COSCO TEST voyage 061E that declared the first bill, as the manifest link stores it. */
+async function seedManifest(pool: import('pg').Pool): Promise<void> {
+  await pool.query(`
+    WITH msg AS (
+      INSERT INTO link_messages (system, message_id, message_type, format, via, source, district, raw, raw_sha256)
+      VALUES ('manifest', 'MT1101-SEED', 'MT1101', 'xml', 'http', 'http:seed', '2200', '<Manifest/>', '\\x00') RETURNING id),
+    m AS (
+      INSERT INTO manifests (vessel_id, journey_id, vessel_imo, vessel_name, district, message)
+      SELECT 'UN9000001', '061E', '9000001', 'COSCO TEST', '2200', id FROM msg RETURNING id)
+    INSERT INTO manifest_bills (manifest_id, bill_no, gross_mass, goods) SELECT id, 'COSU6123456780', 21500, 'FROZEN MACKEREL' FROM m`);
+}
+
 before(async () => {
-  s = await startLinkTestServer();
+  s = await startLinkTestServer(seedManifest);
   s.app.links.receiver.register(probe as LinkSystem);
 });
 after(() => s.close());
@@ -75,7 +88,7 @@ test('a declaration creates a planned, watched movement on the approved route wi
   assert.equal(m.status, 'planned');
   const k = (
     await s.db.pool.query(
-      `SELECT k.reference, k.seal_id, k.carrier, r.code AS route, a.plate, o.code AS origin, t.code AS dest FROM consignments k JOIN routes r ON r.id = k.route_id
+      `SELECT k.reference, k.seal_id, k.carrier, k.goods, r.code AS route, a.plate, o.code AS origin, t.code AS dest FROM consignments k JOIN routes r ON r.id = k.route_id
        JOIN assets a ON a.id = k.asset_id JOIN sites o ON o.id = k.origin_site JOIN sites t ON t.id = k.dest_site WHERE k.id = $1`,
       [d.movement],
     )
@@ -84,16 +97,22 @@ test('a declaration creates a planned, watched movement on the approved route wi
     reference: '224820261000012345',
     seal_id: 'ES2248000981',
     carrier: '上海洋山集装箱运输有限公司',
+    goods: 'FROZEN MACKEREL',
     route: 'YS-WGQ',
     plate: '沪A12345',
     origin: 'YS-TERM',
     dest: 'WGQ-BZ',
   });
-  const bills = await s.db.pool.query('SELECT bill_no, voyage_no, ie_date::text FROM transit_bills WHERE declaration_id = $1 ORDER BY bill_no', [d.id]);
+  const bills = await s.db.pool.query(
+    'SELECT bill_no, voyage_no, ie_date::text, manifest_id IS NOT NULL AS on_manifest FROM transit_bills WHERE declaration_id = $1 ORDER BY bill_no',
+    [d.id],
+  );
   assert.deepEqual(bills.rows, [
-    { bill_no: 'COSU6123456780', voyage_no: '061E', ie_date: '2026-12-04' },
-    { bill_no: 'COSU6123456791', voyage_no: '061E', ie_date: '2026-12-04' },
+    { bill_no: 'COSU6123456780', voyage_no: '061E', ie_date: '2026-12-04', on_manifest: true },
+    { bill_no: 'COSU6123456791', voyage_no: '061E', ie_date: '2026-12-04', on_manifest: false },
   ]);
+  assert.equal(r.summary.goods, 'FROZEN MACKEREL', 'the goods as the manifest declared them');
+  assert.deepEqual(r.summary.manifestBills, ['COSU6123456780']);
   const containers = await s.db.pool.query('SELECT container_no, model, seal_no FROM transit_containers WHERE declaration_id = $1 ORDER BY container_no', [d.id]);
   assert.deepEqual(containers.rows, [
     { container_no: 'CBHU3202732', model: '22G1', seal_no: null },
@@ -257,4 +276,9 @@ test('POST /api/links/transit with a link:transit token: 201, then 200 for the s
   assert.equal((await second.json()).status, 'duplicate');
   const source = await s.db.pool.query(`SELECT source, district FROM link_messages WHERE message_id = 'TRN-HTTP-1'`);
   assert.deepEqual(source.rows[0], { source: 'http:eport-2200', district: '2200' });
+});
+
+test('the ledger verifies: every row these messages wrote or changed was chained as it now stands', async () => {
+  const v = await verifyLedger(s.db.pool);
+  assert.equal(v.ok, true, JSON.stringify(v.firstBad));
 });
