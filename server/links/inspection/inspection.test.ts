@@ -148,6 +148,7 @@ test('the task list: within jurisdiction, by site and state', async () => {
   assert.deepEqual((await tasks(cookies['officer-sh']!, '?state=done')).tasks, []);
   assert.deepEqual((await tasks(cookies['officer-sh']!, '?site=YS-TERM')).tasks, []);
   assert.equal((await tasks(cookies['officer-sh']!, '?state=soon')).status, 400);
+  assert.equal((await tasks(cookies['officer-sh']!, '?site=WGQ%00BZ')).status, 400, 'a NUL byte is a 400, not a 500');
 });
 
 test('INSPECTION_OVERDUE: raised by the sweep once the flagged movement arrived over an hour ago; the result closes the task and clears it', async () => {
@@ -199,6 +200,9 @@ test('an officer flags in the console (through the same link, audited with the u
   assert.equal((await post(cookies['officer-gz']!, ids.second!, { reason: 'x' })).status, 404);
   assert.equal((await post(cookies['officer-sh']!, 999_999, { reason: 'x' })).status, 404);
   assert.equal((await post(cookies['officer-sh']!, ids.second!, { reason: '' })).status, 400);
+  assert.equal((await post(cookies['officer-sh']!, ids.second!, { reason: 'a\u0000b' })).status, 400);
+  assert.equal((await post(cookies['officer-sh']!, ids.second!, { reason: 'x'.repeat(501) })).status, 400);
+  assert.equal((await post(cookies['officer-sh']!, ids.second!, { reason: 'x', site: 'GZ-WH' })).status, 400, 'a site the officer may not name');
   const res = await post(cookies['officer-sh']!, ids.second!, { reason: '现场关员：铅封有划痕' });
   assert.equal(res.status, 201);
   const receipt = await res.json();
