@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLinkTestServer, type LinkTestServer } from '../testing';
 import type { LinkSystem } from '../types';
-import { buildTransitDeclaration, buildTransitRelease } from './build';
+import { buildTransitCancel, buildTransitDeclaration, buildTransitRelease } from './build';
 import { advanceDeclaration, type DeclarationStatus } from './progress';
 
 let s: LinkTestServer;
@@ -59,7 +59,7 @@ test('departed then arrived: the movement follows, its arrival time is the gate 
   assert.equal(m.status, 'arrived');
   assert.equal(m.arrived_at.getTime(), at);
   assert.equal(await step(id, 'arrived'), 'none');
-  await assert.rejects(step(id, 'released'), /is arrived: it cannot become released/);
+  assert.equal(await step(id, 'departed'), 'none', 'a late origin gate-out after the arrival: already past');
   const ev = await s.db.pool.query(`SELECT kind, detail->>'gate' AS gate FROM events WHERE consignment_id = $1 ORDER BY id`, [id]);
   assert.deepEqual(
     ev.rows.map((e) => `${e.kind}${e.gate ? `@${e.gate}` : ''}`),
@@ -76,6 +76,10 @@ test('a movement the rules saw arrive is not moved back by a late departure gate
   assert.equal((await movement(id)).status, 'closed');
 });
 
-test('a movement without a declaration: nothing to advance (null)', async () => {
+test('a movement without a declaration: nothing to advance (null); out of the flow: a conflict', async () => {
   assert.equal(await step(999_999, 'departed'), 'none');
+  const id = await released('PG-3');
+  await s.app.links.receiver.receive('transit', buildTransitCancel({ messageId: 'C-PG-3', sentAt: Date.now() - 1000, preId: 'PG-3' }), s.caller('2200'));
+  await assert.rejects(step(id, 'departed'), /declaration PG-3 is cancelled: it cannot become departed/);
+  assert.equal((await movement(id)).status, 'cancelled');
 });

@@ -33,6 +33,9 @@ export const MOVEMENT_STATUS_OF: Record<DeclarationStatus, ConsignmentStatus> = 
   cancelled: 'cancelled',
 };
 
+/** The flow's order (cancelled stands aside): a step to an earlier status is one already taken. */
+const ORDER: Record<DeclarationStatus, number> = { declared: 0, released: 1, departed: 2, arrived: 3, written_off: 4, cancelled: -1 };
+
 /** How far along a movement is: a declaration step never takes it to an earlier stage. */
 const STAGE: Record<ConsignmentStatus, number> = { planned: 0, in_transit: 1, overdue: 1, diverted: 1, arrived: 2, closed: 3, cancelled: 3 };
 
@@ -45,7 +48,9 @@ export interface DeclarationStep {
 
 /**
  * Moves the declaration of `consignmentId` to `to` at `time`. Null when the movement has no
- * declaration, or is there already (a gate read twice). A step the flow does not allow is a conflict.
+ * declaration, or is there or past it already (a gate read twice, a late origin gate-out after the
+ * arrival, a release receipt after departure). A step the flow does not allow is a conflict
+ * (departed before release, anything after a cancel).
  */
 export async function advanceDeclaration(
   ctx: ApplyContext,
@@ -63,6 +68,7 @@ export async function advanceDeclaration(
     )
   ).rows[0];
   if (!d || d.status === to) return null;
+  if (d.status !== 'cancelled' && to !== 'cancelled' && to !== 'declared' && ORDER[d.status] > ORDER[to]) return null;
   if (!NEXT[d.status].includes(to)) throw conflict(`declaration ${d.pre_id} is ${d.status}: it cannot become ${to}`);
   await c.query('UPDATE transit_declarations SET status = $2, message = $3, updated_at = now() WHERE id = $1', [d.id, to, ctx.messageRowId]);
   await appendRowEntry(c, 'transit_declaration', 'transit_declarations', d.id);
