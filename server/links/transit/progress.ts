@@ -33,6 +33,12 @@ export const MOVEMENT_STATUS_OF: Record<DeclarationStatus, ConsignmentStatus> = 
   cancelled: 'cancelled',
 };
 
+/** The flow's order (cancelled stands aside): a step to an earlier status is one already taken. */
+const ORDER: Record<DeclarationStatus, number> = { declared: 0, released: 1, departed: 2, arrived: 3, written_off: 4, cancelled: -1 };
+
+/** How far along a movement is: a declaration step never takes it to an earlier stage. */
+const STAGE: Record<ConsignmentStatus, number> = { planned: 0, in_transit: 1, overdue: 1, diverted: 1, arrived: 2, closed: 3, cancelled: 3 };
+
 export interface DeclarationStep {
   declarationId: number;
   preId: string;
@@ -42,7 +48,9 @@ export interface DeclarationStep {
 
 /**
  * Moves the declaration of `consignmentId` to `to` at `time`. Null when the movement has no
- * declaration, or is there already (a gate read twice). A step the flow does not allow is a conflict.
+ * declaration, or is there or past it already (a gate read twice, a late origin gate-out after the
+ * arrival, a release receipt after departure). A step the flow does not allow is a conflict
+ * (departed before release, anything after a cancel).
  */
 export async function advanceDeclaration(
   ctx: ApplyContext,
@@ -60,14 +68,17 @@ export async function advanceDeclaration(
     )
   ).rows[0];
   if (!d || d.status === to) return null;
+  if (d.status !== 'cancelled' && to !== 'cancelled' && to !== 'declared' && ORDER[d.status] > ORDER[to]) return null;
   if (!NEXT[d.status].includes(to)) throw conflict(`declaration ${d.pre_id} is ${d.status}: it cannot become ${to}`);
   await c.query('UPDATE transit_declarations SET status = $2, message = $3, updated_at = now() WHERE id = $1', [d.id, to, ctx.messageRowId]);
-  // The movement may be further on already (the rules saw it arrive): it does not move back.
-  const movement = (await c.query<{ status: string }>('SELECT status FROM consignments WHERE id = $1', [consignmentId])).rows[0]!.status;
+  await appendRowEntry(c, 'transit_declaration', 'transit_declarations', d.id);
+  // The movement may be further on already (the rules saw it depart or arrive): it never moves
+  // back (a release after the truck left keeps it in transit). Ending it (closed, cancelled) is
+  // always asked of MovementTx, which refuses to end an ended movement the other way.
+  const movement = (await c.query<{ status: ConsignmentStatus }>('SELECT status FROM consignments WHERE id = $1', [consignmentId])).rows[0]!.status;
   const target = MOVEMENT_STATUS_OF[to];
-  const behind =
-    (to === 'departed' && movement !== 'planned') || (to === 'arrived' && movement !== 'planned' && movement !== 'in_transit' && movement !== 'overdue' && movement !== 'diverted');
-  if (!behind) await ctx.movements.setStatus(ctx.actor, consignmentId, target, { time, declaration: d.pre_id, declarationStatus: to, ...detail });
+  const behind = target !== 'closed' && target !== 'cancelled' && STAGE[target] <= STAGE[movement];
+  if (!behind) await ctx.movements.setStatus(ctx.actor, consignmentId, target, { ...detail, time, declaration: d.pre_id, declarationStatus: to });
   const ev = await c.query<{ id: string }>(
     `INSERT INTO events (time, kind, site_id, asset_id, consignment_id, detail, source, link_message)
      VALUES (to_timestamp($1 / 1000.0), $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
