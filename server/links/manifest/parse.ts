@@ -25,7 +25,7 @@ export interface ManifestBill {
 
 /** Where the vessel unloads: `CNSHA/2248` (UN/LOCODE and customs code) → its customs district. */
 export interface UnloadingPort {
-  /** UnloadingLocation/ID as sent (or the customs code alone). */
+  /** UnloadingLocation/ID as sent; `<ID>/<DeclarationOfficeID>` when the ID names no customs. */
   id: string;
   /** The 4-digit customs district the port is under: the jurisdiction of the manifest. */
   district: string;
@@ -151,7 +151,8 @@ export function portOf(id: string | undefined, office: string | undefined): Unlo
         : 'Declaration.UnloadingLocation.ID: Required (the unloading port and its customs, e.g. CNSHA/2248)',
     );
   }
-  return { id: id ?? district, district };
+  // Kept as LOCODE/customs, so that the port call that arrives it can read the customs back.
+  return { id: !id ? district : id.includes('/') || /^\d{4}/.test(id) ? id : `${id}/${district}`, district };
 }
 
 function goodsOf(items: { goods?: string }[]): string | undefined {
