@@ -10,6 +10,8 @@ import { startLinkTestServer, WORLD, type LinkTestServer } from '../testing';
 import { buildMT1101, buildMT3101 } from './build';
 import { parseManifest, type ArrivalReportDoc, type OriginalManifestDoc } from './parse';
 
+/** The fixtures' own day: their arrival reports are not in the future then, whatever the clock says. */
+const FIXTURE_NOW = Date.parse('2026-12-06T08:00:00+08:00');
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
 let s: LinkTestServer;
 let vesselId: number;
@@ -150,6 +152,8 @@ test('another district: its sender may not declare at this port, and cannot chan
   assert.ok(theirs instanceof Error && unknown instanceof Error);
   assert.equal(theirs.message.replace('051E', 'V'), unknown.message.replace('999X', 'V'));
   assert.match(theirs.message, /no manifest for vessel UN9000001 voyage 051E within your scope/);
+  const ahead = buildMT3101({ messageId: 'YS-AHEAD', vessel: { imo: '9000001', journeyId: '051E' }, unloadingPort: 'CNSHA/2248', arrivedAt: Date.now() + 3 * 86_400_000 });
+  await assert.rejects(r.receive('manifest', ahead, s.caller('2248')), /ArrivalDate: .* is in the future/);
   const change = buildMT1101({ messageId: 'GZ-4', functionCode: '5', vessel: { imo: '9000001', journeyId: '051E' }, unloadingPort: 'CNCAN/5100', bills: [{ billNo: 'B1' }] });
   await assert.rejects(r.receive('manifest', change, s.caller('5100')), /no manifest for vessel UN9000001 voyage 051E within your scope/);
   assert.equal((await manifestOf('051E')).status, 'declared');
@@ -184,7 +188,7 @@ test('a change (5) replaces the bills and containers; MT3101 arrives the manifes
     ['CSNU6218371', 'TGHU8451203'],
   );
 
-  const arrived = await r.receive('manifest', fixture('mt3101.xml'), s.caller('2248', 'http:ys-terminal'));
+  const arrived = await r.receive('manifest', fixture('mt3101.xml'), s.caller('2248', 'http:ys-terminal'), FIXTURE_NOW);
   assert.equal(arrived.messageType, 'MT3101');
   assert.deepEqual(arrived.summary, {
     status: 'arrived',
@@ -228,7 +232,7 @@ test('JSON: MT1101 and MT3101; a container not on the manifest is named', async 
   assert.equal(declared.summary.containers, 4);
   const json = JSON.parse(fixture('mt3101.json'));
   json.Manifest.Declaration.TransportEquipment = [json.Manifest.Declaration.TransportEquipment, { EquipmentIdentification: { ID: 'TEMU5542102' } }];
-  const arrived = await r.receive('manifest', JSON.stringify(json), s.caller('2200'));
+  const arrived = await r.receive('manifest', JSON.stringify(json), s.caller('2200'), FIXTURE_NOW);
   assert.equal(arrived.summary.containers, 1);
   assert.deepEqual(arrived.summary.mismatch, ['container TEMU5542102 is not on the manifest']);
   const m = await manifestOf('052E');

@@ -8,13 +8,16 @@
 // UnloadingLocation/ID, e.g. CNSHA/2248) must lie within the sender's scope, or the message is
 // refused. A change or an arrival report for a manifest outside the sender's scope gets the same
 // answer as one for a manifest that does not exist.
-import { conflict, forbidden, notFound } from '../../errors';
+import { conflict, forbidden, invalid, notFound } from '../../errors';
 import { appendRowEntry } from '../../ledger/ledger';
 import type { ApplyContext, LinkOutcome, LinkSystem, ParsedMessage } from '../types';
 import { parseManifest, type ArrivalReportDoc, type ManifestDoc, type OriginalManifestDoc } from './parse';
 
 /** How many bill numbers a summary lists (the count is there too). */
 export const SUMMARY_BILLS = 20;
+
+/** An arrival report may be dated ahead of the server's clock by at most this (clock skew, time zones). */
+export const ARRIVAL_AHEAD_MS = 24 * 3_600_000;
 
 interface ManifestRow {
   id: number;
@@ -159,6 +162,7 @@ async function replaceBills(ctx: ApplyContext, m: ManifestRow, doc: OriginalMani
 async function arrive(ctx: ApplyContext, doc: ArrivalReportDoc): Promise<LinkOutcome> {
   const { client: c } = ctx;
   const v = doc.vessel;
+  if (doc.arrivedAt > ctx.now + ARRIVAL_AHEAD_MS) throw invalid(`Declaration.UnloadingLocation.ArrivalDate: ${new Date(doc.arrivedAt).toISOString()} is in the future`);
   const m = await findInScope(ctx, v.id, v.journeyId);
   if (!m) throw unknown(v.id, v.journeyId);
 
