@@ -29,6 +29,7 @@ import { log } from './log';
 import { registry as metricsRegistry } from './metrics';
 import { MovementService } from './movements/movementService';
 import { startLinks, type LinksRuntime } from './links/runtime';
+import { startPortCalls, type PortCallsRuntime } from './links/portcalls/runtime';
 import { AssetRegistry } from './pipeline/assetRegistry';
 import { LatestState } from './pipeline/latestState';
 import { Pipeline } from './pipeline/pipeline';
@@ -54,6 +55,8 @@ export interface App {
   rules: RulesRuntime;
   /** The customs links (POST /api/links/<system>, inbox folders, reconciliation). */
   links: LinksRuntime;
+  /** Vessel arrivals and departures at ports and anchorages, from AIS (server/links/portcalls/). */
+  portCalls: PortCallsRuntime;
   /** Present when started with `ingest: true`. */
   listeners?: Listeners;
   port: number;
@@ -134,6 +137,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     for (const e of events) rules.onEvent(e);
   };
   const links = await startLinks(config, { pool: db.pool, movements, alerts, mapStatus, onEvents }, say);
+  const portCalls = await startPortCalls({ pool: db.pool, pipeline, geo: rules.geo });
   const ledgerFiles = anchorFiles(config);
   setContext({
     ...getContext(),
@@ -165,6 +169,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     clearInterval(retention);
     await listeners?.close();
     await links.stop();
+    await portCalls.stop();
     await rules.stop();
     await alerts.apply([]); // what the rules decided last is stored (status changes reach the movements)
     await movements.drain();
@@ -206,6 +211,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     registry,
     movements,
     links,
+    portCalls,
     mapStatus,
     districts,
     sessions,

@@ -507,6 +507,11 @@ export class GeofenceIndex {
     return this.zones.get(id);
   }
 
+  /** Metres from the point to a zone (0 inside); undefined for an unknown zone. */
+  distanceToZone(zoneId: number, lon: number, lat: number): number | undefined {
+    return this.zones.get(zoneId)?.area.distance(lon, lat);
+  }
+
   /** Zones whose polygon holds the point. */
   zonesAt(lon: number, lat: number): readonly Zone[] {
     let out: Zone[] | undefined;
