@@ -36,8 +36,13 @@ export async function applyDeclaration(ctx: ApplyContext, doc: TransitDeclaratio
   };
   const origin = await site(h.OriginSite, h.IEPort, 'OriginSite');
   const dest = await site(h.DestSite, h.DestCustoms, 'DestSite');
-  const route = (await c.query<{ id: number; code: string }>('SELECT id, code FROM routes WHERE from_site = $1 AND to_site = $2 ORDER BY id LIMIT 1', [origin.id, dest.id]))
-    .rows[0];
+  const route = (
+    await c.query<{ id: number; code: string }>(
+      // An approved route is a corridor between two sites, driven either way (return trips run it backwards).
+      'SELECT id, code FROM routes WHERE (from_site = $1 AND to_site = $2) OR (from_site = $2 AND to_site = $1) ORDER BY (from_site = $1) DESC, id LIMIT 1',
+      [origin.id, dest.id],
+    )
+  ).rows[0];
   if (!route) throw invalid(`no approved route from ${origin.code} to ${dest.code}: the transit declaration ${h.TrnPreId} is refused`);
 
   if (h.ValidTime <= time) throw invalid(`TrnHead.ValidTime: must be after the declaration's time`);

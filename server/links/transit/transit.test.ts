@@ -197,16 +197,22 @@ test('a release after the rules saw the truck leave keeps the movement in transi
   assert.equal((await declaration('224820261000017777')).movement_status, 'in_transit');
 });
 
-test('no approved route between the sites: refused with the reason, nothing kept', async () => {
-  const text = fresh(fixture('declaration.xml'))
-    .replace('TRN-2248-20261205-000123', 'TRN-NOROUTE')
-    .replace('224820261000012345', '224820261000018888')
+test('a return trip runs the approved route backwards; no approved route between the sites: refused with the reason, nothing kept', async () => {
+  const back = fresh(fixture('declaration.xml'))
+    .replace('TRN-2248-20261205-000123', 'TRN-RETURN')
+    .replace('224820261000012345', '224820261000013333')
     .replace('<IEPort>2248</IEPort>', '<IEPort>2200</IEPort>')
     .replace('<DestCustoms>2200</DestCustoms>', '<DestCustoms>2248</DestCustoms>')
     .replace('<OriginSite>YS-TERM</OriginSite>', '<OriginSite>WGQ-BZ</OriginSite>')
     .replace('<DestSite>WGQ-BZ</DestSite>', '<DestSite>YS-TERM</DestSite>');
-  await assert.rejects(receive(text, '2200'), (err: Error) => {
-    assert.match(err.message, /no approved route from WGQ-BZ to YS-TERM/);
+  assert.equal((await receive(back, '2200')).summary.route, 'YS-WGQ');
+  const text = fresh(fixture('declaration.xml'))
+    .replace('TRN-2248-20261205-000123', 'TRN-NOROUTE')
+    .replace('224820261000012345', '224820261000018888')
+    .replace('<DestCustoms>2200</DestCustoms>', '<DestCustoms>5100</DestCustoms>')
+    .replace('<DestSite>WGQ-BZ</DestSite>', '<DestSite>GZ-WH</DestSite>');
+  await assert.rejects(receive(text, '0000'), (err: Error) => {
+    assert.match(err.message, /no approved route from YS-TERM to GZ-WH/);
     return true;
   });
   const kept = await s.db.pool.query(
@@ -236,7 +242,7 @@ test('jurisdiction: another district and an unknown thing get the same refusal',
   assert.match(reasons[0]!, /^forbidden: TrnHead\.TrafCustomsNo: no vehicle X that you may declare/);
   // Steps on a declaration the sender may not see read as unknown.
   const seen: string[] = [];
-  for (const preId of ['224820261000019999', '999920261000000000']) {
+  for (const preId of ['224820261000014444', '999920261000000000']) {
     const rel = fresh(fixture('release.xml')).replace('TRN-REL-20261205-000123', `TRN-GZ-${preId}`).replace('224820261000012345', preId);
     await receive(rel, '5100').then(
       () => assert.fail('accepted'),
