@@ -20,6 +20,9 @@ CREATE TABLE site_ledger (
 CREATE INDEX site_ledger_site ON site_ledger (site_id, id DESC);
 CREATE INDEX site_ledger_container ON site_ledger (site_id, container_no, time DESC) WHERE container_no IS NOT NULL;
 CREATE INDEX site_ledger_consignment ON site_ledger (consignment_id) WHERE consignment_id IS NOT NULL;
+-- The reconciliation (NOT_RECEIVED) reads the recent arrivals through a gate or a declaration.
+CREATE INDEX events_arrivals ON events (time) WHERE kind IN ('gate_in', 'trn_arrived');
 
 -- Down Migration
+DROP INDEX IF EXISTS events_arrivals;
 DROP TABLE IF EXISTS site_ledger;

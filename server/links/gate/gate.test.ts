@@ -189,6 +189,16 @@ test('in bond with no movement here: a container on an open declaration elsewher
   assert.deepEqual(alert.districts.sort(), ['2200', '2248'], "the site's district, and the truck's home");
 });
 
+test("a movement registered by hand carrying another declaration's in-bond container → hold", async () => {
+  await declareTransit(s, { reference: 'TRN-BOND-2', plate: truck(13), origin: 'WGQ-BZ', dest: 'YS-TERM', status: 'released', containers: [{ no: 'CSNU9900099' }] });
+  const id = await declareTransit(s, { reference: 'HAND-GATE-2', plate: truck(11), origin: 'YS-TERM', dest: 'WGQ-BZ', status: null });
+  const r = await receive(buildGatherInfoXml(pass({ site: 'YS-TERM', direction: 'out', plate: truck(11), containers: ['CSNU9900099'] })));
+  assert.equal(r.summary.decision, 'hold');
+  assert.deepEqual(r.summary.mismatch, ['in bond: container CSNU9900099 is on an open transit declaration']);
+  assert.equal((await mismatchAlert(r.id)).consignment_id, id);
+  assert.deepEqual(await statusOf(id), { movement: 'planned', declaration: null });
+});
+
 test('plain passes are released; an unread plate goes to an officer (manual), with no alert', async () => {
   const empty = await receive(buildGatherInfoXml(pass({ site: 'YS-TERM', direction: 'in', plate: truck(9) })));
   assert.equal(empty.summary.decision, 'release');

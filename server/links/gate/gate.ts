@@ -98,6 +98,11 @@ async function applyGatePass(ctx: ApplyContext, msg: ParsedMessage<GatePass>): P
     about = { id: m.id, assetId: m.asset_id, districts: m.districts };
     formId = m.pre_id ?? m.reference;
     await compareWithDeclaration(ctx, m, p, out, mismatch, manual);
+    // A movement registered by hand lists no containers: what it carries must at least not be someone else's bond.
+    if (m.decl_id === null && (p.containers.length || p.eseal)) {
+      const bond = await inBond(ctx, p, time);
+      if (bond && bond.consignmentId !== m.id) mismatch.push(bond.reason);
+    }
   } else if (p.containers.length || p.eseal) {
     const other = await supervisedLoad(ctx, p, site.id, out);
     if (other) {

@@ -5,13 +5,13 @@ import type pg from 'pg';
 import type { DeclarationStatus } from '../transit/progress';
 import type { LinkTestServer } from '../testing';
 
-/** Trucks 沪A20001 … 沪A20012 (Shanghai 2200), one per test so that their movements do not meet. */
+/** Trucks 沪A20001 … 沪A20016 (Shanghai 2200), one per test so that their movements do not meet. */
 export async function seedGateTrucks(pool: pg.Pool): Promise<void> {
   await pool.query(
     `INSERT INTO assets (key, kind, label, plate, terminal, district)
      SELECT 'tel:0139000200' || lpad(n::text, 2, '0'), 'vehicle', '沪A200' || lpad(n::text, 2, '0'), '沪A200' || lpad(n::text, 2, '0'),
             '0139000200' || lpad(n::text, 2, '0'), '2200'
-     FROM generate_series(1, 12) n`,
+     FROM generate_series(1, 16) n`,
   );
 }
 

@@ -189,7 +189,7 @@ export async function notReceived(pool: pg.Pool, now: number, minutes: number): 
   const { rows } = await pool.query<{ id: number; asset_id: number; reference: string; site: string; district: string; lon: number; lat: number; arrived: number }>(
     `WITH arrivals AS (
        SELECT e.consignment_id, min(e.time) AS arrived FROM events e JOIN consignments k ON k.id = e.consignment_id
-       WHERE (e.kind = 'gate_in' AND e.site_id = k.dest_site OR e.kind = 'trn_arrived')
+       WHERE e.kind IN ('gate_in', 'trn_arrived') AND (e.kind = 'trn_arrived' OR e.site_id = k.dest_site)
          AND e.time > to_timestamp($1 / 1000.0) - make_interval(days => $3)
        GROUP BY e.consignment_id)
      SELECT k.id, k.asset_id, k.reference, s.code AS site, s.district, ST_X(ST_Centroid(s.area)) AS lon, ST_Y(ST_Centroid(s.area)) AS lat,
