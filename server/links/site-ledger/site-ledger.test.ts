@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { GET as ledgerGET } from '@/app/api/sites/[code]/ledger/route';
 import { createTestUser, sessionCookie } from '@/server/auth/testing';
 import { DomainError } from '@/server/errors';
+import { verifyLedger } from '@/server/ledger/verify';
 import { buildGatherInfoXml } from '../gate/build';
 import { declareTransit, eventually, seedGateTrucks, truck } from '../gate/testing';
 import { startLinkTestServer, type LinkTestServer } from '../testing';
@@ -198,4 +199,12 @@ test('the builder round-trips', () => {
     input.records,
   );
   assert.equal(parseSiteLedger(fixture('goods_out_yangshan.json'), 'json').doc.records[0]!.time, Date.parse('2025-12-04T14:02:00+08:00'));
+});
+
+test('every gate pass, ledger entry and event written here verifies in the ledger chain', async () => {
+  const v = await verifyLedger(s.db.pool);
+  assert.equal(v.ok, true, JSON.stringify(v.firstBad));
+  const kinds = await s.db.pool.query(`SELECT DISTINCT payload->>'table' AS t FROM ledger WHERE payload ? 'table' ORDER BY 1`);
+  const tables = kinds.rows.map((r) => r.t);
+  for (const t of ['gate_passes', 'site_ledger', 'events']) assert.ok(tables.includes(t), `${t} is chained`);
 });
