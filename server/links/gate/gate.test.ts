@@ -3,9 +3,11 @@
 // an officer, ordinary traffic passes, jurisdiction, duplicates, bad input, and the builders.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { POST as postLink } from '@/app/api/links/[system]/route';
 import { DomainError } from '@/server/errors';
+import { INBOX, OUTBOX } from '../inbox';
 import { startLinkTestServer, type LinkTestServer } from '../testing';
 import { buildGatherInfoJson, buildGatherInfoXml, type GatherInfoInput } from './build';
 import { parseGate } from './gate';
@@ -300,4 +302,31 @@ test('the builders round-trip: XML and JSON parse back to what was built', () =>
   // The fixtures parse to the same shape.
   assert.equal(parseGate(fixture('gather_out_yangshan.xml'), 'xml').doc.time, Date.parse('2025-12-04T09:30:15+08:00'));
   assert.deepEqual(parseGate(fixture('gather_in_waigaoqiao.json'), 'json').doc.containers, ['MSKU1234565', 'TGHU7654321']);
+});
+
+test('the decision goes back in the HTTP answer (POST /api/links/gate) and, for a dropped file, to OutBox', async () => {
+  const token = await s.token('ys-gate', '2248', 'link:gate');
+  const text = buildGatherInfoXml(pass({ site: 'YS-TERM', direction: 'out', plate: truck(14), containers: ['CSNU7000071'] }));
+  const res = await postLink(
+    new Request('http://localhost/api/links/gate', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' }, body: text }),
+    {
+      params: Promise.resolve({ system: 'gate' }),
+    },
+  );
+  assert.equal(res.status, 201);
+  const receipt = await res.json();
+  assert.equal(receipt.reply.messageType, '82');
+  assert.equal(receipt.reply.body.decision, 'hold');
+  assert.equal(receipt.summary.decision, 'hold');
+
+  await s.app.links.inbox!.prepare();
+  const base = join(s.linksDir, 'gate');
+  const past = new Date(Date.now() - 5000);
+  writeFileSync(join(base, INBOX, 'pass-0001.xml'), buildGatherInfoXml(pass({ site: 'YS-TERM', direction: 'in', plate: truck(15) })));
+  utimesSync(join(base, INBOX, 'pass-0001.xml'), past, past);
+  assert.deepEqual(await s.app.links.inbox!.pass(), { applied: 1, duplicates: 0, failed: 0, retry: 0 });
+  const reply = JSON.parse(readFileSync(join(base, OUTBOX, 'pass-0001.xml.reply.json'), 'utf8'));
+  assert.equal(reply.messageType, '82');
+  assert.equal(reply.body.decision, 'release');
+  assert.equal(reply.body.I_E_TYPE, 'I');
 });
