@@ -93,10 +93,12 @@ async function applyGatePass(ctx: ApplyContext, msg: ParsedMessage<GatePass>): P
   const m = plate ? await movementOfPlate(ctx, plate, site.id, out) : undefined;
   let about: { id: number; assetId: number | null; districts: string[] } | undefined;
   let formId: string | undefined;
+  let declaration: string | undefined;
 
   if (m) {
     about = { id: m.id, assetId: m.asset_id, districts: m.districts };
     formId = m.pre_id ?? m.reference;
+    declaration = m.pre_id ?? undefined;
     await compareWithDeclaration(ctx, m, p, out, mismatch, manual);
     // A movement registered by hand lists no containers: what it carries must at least not be someone else's bond.
     if (m.decl_id === null && (p.containers.length || p.eseal)) {
@@ -198,7 +200,7 @@ async function applyGatePass(ctx: ApplyContext, msg: ParsedMessage<GatePass>): P
     decision,
     mismatch,
     ...(decision === 'manual' && { manual }),
-    ...(formId && { declaration: formId }),
+    ...(declaration && { declaration }),
     ...(p.grossKg !== undefined && { weightKg: p.grossKg }),
   };
   outcome.reply = {
