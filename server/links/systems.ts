@@ -1,10 +1,18 @@
 // The link systems this server runs: one line per system (server/links/<system>/).
 import type { Config } from '../config';
+import { gateLink } from './gate/gate';
 import { inspectionLink } from './inspection/inspection';
 import { manifestLink } from './manifest/manifest';
+import { siteLedgerLink } from './site-ledger/site-ledger';
 import { transitLink } from './transit/transit';
 import type { LinkSystem } from './types';
 
 export function linkSystems(config: Config): LinkSystem[] {
-  return [manifestLink as LinkSystem, transitLink as LinkSystem, inspectionLink({ overdueMinutes: config.LINKS_INSPECTION_MINUTES }) as LinkSystem];
+  return [
+    manifestLink as LinkSystem,
+    transitLink as LinkSystem,
+    inspectionLink({ overdueMinutes: config.LINKS_INSPECTION_MINUTES }) as LinkSystem,
+    gateLink as LinkSystem,
+    siteLedgerLink({ receiveMinutes: config.LINKS_RECEIVE_MINUTES }) as LinkSystem,
+  ];
 }
