@@ -17,6 +17,7 @@ CREATE TABLE link_messages (
   raw          text NOT NULL,
   raw_sha256   bytea NOT NULL,
   summary      jsonb NOT NULL DEFAULT '{}',
+  reply        jsonb,                           -- the reply the sender got beside the receipt (a gate's 82), given again to a retry
   UNIQUE (system, source, message_id)
 );
 CREATE INDEX link_messages_received ON link_messages (received_at DESC);

@@ -71,14 +71,14 @@ export class LinkReceiver {
       const done = await this.movements.transact(async (tx) => {
         const c = tx.client;
         const seen = (
-          await c.query<{ id: string; raw_sha256: Buffer; summary: Record<string, unknown>; message_type: string }>(
-            'SELECT id, raw_sha256, summary, message_type FROM link_messages WHERE system = $1 AND source = $2 AND message_id = $3',
+          await c.query<{ id: string; raw_sha256: Buffer; summary: Record<string, unknown>; reply: LinkOutcome['reply'] | null }>(
+            'SELECT id, raw_sha256, summary, reply FROM link_messages WHERE system = $1 AND source = $2 AND message_id = $3',
             [system.name, caller.source, msg.messageId],
           )
         ).rows[0];
         if (seen) {
           if (!seen.raw_sha256.equals(sha)) throw conflict(`MessageID ${msg.messageId} was already used for another message`);
-          return { status: 'duplicate' as const, id: Number(seen.id), summary: seen.summary, outcome: null };
+          return { status: 'duplicate' as const, id: Number(seen.id), summary: seen.summary, reply: seen.reply ?? undefined, outcome: null };
         }
         const { rows } = await c.query<{ id: string }>(
           `INSERT INTO link_messages (system, message_id, message_type, format, via, source, district, sent_at, raw, raw_sha256)
@@ -89,12 +89,16 @@ export class LinkReceiver {
         const actor = { userId: caller.userId, username: `link:${system.name}:${caller.source}`, ip: null };
         const outcome = await system.apply({ client: c, movements: tx, caller, actor, messageRowId: id, now }, msg);
         const touched = [...new Set(outcome.movements ?? [])];
-        await c.query('UPDATE link_messages SET summary = $2 WHERE id = $1', [id, JSON.stringify(outcome.summary)]);
+        await c.query('UPDATE link_messages SET summary = $2, reply = $3 WHERE id = $1', [
+          id,
+          JSON.stringify(outcome.summary),
+          outcome.reply ? JSON.stringify(outcome.reply) : null,
+        ]);
         if (touched.length) {
           await c.query('INSERT INTO link_message_movements (message_id, consignment_id) SELECT $1, unnest($2::int[]) ON CONFLICT DO NOTHING', [id, touched]);
         }
         await appendRowEntry(c, 'link_message', 'link_messages', id);
-        return { status: 'applied' as const, id, summary: outcome.summary, outcome };
+        return { status: 'applied' as const, id, summary: outcome.summary, reply: outcome.reply, outcome };
       });
       if (done.outcome) this.follow(done.outcome);
       linkMessages.inc({ system: system.name, via: caller.via, outcome: done.status, reason: 'none' });
@@ -105,7 +109,7 @@ export class LinkReceiver {
         messageType: msg.messageType,
         id: done.id,
         summary: done.summary,
-        ...(done.outcome?.reply && { reply: done.outcome.reply }),
+        ...(done.reply && { reply: done.reply }),
       };
     } catch (err) {
       const reason = (err as { size?: boolean }).size ? 'size' : DomainError.is(err) ? err.kind : 'internal';

@@ -240,13 +240,14 @@ test("another district's gate is refused like an unknown site; nothing is kept",
   assert.equal((await receive(text, '2248')).status, 'applied');
 });
 
-test('the same pass again is a duplicate: the first answer, nothing new stored', async () => {
+test('the same pass again is a duplicate: the first answer and decision, nothing new stored', async () => {
   const text = buildGatherInfoXml(pass({ site: 'YS-TERM', direction: 'in', plate: truck(12) }));
   const first = await receive(text);
   const again = await receive(text);
   assert.equal(again.status, 'duplicate');
   assert.equal(again.id, first.id);
   assert.deepEqual(again.summary, first.summary);
+  assert.deepEqual(again.reply, first.reply, 'a gate that retries gets its 82 decision again');
   const gp = await s.db.pool.query(`SELECT count(*)::int AS n FROM gate_passes WHERE message = $1`, [first.id]);
   assert.equal(gp.rows[0].n, 1);
   await assert.rejects(receive(text.replace('<GROSS_WT></GROSS_WT>', '<GROSS_WT>1</GROSS_WT>')), /already used/);
