@@ -36,6 +36,13 @@ ALTER TABLE events DROP CONSTRAINT IF EXISTS events_kind_check;
 ALTER TABLE events ADD CONSTRAINT events_kind_check CHECK (kind ~ '^[a-z][a-z_]{1,31}$');
 ALTER TABLE events ADD COLUMN link_message bigint REFERENCES link_messages (id);
 
+-- A plate as the systems compare it: plates are stored as printed (沪D·A1234) but gate cameras
+-- and declarations write them bare (沪DA1234), spaced or dashed.
+CREATE FUNCTION plate_key(plate text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT nullif(upper(regexp_replace(plate, '[[:space:]·•.-]', '', 'g')), '')
+$$;
+CREATE INDEX assets_plate_key ON assets (plate_key(plate)) WHERE plate IS NOT NULL;
+
 -- Ingest tokens for the links: 'links' may post to every link system, 'link:<system>' to one.
 ALTER TABLE ingest_tokens DROP CONSTRAINT IF EXISTS ingest_tokens_kind_check;
 ALTER TABLE ingest_tokens ADD CONSTRAINT ingest_tokens_kind_check CHECK (kind IN ('positions', 'events', 'both', 'links') OR kind ~ '^link:[a-z][a-z-]{1,23}$');
@@ -45,3 +52,5 @@ ALTER TABLE ingest_tokens DROP CONSTRAINT IF EXISTS ingest_tokens_kind_check;
 ALTER TABLE ingest_tokens ADD CONSTRAINT ingest_tokens_kind_check CHECK (kind IN ('positions', 'events', 'both'));
 ALTER TABLE events DROP COLUMN IF EXISTS link_message;
 DROP TABLE IF EXISTS link_message_movements, link_messages;
+DROP INDEX IF EXISTS assets_plate_key;
+DROP FUNCTION IF EXISTS plate_key(text);

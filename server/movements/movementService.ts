@@ -28,21 +28,6 @@ export interface MovementFollowers {
   rules: { watch(m: WatchedConsignment): void; unwatch(consignmentId: number): void };
 }
 
-/** A movement the system declares itself (the demo feed): stored, or refreshed, by its reference. */
-export interface SystemMovement {
-  reference: string;
-  sealId?: string;
-  assetKey: string;
-  routeCode: string;
-  originSite: string;
-  destSite: string;
-  departure: number;
-  deadline: number;
-  status: 'planned' | 'in_transit';
-  goods?: string;
-  carrier?: string;
-}
-
 /** Audit records of changes no person made carry this name and no user id. */
 export const SYSTEM_ACTOR = 'system';
 
@@ -214,51 +199,6 @@ export class MovementService {
       // The engine decided this itself: it needs no watch or unwatch (an arrived movement it keeps
       // until an open SEAL_ALARM on it is acknowledged).
       if (changed) this.settle(this.index.get(id), changed, 'none');
-    });
-  }
-
-  /**
-   * Stores or refreshes movements the system declares (the demo feed's runs), audited as 'system',
-   * in one transaction (the demo declares its whole fleet at start).
-   */
-  saveSystem(list: SystemMovement[]): Promise<OpenMovement[]> {
-    return this.serial(async () => {
-      const saved = await withTransaction(this.pool, async (c) => {
-        const out: OpenMovement[] = [];
-        for (const s of list) {
-          const { rows } = await c.query<OpenMovement>(
-            `WITH r AS (SELECT id FROM routes WHERE code = $4),
-                  o AS (SELECT id FROM sites WHERE code = $5),
-                  d AS (SELECT id FROM sites WHERE code = $6)
-             INSERT INTO consignments AS c (reference, seal_id, asset_id, origin_site, dest_site, route_id, departure, deadline, status, goods, carrier, districts)
-             SELECT $1, $2, a.id, o.id, d.id, r.id, to_timestamp($7 / 1000.0), to_timestamp($8 / 1000.0), $9, $10, $11,
-                    touched_districts(o.id, d.id, r.id)
-             FROM assets a, r, o, d WHERE a.key = $3
-             ON CONFLICT (reference) DO UPDATE SET departure = EXCLUDED.departure, deadline = EXCLUDED.deadline, status = EXCLUDED.status,
-                                                   arrived_at = NULL, updated_at = now()
-             RETURNING ${MOVEMENT_COLUMNS}`,
-            [s.reference, s.sealId ?? null, s.assetKey, s.routeCode, s.originSite, s.destSite, s.departure, s.deadline, s.status, s.goods ?? null, s.carrier ?? null],
-          );
-          const m = rows[0];
-          if (!m) throw new DomainError('invalid', `${s.reference}: asset ${s.assetKey}, route ${s.routeCode} or sites ${s.originSite}/${s.destSite} not in the database`);
-          out.push(m);
-        }
-        // Audit rows first, then the ledger appends (the ledger lock is held from the first append on).
-        for (const m of out) {
-          await audit(c, {
-            userId: null,
-            username: SYSTEM_ACTOR,
-            action: 'consignment_save',
-            entity: 'consignment',
-            entityId: m.id,
-            after: { reference: m.reference, status: m.status, departure: m.departure, deadline: m.deadline },
-          });
-        }
-        for (const m of out) await appendRowEntry(c, 'consignment', 'consignments', m.id);
-        return out;
-      });
-      for (const m of saved) this.settle(this.index.get(m.id), m, 'watch');
-      return saved;
     });
   }
 

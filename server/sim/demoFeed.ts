@@ -1,12 +1,13 @@
-// The demo feed: builds the simulated fleet, registers its assets in PostGIS and its runs as
-// movements (through the movement service, audited as 'system'), and drives the simulator on the
-// wall clock into the pipeline's one entry point.
-// A run's start stands in for the declaration of a movement; its arrival is the rules engine's to see.
+// The demo feed: builds the simulated fleet, registers its assets in PostGIS, and drives the
+// simulator on the wall clock into the pipeline's one entry point. Its movements are born the way
+// real ones are: from the customs systems' documents (demoDocuments.ts) through the links, a
+// manifest per vessel, a transit declaration and release per truck run, gate passes as trucks
+// leave and arrive, goods received, write-off.
 import type pg from 'pg';
 import type { PositionReport } from '../../lib/domain';
 import type { App } from '../app';
-import type { SystemMovement } from '../movements/movementService';
-import { buildFleet, type Fleet, type Truck, type TruckRun } from './fleet';
+import { DemoDocuments } from './demoDocuments';
+import { buildFleet, type Fleet } from './fleet';
 import { Simulator } from './simulator';
 import { AisUdpEmitter, Jt808Emitter } from './wire/wireEmitter';
 import { WORLD } from './world';
@@ -15,6 +16,7 @@ import { provisionDemoTerminals } from '../devices/demo';
 
 export interface DemoFeed {
   fleet: Fleet;
+  documents: DemoDocuments;
   stop(): void;
 }
 
@@ -63,28 +65,17 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
   // Movements left open by an earlier run of the demo are closed; the fleet starts afresh.
   await movements.closeAllSystem('the demo feed starts its fleet afresh');
 
-  const declare = (truck: Truck, run: TruckRun, status: 'planned' | 'in_transit'): SystemMovement => ({
-    reference: run.reference,
-    sealId: run.seal,
-    assetKey: truck.assetKey,
-    routeCode: run.routeCode,
-    originSite: run.originSite,
-    destSite: run.destSite,
-    departure: run.departure,
-    deadline: run.deadline,
-    status,
-    goods: run.goods,
-    carrier: run.carrier,
-  });
-  const track = (truck: Truck, run: TruckRun, status: 'planned' | 'in_transit') => movements.saveSystem([declare(truck, run, status)]);
-  const report = (what: string) => (err: Error) => say(`demo feed: could not store ${what}: ${err.message}`);
-
-  await movements.saveSystem(
-    fleet.trucks.map((truck) => {
-      const run = truck.runs[truck.runs.length - 1]!;
-      return declare(truck, run, run.departure <= now ? 'in_transit' : 'planned');
-    }),
-  );
+  // The fleet's documents: manifests, then each truck's current run declared (and, when it left
+  // already, passed through its origin gate), before the first fix, so no truck drives unsupervised.
+  const documents = new DemoDocuments(app.links.receiver, WORLD, { seed: fleet.seed, now, say });
+  const t0 = Date.now();
+  await documents.declareVessels(fleet.vessels);
+  for (const truck of fleet.trucks) {
+    const run = truck.runs[truck.runs.length - 1]!;
+    void documents.declare(truck, run, run.departure <= now, now);
+  }
+  await documents.idle();
+  say(`demo feed: ${documents.stats.sent} customs documents in ${((Date.now() - t0) / 1000).toFixed(1)} s${documents.stats.refused ? ` (${documents.stats.refused} refused)` : ''}`);
 
   // The land test keeps vessels offset from narrow lanes at sea (costs ~0.3 s at start).
   const coast = loadCoast();
@@ -101,17 +92,23 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
   };
   const sim = new Simulator(WORLD, fleet, emit, {
     isLand: (p) => coast.isLand(p),
-    onRunPlanned: (truck, run) => void track(truck, run, 'planned').catch(report(run.reference)),
-    onRunStart: (truck, run) => void track(truck, run, 'in_transit').catch(report(run.reference)),
-    // Arrival is the rules engine's to see (ARRIVED), from the fixes, as for any real carrier.
+    onRunPlanned: (truck, run) => void documents.declare(truck, run, false, Date.now()),
+    onRunStart: (truck, run, t) => documents.started(truck, run, t),
+    onRunEnd: (truck, run, t) => documents.ended(truck, run, t),
   });
-  sim.step(Date.now());
-  const timer = setInterval(() => sim.step(Date.now()), STEP_MS);
+  const step = () => {
+    const t = Date.now();
+    sim.step(t);
+    documents.step(t);
+  };
+  step();
+  const timer = setInterval(step, STEP_MS);
   say(
     `demo feed: ${fleet.trucks.length} trucks and ${fleet.vessels.length} vessels moving${ais ? ', vessels as AIS NMEA over UDP' : ''}${jt808 ? ', trucks as JT/T 808 terminals over TCP' : ''}`,
   );
   return {
     fleet,
+    documents,
     stop: () => {
       clearInterval(timer);
       ais?.close();

@@ -88,7 +88,7 @@ async function applyGatePass(ctx: ApplyContext, msg: ParsedMessage<GatePass>): P
   if (p.plate && p.tagPlate && p.plate !== p.tagPlate) mismatch.push(`plate: the camera read ${p.plate}, the vehicle tag is ${p.tagPlate}`);
 
   const asset = plate
-    ? (await c.query<{ id: number }>(`SELECT id FROM visible_assets($1) WHERE kind = 'vehicle' AND plate = $2`, [ctx.caller.district, plate])).rows[0]
+    ? (await c.query<{ id: number }>(`SELECT id FROM visible_assets($1) WHERE kind = 'vehicle' AND plate_key(plate) = plate_key($2)`, [ctx.caller.district, plate])).rows[0]
     : undefined;
   const m = plate ? await movementOfPlate(ctx, plate, site.id, out) : undefined;
   let about: { id: number; assetId: number | null; districts: string[] } | undefined;
@@ -226,7 +226,7 @@ async function movementOfPlate(ctx: ApplyContext, plate: string, siteId: number,
     `SELECT k.id, k.reference, k.status, k.seal_id, k.asset_id, k.districts, t.id AS decl_id, t.pre_id, t.status AS decl_status, t.e_seal
      FROM visible_consignments($1) k JOIN assets a ON a.id = k.asset_id
      LEFT JOIN transit_declarations t ON t.consignment_id = k.id
-     WHERE a.plate = $2 AND CASE WHEN $4 THEN k.origin_site = $3 ELSE k.dest_site = $3 END
+     WHERE plate_key(a.plate) = plate_key($2) AND CASE WHEN $4 THEN k.origin_site = $3 ELSE k.dest_site = $3 END
        AND (k.status IN ('planned', 'in_transit', 'overdue', 'diverted')
             OR (NOT $4 AND k.status = 'arrived' AND NOT EXISTS (SELECT 1 FROM events e WHERE e.consignment_id = k.id AND e.kind = 'gate_in')))
      ORDER BY k.departure DESC, k.id DESC LIMIT 1`,

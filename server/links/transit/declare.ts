@@ -53,7 +53,7 @@ export async function applyDeclaration(ctx: ApplyContext, doc: TransitDeclaratio
   if (keys.length === 0) throw invalid('TrnHead: name the vehicle (TrafCustomsNo or NativeShipName)');
   const vehicle = (
     await c.query<{ id: number; plate: string }>(
-      `SELECT id, plate FROM visible_assets($1) WHERE kind = 'vehicle' AND plate = ANY ($2::text[]) ORDER BY array_position($2::text[], plate) LIMIT 1`,
+      `SELECT id, plate FROM visible_assets($1) WHERE kind = 'vehicle' AND plate_key(plate) IN (SELECT plate_key(k) FROM unnest($2::text[]) k) ORDER BY plate_key(plate) = plate_key($2[1]) DESC LIMIT 1`,
       [scope, keys],
     )
   ).rows[0];
