@@ -29,6 +29,7 @@ import { log } from './log';
 import { registry as metricsRegistry } from './metrics';
 import { MovementService } from './movements/movementService';
 import { startLinks, type LinksRuntime } from './links/runtime';
+import { ZoneUnauthorised } from './links/zone/unauthorised';
 import { AssetRegistry } from './pipeline/assetRegistry';
 import { LatestState } from './pipeline/latestState';
 import { Pipeline } from './pipeline/pipeline';
@@ -121,9 +122,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     staleAfterMs: { vehicle: 5 * 60_000, vessel: 10 * 60_000 },
   });
   const alerts = new AlertService(db.pool, hub, movements, registry);
+  // Bonded-zone crossings the rules report are checked against the 核放单 passports (ZONE_UNAUTHORISED).
+  const zoneCheck = new ZoneUnauthorised(db.pool, alerts, mapStatus);
   const rules = await startRules(db.pool, pipeline, {
     open: movements.open(),
-    listeners: [mapStatus, alerts],
+    listeners: [mapStatus, alerts, zoneCheck],
     aisClassOf: (id) => registry.byAssetId(id)?.aisClass ?? undefined,
     configFile: config.RULES_CONFIG_FILE,
   });
@@ -166,6 +169,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     await listeners?.close();
     await links.stop();
     await rules.stop();
+    await zoneCheck.idle();
     await alerts.apply([]); // what the rules decided last is stored (status changes reach the movements)
     await movements.drain();
     hub.stop();

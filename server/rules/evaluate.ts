@@ -355,6 +355,7 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
       };
       return { ...e, assetId: name(e.assetId), consignmentId: e.consignmentId && consOf.get(e.consignmentId), episode: normEpisode(e.episode), ...(detail ? { detail } : {}) };
     }
+    if (e.kind === 'zone_crossing') return { ...e, assetId: name(e.assetId), zoneId: 'zone' };
     const a = e.alert;
     const detail = {
       ...a.detail,
