@@ -123,7 +123,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   });
   const alerts = new AlertService(db.pool, hub, movements, registry);
   // Bonded-zone crossings the rules report are checked against the 核放单 passports (ZONE_UNAUTHORISED).
-  const zoneCheck = new ZoneUnauthorised(db.pool, alerts, mapStatus);
+  const zoneCheck = new ZoneUnauthorised(db.pool, alerts, mapStatus, (assetId) => movements.forAsset(assetId)?.id);
   const rules = await startRules(db.pool, pipeline, {
     open: movements.open(),
     listeners: [mapStatus, alerts, zoneCheck],

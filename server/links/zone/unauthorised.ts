@@ -24,6 +24,8 @@ export class ZoneUnauthorised implements RuleListener {
     private pool: pg.Pool,
     private alerts: Pick<AlertService, 'raiseExternal' | 'clearExternal'>,
     private mapStatus: Pick<MapStatus, 'restore' | 'released'>,
+    /** The open movement the vehicle carries, if any (the alert is on it too, and seen by its districts). */
+    private movementOf: (assetId: number) => number | undefined = () => undefined,
   ) {}
 
   onRuleEvents(events: RuleEvent[]): void {
@@ -71,7 +73,7 @@ export class ZoneUnauthorised implements RuleListener {
     const row = await this.alerts.raiseExternal({
       type: 'ZONE_UNAUTHORISED',
       assetId: e.assetId,
-      consignmentId: null,
+      consignmentId: this.movementOf(e.assetId) ?? null,
       time: e.time,
       lon: e.lon,
       lat: e.lat,
