@@ -200,3 +200,40 @@ test('a truck entering with a valid passport raises nothing, and uses the passpo
   assert.equal((await q(`SELECT count(*)::int AS n FROM alerts WHERE type = 'ZONE_UNAUTHORISED' AND asset_id = (SELECT id FROM assets WHERE key = 'tel:013900000004')`))[0].n, 0);
   assert.equal((await q(`SELECT used_at FROM zone_passports WHERE passport_no = 'Z2218E260601000000000098'`))[0].used_at, null);
 });
+
+test('a gate pass (SAS223) that came before the GPS saw the crossing authorises it too', async () => {
+  const t = Date.now();
+  const endAgo = 30 * 60_000;
+  const approxCrossing = t - endAgo - 17 * 10_000; // driveIn: the fix 28 of 45 is the first inside
+  await receive(
+    buildSas121({ passportNo: 'Z2218I260601000000000055', type: 2, bindType: 2, io: 'in', masterCustoms: '2218', plate: '沪A12345' }, { messageId: 'EARLY-121', sendTime: t }),
+  );
+  await receive(
+    buildSas223({ passportNo: 'Z2218I260601000000000055', plate: '沪A12345', passedAt: approxCrossing - 60_000, gateWeight: 31000 }, { messageId: 'EARLY-223', sendTime: t }),
+  );
+  driveIn('tel:013900000001', endAgo);
+  await until('the passport used', async () => (await q(`SELECT 1 FROM zone_passports WHERE passport_no = 'Z2218I260601000000000055' AND used_at IS NOT NULL`))[0]);
+  assert.equal((await q(`SELECT count(*)::int AS n FROM alerts WHERE type = 'ZONE_UNAUTHORISED' AND asset_id = (SELECT id FROM assets WHERE key = 'tel:013900000001')`))[0].n, 0);
+});
+
+test('POST /api/links/zone with a link token scoped to the zone customs', async () => {
+  const { POST } = await import('../../../app/api/links/[system]/route');
+  const token = await s.token('wgq-sas', '2200', 'link:zone');
+  const t = Date.now();
+  const body = buildSas121({ passportNo: 'Z2218E260601000000000066', type: 6, io: 'out', masterCustoms: '2218', plate: '沪C88888' }, { messageId: 'HTTP-121', sendTime: t });
+  const post = () =>
+    POST(new Request('http://localhost/api/links/zone', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' }, body }), {
+      params: Promise.resolve({ system: 'zone' }),
+    });
+  const first = await post();
+  assert.equal(first.status, 201, await first.clone().text());
+  assert.equal((await first.json()).summary.passport, 'Z2218E260601000000000066');
+  assert.equal((await post()).status, 200, 'a duplicate gets the first answer');
+  const gz = await s.token('gz-sas', '5100', 'link:zone');
+  const refused = await POST(
+    new Request('http://localhost/api/links/zone', { method: 'POST', headers: { authorization: `Bearer ${gz}` }, body: body.replace('HTTP-121', 'HTTP-121-GZ') }),
+    { params: Promise.resolve({ system: 'zone' }) },
+  );
+  assert.equal(refused.status, 404);
+  assert.match((await refused.json()).error, /no bonded zone with area code 2218 in your jurisdiction/);
+});
