@@ -130,7 +130,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     aisClassOf: (id) => registry.byAssetId(id)?.aisClass ?? undefined,
     configFile: config.RULES_CONFIG_FILE,
   });
-  alerts.onAcknowledged = (episode) => rules.acknowledge(episode);
+  await zoneCheck.restoreColours();
+  alerts.onAcknowledged = (episode) => {
+    rules.acknowledge(episode);
+    zoneCheck.acknowledged(episode);
+  };
   // From here on every movement change reaches the live scopes and the rules.
   movements.follow({ live: hub, rules });
   const onEvents = (events: { kind: string; time: number; assetId: number | null; consignmentId: number | null }[]) => {

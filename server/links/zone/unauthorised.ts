@@ -4,7 +4,8 @@
 // by another crossing) or passed at the gate within PASS_WINDOW_MS of the crossing. The passport
 // found is used by the crossing (used_at), so one passport lets one vehicle through once.
 // An unauthorised entry's alert ends when the vehicle leaves the zone again (an unauthorised leave's
-// when it comes back), or when a pass receipt shows the passport came late (zone.ts).
+// when it comes back), or when a pass receipt shows the passport came late (zone.ts). The vehicle is
+// critical on the map from the alert until it ends or a person acknowledges it (after a restart too).
 import type pg from 'pg';
 import type { AlertService } from '../../alerts/alertService';
 import type { OpenEpisode, RuleListener } from '../../alerts/rulesRuntime';
@@ -35,6 +36,20 @@ export class ZoneUnauthorised implements RuleListener {
         .then(() => this.check(e))
         .catch((err: Error) => log.error({ err: err.message, assetId: e.assetId, zoneId: e.zoneId }, 'a zone crossing was not checked'));
     }
+  }
+
+  /** At start: open, unacknowledged alerts of earlier runs colour their vehicles again. */
+  async restoreColours(): Promise<void> {
+    const { rows } = await this.pool.query<{ episode: string; asset_id: number }>(
+      `SELECT episode, asset_id FROM alerts WHERE type = 'ZONE_UNAUTHORISED' AND state = 'open' AND cleared_at IS NULL AND asset_id IS NOT NULL AND episode IS NOT NULL`,
+    );
+    if (rows.length) this.mapStatus.restore(rows.map((r) => ({ episode: r.episode, type: 'ZONE_UNAUTHORISED' as const, assetId: r.asset_id })));
+  }
+
+  /** A person acknowledged an alert: if it is one of these, its vehicle's colour goes (the alert stays until it ends). */
+  acknowledged(episode: string): void {
+    const m = /^ZONE_UNAUTHORISED\/a(\d+)\//.exec(episode);
+    if (m) this.mapStatus.released([{ episode, type: 'ZONE_UNAUTHORISED', assetId: Number(m[1]) }]);
   }
 
   /** Resolves once every crossing heard so far is checked (tests, shutdown). */

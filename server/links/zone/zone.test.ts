@@ -237,3 +237,19 @@ test('POST /api/links/zone with a link token scoped to the zone customs', async 
   assert.equal(refused.status, 404);
   assert.match((await refused.json()).error, /no bonded zone with area code 2218 in your jurisdiction/);
 });
+
+test('acknowledging the alert takes the colour off the vehicle; the alert stays until the condition ends', async () => {
+  driveIn('tel:013900000002', 40 * 60_000); // 粤B54321, a Guangzhou truck, no passport
+  const alert = await until(
+    'the alert',
+    async () => (await q(`SELECT * FROM alerts WHERE type = 'ZONE_UNAUTHORISED' AND asset_id = (SELECT id FROM assets WHERE key = 'tel:013900000002')`))[0],
+  );
+  assert.ok(alert.districts.includes('2200') && alert.districts.includes('5100'), 'the zone customs and the truck home');
+  assert.equal(s.app.mapStatus.of(alert.asset_id), 'critical');
+  const userId = (await q(`INSERT INTO users (username, password_hash, role, district) VALUES ('duty2200', 'x', 'officer', '2200') RETURNING id`))[0].id;
+  const user = { id: userId, username: 'duty2200', displayName: null, role: 'officer' as const, district: '2200', districtName: '上海海关', level: 'direct' as const };
+  const acked = await s.app.alerts.transition(Number(alert.id), user, 'acknowledge', 'called the zone gate', '127.0.0.1');
+  assert.equal(typeof acked === 'object' && acked.state, 'acknowledged');
+  assert.equal(s.app.mapStatus.of(alert.asset_id), null);
+  assert.equal((await q(`SELECT cleared_at FROM alerts WHERE id = $1`, [alert.id]))[0].cleared_at, null);
+});
