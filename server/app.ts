@@ -30,6 +30,7 @@ import { registry as metricsRegistry } from './metrics';
 import { MovementService } from './movements/movementService';
 import { startLinks, type LinksRuntime } from './links/runtime';
 import { startPortCalls, type PortCallsRuntime } from './links/portcalls/runtime';
+import { ZoneUnauthorised } from './links/zone/unauthorised';
 import { AssetRegistry } from './pipeline/assetRegistry';
 import { LatestState } from './pipeline/latestState';
 import { Pipeline } from './pipeline/pipeline';
@@ -124,13 +125,19 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     staleAfterMs: { vehicle: 5 * 60_000, vessel: 10 * 60_000 },
   });
   const alerts = new AlertService(db.pool, hub, movements, registry);
+  // Bonded-zone crossings the rules report are checked against the 核放单 passports (ZONE_UNAUTHORISED).
+  const zoneCheck = new ZoneUnauthorised(db.pool, alerts, mapStatus, (assetId) => movements.forAsset(assetId)?.id);
   const rules = await startRules(db.pool, pipeline, {
     open: movements.open(),
-    listeners: [mapStatus, alerts],
+    listeners: [mapStatus, alerts, zoneCheck],
     aisClassOf: (id) => registry.byAssetId(id)?.aisClass ?? undefined,
     configFile: config.RULES_CONFIG_FILE,
   });
-  alerts.onAcknowledged = (episode) => rules.acknowledge(episode);
+  await zoneCheck.restoreColours();
+  alerts.onAcknowledged = (episode) => {
+    rules.acknowledge(episode);
+    zoneCheck.acknowledged(episode);
+  };
   // From here on every movement change reaches the live scopes and the rules.
   movements.follow({ live: hub, rules });
   const onEvents = (events: { kind: string; time: number; assetId: number | null; consignmentId: number | null }[]) => {
@@ -171,6 +178,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     await links.stop();
     await portCalls.stop();
     await rules.stop();
+    await zoneCheck.idle();
     await alerts.apply([]); // what the rules decided last is stored (status changes reach the movements)
     await movements.drain();
     hub.stop();

@@ -104,9 +104,10 @@ export class AlertService implements RuleListener {
         return this.load(client, rows[0].id);
       });
       if (row) this.hub.emitAlert('alert_update', row, o.assetId);
-    } else {
+    } else if (o.kind === 'status') {
       await this.movements.applyRuleStatus(o.consignmentId, o.status, o.time);
     }
+    // Other kinds (zone_crossing) are facts for other listeners (server/links/zone/unauthorised.ts), not alerts.
   }
 
   /** Stores and broadcasts an external alert (after what is queued); null when its episode was raised before. */

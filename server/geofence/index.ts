@@ -34,8 +34,13 @@ export interface SiteInput {
   district?: string | null;
   area: PolygonInput;
 }
-/** `restricted`: entering raises ZONE_ENTRY. `anchorage`: a waiting area where vessels lie close (no RENDEZVOUS). */
-export type ZoneKind = 'restricted' | 'anchorage';
+/**
+ * `restricted`: entering raises ZONE_ENTRY. `anchorage`: a waiting area where vessels lie close (no
+ * RENDEZVOUS). `bonded`: a Golden Customs II bonded zone (保税区): a vehicle crossing its boundary
+ * needs a 核放单 passport (the rules report the crossing; server/links/zone/unauthorised.ts checks it).
+ */
+export const ZONE_KINDS = ['restricted', 'anchorage', 'bonded'] as const;
+export type ZoneKind = (typeof ZONE_KINDS)[number];
 export interface ZoneInput {
   id: number;
   code?: string;
@@ -137,6 +142,11 @@ class Area {
   /** Metres from the point to the area: 0 inside, else to the nearest edge. */
   distance(lon: number, lat: number): number {
     if (this.contains(lon, lat)) return 0;
+    return this.edgeDistance(lon, lat);
+  }
+
+  /** Metres from the point to the nearest edge of the area, whether the point is inside or outside. */
+  edgeDistance(lon: number, lat: number): number {
     const f = frameAt(lon, lat, F);
     let best = Infinity,
       bo = -1,
@@ -510,6 +520,11 @@ export class GeofenceIndex {
   /** Metres from the point to a zone (0 inside); undefined for an unknown zone. */
   distanceToZone(zoneId: number, lon: number, lat: number): number | undefined {
     return this.zones.get(zoneId)?.area.distance(lon, lat);
+  }
+
+  /** Metres from the point to the zone's boundary (inside or outside); undefined for an unknown zone. */
+  zoneEdgeDistance(id: number, lon: number, lat: number): number | undefined {
+    return this.zones.get(id)?.area.edgeDistance(lon, lat);
   }
 
   /** Zones whose polygon holds the point. */

@@ -1,6 +1,6 @@
 // Loads the fences from PostGIS (geometry as GeoJSON) into a GeofenceIndex, and refreshes one
-// route, site or zone after it is saved or deleted. Restricted zones come from a `zones` table
-// when the database has one; otherwise they are given through GeofenceIndex.upsertZone only.
+// route, site or zone after it is saved or deleted. Zones (restricted, anchorage, bonded) come from
+// a `zones` table when the database has one; otherwise they are given through GeofenceIndex.upsertZone only.
 import type pg from 'pg';
 import { GeofenceIndex, type ZoneKind } from './index';
 
@@ -57,7 +57,13 @@ export async function loadGeofences(pool: pg.Pool | pg.ClientBase, index = new G
     }
   }
   let zones = 0;
-  for (const z of await readZones(pool)) {
+  const stored = await readZones(pool);
+  // A reload into a live index (after an edit) drops the zones the table no longer holds (deleted).
+  if (stored.length || (await hasZonesTable(pool))) {
+    const keep = new Set(stored.map((z) => z.id));
+    for (const z of [...index.allZones()]) if (!keep.has(z.id)) index.removeZone(z.id);
+  }
+  for (const z of stored) {
     try {
       index.upsertZone({ id: z.id, code: z.code, name: z.name, kind: zoneKind(z.kind), area: JSON.parse(z.area) });
       zones++;
@@ -94,8 +100,14 @@ export async function refreshZone(pool: pg.Pool | pg.ClientBase, index: Geofence
   return true;
 }
 
+const ZONE_COLUMNS_SQL = `SELECT attname AS name FROM pg_attribute WHERE attrelid = to_regclass('zones') AND attnum > 0 AND NOT attisdropped`;
+
+async function hasZonesTable(pool: pg.Pool | pg.ClientBase): Promise<boolean> {
+  return (await pool.query(ZONE_COLUMNS_SQL)).rows.length > 0;
+}
+
 async function readZones(pool: pg.Pool | pg.ClientBase, id?: number): Promise<ZoneRow[]> {
-  const { rows: cols } = await pool.query<{ name: string }>(`SELECT attname AS name FROM pg_attribute WHERE attrelid = to_regclass('zones') AND attnum > 0 AND NOT attisdropped`);
+  const { rows: cols } = await pool.query<{ name: string }>(ZONE_COLUMNS_SQL);
   if (cols.length === 0) return [];
   const has = new Set(cols.map((c) => c.name));
   const name = has.has('name_zh') ? 'name_zh' : has.has('name') ? 'name' : 'code';
@@ -107,4 +119,4 @@ async function readZones(pool: pg.Pool | pg.ClientBase, id?: number): Promise<Zo
   return rows;
 }
 
-const zoneKind = (k: string | null): ZoneKind => (k === 'anchorage' ? 'anchorage' : 'restricted');
+const zoneKind = (k: string | null): ZoneKind => (k === 'anchorage' || k === 'bonded' ? k : 'restricted');

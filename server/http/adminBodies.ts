@@ -2,6 +2,7 @@
 // query layer (server/queries/admin.ts) takes their shape as plain domain input, not these schemas.
 import { z } from 'zod';
 import { SITE_KINDS } from '@/lib/domain';
+import { ZONE_KINDS } from '../geofence/index';
 import { LineStringSchema, PolygonSchema } from './geojson';
 
 export const RouteBody = z.object({
@@ -21,4 +22,26 @@ export const SiteBody = z.object({
   kind: z.enum(SITE_KINDS),
   district: z.string().regex(/^[0-9]{4}$/),
   area: PolygonSchema,
+});
+
+/**
+ * A zone as a GeoJSON Feature (what GET /api/zones lists, so an exported zone posts back as is):
+ * a valid polygon; `areaCode` is the Golden Customs II area code (区域代码) its passports name.
+ */
+export const ZoneBody = z.object({
+  type: z.literal('Feature'),
+  geometry: PolygonSchema,
+  properties: z.object({
+    code: z.string().trim().min(1).max(32),
+    nameZh: z.string().trim().min(1).max(100),
+    nameEn: z.string().trim().min(1).max(100),
+    kind: z.enum(ZONE_KINDS),
+    district: z.string().regex(/^[0-9]{4}$/),
+    areaCode: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9]{1,20}$/, 'areaCode: 1–20 letters or digits')
+      .nullish()
+      .transform((v) => v || null),
+  }),
 });

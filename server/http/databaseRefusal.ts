@@ -3,6 +3,7 @@
 // the input was bad, so the client gets a 400 with the reason rather than a 500.
 const CHECK_REASONS: Record<string, string> = {
   sites_area_valid: 'area: not a valid polygon (OGC: simple rings, holes inside the shell, some area)',
+  zones_area_valid: 'geometry: not a valid polygon (OGC: simple rings, holes inside the shell, some area)',
 };
 
 export function databaseRefusal(err: unknown): string | null {

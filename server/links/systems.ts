@@ -6,6 +6,7 @@ import { manifestLink } from './manifest/manifest';
 import { siteLedgerLink } from './site-ledger/site-ledger';
 import { transitLink } from './transit/transit';
 import type { LinkSystem } from './types';
+import { zoneLink } from './zone/zone';
 
 export function linkSystems(config: Config): LinkSystem[] {
   return [
@@ -14,5 +15,6 @@ export function linkSystems(config: Config): LinkSystem[] {
     inspectionLink({ overdueMinutes: config.LINKS_INSPECTION_MINUTES }) as LinkSystem,
     gateLink as LinkSystem,
     siteLedgerLink({ receiveMinutes: config.LINKS_RECEIVE_MINUTES }) as LinkSystem,
+    zoneLink() as LinkSystem, // 金关二期 bonded zones: SAS121 passports, SAS223 pass receipts
   ];
 }

@@ -2,7 +2,7 @@
 // This file is the facade (the watch list, the order in which a fix visits the rules, the state
 // carried over a restart); each rule lives in its own file:
 //   consignmentRules.ts  departure, corridor, stop, signal, overdue, wrong site, arrival, seal
-//   restrictedZones.ts   ZONE_ENTRY          aisGaps.ts   AIS_GAP
+//   restrictedZones.ts   ZONE_ENTRY, bonded-zone crossings            aisGaps.ts   AIS_GAP
 //   rendezvous.ts        RENDEZVOUS (with slowVesselGrid.ts, its spatial hash)
 //   plausibility.ts      outliers            episodes.ts  raising and clearing episodes
 //   state.ts             the state as plain data (the stored format)
@@ -33,6 +33,9 @@ import type { AssetState, ConsignmentState, RulesState } from './state';
 import { rulesConfig, type AssetRef, type Fix, type OutsideEvent, type RuleEvent, type RulesConfig, type WatchedConsignment } from './types';
 
 export type { RulesState } from './state';
+
+/** Scratch for the previous plausible place (single-threaded; read only during onFix). */
+const PREV = { lon: 0, lat: 0 };
 
 export class RulesEngine {
   readonly config: RulesConfig;
@@ -128,6 +131,13 @@ export class RulesEngine {
     if (carried) for (const cid of carried) this.consignmentRules.timers(this.consignments.get(cid)!, asset, t, out);
     if (asset.kind === 'vessel') this.aisGaps.timer(asset, t, out);
 
+    // The last plausible place before this fix (checkPlausible moves it): where a bonded-zone crossing began.
+    let prev: { lon: number; lat: number } | undefined;
+    if (asset.good) {
+      prev = PREV;
+      PREV.lon = asset.good.lon;
+      PREV.lat = asset.good.lat;
+    }
     const plausible = checkPlausible(asset, fix, this.config);
     if (asset.last) {
       asset.last.t = t;
@@ -137,7 +147,7 @@ export class RulesEngine {
     } else asset.last = { t, lon: fix.lon, lat: fix.lat, speed: fix.speed };
     this.aisGaps.onFix(asset, fix, out);
     if (plausible) {
-      this.zones.onFix(asset, fix, carried?.[0], out);
+      this.zones.onFix(asset, fix, carried?.[0], out, prev);
       if (asset.kind === 'vessel') this.rendezvous.onFix(asset, fix, out);
     }
     // Arrival detaches a consignment from the list: walk a copy.

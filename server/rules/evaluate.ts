@@ -17,10 +17,11 @@ import { LatestState } from '../pipeline/latestState';
 import { Pipeline } from '../pipeline/pipeline';
 import { PositionWriter } from '../pipeline/positionWriter';
 import { seedWorld } from '../sim/seed';
+import { ZoneUnauthorised } from '../links/zone/unauthorised';
 import { RulesEngine } from './engine';
 import { loadScenarios, prepare, type PreparedScenario, type Scenario } from './scenario';
 import { rulesSink } from './sink';
-import { ALERT_TYPES, type AlertType, type RuleAlert, type RuleEvent, type RulesConfig, type WatchedConsignment } from './types';
+import { ALERT_MAP_STATUS, ALERT_SEVERITY, ALERT_TYPES, type AlertType, type RuleAlert, type RuleEvent, type RulesConfig, type WatchedConsignment } from './types';
 
 export interface EvalOptions {
   /** Restart the engine (export → new engine → import) at this fraction of each scenario's timeline. */
@@ -147,9 +148,19 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
     if (!rows[0]) throw new Error(`${sc.spec.name}: no route ${code}`);
     return rows[0] as { id: number; from_site: number; to_site: number };
   };
+  // Bonded zones go into the database (the passport check reads them there); the others only into the index.
+  const bondedIds = new Map<string, number>();
+  for (const z of sc.zones) {
+    if (z.kind !== 'bonded') continue;
+    const { rows } = await pool.query(
+      `INSERT INTO zones (code, name_zh, name_en, kind, district, area) VALUES ($1, $2, $2, 'bonded', '2200', ST_SetSRID(ST_GeomFromGeoJSON($3), 4326)) RETURNING id`,
+      [`${tag}:${z.code}`, z.code, JSON.stringify({ type: 'Polygon', coordinates: [z.ring] })],
+    );
+    bondedIds.set(z.code, rows[0].id);
+  }
   const buildGeo = async (): Promise<GeofenceIndex> => {
     const { index } = await loadGeofences(pool);
-    sc.zones.forEach((z, i) => index.upsertZone({ id: 1000 + i, code: z.code, kind: z.kind, area: z.ring }));
+    sc.zones.forEach((z, i) => z.kind !== 'bonded' && index.upsertZone({ id: 1000 + i, code: z.code, kind: z.kind, area: z.ring }));
     return index;
   };
 
@@ -164,6 +175,8 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
     const key = a.spec.kind === 'vessel' ? `mmsi:4${String(run).padStart(6, '0')}${num}` : `tel:09${String(run).padStart(8, '0')}${num}`;
     const info = await rig.registry.create(key, a.spec.kind, `${sc.spec.name}/${a.name}`);
     actorOf.set(info.id, a.name);
+    // Vehicles get a plate (passports name their vehicle by it).
+    if (a.spec.kind === 'vehicle') await pool.query('UPDATE assets SET plate = $2 WHERE id = $1', [info.id, `SC${run}X${num}`]);
     const entry: { id: number; key: string; kind: 'vehicle' | 'vessel'; cid?: number } = { id: info.id, key, kind: a.spec.kind };
     const c = a.spec.consignment;
     if (c) {
@@ -211,18 +224,75 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
   rig.ctx.engine = await newEngine();
 
   // The timeline: every fix and event in time order; ticks every tickS between them.
-  type Item = { time: number; fix?: { actor: string; f: PreparedScenario['actors'][number]['fixes'][number] }; event?: PreparedScenario['events'][number] };
+  type Item = {
+    time: number;
+    fix?: { actor: string; f: PreparedScenario['actors'][number]['fixes'][number] };
+    event?: PreparedScenario['events'][number];
+    passport?: PreparedScenario['passports'][number];
+  };
   const items: Item[] = [];
   for (const a of sc.actors) for (const f of a.fixes) items.push({ time: f.time, fix: { actor: a.name, f } });
   for (const e of sc.events) items.push({ time: e.time, event: e });
+  for (const p of sc.passports) items.push({ time: p.time, passport: p });
   items.sort((x, y) => x.time - y.time);
   const events: RuleEvent[] = [];
+  // Bonded-zone crossings go to the real passport check (server/links/zone/unauthorised.ts), its
+  // alerts taken as the engine's are.
+  const checked: RuleEvent[] = [];
+  const zoneCheck = new ZoneUnauthorised(
+    pool,
+    {
+      raiseExternal: async (a) => {
+        const { type, assetId, time, lon, lat, detail, episode } = a;
+        checked.push({
+          kind: 'raised',
+          alert: {
+            type,
+            severity: ALERT_SEVERITY[type],
+            mapStatus: ALERT_MAP_STATUS[type],
+            assetId: assetId!,
+            time,
+            lon: lon ?? undefined,
+            lat: lat ?? undefined,
+            detail,
+            episode,
+          },
+        });
+        return null;
+      },
+      clearExternal: async () => {},
+    },
+    { restore: () => {}, released: () => {} },
+  );
   const take = async (list: RuleEvent[]) => {
     for (const e of list) {
       events.push(e);
       // As the alert service does: the consignment row follows the status.
       if (e.kind === 'status') await pool.query('UPDATE consignments SET status = $2 WHERE id = $1', [e.consignmentId, e.status]);
+      if (e.kind === 'zone_crossing') {
+        zoneCheck.onRuleEvents([e]);
+        await zoneCheck.idle();
+        events.push(...checked.splice(0));
+      }
     }
+  };
+  // A passport as the zone link stores one: its message, then the passport, valid from its time.
+  let passportN = 0;
+  const declare = async (p: PreparedScenario['passports'][number]) => {
+    const a = assets.get(p.actor);
+    const zoneId = bondedIds.get(p.zone);
+    if (!a || zoneId === undefined) throw new Error(`${sc.spec.name}: a passport for ${p.actor} in ${p.zone}: no such vehicle or bonded zone`);
+    const no = `${tag}/P${++passportN}`;
+    const { rows } = await pool.query(
+      `INSERT INTO link_messages (system, message_id, message_type, format, via, source, district, raw, raw_sha256)
+       VALUES ('zone', $1, 'SAS121', 'json', 'demo', 'scenario', '2200', $2, sha256(convert_to($2, 'UTF8'))) RETURNING id`,
+      [no, JSON.stringify(p)],
+    );
+    await pool.query(
+      `INSERT INTO zone_passports (passport_no, type, io, plate, asset_id, zone_id, zone_code, district, message, created_at)
+       SELECT $1, 2, $2, a.plate, a.id, $3, $4, '2200', $5, to_timestamp($6 / 1000.0) FROM assets a WHERE a.id = $7`,
+      [no, p.io, zoneId, p.zone, rows[0].id, p.time, a.id],
+    );
   };
   const tickMs = sc.spec.tickS * 1000;
   let nextTick = sc.start + tickMs;
@@ -260,6 +330,8 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
       if (!r.ok) failures.push(`fix of ${it.fix.actor} at ${iso(f.time)} rejected by the pipeline: ${r.reason}`);
       else fixesFed++;
       await take(rig.ctx.sink);
+    } else if (it.passport) {
+      await declare(it.passport);
     } else if (it.event) {
       const a = assets.get(it.event.actor)!;
       await take(
@@ -274,6 +346,8 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
     }
   }
   await tickUntil(sc.end + 1);
+  // The scenario's bonded zones leave the database (the next scenario's fences must not hold them).
+  if (bondedIds.size) await pool.query('DELETE FROM zones WHERE id = ANY($1)', [[...bondedIds.values()]]);
 
   // Every fix went through the real pipeline into PostGIS.
   await rig.writer.flush();
@@ -344,7 +418,8 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
     ep
       .replace(/\bc(\d+)\b/g, (_, id) => `c:${consOf.get(Number(id))}`)
       .replace(/\ba(\d+)\b/g, (_, id) => `a:${actorOf.get(Number(id))}`)
-      .replace(/\bs(\d+)\b/g, 's:site');
+      .replace(/\bs(\d+)\b/g, 's:site')
+      .replace(/\bz(\d+)\b/g, 'z:zone');
   const norm = events.map((e): NormalEvent => {
     if (e.kind === 'status') return { ...e, consignmentId: consOf.get(e.consignmentId) };
     if (e.kind === 'cleared') {
@@ -355,6 +430,7 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
       };
       return { ...e, assetId: name(e.assetId), consignmentId: e.consignmentId && consOf.get(e.consignmentId), episode: normEpisode(e.episode), ...(detail ? { detail } : {}) };
     }
+    if (e.kind === 'zone_crossing') return { ...e, assetId: name(e.assetId), zoneId: 'zone', zoneCode: e.zoneCode.replace(/^[a-z0-9-]+#\d+:/, '') };
     const a = e.alert;
     const detail = {
       ...a.detail,
@@ -362,6 +438,7 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
       ...(a.detail.otherAssetId !== undefined ? { otherAssetId: name(a.detail.otherAssetId) } : {}),
       ...(Array.isArray(a.detail.assetIds) ? { assetIds: a.detail.assetIds.map(name) } : {}),
       ...(a.detail.routeId !== undefined ? { routeId: 'route' } : {}),
+      ...(a.type === 'ZONE_UNAUTHORISED' ? { zoneId: 'zone', zoneCode: String(a.detail.zoneCode).replace(/^[a-z0-9-]+#\d+:/, ''), plate: 'plate' } : {}),
     };
     return { kind: 'raised', alert: { ...a, assetId: name(a.assetId), consignmentId: a.consignmentId && consOf.get(a.consignmentId), episode: normEpisode(a.episode), detail } };
   });

@@ -109,7 +109,12 @@ export const ScenarioSchema = z.object({
     )
     .default([]),
   routes: z.array(z.object({ code: z.string(), from: z.string(), to: z.string(), corridorM: z.number().positive(), path: z.array(Pos).min(2) })).default([]),
-  zones: z.array(z.object({ code: z.string(), kind: z.enum(['restricted', 'anchorage']).default('restricted'), area: AreaSpec })).default([]),
+  zones: z.array(z.object({ code: z.string(), kind: z.enum(['restricted', 'anchorage', 'bonded']).default('restricted'), area: AreaSpec })).default([]),
+  /**
+   * 核放单 passports for bonded zones (evaluate.ts stores them as the zone link would): from `at` on,
+   * `actor` may cross `zone`'s boundary once in the direction `io` (in: enter, out: leave).
+   */
+  passports: z.array(z.object({ actor: z.string(), zone: z.string(), io: z.enum(['in', 'out']), at: When })).default([]),
   actors: z.record(z.string(), Actor),
   events: z.array(z.object({ at: When, kind: z.string(), actor: z.string(), site: z.string().optional() })).default([]),
   expect: z.array(Expect),
@@ -136,7 +141,8 @@ export interface PreparedScenario {
   end: number;
   sites: { code: string; kind: string; district: string; ring: LonLat[] }[];
   routes: { code: string; from: string; to: string; corridorM: number; path: LonLat[] }[];
-  zones: { code: string; kind: 'restricted' | 'anchorage'; ring: LonLat[] }[];
+  zones: { code: string; kind: 'restricted' | 'anchorage' | 'bonded'; ring: LonLat[] }[];
+  passports: { actor: string; zone: string; io: 'in' | 'out'; time: number }[];
   actors: { name: string; spec: ActorSpec; fixes: GenFix[] }[];
   events: { time: number; kind: string; actor: string; site?: string }[];
   expect: { type: ExpectSpec['type']; actors: string[]; from: number; by: number; early: number; clearedBy?: number | false }[];
@@ -236,6 +242,7 @@ export function prepare(spec: Scenario): PreparedScenario {
     zones,
     actors,
     events: spec.events.map((e) => ({ time: at(e.at), kind: e.kind, actor: e.actor, site: e.site })),
+    passports: spec.passports.map((p) => ({ actor: p.actor, zone: p.zone, io: p.io, time: at(p.at) })),
     expect: spec.expect.map((e) => ({
       type: e.type,
       actors: e.actors ?? [e.actor ?? Object.keys(spec.actors)[0]!],

@@ -22,7 +22,19 @@ after(async () => {
 test('the library covers the journeys of the issue', () => {
   assert.ok(scenarios.length >= 18, `${scenarios.length} scenarios`);
   const types = new Set(scenarios.flatMap((s) => s.expect.map((e) => e.type)));
-  for (const t of ['ROUTE_DEVIATION', 'UNSCHEDULED_STOP', 'SIGNAL_LOST', 'OVERDUE', 'WRONG_SITE', 'ARRIVED', 'SEAL_ALARM', 'AIS_GAP', 'RENDEZVOUS', 'ZONE_ENTRY']) {
+  for (const t of [
+    'ROUTE_DEVIATION',
+    'UNSCHEDULED_STOP',
+    'SIGNAL_LOST',
+    'OVERDUE',
+    'WRONG_SITE',
+    'ARRIVED',
+    'SEAL_ALARM',
+    'AIS_GAP',
+    'RENDEZVOUS',
+    'ZONE_ENTRY',
+    'ZONE_UNAUTHORISED',
+  ]) {
     assert.ok(types.has(t as never), `a scenario expects ${t}`);
   }
 });

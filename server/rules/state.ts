@@ -29,7 +29,7 @@ export interface AssetState {
   rej?: TimedPoint;
   /** Speed implied by the last two plausible fixes, km/h (for fixes without speed). */
   kmh?: number;
-  /** Restricted zones by zone id: consecutive fixes in and out, since when, the open episode and its consignment. */
+  /** Restricted and bonded zones by zone id: consecutive fixes in and out, since when, the open episode and its consignment. */
   zones: Record<string, ZoneState>;
   /** Vessels: the open AIS_GAP episode and since when the vessel is silent. */
   gap?: { ep: string; since: number };
@@ -47,6 +47,14 @@ export interface ZoneState {
   /** The open ZONE_ENTRY episode, and the consignment it was raised for. */
   ep?: string;
   cid?: number;
+  /**
+   * Bonded zones (optional: states saved before them import): `b` the vehicle is inside as far as
+   * the crossings go; `from` the side it was on before this run of fixes (1 outside, 0 unknown:
+   * first seen inside, which is no crossing); `os` the first fix of the run outside.
+   */
+  b?: boolean;
+  from?: 0 | 1;
+  os?: number;
 }
 
 /** Per watched consignment: each consignment rule's memory. */

@@ -104,7 +104,25 @@ export type RuleEvent =
       /** Evidence of the ending: the gap, the dwell, why (`reason`). */
       detail?: Record<string, unknown>;
     }
-  | { kind: 'status'; consignmentId: number; status: ConsignmentStatus; time: number };
+  | { kind: 'status'; consignmentId: number; status: ConsignmentStatus; time: number }
+  | ZoneCrossing;
+
+/**
+ * A vehicle crossed a bonded zone's boundary (debounced like ZONE_ENTRY: zoneEnterFixes fixes on the
+ * new side, each at least bondedEdgeMarginM from the boundary). Not an alert: whether it was authorised is a question for the passports
+ * (server/links/zone/unauthorised.ts). `time`: the first fix on the new side; lon/lat: the fix that
+ * confirmed it. Listeners that do not know this kind ignore it.
+ */
+export interface ZoneCrossing {
+  kind: 'zone_crossing';
+  assetId: number;
+  zoneId: number;
+  zoneCode: string;
+  direction: 'enter' | 'leave';
+  time: number;
+  lon: number;
+  lat: number;
+}
 
 /** Thresholds that may differ per route (RulesConfig.routes[routeId]). */
 export interface RouteRules {
@@ -145,9 +163,14 @@ export interface RulesConfig extends RouteRules {
   sealAlarmMask: number;
   /** Outside events that raise SEAL_ALARM. */
   sealEventKinds: string[];
-  /** ZONE_ENTRY: consecutive fixes inside to enter, outside to leave. */
+  /** ZONE_ENTRY and bonded-zone crossings: consecutive fixes inside to enter, outside to leave. */
   zoneEnterFixes: number;
   zoneLeaveFixes: number;
+  /**
+   * Bonded-zone crossings: a fix nearer the boundary than this (inside or out) is evidence of
+   * neither side, so a truck queuing at the gate in 50 m of GPS noise crosses nothing.
+   */
+  bondedEdgeMarginM: number;
   aisGap: AisGapConfig;
   rendezvous: RendezvousConfig;
 }
@@ -206,6 +229,7 @@ export const DEFAULT_RULES: RulesConfig = Object.freeze({
   sealEventKinds: ['seal_opened', 'seal_cut'],
   zoneEnterFixes: 2,
   zoneLeaveFixes: 2,
+  bondedEdgeMarginM: 60,
   aisGap: {
     factor: 3,
     movingKn: { A: 3, B: 2 },
