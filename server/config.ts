@@ -91,6 +91,7 @@ const ConfigSchema = z.object({
    * The e-port style folders of the customs links: <dir>/<system>/InBox (dropped messages),
    * OutBox (receipts and replies), FailBox (refused files, each with a .reason.txt). Default
    * DATA_DIR/links; "off" turns the folders off (the links still answer POST /api/links/<system>).
+   * Under NODE_ENV=test they are off unless set, so a test never takes a file meant for a real run.
    */
   LINKS_DIR: z.string().min(1).optional(),
   /** How often the inbox folders are read (ms); 0: only when asked (tests drive LinkInbox.pass()). */

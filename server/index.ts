@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say(`${signal}: shutting down`);
-    feed?.stop();
+    await feed?.stop();
     await app.close();
     process.exit(0);
   };

@@ -41,8 +41,9 @@ export async function startLinks(
   for (const s of linkSystems(config)) receiver.register(s);
 
   let inbox: LinkInbox | undefined;
-  if (config.LINKS_DIR !== 'off') {
-    const dir = config.LINKS_DIR ?? join(config.DATA_DIR, 'links');
+  const folders = config.LINKS_DIR ?? (config.NODE_ENV === 'test' ? 'off' : undefined);
+  if (folders !== 'off') {
+    const dir = folders ?? join(config.DATA_DIR, 'links');
     inbox = new LinkInbox(receiver, dir, config.LINKS_INBOX_DISTRICT);
     await inbox.prepare();
     if (config.LINKS_INBOX_POLL_MS > 0) inbox.start(config.LINKS_INBOX_POLL_MS);

@@ -7,7 +7,8 @@
 //   gate's pass when it arrives, the goods received into the site's ledger a few minutes later, and
 //   the write-off after that; now and then an inspection flag with its result.
 // A few go wrong each hour, as in real life: a gate reads another plate (GATE_MISMATCH), goods never
-// reach the ledger (NOT_RECEIVED), an inspection gets no result (INSPECTION_OVERDUE).
+// reach the ledger (NOT_RECEIVED), an inspection gets no result (INSPECTION_OVERDUE), a truck crosses
+// a bonded zone's fence without its 核放单 (ZONE_UNAUTHORISED).
 //
 // Messages go one at a time, in order; a refused one is reported and the story goes on.
 import { buildGatherInfoXml } from '../links/gate/build';
@@ -16,6 +17,7 @@ import { buildMT1101, containerNumber } from '../links/manifest/build';
 import type { ReceiveResult } from '../links/receiver';
 import { buildSiteLedgerXml } from '../links/site-ledger/build';
 import { buildTransitDeclaration, buildTransitRelease, buildTransitWriteOff } from '../links/transit/build';
+import { buildSas121 } from '../links/zone/build';
 import type { LinkCaller, LinkSystemName } from '../links/types';
 import type { Truck, TruckRun, Vessel } from './fleet';
 import { hashSeed, Rng } from './random';
@@ -32,10 +34,12 @@ export interface Mishaps {
   inspect: number;
   /** A flagged movement gets no result: INSPECTION_OVERDUE after LINKS_INSPECTION_MINUTES. */
   inspectionSilent: number;
+  /** A run into or out of a bonded zone without its 核放单: ZONE_UNAUTHORISED at the fence. */
+  noPassport: number;
 }
 
 /** With ~300 trucks on 1–3 h runs: a handful of each mishap an hour. */
-export const DEMO_MISHAPS: Mishaps = { gatePlate: 0.03, notReceived: 0.03, inspect: 0.06, inspectionSilent: 0.25 };
+export const DEMO_MISHAPS: Mishaps = { gatePlate: 0.03, notReceived: 0.03, inspect: 0.06, inspectionSilent: 0.25, noPassport: 0.04 };
 
 /** The demo's systems speak with national reach: it is the customs network itself. */
 const DEMO_CALLER: LinkCaller = { source: 'demo', district: '0000', userId: null, via: 'demo' };
@@ -54,7 +58,7 @@ interface Load {
 interface RunDocs {
   preId: string;
   load: Load;
-  mishap: { gatePlate: boolean; notReceived: boolean; inspect: boolean; inspectionSilent: boolean };
+  mishap: { gatePlate: boolean; notReceived: boolean; inspect: boolean; inspectionSilent: boolean; noPassport: boolean };
 }
 
 interface ManifestLoad {
@@ -74,6 +78,7 @@ export class DemoDocuments {
   private rng: Rng;
   private stamp: string;
   private seq = 0;
+  private stopped = false;
   private chain: Promise<unknown> = Promise.resolve();
   private due: { at: number; what: () => Promise<unknown> }[] = [];
   private runs = new WeakMap<TruckRun, RunDocs>();
@@ -90,7 +95,7 @@ export class DemoDocuments {
   ) {
     // A new stamp each start: message ids and declaration numbers never collide with an earlier run's.
     this.rng = new Rng(hashSeed(opts.seed, 0x444f43, Math.floor(opts.now / 1000) % 2 ** 31));
-    this.stamp = opts.now.toString(36).toUpperCase();
+    this.stamp = `${opts.now.toString(36)}${(opts.seed >>> 0).toString(36)}`.toUpperCase();
     this.siteDistrict = new Map(world.sites.map((s) => [s.code, s.district]));
     this.siteKind = new Map(world.sites.map((s) => [s.code, s.kind]));
     this.portOfLane = new Map(world.lanes.filter((l) => (l.kind ?? 'approach') === 'approach').map((l) => [l.code, l.port]));
@@ -143,7 +148,10 @@ export class DemoDocuments {
    */
   async declare(truck: Truck, run: TruckRun, underWay: boolean, now: number): Promise<void> {
     const docs = this.plan(run);
-    const sentAt = underWay ? run.departure - 20 * MIN : now;
+    // Documents are dated now. A run already under way when the demo starts is declared, released and
+    // passed out of its gate at the start: its movement is watched from then, so silence before the
+    // demo began is no SIGNAL_LOST.
+    const sentAt = now;
     await this.send(
       'transit',
       'TrnDeclaration',
@@ -162,16 +170,43 @@ export class DemoDocuments {
         containers: docs.load.containers,
       }),
     );
-    await this.send(
-      'transit',
-      'TrnRelease',
-      buildTransitRelease({ messageId: this.messageId('TRN'), sentAt: sentAt + 5 * MIN, preId: docs.preId, turnNo: `@${this.rng.digits(15)}` }),
-    );
+    await this.send('transit', 'TrnRelease', buildTransitRelease({ messageId: this.messageId('TRN'), sentAt, preId: docs.preId, turnNo: `@${this.rng.digits(15)}` }));
     if (docs.mishap.inspect) {
       const site = run.destSite;
-      await this.send('inspection', 'InspFlag', buildInspectionFlag({ messageId: this.messageId('INS'), sentAt: sentAt + 6 * MIN, reference: docs.preId, reason: '风险布控 risk profile hit', site }));
+      await this.send(
+        'inspection',
+        'InspFlag',
+        buildInspectionFlag({ messageId: this.messageId('INS'), sentAt, reference: docs.preId, reason: '风险布控 risk profile hit', site }),
+      );
     }
-    if (underWay) await this.gate(truck, run, 'out', run.departure);
+    // A bonded zone's fence needs a 核放单 each way: in to a bonded destination, out of a bonded origin.
+    for (const [site, io] of [
+      [run.destSite, 'in'],
+      [run.originSite, 'out'],
+    ] as const) {
+      if (this.siteKind.get(site) !== 'bonded_zone' || docs.mishap.noPassport) continue;
+      await this.send(
+        'zone',
+        'SAS121',
+        buildSas121(
+          {
+            passportNo: `${site.slice(0, 4)}${io === 'in' ? 'I' : 'E'}${this.rng.digits(13)}`,
+            type: 2,
+            bindType: 2,
+            relatedType: 3,
+            relatedNo: docs.load.bills[0]!.billNo,
+            io,
+            masterCustoms: this.siteDistrict.get(site) ?? '0000',
+            areaCode: site.replace('-', ''),
+            plate: truck.plate,
+            containers: docs.load.containers.map((c) => c.containerNo),
+            grossWt: docs.load.weightKg,
+          },
+          { messageId: this.messageId('SAS'), sendTime: sentAt },
+        ),
+      );
+    }
+    if (underWay) await this.gate(truck, run, 'out', now);
   }
 
   /** The truck leaves its origin: the origin gate's pass. */
@@ -238,6 +273,13 @@ export class DemoDocuments {
     await this.chain;
   }
 
+  /** Sends nothing more; resolves once the message in flight is answered (before the pool closes). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.due = [];
+    await this.chain;
+  }
+
   // --- parts ---
 
   private gate(truck: Truck, run: TruckRun, direction: 'in' | 'out', time: number): Promise<unknown> {
@@ -299,7 +341,13 @@ export class DemoDocuments {
     const docs: RunDocs = {
       preId,
       load,
-      mishap: { gatePlate: this.rng.chance(m.gatePlate), notReceived: this.rng.chance(m.notReceived), inspect, inspectionSilent: inspect && this.rng.chance(m.inspectionSilent) },
+      mishap: {
+        gatePlate: this.rng.chance(m.gatePlate),
+        notReceived: this.rng.chance(m.notReceived),
+        inspect,
+        inspectionSilent: inspect && this.rng.chance(m.inspectionSilent),
+        noPassport: this.rng.chance(m.noPassport),
+      },
     };
     this.runs.set(run, docs);
     return docs;
@@ -316,6 +364,7 @@ export class DemoDocuments {
   /** Sends one message after those before it; a refusal is reported, never thrown. */
   private send(system: LinkSystemName, type: string, text: string): Promise<unknown> {
     const run = this.chain.then(async () => {
+      if (this.stopped) return;
       try {
         await this.links.receive(system, text, DEMO_CALLER);
         this.stats.sent++;

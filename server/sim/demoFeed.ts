@@ -17,12 +17,13 @@ import { provisionDemoTerminals } from '../devices/demo';
 export interface DemoFeed {
   fleet: Fleet;
   documents: DemoDocuments;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 const STEP_MS = 1000;
 
-async function registerAssets(pool: pg.Pool, fleet: Fleet): Promise<void> {
+/** Stores the fleet's vehicles (with their provisioned terminals) and vessels as assets. */
+export async function registerAssets(pool: pg.Pool, fleet: Fleet): Promise<void> {
   const t = fleet.trucks;
   await pool.query(
     `INSERT INTO assets (key, kind, label, plate, terminal, district)
@@ -65,18 +66,6 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
   // Movements left open by an earlier run of the demo are closed; the fleet starts afresh.
   await movements.closeAllSystem('the demo feed starts its fleet afresh');
 
-  // The fleet's documents: manifests, then each truck's current run declared (and, when it left
-  // already, passed through its origin gate), before the first fix, so no truck drives unsupervised.
-  const documents = new DemoDocuments(app.links.receiver, WORLD, { seed: fleet.seed, now, say });
-  const t0 = Date.now();
-  await documents.declareVessels(fleet.vessels);
-  for (const truck of fleet.trucks) {
-    const run = truck.runs[truck.runs.length - 1]!;
-    void documents.declare(truck, run, run.departure <= now, now);
-  }
-  await documents.idle();
-  say(`demo feed: ${documents.stats.sent} customs documents in ${((Date.now() - t0) / 1000).toFixed(1)} s${documents.stats.refused ? ` (${documents.stats.refused} refused)` : ''}`);
-
   // The land test keeps vessels offset from narrow lanes at sea (costs ~0.3 s at start).
   const coast = loadCoast();
   // With the ingest listeners up, the demo speaks the wire formats to them (the real path);
@@ -96,6 +85,10 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
     onRunStart: (truck, run, t) => documents.started(truck, run, t),
     onRunEnd: (truck, run, t) => documents.ended(truck, run, t),
   });
+  // The fleet's documents: manifests, then each truck's current run declared (and, when it left
+  // already, passed through its origin gate). They go after the first fixes, so the rules know
+  // where every truck is when its movement is watched (no SIGNAL_LOST for a truck not yet heard).
+  const documents = new DemoDocuments(app.links.receiver, WORLD, { seed: fleet.seed, now, say });
   const step = () => {
     const t = Date.now();
     sim.step(t);
@@ -103,14 +96,25 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
   };
   step();
   const timer = setInterval(step, STEP_MS);
+  const t0 = Date.now();
+  void (async () => {
+    await documents.declareVessels(fleet.vessels);
+    for (const truck of fleet.trucks) {
+      const run = truck.runs[truck.runs.length - 1]!;
+      await documents.declare(truck, run, run.departure <= now, now);
+    }
+    const { sent, refused } = documents.stats;
+    say(`demo feed: the fleet's ${sent} customs documents went in in ${((Date.now() - t0) / 1000).toFixed(1)} s${refused ? ` (${refused} refused)` : ''}`);
+  })();
   say(
     `demo feed: ${fleet.trucks.length} trucks and ${fleet.vessels.length} vessels moving${ais ? ', vessels as AIS NMEA over UDP' : ''}${jt808 ? ', trucks as JT/T 808 terminals over TCP' : ''}`,
   );
   return {
     fleet,
     documents,
-    stop: () => {
+    stop: async () => {
       clearInterval(timer);
+      await documents.stop();
       ais?.close();
       void jt808?.close();
     },

@@ -9,6 +9,7 @@ export async function seedWorld(pool: pg.Pool, say: (msg: string) => void = () =
   if (rows[0].n > 0) return false;
   const t = Date.now();
   const client = await pool.connect();
+  let zones = 0;
   try {
     await client.query('BEGIN');
     // Parents before children.
@@ -36,6 +37,13 @@ export async function seedWorld(pool: pg.Pool, say: (msg: string) => void = () =
         [r.code, r.nameZh, r.nameEn, r.from, r.to, r.corridorM, JSON.stringify({ type: 'LineString', coordinates: r.path }), r.approximate],
       );
     }
+    // Each bonded zone site is also a 金关二期 bonded zone (its area code the site's code without the dash): a vehicle
+    // crossing its fence needs a 核放单 (ZONE_UNAUTHORISED without one).
+    const bonded = await client.query(
+      `INSERT INTO zones (code, name_zh, name_en, kind, district, area_code, area)
+       SELECT code || '-Z', name_zh, name_en, 'bonded', district, replace(code, '-', ''), area FROM sites WHERE kind = 'bonded_zone'`,
+    );
+    zones = bonded.rowCount ?? 0;
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK');
@@ -43,6 +51,6 @@ export async function seedWorld(pool: pg.Pool, say: (msg: string) => void = () =
   } finally {
     client.release();
   }
-  say(`Seeded the demo world: ${world.districts.length} districts, ${world.sites.length} sites, ${world.routes.length} routes (${Date.now() - t} ms)`);
+  say(`Seeded the demo world: ${world.districts.length} districts, ${world.sites.length} sites, ${world.routes.length} routes, ${zones} bonded zones (${Date.now() - t} ms)`);
   return true;
 }

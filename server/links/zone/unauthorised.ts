@@ -72,7 +72,7 @@ export class ZoneUnauthorised implements RuleListener {
       await this.pool.query<{ passport_no: string }>(
         `UPDATE zone_passports SET used_at = to_timestamp($4 / 1000.0)
          WHERE id = (
-           SELECT p.id FROM zone_passports p JOIN assets a ON a.id = $1 AND upper(replace(a.plate, ' ', '')) = p.plate
+           SELECT p.id FROM zone_passports p JOIN assets a ON a.id = $1 AND plate_key(a.plate) = plate_key(p.plate)
            WHERE p.zone_id = $2 AND p.io = $3 AND p.used_at IS NULL AND (
                  (p.status = 'valid' AND p.created_at >= to_timestamp($4 / 1000.0) - make_interval(hours => $5))
               OR (p.status = 'passed' AND abs(extract(epoch FROM p.passed_at) * 1000 - $4) <= $6))

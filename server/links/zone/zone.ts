@@ -24,9 +24,9 @@ export function zoneLink(): LinkSystem<ZoneDocument> {
   };
 }
 
-/** The tracked vehicle with this plate (plates compared without spaces, upper case), if any. */
+/** The tracked vehicle with this plate (compared by plate_key: no spaces, dots or dashes, upper case), if any. */
 async function vehicleByPlate(c: pg.ClientBase, plate: string): Promise<number | null> {
-  const { rows } = await c.query<{ id: number }>(`SELECT id FROM assets WHERE kind = 'vehicle' AND upper(replace(plate, ' ', '')) = $1 ORDER BY id LIMIT 1`, [plate]);
+  const { rows } = await c.query<{ id: number }>(`SELECT id FROM assets WHERE kind = 'vehicle' AND plate_key(plate) = plate_key($1) ORDER BY id LIMIT 1`, [plate]);
   return rows[0]?.id ?? null;
 }
 
