@@ -23,7 +23,8 @@ function DocumentItem({ doc, now, onOpen }: { doc: LinkDocument; now: number; on
   const at = documentTime(doc);
   return (
     <li className={`doc${critical ? ' critical' : ''}`} data-testid="document" data-system={doc.system} data-critical={critical}>
-      <button type="button" className="doc-open" onClick={onOpen} title={t('docs.open')} data-testid="document-open">
+      {/* A port call is detected, not sent: it has no raw message (a negative id). */}
+      <button type="button" className="doc-open" onClick={onOpen} disabled={doc.id <= 0} title={doc.id > 0 ? t('docs.open') : undefined} data-testid="document-open">
         {critical && <SeverityIcon severity="critical" />}
         <span className="doc-type mono">{doc.messageType}</span>
         {critical && <span className="doc-flag">{t('docs.critical')}</span>}
