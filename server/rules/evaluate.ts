@@ -178,7 +178,7 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
   const consOf = new Map<number, string>();
   const assets = new Map<string, { id: number; key: string; kind: 'vehicle' | 'vessel'; cid?: number }>();
   const watched: WatchedConsignment[] = [];
-  const actorByAsset = (id: number) => actorOf.get(id);
+  const plates = new Map<string, string>();
   // Documents go through the real links; their movements are watched as the server watches them.
   const links: ScenarioLinks = new ScenarioLinks(
     pool,
@@ -196,7 +196,7 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
     {
       watch: (m) => {
         // A declaration created this movement: it is the actor's, watched from now on (and after a restart).
-        const actor = actorByAsset(m.assetId);
+        const actor = actorOf.get(m.assetId);
         if (actor && !consOf.has(m.id)) {
           consOf.set(m.id, actor);
           assets.get(actor)!.cid = m.id;
@@ -209,7 +209,6 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
     },
   );
   links.plan(sc.documents);
-  const plates = new Map<string, string>();
   let n = 0;
   for (const a of sc.actors) {
     const num = String(++n).padStart(2, '0');
