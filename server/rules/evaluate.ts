@@ -6,8 +6,15 @@
 //
 //   npx tsx server/rules/evaluate.ts            (DATABASE_URL, or the embedded PostGIS)
 //
+// A scenario's documents (transit declarations, gate passes, goods in and out, inspections) go
+// through the real customs links at their time (scenarioLinks.ts), and the links' reconciliation
+// runs on the scenario clock, so the links' alerts (GATE_MISMATCH, NOT_RECEIVED, UNDECLARED_OUT,
+// INSPECTION_OVERDUE) are scored beside the engine's.
+//
 // Options: restartAt (0…1) exports the engine's state at that point of every scenario, builds a
 // new engine and geofence index from scratch, imports the state and carries on, as after a restart.
+// It applies to scenarios with documents too: the links keep nothing in memory (the receiver and
+// the sweeps read the database), so only the engine restarts.
 import type pg from 'pg';
 import { isDeepStrictEqual } from 'node:util';
 import { loadGeofences } from '../geofence/loader';
@@ -18,10 +25,12 @@ import { Pipeline } from '../pipeline/pipeline';
 import { PositionWriter } from '../pipeline/positionWriter';
 import { seedWorld } from '../sim/seed';
 import { ZoneUnauthorised } from '../links/zone/unauthorised';
+import { SWEEP_EVERY_MS } from '../links/runtime';
 import { RulesEngine } from './engine';
 import { loadScenarios, prepare, type PreparedScenario, type Scenario } from './scenario';
+import { SCENARIO_DISTRICT, ScenarioLinks, type Heard, type HeardAlert } from './scenarioLinks';
 import { rulesSink } from './sink';
-import { ALERT_MAP_STATUS, ALERT_SEVERITY, ALERT_TYPES, type AlertType, type RuleAlert, type RuleEvent, type RulesConfig, type WatchedConsignment } from './types';
+import { ALERT_MAP_STATUS, ALERT_SEVERITY, ALERT_TYPES, type AlertType, type RuleEvent, type RulesConfig, type WatchedConsignment } from './types';
 
 export interface EvalOptions {
   /** Restart the engine (export → new engine → import) at this fraction of each scenario's timeline. */
@@ -169,17 +178,53 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
   const consOf = new Map<number, string>();
   const assets = new Map<string, { id: number; key: string; kind: 'vehicle' | 'vessel'; cid?: number }>();
   const watched: WatchedConsignment[] = [];
+  const plates = new Map<string, string>();
+  // Documents go through the real links; their movements are watched as the server watches them.
+  const links: ScenarioLinks = new ScenarioLinks(
+    pool,
+    run,
+    tag,
+    {
+      plate: (actor) => plates.get(actor),
+      reference: (actor): string | undefined => (assets.get(actor)?.cid !== undefined && !links.hasDeclaration(actor) ? `${tag}/${actor}` : undefined),
+      consignment: (actor) => {
+        const c = sc.actors.find((a) => a.name === actor)?.spec.consignment;
+        return c && { route: routeIds.has(c.route) ? `${tag}:${c.route}` : c.route, origin: c.origin, dest: c.dest, deadline: sc.start + c.deadlineMin * 60_000 };
+      },
+      owns: (a) => (a.consignmentId !== null ? consOf.has(a.consignmentId) : a.assetId !== null && actorOf.has(a.assetId)),
+    },
+    {
+      watch: (m) => {
+        // A declaration created this movement: it is the actor's, watched from now on (and after a restart).
+        const actor = actorOf.get(m.assetId);
+        if (actor && !consOf.has(m.id)) {
+          consOf.set(m.id, actor);
+          assets.get(actor)!.cid = m.id;
+          watched.push(m);
+        }
+        return rig.ctx.engine!.watch(m);
+      },
+      unwatch: (id) => rig.ctx.engine!.unwatch(id),
+      onEvent: (e) => rig.ctx.engine!.onEvent(e),
+    },
+  );
+  links.plan(sc.documents);
   let n = 0;
   for (const a of sc.actors) {
     const num = String(++n).padStart(2, '0');
     const key = a.spec.kind === 'vessel' ? `mmsi:4${String(run).padStart(6, '0')}${num}` : `tel:09${String(run).padStart(8, '0')}${num}`;
     const info = await rig.registry.create(key, a.spec.kind, `${sc.spec.name}/${a.name}`);
     actorOf.set(info.id, a.name);
-    // Vehicles get a plate (passports name their vehicle by it).
-    if (a.spec.kind === 'vehicle') await pool.query('UPDATE assets SET plate = $2 WHERE id = $1', [info.id, `SC${run}X${num}`]);
+    // Vehicles get a plate (passports, declarations and gates name their vehicle by it) and a home
+    // in the district whose systems send the documents.
+    if (a.spec.kind === 'vehicle') {
+      plates.set(a.name, `SC${run}X${num}`);
+      await pool.query('UPDATE assets SET plate = $2, district = $3 WHERE id = $1', [info.id, `SC${run}X${num}`, SCENARIO_DISTRICT]);
+    }
     const entry: { id: number; key: string; kind: 'vehicle' | 'vessel'; cid?: number } = { id: info.id, key, kind: a.spec.kind };
     const c = a.spec.consignment;
-    if (c) {
+    // A declared movement is created by its transit declaration, on the timeline.
+    if (c && !links.hasDeclaration(a.name)) {
       const r = await routeInfo(c.route);
       const origin = c.origin ? await siteId(c.origin) : r.from_site;
       const dest = c.dest ? await siteId(c.dest) : r.to_site;
@@ -229,13 +274,15 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
     fix?: { actor: string; f: PreparedScenario['actors'][number]['fixes'][number] };
     event?: PreparedScenario['events'][number];
     passport?: PreparedScenario['passports'][number];
+    doc?: PreparedScenario['documents'][number];
   };
   const items: Item[] = [];
   for (const a of sc.actors) for (const f of a.fixes) items.push({ time: f.time, fix: { actor: a.name, f } });
   for (const e of sc.events) items.push({ time: e.time, event: e });
   for (const p of sc.passports) items.push({ time: p.time, passport: p });
+  for (const d of sc.documents) items.push({ time: d.time, doc: d });
   items.sort((x, y) => x.time - y.time);
-  const events: RuleEvent[] = [];
+  const events: Heard[] = [];
   // Bonded-zone crossings go to the real passport check (server/links/zone/unauthorised.ts), its
   // alerts taken as the engine's are.
   const checked: RuleEvent[] = [];
@@ -264,11 +311,11 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
     },
     { restore: () => {}, released: () => {} },
   );
-  const take = async (list: RuleEvent[]) => {
+  const take = async (list: Heard[]) => {
     for (const e of list) {
       events.push(e);
-      // As the alert service does: the consignment row follows the status.
-      if (e.kind === 'status') await pool.query('UPDATE consignments SET status = $2 WHERE id = $1', [e.consignmentId, e.status]);
+      // As the alert service does: the movement follows the status (arrived_at too, which the inspection check reads).
+      if (e.kind === 'status') await links.movements.applyRuleStatus(e.consignmentId, e.status, e.time);
       if (e.kind === 'zone_crossing') {
         zoneCheck.onRuleEvents([e]);
         await zoneCheck.idle();
@@ -296,10 +343,22 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
   };
   const tickMs = sc.spec.tickS * 1000;
   let nextTick = sc.start + tickMs;
+  // The links' reconciliation, every SWEEP_EVERY_MS as in the server, where the scenario has documents.
+  let nextSweep = sc.documents.length ? sc.start + SWEEP_EVERY_MS : Infinity;
   const tickUntil = async (t: number) => {
-    for (; nextTick < t; nextTick += tickMs) {
-      rig.setNow(nextTick);
-      await take(rig.ctx.engine!.tick(nextTick));
+    for (;;) {
+      const next = Math.min(nextTick, nextSweep);
+      if (next >= t) break;
+      rig.setNow(next);
+      if (next === nextTick) {
+        await take(rig.ctx.engine!.tick(nextTick));
+        nextTick += tickMs;
+      }
+      if (next === nextSweep) {
+        await links.sweep(nextSweep);
+        await take(links.take());
+        nextSweep += SWEEP_EVERY_MS;
+      }
     }
   };
   const restartIndex = opts.restartAt !== undefined ? Math.floor(items.length * opts.restartAt) : -1;
@@ -332,6 +391,10 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
       await take(rig.ctx.sink);
     } else if (it.passport) {
       await declare(it.passport);
+    } else if (it.doc) {
+      const refused = await links.send(it.doc);
+      if (refused) failures.push(refused);
+      await take(links.take());
     } else if (it.event) {
       const a = assets.get(it.event.actor)!;
       await take(
@@ -346,6 +409,7 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
     }
   }
   await tickUntil(sc.end + 1);
+  await links.movements.drain();
   // The scenario's bonded zones leave the database (the next scenario's fences must not hold them).
   if (bondedIds.size) await pool.query('DELETE FROM zones WHERE id = ANY($1)', [[...bondedIds.values()]]);
 
@@ -359,12 +423,13 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
   if (stored !== fixesFed) storage.push(`PositionWriter stored ${stored} of the ${fixesFed} positions the pipeline accepted`);
 
   // Score.
-  const actorsOf = (a: RuleAlert): string[] => {
-    const names = [actorOf.get(a.assetId) ?? `asset${a.assetId}`];
+  // An alert on no vehicle (goods that left a site) is its site's: `@<site>`.
+  const actorsOf = (a: HeardAlert): string[] => {
+    const names = [a.assetId === null ? `@${String(a.detail.site)}` : (actorOf.get(a.assetId) ?? `asset${a.assetId}`)];
     if (a.type === 'RENDEZVOUS' && typeof a.detail.otherAssetId === 'number') names.push(actorOf.get(a.detail.otherAssetId) ?? '?');
     return names.sort();
   };
-  const raised = events.filter((e): e is Extract<RuleEvent, { kind: 'raised' }> => e.kind === 'raised').map((e) => e.alert);
+  const raised = events.filter((e): e is Extract<Heard, { kind: 'raised' }> => e.kind === 'raised').map((e) => e.alert);
   const cleared = new Map<string, number>();
   for (const e of events) if (e.kind === 'cleared') cleared.set(e.episode, e.time);
   const seenEpisodes = new Set<string>();
@@ -375,7 +440,7 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
   const tp: ScenarioResult['tp'] = [];
   const fp: ScenarioResult['fp'] = [];
   const fn: ScenarioResult['fn'] = [];
-  const used = new Set<RuleAlert>();
+  const used = new Set<HeardAlert>();
   for (const e of sc.expect) {
     const want = [...e.actors].sort().join('+');
     const hit = raised.find((a) => !used.has(a) && a.type === e.type && actorsOf(a).join('+') === want && a.time >= e.from - e.early && a.time <= e.by);
@@ -411,11 +476,17 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
     const got = cid !== undefined ? rig.ctx.engine!.status(cid) : undefined;
     if (got !== status) failures.push(`final status of ${actor}: ${got}, expected ${status}`);
   }
+  for (const [actor, status] of Object.entries(sc.spec.movementStatus)) {
+    const cid = assets.get(actor)?.cid;
+    const got = cid === undefined ? 'no movement' : (await pool.query<{ status: string }>('SELECT status FROM consignments WHERE id = $1', [cid])).rows[0]?.status;
+    if (got !== status) failures.push(`stored status of ${actor}'s movement: ${got}, expected ${status}`);
+  }
 
   // Events with ids replaced by names, for comparing runs.
   const name = (id: unknown) => (typeof id === 'number' ? (actorOf.get(id) ?? consOf.get(id) ?? id) : id);
   const normEpisode = (ep: string) =>
-    ep
+    links
+      .episode(ep)
       .replace(/\bc(\d+)\b/g, (_, id) => `c:${consOf.get(Number(id))}`)
       .replace(/\ba(\d+)\b/g, (_, id) => `a:${actorOf.get(Number(id))}`)
       .replace(/\bs(\d+)\b/g, 's:site')
@@ -428,7 +499,13 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
         ...(e.detail.siteId !== undefined ? { siteId: 'site' } : {}),
         ...(e.detail.otherAssetId !== undefined ? { otherAssetId: name(e.detail.otherAssetId) } : {}),
       };
-      return { ...e, assetId: name(e.assetId), consignmentId: e.consignmentId && consOf.get(e.consignmentId), episode: normEpisode(e.episode), ...(detail ? { detail } : {}) };
+      return {
+        ...e,
+        assetId: name(e.assetId),
+        consignmentId: e.consignmentId && consOf.get(e.consignmentId),
+        episode: normEpisode(e.episode),
+        ...(detail ? { detail: links.normalise(detail) } : {}),
+      };
     }
     if (e.kind === 'zone_crossing') return { ...e, assetId: name(e.assetId), zoneId: 'zone', zoneCode: e.zoneCode.replace(/^[a-z0-9-]+#\d+:/, '') };
     const a = e.alert;
@@ -440,7 +517,10 @@ async function runScenario(pool: pg.Pool, sc: PreparedScenario, rig: Rig, opts: 
       ...(a.detail.routeId !== undefined ? { routeId: 'route' } : {}),
       ...(a.type === 'ZONE_UNAUTHORISED' ? { zoneId: 'zone', zoneCode: String(a.detail.zoneCode).replace(/^[a-z0-9-]+#\d+:/, ''), plate: 'plate' } : {}),
     };
-    return { kind: 'raised', alert: { ...a, assetId: name(a.assetId), consignmentId: a.consignmentId && consOf.get(a.consignmentId), episode: normEpisode(a.episode), detail } };
+    return {
+      kind: 'raised',
+      alert: { ...a, assetId: name(a.assetId), consignmentId: a.consignmentId && consOf.get(a.consignmentId), episode: normEpisode(a.episode), detail: links.normalise(detail) },
+    };
   });
   return {
     name: sc.spec.name,

@@ -94,8 +94,63 @@ const Expect = z.object({
   earlyMin: z.number().nonnegative().default(0),
   /** Must be cleared by then; `false`: must still be open at the end (SEAL_ALARM). */
   clearedBy: z.union([When, z.literal(false)]).optional(),
+  /** An alert that names no vehicle (UNDECLARED_OUT: goods left a site) belongs to its site. */
+  site: z.string().optional(),
 });
 export type ExpectSpec = z.infer<typeof Expect>;
+
+/**
+ * Documents: link messages (server/links/<system>/build.ts) the evaluator sends through the real
+ * LinkReceiver at their time. Containers, e-seals and bills are named symbolically ("C1", "S1");
+ * each run gets its own numbers. A `declaration` creates its actor's movement from the actor's
+ * `consignment` (route, sites, deadline) instead of the evaluator storing it directly.
+ */
+const Doc = z.discriminatedUnion('doc', [
+  z.object({
+    doc: z.literal('declaration'),
+    at: When,
+    actor: z.string(),
+    containers: z.array(z.string()).default([]),
+    eseal: z.string().optional(),
+    bills: z.array(z.string()).min(1).default(['B1']),
+  }),
+  z.object({ doc: z.literal('release'), at: When, actor: z.string() }),
+  z.object({ doc: z.literal('writeoff'), at: When, actor: z.string() }),
+  z.object({
+    doc: z.literal('gate'),
+    at: When,
+    actor: z.string(),
+    site: z.string(),
+    direction: z.enum(['in', 'out']),
+    /** What the camera reads: another actor's name (its plate), or any other name (a forged plate). Default: the actor's plate. */
+    plate: z.string().optional(),
+    /** Containers read; default: those the actor's declaration lists. */
+    containers: z.array(z.string()).optional(),
+    /** The e-seal read; default: the declared one; null: none read. */
+    eseal: z.string().nullable().optional(),
+    format: z.enum(['xml', 'json']).default('xml'),
+  }),
+  z.object({
+    doc: z.literal('goods'),
+    at: When,
+    site: z.string(),
+    direction: z.enum(['in', 'out']),
+    /** Whose goods: the records name this actor's declared containers and its declaration. */
+    actor: z.string().optional(),
+    /** Containers (symbolic) instead of, or without, an actor's. */
+    containers: z.array(z.string()).optional(),
+  }),
+  z.object({ doc: z.literal('inspectionFlag'), at: When, actor: z.string(), reason: z.string().default('risk profile hit'), site: z.string().optional() }),
+  z.object({
+    doc: z.literal('inspectionResult'),
+    at: When,
+    actor: z.string(),
+    result: z.enum(['passed', 'issue', 'seal_replaced']),
+    newSeal: z.string().optional(),
+    format: z.enum(['xml', 'json']).default('xml'),
+  }),
+]);
+export type DocSpec = z.infer<typeof Doc>;
 
 export const ScenarioSchema = z.object({
   name: z.string().regex(/^[a-z0-9-]+$/),
@@ -117,11 +172,14 @@ export const ScenarioSchema = z.object({
   passports: z.array(z.object({ actor: z.string(), zone: z.string(), io: z.enum(['in', 'out']), at: When })).default([]),
   actors: z.record(z.string(), Actor),
   events: z.array(z.object({ at: When, kind: z.string(), actor: z.string(), site: z.string().optional() })).default([]),
+  documents: z.array(Doc).default([]),
   expect: z.array(Expect),
   mustNot: z.array(z.enum(ALERT_TYPES)).default([]),
   finalStatus: z.record(z.string(), z.enum(['planned', 'in_transit', 'arrived', 'diverted', 'overdue'])).default({}),
   /** The status changes a consignment must go through, in order (and no others). */
   statuses: z.record(z.string(), z.array(z.enum(['planned', 'in_transit', 'arrived', 'diverted', 'overdue']))).default({}),
+  /** The movement's status as stored at the end (documents move it: released, departed, arrived, written off). */
+  movementStatus: z.record(z.string(), z.enum(['planned', 'in_transit', 'arrived', 'diverted', 'overdue', 'closed', 'cancelled'])).default({}),
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;
 
@@ -145,6 +203,8 @@ export interface PreparedScenario {
   passports: { actor: string; zone: string; io: 'in' | 'out'; time: number }[];
   actors: { name: string; spec: ActorSpec; fixes: GenFix[] }[];
   events: { time: number; kind: string; actor: string; site?: string }[];
+  /** In time order; times on whole seconds (gates write their pass times to the second). */
+  documents: (DocSpec & { time: number })[];
   expect: { type: ExpectSpec['type']; actors: string[]; from: number; by: number; early: number; clearedBy?: number | false }[];
   /** Every mark (plan marks and ground truth), for reports. */
   marks: Map<string, number>;
@@ -243,9 +303,10 @@ export function prepare(spec: Scenario): PreparedScenario {
     actors,
     events: spec.events.map((e) => ({ time: at(e.at), kind: e.kind, actor: e.actor, site: e.site })),
     passports: spec.passports.map((p) => ({ actor: p.actor, zone: p.zone, io: p.io, time: at(p.at) })),
+    documents: spec.documents.map((d) => ({ ...d, time: Math.round(at(d.at) / 1000) * 1000 })).sort((x, y) => x.time - y.time),
     expect: spec.expect.map((e) => ({
       type: e.type,
-      actors: e.actors ?? [e.actor ?? Object.keys(spec.actors)[0]!],
+      actors: e.actors ?? [e.site !== undefined ? `@${e.site}` : (e.actor ?? Object.keys(spec.actors)[0]!)],
       from: at(e.from),
       by: at(e.by),
       early: e.earlyMin * 60_000,
