@@ -37,9 +37,10 @@ before(async () => {
     },
   });
   feed = await startDemoFeed(app, () => {});
+  await feed.ready;
 });
 after(async () => {
-  feed.stop();
+  await feed.stop();
   await app.close();
   await db.drop();
 });

@@ -77,7 +77,7 @@ test('the demo trucks are provisioned, register, authenticate and their JT/T 808
       assert.ok(issued > issuedBefore, 'a code was issued in this run (0x0100 answered with a code)');
       issuedBefore = issued;
     } finally {
-      feed.stop();
+      await feed.stop();
     }
     await sleep(50); // the next start is a restart: the emitter has forgotten its codes
   }

@@ -94,7 +94,7 @@ export class DemoDocuments {
     private opts: { seed: number; now: number; say: (m: string) => void; mishaps?: Mishaps },
   ) {
     // A new stamp each start: message ids and declaration numbers never collide with an earlier run's.
-    this.rng = new Rng(hashSeed(opts.seed, 0x444f43, Math.floor(opts.now / 1000) % 2 ** 31));
+    this.rng = new Rng(hashSeed(opts.seed, 0x444f43, opts.now % 2 ** 31));
     this.stamp = `${opts.now.toString(36)}${(opts.seed >>> 0).toString(36)}`.toUpperCase();
     this.siteDistrict = new Map(world.sites.map((s) => [s.code, s.district]));
     this.siteKind = new Map(world.sites.map((s) => [s.code, s.kind]));

@@ -17,6 +17,8 @@ import { provisionDemoTerminals } from '../devices/demo';
 export interface DemoFeed {
   fleet: Fleet;
   documents: DemoDocuments;
+  /** Resolves once the fleet's first documents are in: every truck's current run is a movement. */
+  ready: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -97,7 +99,7 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
   step();
   const timer = setInterval(step, STEP_MS);
   const t0 = Date.now();
-  void (async () => {
+  const ready = (async () => {
     await documents.declareVessels(fleet.vessels);
     for (const truck of fleet.trucks) {
       const run = truck.runs[truck.runs.length - 1]!;
@@ -106,12 +108,14 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
     const { sent, refused } = documents.stats;
     say(`demo feed: the fleet's ${sent} customs documents went in in ${((Date.now() - t0) / 1000).toFixed(1)} s${refused ? ` (${refused} refused)` : ''}`);
   })();
+  ready.catch((err: Error) => say(`demo feed: the fleet's documents failed: ${err.message}`));
   say(
     `demo feed: ${fleet.trucks.length} trucks and ${fleet.vessels.length} vessels moving${ais ? ', vessels as AIS NMEA over UDP' : ''}${jt808 ? ', trucks as JT/T 808 terminals over TCP' : ''}`,
   );
   return {
     fleet,
     documents,
+    ready,
     stop: async () => {
       clearInterval(timer);
       await documents.stop();
