@@ -77,7 +77,8 @@ async function cleared(episode: string): Promise<boolean> {
 }
 
 before(async () => {
-  s = await startLinkTestServer(undefined, { LINKS_INSPECTION_MINUTES: '60' });
+  // Goods not received (the site ledger's sweep) would be due too: this file counts inspection alerts only.
+  s = await startLinkTestServer(undefined, { LINKS_INSPECTION_MINUTES: '60', LINKS_RECEIVE_MINUTES: '10080' });
   s.app.links.receiver.register(probe as LinkSystem);
   ids.first = await declare('224820261000030001');
   ids.second = await declare('224820261000030002');
