@@ -15,7 +15,10 @@
 // measured apart, so the figures say where a document's time goes: parse, apply, and the rest
 // of the transaction (dedupe, raw store, summary, ledger chain, commit). Prints one JSON line.
 // DATABASE_URL names a PostGIS server (a scratch database is made on it); without it, the
-// embedded PostGIS is used. BENCH_MOVEMENTS (default 200) movements per run, each way.
+// embedded PostGIS is used. BENCH_MOVEMENTS (default 200) movements per run, each way;
+// BENCH_HISTORY (20,000) closed movements already in the database; BENCH_SQL=1 also lists, on
+// stderr, the statements apply() spent most time in. timesInsert: a document's time through the
+// link over a plain INSERT of it.
 import type pg from 'pg';
 import { buildGatherInfoXml } from '../server/links/gate/build';
 import { buildInspectionFlag, buildInspectionResult } from '../server/links/inspection/build';
@@ -362,7 +365,7 @@ async function main() {
       inFlight8DocsPerS: round((c.flightDocs / c.flightMs) * 1000),
       parseOnlyPerS: round(1000 / parseEach),
       insertPerS: round((c.docs / insMs) * 1000),
-      insertOverLink: round(c.seqMs / insMs, 1),
+      timesInsert: round(c.seqMs / insMs, 1),
       avgKB: round(c.texts.reduce((a, t) => a + Buffer.byteLength(t), 0) / c.docs / 1024, 1),
       // Where a document's time goes (ms, one at a time): parse, inside apply(), the rest of the
       // receive (dedupe, raw store, summary, ledger entry, commit, post-commit follow).
@@ -386,7 +389,7 @@ async function main() {
       insertPerS: round((totalDocs / insertMs) * 1000),
       insertInFlight8PerS: round((totalDocs / insertFlightMs) * 1000),
       allLinksDocsPerS: round((allDocs / allLinkMs) * 1000),
-      insertOverAllLinks: round(allLinkMs / insertMs, 1),
+      allLinksTimesInsert: round(allLinkMs / insertMs, 1),
     }),
   );
   await s.close();
