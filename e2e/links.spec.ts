@@ -15,7 +15,7 @@ import { buildInspectionResult } from '../server/links/inspection/build';
 import { apiAs, signInPage } from './signIn';
 
 const RUN = String(Date.now()).slice(-7); // unique to this run: the e2e database may be reused
-const SHOTS = { console: '/tmp/e2e-links-console.png', alerts: '/tmp/e2e-links-alerts.png' };
+const SHOTS = { console: '/tmp/e2e-links-console.png', alerts: '/tmp/e2e-links-alerts.png', tasks: '/tmp/e2e-links-inspections.png' };
 
 interface SiteFeature {
   properties: { code: string; district: string; nameZh: string };
@@ -212,6 +212,55 @@ test.describe('customs links end to end', () => {
     await page.screenshot({ path: SHOTS.console });
     await page.getByTestId('timeline').evaluate((e) => e.scrollIntoView({ block: 'end' }));
     await page.screenshot({ path: 'test-results/screens/links-console-timeline.png' });
+
+    // An overdue task: a movement of the same truck that arrived 90 minutes ago (the messages tell
+    // when things happened) and is flagged with no result: amber in the list, and said in words.
+    const preId3 = `2200${RUN}0003`;
+    const container3 = `TWEU${String(Number(RUN) + 2).padStart(7, '0')}`;
+    const ago = (min: number) => Date.now() - min * 60_000;
+    const declared3 = await post(
+      api,
+      'transit',
+      buildTransitDeclaration({
+        messageId: `TRN${RUN}D3`,
+        sentAt: ago(180),
+        preId: preId3,
+        plate,
+        originCustoms: origin.district,
+        destCustoms: dest.district,
+        originSite: origin.code,
+        destSite: dest.code,
+        validTime: Date.now() + 3600_000,
+        bills: [{ billNo: `MSKU${RUN}B3` }],
+        containers: [{ containerNo: container3, sealNo: `ES24${RUN}` }],
+      }),
+    );
+    await post(api, 'transit', buildTransitRelease({ messageId: `TRN${RUN}R3`, sentAt: ago(170), preId: preId3, turnNo: `@22${RUN}03` }));
+    for (const [direction, at, code] of [
+      ['out', 160, origin.code],
+      ['in', 90, dest.code],
+    ] as const) {
+      const r = await post(
+        api,
+        'gate',
+        buildGatherInfoXml({ site: code, channel: 'E01', direction, seqNo: `G${RUN}${direction}3`, time: ago(at), plate, containers: [container3], eseal: `ES24${RUN}` }),
+      );
+      expect(r.summary.decision).toBe('release');
+    }
+    const flag = await api.ctx.post(`/api/consignments/${declared3.summary.movement}/inspection`, {
+      data: { reason: '关锁号与申报不符，待开箱' },
+      headers: { 'x-csrf-token': api.csrf },
+    });
+    expect(flag.status(), await flag.text()).toBeLessThan(300);
+    await page.getByTestId('tab-inspections').click();
+    await tasks.getByTestId('inspection-state-open').click();
+    const late = tasks.locator(`[data-testid="inspection-task"][data-reference="${preId3}"]`);
+    await expect(late).toHaveAttribute('data-overdue', 'true');
+    await expect(late).toHaveCSS('border-left-color', 'rgb(245, 158, 11)');
+    await expect(late).toContainText('到达已超 60 分钟，尚无查验结果');
+    await expect(tasks.getByTestId('inspection-count')).toContainText('超时');
+    await page.screenshot({ path: SHOTS.tasks });
+    await page.getByTestId('tab-movements').click();
 
     // A gate mismatch: another declared, released movement; the alert feed is open before the truck comes.
     const preId2 = `2200${RUN}0002`;

@@ -6,42 +6,21 @@
 // shown, so a result message takes the task off the open list without a reload.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { formatTime } from '../../lib/format';
+import { INSPECTION_OVERDUE_MINUTES, groupTasks, isOverdue, type InspectionTask } from '../../lib/inspectionTasks';
 import { SeverityIcon } from '../alerts/SeverityIcon';
 import { getJson } from '../getJson';
 import { useFormat, useLang } from '../I18nProvider';
 import { useSummaryWords } from './SummaryList';
 
-/** The server's default LINKS_INSPECTION_MINUTES: past it, an arrived movement without a result raises INSPECTION_OVERDUE. */
-export const INSPECTION_OVERDUE_MINUTES = 60;
 const REFRESH_MS = 5000;
 const STATES = ['open', 'done', 'all'] as const;
 type TaskState = (typeof STATES)[number];
-
-/** One task as GET /api/inspections answers (server/links/inspection/tasks.ts). */
-export interface InspectionTask {
-  id: number;
-  consignmentId: number;
-  reference: string;
-  plate: string | null;
-  site: string;
-  siteName: string;
-  flaggedAt: string;
-  flaggedBy: string;
-  reason: string;
-  arrivedAt: string | null;
-  result: string | null;
-  resultAt: string | null;
-  newSeal: string | null;
-}
 
 interface SiteOption {
   code: string;
   nameZh: string;
   nameEn: string;
 }
-
-/** Open, arrived, and past the inspection window. */
-export const isOverdue = (t: InspectionTask, now: number) => t.result === null && t.arrivedAt !== null && now - Date.parse(t.arrivedAt) > INSPECTION_OVERDUE_MINUTES * 60_000;
 
 function TaskItem({ task, now, onOpen }: { task: InspectionTask; now: number; onOpen: () => void }) {
   const { t } = useLang();
@@ -138,13 +117,7 @@ export function InspectionTasks({ onOpen, now }: { onOpen: (consignmentId: numbe
     return () => clearInterval(timer);
   }, [load]);
 
-  // By inspecting site, in the order the sites first appear (newest flag first).
-  const groups = new Map<string, { name: string; tasks: InspectionTask[] }>();
-  for (const task of tasks ?? []) {
-    const g = groups.get(task.site) ?? { name: task.siteName, tasks: [] };
-    g.tasks.push(task);
-    groups.set(task.site, g);
-  }
+  const groups = groupTasks(tasks ?? [], now);
   const overdue = (tasks ?? []).filter((x) => isOverdue(x, now)).length;
 
   return (
@@ -184,7 +157,7 @@ export function InspectionTasks({ onOpen, now }: { onOpen: (consignmentId: numbe
         </p>
       )}
       {tasks && tasks.length === 0 && <p className="console-empty">{t(state === 'done' ? 'insp.emptyDone' : 'insp.empty')}</p>}
-      {[...groups].map(([code, g]) => (
+      {groups.map(({ site: code, ...g }) => (
         <div key={code} className="task-group" data-testid="inspection-site-group" data-site={code}>
           <div className="doc-group-head">
             <span className="doc-sys">{g.name}</span>
