@@ -49,6 +49,20 @@ export const SUMMARY_KEYS = [
   'zone',
   'goods',
   'weightKg',
+  // What the links also say (transit, inspection): named in words rather than as field codes.
+  'reason',
+  'note',
+  'from',
+  'route',
+  'origin',
+  'destination',
+  'originCustoms',
+  'destCustoms',
+  'deadline',
+  'reference',
+  'flaggedBy',
+  'movement',
+  'inspection',
 ] as const;
 export type SummaryKey = (typeof SUMMARY_KEYS)[number];
 

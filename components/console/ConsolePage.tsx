@@ -11,6 +11,7 @@ import { useLang } from '../I18nProvider';
 import { TopBar } from '../TopBar';
 import { useLiveFeed } from '../map/useLiveFeed';
 import { ConsignmentPanel } from './ConsignmentPanel';
+import { InspectionTasks } from './InspectionTasks';
 import { ReplayBar } from './ReplayBar';
 import type { SearchHit } from '../../lib/search';
 import { SearchBox } from './SearchBox';
@@ -33,6 +34,8 @@ export default function ConsolePage() {
   const [opened, setOpened] = useState<{ keys: SubjectKey[]; at: number | null } | null>(null);
   const seeked = useRef(false);
   const [now, setNow] = useState(() => Date.now());
+  /** The side panel shows the selected movements, or the inspection task list. */
+  const [tab, setTab] = useState<'movements' | 'inspections'>('movements');
   const { loaded, onAlertAbout } = useJourneys(keys);
   // One connection: positions for the live markers, alerts for the timelines.
   const { store, state, tickMs } = useLiveFeed(60, {
@@ -75,6 +78,13 @@ export default function ConsolePage() {
     const key: SubjectKey = hit.kind === 'consignment' ? `c${hit.id}` : `a${hit.id}`;
     setKeys((ks) => (ks.includes(key) ? ks : [...ks, key].slice(-MAX_SUBJECTS)));
     setFocus(key);
+    setTab('movements');
+  }, []);
+  const openConsignment = useCallback((id: number) => {
+    const key: SubjectKey = `c${id}`;
+    setKeys((ks) => (ks.includes(key) ? ks : [...ks, key].slice(-MAX_SUBJECTS)));
+    setFocus(key);
+    setTab('movements');
   }, []);
   const remove = (key: SubjectKey) => {
     const rest = keys.filter((k) => k !== key);
@@ -96,30 +106,61 @@ export default function ConsolePage() {
       <div className="console-body">
         <aside className="console-side">
           <SearchBox onPick={pick} />
-          {keys.length > 0 && (
-            <ul className="selection" aria-label={t('console.selection')} data-testid="selection">
-              {keys.map((k) => (
-                <li key={k} className={k === focus ? 'on' : ''}>
-                  <button type="button" className="sel-name mono" onClick={() => setFocus(k)} aria-pressed={k === focus}>
-                    {nameOf(k)}
-                  </button>
-                  <button type="button" className="sel-x" onClick={() => remove(k)} aria-label={t('console.remove', { name: nameOf(k) })}>
-                    ×
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-          <div className="console-scroll">
-            {!focus && <p className="console-empty">{t('console.empty')}</p>}
-            {focus && !focused && <p className="console-empty">{t('console.loading')}</p>}
-            {focused?.error && (
-              <p className="console-error" role="alert">
-                {t('console.loadFailed', { error: focused.error })}
-              </p>
-            )}
-            {focused?.journey && <ConsignmentPanel journey={focused.journey} now={now} replayTime={replay.clock.time} onSeek={replay.seek} />}
+          <div className="console-tabs" role="tablist" aria-label={t('console.tabs')}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'movements'}
+              className={tab === 'movements' ? 'on' : ''}
+              onClick={() => setTab('movements')}
+              data-testid="tab-movements"
+            >
+              {t('console.tabMovements')}
+              {keys.length > 0 && <span className="tab-count">{keys.length}</span>}
+            </button>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'inspections'}
+              className={tab === 'inspections' ? 'on' : ''}
+              onClick={() => setTab('inspections')}
+              data-testid="tab-inspections"
+            >
+              {t('insp.title')}
+            </button>
           </div>
+          {tab === 'inspections' ? (
+            <div className="console-scroll">
+              <InspectionTasks onOpen={openConsignment} now={now} />
+            </div>
+          ) : (
+            <>
+              {keys.length > 0 && (
+                <ul className="selection" aria-label={t('console.selection')} data-testid="selection">
+                  {keys.map((k) => (
+                    <li key={k} className={k === focus ? 'on' : ''}>
+                      <button type="button" className="sel-name mono" onClick={() => setFocus(k)} aria-pressed={k === focus}>
+                        {nameOf(k)}
+                      </button>
+                      <button type="button" className="sel-x" onClick={() => remove(k)} aria-label={t('console.remove', { name: nameOf(k) })}>
+                        ×
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <div className="console-scroll">
+                {!focus && <p className="console-empty">{t('console.empty')}</p>}
+                {focus && !focused && <p className="console-empty">{t('console.loading')}</p>}
+                {focused?.error && (
+                  <p className="console-error" role="alert">
+                    {t('console.loadFailed', { error: focused.error })}
+                  </p>
+                )}
+                {focused?.journey && <ConsignmentPanel journey={focused.journey} now={now} replayTime={replay.clock.time} onSeek={replay.seek} />}
+              </div>
+            </>
+          )}
         </aside>
         <div className="map-root">
           <ConsoleMap journeys={journeys} focusAssetId={focused?.journey?.asset.id ?? null} clock={replay.ref} store={store} tickMs={tickMs} openedAt={openedAt} />

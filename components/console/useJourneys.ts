@@ -23,8 +23,8 @@ export const parseSubjects = (s: string | null): SubjectKey[] =>
 
 const urlOf = (key: SubjectKey) => `/api/${key[0] === 'c' ? 'consignments' : 'assets'}/${key.slice(1)}/journey`;
 
-/** Still moving: worth refreshing. */
-const isOpen = (j: Journey | null) => !j?.consignment || ['planned', 'in_transit', 'overdue', 'diverted'].includes(j.consignment.status);
+/** Still moving, or arrived and waiting for its goods-in and write-off: worth refreshing. */
+const isOpen = (j: Journey | null) => !j?.consignment || ['planned', 'in_transit', 'overdue', 'diverted', 'arrived'].includes(j.consignment.status);
 
 export function useJourneys(keys: SubjectKey[]) {
   const [loaded, setLoaded] = useState<Map<SubjectKey, Loaded>>(new Map());
