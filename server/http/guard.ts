@@ -81,7 +81,12 @@ export async function guard(req: IncomingMessage, res: ServerResponse, opts: Gua
     if (!sameOrigin(req)) return reply(res, 403, 'cross-origin request refused');
   }
 
-  if ((path.startsWith('/api/ingest/') || path.startsWith('/api/links/')) && opts.ingestTokens && req.headers.authorization?.startsWith('Bearer ') && (await opts.ingestTokens.verify(req.headers.authorization))) {
+  if (
+    (path.startsWith('/api/ingest/') || path.startsWith('/api/links/')) &&
+    opts.ingestTokens &&
+    req.headers.authorization?.startsWith('Bearer ') &&
+    (await opts.ingestTokens.verify(req.headers.authorization))
+  ) {
     return { pass: true, session: null };
   }
   if (PUBLIC_EXACT.has(path) || PUBLIC_PREFIX.some((p) => path.startsWith(p))) return { pass: true, session: null };

@@ -79,7 +79,7 @@ let runCounter = 0;
 
 /** Evaluates scenarios on `pool` (a migrated database; the demo world is seeded if it is empty). */
 export async function evaluate(pool: pg.Pool, scenarios: Scenario[] = loadScenarios(), opts: EvalOptions = {}): Promise<Evaluation> {
-  await seedWorld(pool);
+  await seedWorld(pool, () => {}, undefined, { bondedZones: false });
   const registry = new AssetRegistry(pool);
   await registry.load();
   const results: ScenarioResult[] = [];

@@ -39,7 +39,7 @@ export interface Mishaps {
 }
 
 /** With ~300 trucks on 1–3 h runs: a handful of each mishap an hour. */
-export const DEMO_MISHAPS: Mishaps = { gatePlate: 0.03, notReceived: 0.03, inspect: 0.06, inspectionSilent: 0.25, noPassport: 0.04 };
+export const DEMO_MISHAPS: Mishaps = { gatePlate: 0.015, notReceived: 0.03, inspect: 0.06, inspectionSilent: 0.25, noPassport: 0.04 };
 
 /** The demo's systems speak with national reach: it is the customs network itself. */
 const DEMO_CALLER: LinkCaller = { source: 'demo', district: '0000', userId: null, via: 'demo' };
@@ -173,11 +173,7 @@ export class DemoDocuments {
     await this.send('transit', 'TrnRelease', buildTransitRelease({ messageId: this.messageId('TRN'), sentAt, preId: docs.preId, turnNo: `@${this.rng.digits(15)}` }));
     if (docs.mishap.inspect) {
       const site = run.destSite;
-      await this.send(
-        'inspection',
-        'InspFlag',
-        buildInspectionFlag({ messageId: this.messageId('INS'), sentAt, reference: docs.preId, reason: '风险布控 risk profile hit', site }),
-      );
+      await this.send('inspection', 'InspFlag', buildInspectionFlag({ messageId: this.messageId('INS'), sentAt, reference: docs.preId, reason: '风险布控', site }));
     }
     // A bonded zone's fence needs a 核放单 each way: in to a bonded destination, out of a bonded origin.
     for (const [site, io] of [
@@ -251,7 +247,7 @@ export class DemoDocuments {
         this.send(
           'inspection',
           'InspResult',
-          buildInspectionResult({ messageId: this.messageId('INS'), sentAt: result, reference: docs.preId, result: 'passed', note: '查验正常 nothing found' }),
+          buildInspectionResult({ messageId: this.messageId('INS'), sentAt: result, reference: docs.preId, result: 'passed', note: '查验正常' }),
         ),
       );
     }

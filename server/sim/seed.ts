@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { WORLD } from './world';
 import type { World } from './world/types';
 
-export async function seedWorld(pool: pg.Pool, say: (msg: string) => void = () => {}, world: World = WORLD): Promise<boolean> {
+export async function seedWorld(pool: pg.Pool, say: (msg: string) => void = () => {}, world: World = WORLD, opts: { bondedZones?: boolean } = {}): Promise<boolean> {
   const { rows } = await pool.query('SELECT count(*)::int AS n FROM districts');
   if (rows[0].n > 0) return false;
   const t = Date.now();
@@ -37,11 +37,13 @@ export async function seedWorld(pool: pg.Pool, say: (msg: string) => void = () =
         [r.code, r.nameZh, r.nameEn, r.from, r.to, r.corridorM, JSON.stringify({ type: 'LineString', coordinates: r.path }), r.approximate],
       );
     }
-    // Each bonded zone site is also a 金关二期 bonded zone (its area code the site's code without the dash): a vehicle
-    // crossing its fence needs a 核放单 (ZONE_UNAUTHORISED without one).
+    // Each bonded zone site is also a 金关二期 bonded zone (its area code the site's code without the
+    // dash): a vehicle crossing its fence needs a 核放单 (ZONE_UNAUTHORISED without one). The rules'
+    // scenario library leaves them out: its scenarios place their own zones.
     const bonded = await client.query(
       `INSERT INTO zones (code, name_zh, name_en, kind, district, area_code, area)
-       SELECT code || '-Z', name_zh, name_en, 'bonded', district, replace(code, '-', ''), area FROM sites WHERE kind = 'bonded_zone'`,
+       SELECT code || '-Z', name_zh, name_en, 'bonded', district, replace(code, '-', ''), area FROM sites WHERE kind = 'bonded_zone' AND $1::boolean`,
+      [opts.bondedZones ?? true],
     );
     zones = bonded.rowCount ?? 0;
     await client.query('COMMIT');

@@ -81,7 +81,7 @@ export async function applyDeclaration(ctx: ApplyContext, doc: TransitDeclaratio
     ).rows[0];
     if (m) manifests.set(b.BillNo, m);
   }
-  const goods = [...manifests.values()].map((m) => m.goods).find((g) => g) ?? `${billNos.length} bill${billNos.length > 1 ? 's' : ''}: ${billNos.slice(0, 3).join(', ')}`;
+  const goods = [...manifests.values()].map((m) => m.goods).find((g) => g) ?? `提单 ${billNos.length} 票：${billNos.slice(0, 3).join('、')}`;
 
   const m = await ctx.movements.declare(ctx.actor, {
     reference: h.TrnPreId,
