@@ -207,6 +207,8 @@ export class DemoDocuments {
 
   /** The truck leaves its origin: the origin gate's pass. */
   started(truck: Truck, run: TruckRun, time: number): void {
+    // Not declared yet (the fleet is still being declared at start): its declaration passes it out.
+    if (!this.runs.has(run)) return;
     this.later(time, () => this.gate(truck, run, 'out', time));
   }
 

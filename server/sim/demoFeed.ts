@@ -103,7 +103,9 @@ export async function startDemoFeed(app: App, say: (msg: string) => void): Promi
     await documents.declareVessels(fleet.vessels);
     for (const truck of fleet.trucks) {
       const run = truck.runs[truck.runs.length - 1]!;
-      await documents.declare(truck, run, run.departure <= now, now);
+      // The clock at each truck's turn: a run that left while the fleet was being declared goes out of its gate too.
+      const t = Date.now();
+      await documents.declare(truck, run, run.departure <= t, t);
     }
     const { sent, refused } = documents.stats;
     say(`demo feed: the fleet's ${sent} customs documents went in in ${((Date.now() - t0) / 1000).toFixed(1)} s${refused ? ` (${refused} refused)` : ''}`);
