@@ -9,8 +9,9 @@ import { normalPath } from './normalPath';
 import { setSecurityHeaders } from './securityHeaders';
 
 /** Paths that answer without a session. Everything else needs one. */
-const PUBLIC_EXACT = new Set(['/login', '/healthz', '/api/auth/login', '/icon.svg', '/favicon.ico', '/robots.txt']);
-const PUBLIC_PREFIX = ['/_next/static/', '/_next/image'];
+// The API's description and its reference page are public: they describe the API, not anyone's data.
+const PUBLIC_EXACT = new Set(['/login', '/healthz', '/api/auth/login', '/icon.svg', '/favicon.ico', '/robots.txt', '/api/openapi.json', '/api/docs']);
+const PUBLIC_PREFIX = ['/_next/static/', '/_next/image', '/api/docs/'];
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const CLIENT_IP_HEADER = 'x-tw-client-ip';
 
