@@ -4,6 +4,7 @@ export const DOCS_INIT_JS = `window.ui = SwaggerUIBundle({
   url: '/api/openapi.json',
   dom_id: '#swagger-ui',
   deepLinking: true,
+  operationsSorter: 'alpha',
   docExpansion: 'list',
   defaultModelsExpandDepth: 0,
   tryItOutEnabled: false,
@@ -54,4 +55,7 @@ body, .swagger-ui, .swagger-ui .info .title, .swagger-ui .opblock-tag, .swagger-
 .swagger-ui .model-box, .swagger-ui .highlight-code, .swagger-ui .microlight { background: ${BG} !important; }
 .swagger-ui svg:not(:root) { fill: ${MUTED}; }
 .swagger-ui .topbar { display: none; }
+.swagger-ui .tab li button.tablinks, .swagger-ui .opblock .opblock-section-header h4, .swagger-ui .opblock .opblock-section-header label { color: ${TEXT}; }
+.swagger-ui .markdown code, .swagger-ui .renderedMarkdown code, .swagger-ui .info code { color: ${TEAL}; background: ${BG}; }
+.swagger-ui .response-col_links, .swagger-ui .response-control-media-type__title { color: ${MUTED}; }
 `;

@@ -91,9 +91,9 @@ export const saveZone = defineRoute({
 export const ZoneCodePath = z.object({
   code: z
     .string()
-    .min(1, 'code: 1–32 characters')
-    .max(32, 'code: 1–32 characters')
-    .regex(/^[^\u0000]*$/, 'code: 1–32 characters'),
+    .min(1, '1–32 characters')
+    .max(32, '1–32 characters')
+    .regex(/^[^\u0000]*$/, 'no NUL'),
 });
 
 export const deleteZone = defineRoute({
