@@ -151,7 +151,7 @@ async function call(
   method: string,
   template: string,
   path: string,
-  opts: { as?: 'viewer' | 'officer' | 'supervisor' | 'nobody'; body?: unknown; bearer?: string; expect: number },
+  opts: { as?: 'viewer' | 'officer' | 'supervisor' | 'nobody'; body?: unknown; text?: string; bearer?: string; expect: number },
 ): Promise<{ status: number; body: unknown }> {
   const op = operation(method, template);
   assert.ok(op, `${method} ${template} is not in the document`);
@@ -161,6 +161,13 @@ async function call(
   if (who !== 'nobody' && !opts.bearer && method !== 'GET') headers['x-csrf-token'] = cookies[who]!.csrf;
   if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
   let text: string | undefined;
+  if (opts.text !== undefined) {
+    text = opts.text;
+    headers['content-type'] = 'text/plain';
+    const schema = op.requestBody?.content['text/plain']?.schema;
+    assert.ok(schema, `${method} ${template} takes no text body`);
+    assert.ok(compile(schema)(text), `${method} ${template}: a text body`);
+  }
   if (opts.body !== undefined) {
     text = JSON.stringify(opts.body);
     headers['content-type'] = 'application/json';
@@ -219,6 +226,35 @@ test('sample requests and their real answers validate against the document', asy
   await call('GET', '/api/consignments/{id}/documents', `/api/consignments/${created.id}/documents`, { expect: 200 });
   await call('POST', '/api/consignments/{id}/close', `/api/consignments/${created.id}/close`, { as: 'supervisor', body: { reason: '测试结束' }, expect: 200 });
   await call('POST', '/api/consignments/{id}/close', `/api/consignments/${created.id}/close`, { as: 'supervisor', body: { reason: 'again' }, expect: 409 });
+
+  // A customs link message (the manifest fixture), its retry, and the stored message.
+  const links = await server.token('oa-links', '0000');
+  const manifest = readFileSync(join(process.cwd(), 'server/links/manifest/fixtures/mt1101.json'), 'utf8');
+  const receipt = (await call('POST', '/api/links/{system}', '/api/links/manifest', { bearer: links, text: manifest, expect: 201 })).body as { id: number; status: string };
+  assert.equal(receipt.status, 'applied');
+  assert.equal(((await call('POST', '/api/links/{system}', '/api/links/manifest', { bearer: links, text: manifest, expect: 200 })).body as { status: string }).status, 'duplicate');
+  await call('GET', '/api/links/messages/{id}', `/api/links/messages/${receipt.id}`, { expect: 200 });
+  await call('POST', '/api/links/{system}', '/api/links/nosuch', { bearer: links, text: manifest, expect: 404 });
+  await call('POST', '/api/links/{system}', '/api/links/manifest', { bearer: links, text: '<not xml', expect: 400 });
+
+  // An alert listed, acknowledged, resolved, and acknowledged again (409).
+  const raised = await server.app.alerts.raiseExternal({
+    type: 'GATE_MISMATCH',
+    assetId: truck.id,
+    consignmentId: created.id,
+    time: now,
+    lon: 121.6,
+    lat: 31.34,
+    detail: { plate: WORLD.trucks.sh.plate },
+    episode: 'oa-gate-1',
+    districts: ['2200'],
+  });
+  assert.ok(raised);
+  const alerts = (await call('GET', '/api/alerts', '/api/alerts', { expect: 200 })).body as { total: number };
+  assert.equal(alerts.total, 1);
+  await call('POST', '/api/alerts/{id}/ack', `/api/alerts/${raised.id}/ack`, { as: 'officer', body: { note: '已核实' }, expect: 200 });
+  await call('POST', '/api/alerts/{id}/resolve', `/api/alerts/${raised.id}/resolve`, { as: 'officer', body: { note: '已处置' }, expect: 200 });
+  await call('POST', '/api/alerts/{id}/ack', `/api/alerts/${raised.id}/ack`, { as: 'officer', expect: 409 });
 
   // A site saved (201, then 200 on update) and a zone saved and deleted.
   const square = (x: number, y: number) => ({
