@@ -1,7 +1,7 @@
 // The console's picture of one consignment's journey, as GET /api/consignments/{id}/journey
 // serves it: the movement, its approved route and sites, its track with each fix's distance off
 // the route, its alerts and events as one timeline, and where it stands now (ETA).
-import type { Feature, Geometry, LineString, Polygon } from 'geojson';
+import type { Feature, LineString, MultiPolygon, Polygon } from 'geojson';
 import type { AssetKind, ConsignmentStatus } from './domain';
 
 export interface JourneyAsset {
@@ -38,7 +38,7 @@ export interface JourneyRoute {
   corridorM: number;
   lengthM: number;
   path: LineString;
-  corridor: Geometry;
+  corridor: Polygon | MultiPolygon;
 }
 
 /** One fix: [lon, lat, time (ms), speed (km/h, NaN unknown), metres off the route (NaN without a route)]. */

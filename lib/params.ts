@@ -18,14 +18,17 @@ export function idOrUndefined(raw: string): number | undefined {
 }
 
 /** An id as a query parameter inside a zod schema. */
-export const IdParam = z.string().transform((raw, ctx) => {
-  const id = idOrUndefined(raw);
-  if (id === undefined) {
-    ctx.addIssue({ code: 'custom', message: ID_RULE });
-    return z.NEVER;
-  }
-  return id;
-});
+export const IdParam = z
+  .string()
+  .regex(DIGITS, ID_RULE)
+  .transform((raw, ctx) => {
+    const id = idOrUndefined(raw);
+    if (id === undefined) {
+      ctx.addIssue({ code: 'custom', message: ID_RULE });
+      return z.NEVER;
+    }
+    return id;
+  });
 
 /** Latest time a parameter may name: the end of year 9999, inside both JavaScript's Date and PostgreSQL's timestamptz. */
 export const TIME_MS_MAX = Date.UTC(9999, 11, 31, 23, 59, 59, 999);

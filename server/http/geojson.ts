@@ -29,22 +29,27 @@ function positionProblem(p: unknown): string | null {
  * a zod schema per position: a route may carry 20,000 of them.
  */
 function positions(min: number, max: number, tooFew: string, tooMany: string) {
-  return z.unknown().transform((list, ctx): Position2[] => {
-    const fail = (message: string, path: (string | number)[] = []) => {
-      ctx.addIssue({ code: 'custom', message, path });
-      return z.NEVER;
-    };
-    if (!Array.isArray(list)) return fail('a list of positions');
-    if (list.length < min) return fail(tooFew);
-    if (list.length > max) return fail(tooMany);
-    const out: Position2[] = new Array(list.length);
-    for (let i = 0; i < list.length; i++) {
-      const problem = positionProblem(list[i]);
-      if (problem) return fail(problem, [i]);
-      out[i] = [list[i][0], list[i][1]];
-    }
-    return out;
-  });
+  // What the document says of the list (the check itself is the function below).
+  const documented = { type: 'array', minItems: min, maxItems: max, items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 3 } } as const;
+  return z
+    .unknown()
+    .meta({ override: documented })
+    .transform((list, ctx): Position2[] => {
+      const fail = (message: string, path: (string | number)[] = []) => {
+        ctx.addIssue({ code: 'custom', message, path });
+        return z.NEVER;
+      };
+      if (!Array.isArray(list)) return fail('a list of positions');
+      if (list.length < min) return fail(tooFew);
+      if (list.length > max) return fail(tooMany);
+      const out: Position2[] = new Array(list.length);
+      for (let i = 0; i < list.length; i++) {
+        const problem = positionProblem(list[i]);
+        if (problem) return fail(problem, [i]);
+        out[i] = [list[i][0], list[i][1]];
+      }
+      return out;
+    });
 }
 
 export const LineStringSchema = z
@@ -79,3 +84,21 @@ export const PolygonSchema = z
     const problem = polygonProblem(g.coordinates, { maxVertices: MAX_POLYGON_VERTICES });
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['coordinates'] });
   });
+
+// Responses: GeoJSON as the server writes it (ST_AsGeoJSON), for the OpenAPI document and send().
+const Position = z.array(z.number()).min(2).max(3);
+export const GeometryOut = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('Point'), coordinates: Position }),
+    z.object({ type: z.literal('LineString'), coordinates: z.array(Position) }),
+    z.object({ type: z.literal('Polygon'), coordinates: z.array(z.array(Position)) }),
+    z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(z.array(Position))) }),
+  ])
+  .meta({ id: 'Geometry' });
+export const PolygonOut = z.object({ type: z.literal('Polygon'), coordinates: z.array(z.array(Position)) });
+export const LineStringOut = z.object({ type: z.literal('LineString'), coordinates: z.array(Position) });
+
+/** A GeoJSON Feature with `geometry` and `properties` as given (the id is the row's). */
+export const FeatureOut = <G extends z.ZodType, P extends z.ZodType>(geometry: G, properties: P) =>
+  z.object({ type: z.literal('Feature'), id: z.union([z.number().int(), z.string()]).optional(), geometry, properties });
+export const FeatureCollectionOut = <F extends z.ZodType>(feature: F) => z.object({ type: z.literal('FeatureCollection'), features: z.array(feature) });

@@ -113,3 +113,10 @@ test('attack: CSP has a fresh nonce per response, no unsafe-inline for scripts, 
   assert.equal(a.headers['x-seen-csp'], cspA);
   assert.ok(!cspA.includes('chosenbyattacker'));
 });
+
+test('the API description and its reference page are readable without a session, and only readable', async () => {
+  for (const path of ['/api/openapi.json', '/api/docs', '/api/docs/swagger-ui.css']) assert.equal((await raw(path)).status, 404, `${path} reaches the handler`);
+  for (const method of ['POST', 'PUT', 'DELETE']) assert.equal((await raw('/api/docs/init.js', { method, headers: { 'content-length': '0' } })).status, 401, method);
+  // Near names are not public.
+  for (const path of ['/api/openapi.jsonx', '/api/docsx', '/api/docs/../alerts']) assert.notEqual((await raw(path)).status, 404, path);
+});

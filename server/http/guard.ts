@@ -11,6 +11,8 @@ import { setSecurityHeaders } from './securityHeaders';
 /** Paths that answer without a session. Everything else needs one. */
 const PUBLIC_EXACT = new Set(['/login', '/healthz', '/api/auth/login', '/icon.svg', '/favicon.ico', '/robots.txt']);
 const PUBLIC_PREFIX = ['/_next/static/', '/_next/image'];
+/** Readable without a session (GET, HEAD): the API's description and its reference page describe the API, not anyone's data. */
+const isPublicRead = (path: string) => path === '/api/openapi.json' || path === '/api/docs' || path.startsWith('/api/docs/');
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const CLIENT_IP_HEADER = 'x-tw-client-ip';
 
@@ -90,6 +92,7 @@ export async function guard(req: IncomingMessage, res: ServerResponse, opts: Gua
     return { pass: true, session: null };
   }
   if (PUBLIC_EXACT.has(path) || PUBLIC_PREFIX.some((p) => path.startsWith(p))) return { pass: true, session: null };
+  if ((req.method === 'GET' || req.method === 'HEAD') && isPublicRead(path)) return { pass: true, session: null };
   if (path === '/metrics' && isLoopback(req.socket.remoteAddress)) return { pass: true, session: null };
 
   if (path === '/wall' && req.method === 'GET' && opts.kiosk) {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { freshDatabase, testPoolMax, type TestDatabase } from '../../db/testing';
-import { startApp, type App } from '../app';
+import { startApp, type App, type RequestHandler } from '../app';
 import { loadConfig } from '../config';
 import { issueIngestToken } from '../ingest/tokens';
 import type { LinkCaller } from './types';
@@ -57,8 +57,11 @@ export interface LinkTestServer {
   close(): Promise<void>;
 }
 
-/** A server on a fresh database seeded with seedLinkWorld (and `more`), no demo, no listeners. */
-export async function startLinkTestServer(more?: (pool: pg.Pool) => Promise<void>, env: Record<string, string> = {}): Promise<LinkTestServer> {
+/**
+ * A server on a fresh database seeded with seedLinkWorld (and `more`), no demo, no listeners;
+ * `handler` answers what the server itself does not (as Next does in production).
+ */
+export async function startLinkTestServer(more?: (pool: pg.Pool) => Promise<void>, env: Record<string, string> = {}, handler?: RequestHandler): Promise<LinkTestServer> {
   const db = await freshDatabase();
   const linksDir = mkdtempSync(join(tmpdir(), 'tw-links-'));
   const config = loadConfig({
@@ -74,6 +77,7 @@ export async function startLinkTestServer(more?: (pool: pg.Pool) => Promise<void
     ...env,
   });
   const app = await startApp(config, {
+    handler,
     say: () => {},
     seed: async (pool) => {
       await seedLinkWorld(pool);

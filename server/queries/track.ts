@@ -100,8 +100,8 @@ const esc = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 export function trackAsGeoJson(t: Track) {
   return {
-    type: 'Feature',
-    geometry: { type: 'LineString', coordinates: t.points.map((p) => [p.lon, p.lat]) },
+    type: 'Feature' as const,
+    geometry: { type: 'LineString' as const, coordinates: t.points.map((p) => [p.lon, p.lat]) },
     properties: { assetId: t.assetId, label: t.label, times: t.points.map((p) => p.time), speeds: t.points.map((p) => p.speed), simplified: t.simplified, total: t.total },
   };
 }

@@ -1,11 +1,13 @@
 // GET /api/alerts?state=&type=&severity=&since=&until=&consignment=&district=&limit=&offset=
 import { getContext } from '../../../server/context';
-import { handler, json, parseQuery, requireSession } from '../../../server/http/api';
-import { AlertQuery, listAlerts } from '../../../server/queries/alerts';
+import { handler, parseQuery, requireSession } from '../../../server/http/api';
+import { listAlerts } from '../../../server/queries/alerts';
+import { send } from '@/server/http/contract';
+import { listAlerts as contract } from '@/server/http/contracts/alerts';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = handler(async (request) => {
   const { user } = await requireSession(request);
-  return json(await listAlerts(getContext().pool, user.district, parseQuery(AlertQuery, request)));
+  return send(contract, 200, await listAlerts(getContext().pool, user.district, parseQuery(contract.query, request)));
 });

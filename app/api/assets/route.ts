@@ -2,18 +2,20 @@
 // POST /api/assets {kind: 'vehicle', plate, plateColor, district, label?} | {kind: 'vessel', mmsi, name?, district}
 // — a supervisor registers one with a home district in their jurisdiction (audited).
 import { getContext } from '../../../server/context';
-import { AssetBody, AssetListQuery, listAssets, registerAsset } from '../../../server/devices/admin';
-import { clientIp, handler, json, parseBody, parseQuery, requireSession } from '../../../server/http/api';
+import { listAssets, registerAsset } from '../../../server/devices/admin';
+import { clientIp, handler, parseBody, parseQuery, requireSession } from '../../../server/http/api';
+import { send } from '@/server/http/contract';
+import { listAssets as contract, registerAsset as registerAssetContract } from '@/server/http/contracts/assets';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = handler(async (request) => {
   const { user } = await requireSession(request);
-  return json(await listAssets(getContext().pool, user.district, parseQuery(AssetListQuery, request)));
+  return send(contract, 200, await listAssets(getContext().pool, user.district, parseQuery(contract.query, request)));
 });
 
 export const POST = handler(async (request) => {
   const { user } = await requireSession(request, 'supervisor');
-  const body = await parseBody(AssetBody, request);
-  return json(await registerAsset(getContext().pool, body, user, clientIp(request)), 201);
+  const body = await parseBody(registerAssetContract.body, request);
+  return send(registerAssetContract, 201, await registerAsset(getContext().pool, body, user, clientIp(request)));
 });

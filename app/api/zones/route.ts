@@ -2,21 +2,23 @@
 // create or update one from a GeoJSON Feature (supervisor, within their jurisdiction as stored and
 // as written; a valid, closed, simple polygon). The rules reload their fences after a change.
 import { getContext } from '../../../server/context';
-import { clientIp, handler, json, parseBody, requireSession } from '../../../server/http/api';
-import { ZoneBody } from '../../../server/http/adminBodies';
+import { clientIp, handler, parseBody, requireSession } from '../../../server/http/api';
 import { listZones, saveZone } from '../../../server/queries/zones';
+import { send, type ResponseBody } from '@/server/http/contract';
+import { listZones as contract, saveZone as saveZoneContract } from '@/server/http/contracts/admin';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = handler(async (request) => {
   const { user } = await requireSession(request);
-  return json(await listZones(getContext().pool, user.district));
+  // The FeatureCollection is built in SQL; openapi.test.ts checks it against the schema.
+  return send(contract, 200, (await listZones(getContext().pool, user.district)) as ResponseBody<typeof contract, 200>);
 });
 
 export const POST = handler(async (request) => {
   const { user } = await requireSession(request, 'supervisor');
-  const { geometry, properties } = await parseBody(ZoneBody, request);
+  const { geometry, properties } = await parseBody(saveZoneContract.body, request);
   const saved = await saveZone(getContext().pool, user, { ...properties, area: geometry }, clientIp(request));
   await getContext().onWorldChanged?.();
-  return json(saved, saved.created ? 201 : 200);
+  return send(saveZoneContract, saved.created ? 201 : 200, saved);
 });

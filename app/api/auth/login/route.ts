@@ -1,18 +1,14 @@
 // POST /api/auth/login {username, password} → session cookies, or 401/429 with the reason.
-import { z } from 'zod';
 import { getContext } from '../../../../server/context';
 import { sessionCookies } from '../../../../server/auth/cookies';
 import { clientIp, handler, json, parseBody } from '../../../../server/http/api';
 
 export const dynamic = 'force-dynamic';
 
-const Body = z.object({
-  username: z.string().trim().min(1, 'enter a username').max(64),
-  password: z.string().min(1, 'enter a password').max(200),
-});
+import { login } from '@/server/http/contracts/auth';
 
 export const POST = handler(async (request) => {
-  const { username, password } = await parseBody(Body, request);
+  const { username, password } = await parseBody(login.body, request);
   const { signIn, secureCookies } = getContext();
   const r = await signIn.attempt(username, password, clientIp(request), request.headers.get('user-agent') ?? undefined);
   if (!r.ok) return json({ error: r.reason }, r.status, r.retryAfterS ? { 'retry-after': String(r.retryAfterS) } : {});

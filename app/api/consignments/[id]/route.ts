@@ -1,8 +1,10 @@
 // GET /api/consignments/{id} — 404 both when it does not exist and when it is not the user's to see.
 import { getContext } from '../../../../server/context';
-import { ApiError, handler, json, requireSession } from '../../../../server/http/api';
+import { ApiError, handler, requireSession } from '../../../../server/http/api';
 import { parseId } from '@/server/http/ids';
 import { getConsignment } from '../../../../server/queries/consignments';
+import { send } from '@/server/http/contract';
+import { getConsignment as contract } from '@/server/http/contracts/consignments';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,5 +13,5 @@ export const GET = handler(async (request: Request, { params }: { params: Promis
   const id = parseId((await params).id);
   const c = await getConsignment(getContext().pool, user.district, id);
   if (!c) throw new ApiError(404, 'no such consignment');
-  return json(c);
+  return send(contract, 200, c);
 });

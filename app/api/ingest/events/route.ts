@@ -4,19 +4,20 @@
 import { z } from 'zod';
 import { getContext } from '../../../../server/context';
 import { ingestEvents } from '../../../../server/events/ingestEvents';
-import { ApiError, clientIp, handler, json, parseBody, requireIngest } from '../../../../server/http/api';
+import { ApiError, clientIp, handler, parseBody, requireIngest } from '../../../../server/http/api';
+import { send } from '@/server/http/contract';
 import { auditIngestCall } from '../../../../server/ingest/ingestAudit';
 
 export const dynamic = 'force-dynamic';
 
-const Body = z.union([z.array(z.unknown()).max(1000), z.object({ events: z.array(z.unknown()).max(1000) })]);
+import { ingestEvents as contract } from '@/server/http/contracts/ingest';
 
 export const POST = handler(async (request) => {
   const caller = await requireIngest(request, 'events');
   const { pool } = getContext();
-  let body: z.infer<typeof Body>;
+  let body: z.infer<typeof contract.body>;
   try {
-    body = await parseBody(Body, request);
+    body = await parseBody(contract.body, request);
   } catch (err) {
     if (err instanceof ApiError) await auditIngestCall(pool, caller, 'events', { accepted: 0, rejected: [{ reason: `body: ${err.message}` }] }, clientIp(request));
     throw err;
@@ -26,5 +27,5 @@ export const POST = handler(async (request) => {
   await auditIngestCall(pool, caller, 'events', { accepted: result.stored, rejected: result.rejected }, clientIp(request));
   getContext().onEvents?.(result.events);
   // The stored ids, not what they were tied to: the sender learns nothing it did not name.
-  return json({ stored: result.stored, rejected: result.rejected, ids: result.ids }, result.stored === 0 && result.rejected.length > 0 ? 422 : 200);
+  return send(contract, result.stored === 0 && result.rejected.length > 0 ? 422 : 200, { stored: result.stored, rejected: result.rejected, ids: result.ids });
 });

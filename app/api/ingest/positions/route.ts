@@ -4,24 +4,21 @@
 // within the caller's scope. Every call is audited once, with its counts.
 import { z } from 'zod';
 import { getContext } from '../../../../server/context';
-import { ApiError, clientIp, handler, json, parseBody, requireIngest } from '../../../../server/http/api';
+import { ApiError, clientIp, handler, parseBody, requireIngest } from '../../../../server/http/api';
 import { ingestHttpPositions } from '../../../../server/ingest/httpPositions';
 import { auditIngestCall } from '../../../../server/ingest/ingestAudit';
 
 export const dynamic = 'force-dynamic';
 
-const MAX_ITEMS = 5000;
-const Body = z.union([
-  z.array(z.unknown()).max(MAX_ITEMS, `at most ${MAX_ITEMS} reports per request`),
-  z.object({ reports: z.array(z.unknown()).max(MAX_ITEMS, `at most ${MAX_ITEMS} reports per request`) }),
-]);
+import { ingestPositions as contract } from '@/server/http/contracts/ingest';
+import { send } from '@/server/http/contract';
 
 export const POST = handler(async (request) => {
   const caller = await requireIngest(request, 'positions');
   const { pool, pipeline } = getContext();
-  let body: z.infer<typeof Body>;
+  let body: z.infer<typeof contract.body>;
   try {
-    body = await parseBody(Body, request);
+    body = await parseBody(contract.body, request);
   } catch (err) {
     if (err instanceof ApiError) await auditIngestCall(pool, caller, 'positions', { accepted: 0, rejected: [{ reason: `body: ${err.message}` }] }, clientIp(request));
     throw err;
@@ -29,5 +26,5 @@ export const POST = handler(async (request) => {
   const items = Array.isArray(body) ? body : body.reports;
   const result = await ingestHttpPositions(pool, pipeline, caller, items);
   await auditIngestCall(pool, caller, 'positions', result, clientIp(request));
-  return json(result, result.accepted === 0 && result.rejected.length > 0 ? 422 : 200);
+  return send(contract, result.accepted === 0 && result.rejected.length > 0 ? 422 : 200, result);
 });

@@ -2,14 +2,15 @@
 // the walls signed in with it lose their sessions (audited).
 import { getContext } from '../../../../server/context';
 import { revokeKioskToken } from '../../../../server/auth/kiosk';
-import { ApiError, clientIp, handler, json, requireSession } from '../../../../server/http/api';
+import { ApiError, clientIp, handler, requireSession } from '../../../../server/http/api';
+import { parseParams, send } from '@/server/http/contract';
+import { revokeKioskToken as contract } from '@/server/http/contracts/admin';
 
 export const dynamic = 'force-dynamic';
 
 export const DELETE = handler(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   const { user } = await requireSession(request, 'supervisor');
-  const id = (await params).id;
-  if (!/^[0-9a-f]{16}$/.test(id)) throw new ApiError(400, 'id: 16 hex digits');
+  const { id } = await parseParams(contract, params);
   if (!(await revokeKioskToken(getContext().pool, getContext().sessions, id, user, clientIp(request)))) throw new ApiError(404, 'no such kiosk token');
-  return json({ ok: true });
+  return send(contract, 200, { ok: true });
 });

@@ -3,9 +3,11 @@
 // A full walk reads every stored position, so requests arriving while one runs share it. The
 // chain is checked against the anchor log outside the database (server/ledger/anchor.ts).
 import { getContext } from '../../../../server/context';
-import { handler, json, requireSession } from '../../../../server/http/api';
+import { handler, requireSession } from '../../../../server/http/api';
 import { loadAnchorPublicKey } from '../../../../server/ledger/anchorKey';
 import { verifyLedger, type VerifyResult } from '../../../../server/ledger/verify';
+import { send } from '@/server/http/contract';
+import { verifyLedger as contract } from '@/server/http/contracts/admin';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,5 +19,5 @@ export const GET = handler(async (request) => {
   const { pool, ledgerAnchors } = getContext();
   const anchors = ledgerAnchors && { file: ledgerAnchors.anchorFile, key: loadAnchorPublicKey(ledgerAnchors.keyFile), graceMs: ledgerAnchors.graceMs };
   running ??= verifyLedger(pool, { anchors }).finally(() => (running = undefined));
-  return json(await running);
+  return send(contract, 200, await running);
 });

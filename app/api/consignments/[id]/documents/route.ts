@@ -1,9 +1,11 @@
 // GET /api/consignments/{id}/documents — the link messages of a movement (declaration, bills,
 // gate passes, inspection, goods in/out, zone passes), oldest first, each with its summary.
 import { getContext } from '@/server/context';
-import { ApiError, handler, json, requireSession } from '@/server/http/api';
+import { ApiError, handler, requireSession } from '@/server/http/api';
 import { parseId } from '@/server/http/ids';
 import { movementDocuments } from '@/server/queries/linkMessages';
+import { send } from '@/server/http/contract';
+import { consignmentDocuments as contract } from '@/server/http/contracts/consignments';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,5 +14,5 @@ export const GET = handler(async (request: Request, { params }: { params: Promis
   const id = parseId((await params).id);
   const docs = await movementDocuments(getContext().pool, user.district, id);
   if (!docs) throw new ApiError(404, 'no such consignment');
-  return json({ documents: docs });
+  return send(contract, 200, { documents: docs });
 });

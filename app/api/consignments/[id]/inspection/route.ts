@@ -5,28 +5,24 @@
 // and shows on the movement's documents with its raw message. 404 when the movement is not the
 // user's to see, 409 when it already has an open inspection or has ended.
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { getContext } from '@/server/context';
-import { ApiError, handler, json, parseBody, requireSession } from '@/server/http/api';
+import { ApiError, handler, parseBody, requireSession } from '@/server/http/api';
+import { send } from '@/server/http/contract';
+import { flagInspection } from '@/server/http/contracts/consignments';
 import { parseId } from '@/server/http/ids';
 import { inspectionFlagObject } from '@/server/links/inspection/build';
 
 export const dynamic = 'force-dynamic';
 
-const FlagBody = z.object({
-  reason: z.string().trim().min(1).max(500),
-  site: z.string().trim().min(1).max(32).optional(),
-});
-
 export const POST = handler(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   const { user } = await requireSession(request, 'officer');
   const id = parseId((await params).id);
-  const body = await parseBody(FlagBody, request);
+  const body = await parseBody(flagInspection.body, request);
   const { pool, links } = getContext();
   if (!links?.has('inspection')) throw new ApiError(503, 'the inspection link is not running');
   const m = (await pool.query<{ reference: string }>('SELECT reference FROM visible_consignments($1) WHERE id = $2', [user.district, id])).rows[0];
   if (!m) throw new ApiError(404, 'no such consignment');
   const message = inspectionFlagObject({ messageId: `console-${randomUUID()}`, senderId: `user:${user.username}`, reference: m.reference, reason: body.reason, site: body.site });
   const receipt = await links.receive('inspection', JSON.stringify(message), { source: `user:${user.username}`, district: user.district, userId: user.id, via: 'http' });
-  return json(receipt, 201);
+  return send(flagInspection, 201, receipt);
 });

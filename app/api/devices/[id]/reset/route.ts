@@ -4,7 +4,9 @@
 import { getContext } from '../../../../../server/context';
 import { resetDevice } from '../../../../../server/devices/admin';
 import { parseId } from '@/server/http/ids';
-import { ApiError, clientIp, handler, json, requireSession } from '../../../../../server/http/api';
+import { ApiError, clientIp, handler, requireSession } from '../../../../../server/http/api';
+import { send } from '@/server/http/contract';
+import { resetDevice as contract } from '@/server/http/contracts/assets';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,5 +15,5 @@ export const POST = handler(async (request: Request, { params }: { params: Promi
   const id = parseId((await params).id);
   const out = await resetDevice(getContext().pool, id, user, clientIp(request));
   if (!out) throw new ApiError(404, 'no such device');
-  return json({ ok: true, ...out });
+  return send(contract, 200, { ok: true, ...out });
 });
