@@ -52,7 +52,7 @@ test('a frame whose MSG_LENGTH disagrees with its bytes is refused "length"', ()
 
 test('a flipped bit fails the CRC', () => {
   const c = Uint8Array.from(content(SMALLCHI.login2011));
-  c[30] ^= 0x01;
+  c[30] = c[30]! ^ 0x01;
   assert.deepEqual(parseFrame(c, 2011), { ok: false, reason: 'checksum' });
 });
 

@@ -84,11 +84,13 @@ export function escapeBytes(raw: Uint8Array): Uint8Array {
   let o = 0;
   for (let i = 0; i < raw.length; i++) {
     const b = raw[i]!;
-    if (b === 0x5b) ((out[o++] = 0x5a), (out[o++] = 0x01));
-    else if (b === 0x5a) ((out[o++] = 0x5a), (out[o++] = 0x02));
-    else if (b === 0x5d) ((out[o++] = 0x5e), (out[o++] = 0x01));
-    else if (b === 0x5e) ((out[o++] = 0x5e), (out[o++] = 0x02));
-    else out[o++] = b;
+    if (b === 0x5b || b === 0x5a) {
+      out[o++] = 0x5a;
+      out[o++] = b === 0x5b ? 0x01 : 0x02;
+    } else if (b === 0x5d || b === 0x5e) {
+      out[o++] = 0x5e;
+      out[o++] = b === 0x5d ? 0x01 : 0x02;
+    } else out[o++] = b;
   }
   return out;
 }

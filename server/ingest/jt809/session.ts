@@ -431,11 +431,11 @@ export class Jt809Session {
     });
   }
 
-  /** Run `use` with the plate's asset when the platform may report it; else count it ignored. */
-  private withVehicle(p: Jt809PlatformIdentity, plate: string, color: number, use: (v: { assetKey: string; label?: string }) => void): void {
+  /** Run `onAllowed` with the plate's asset when the platform may report it; else count it ignored. */
+  private withVehicle(p: Jt809PlatformIdentity, plate: string, color: number, onAllowed: (v: { assetKey: string; label?: string }) => void): void {
     const key = plateKey(plate);
     const apply = (outcome: Jt809VehicleOutcome) => {
-      if (outcome.ok) use(outcome);
+      if (outcome.ok) onAllowed(outcome);
       else this.ignored(outcome.why);
     };
     if (!key) {
