@@ -93,6 +93,21 @@ for (const edition of [2011, 2019] as const) {
   });
 }
 
+test('shutting down, the server tells a logged-in platform with 0x9008', async () => {
+  const rec = recordingSink();
+  const server = await startJt809Server({ port: 0, host: '127.0.0.1', sink: rec.sink, authority: authority(), downLink: false });
+  const p = new Jt809Platform({ port: server.port, accessCode: 20180920, userId: 20180920, password: '20180920', downLink: false });
+  try {
+    await p.connect();
+    assert.equal((await p.login()).result, 0);
+    const notice = p.next((r) => r.header.msgId === MSG.DOWN_CLOSELINK_INFORM);
+    await server.close();
+    assert.equal((await notice).body[0], 0);
+  } finally {
+    await p.close();
+  }
+});
+
 test('login refusals carry the standard 0x1002 results; nothing is taken before a login', async () => {
   const rec = recordingSink();
   const server = await startJt809Server({ port: 0, host: '127.0.0.1', sink: rec.sink, authority: authority(), downLink: false });

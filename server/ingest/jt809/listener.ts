@@ -101,8 +101,13 @@ export function startJt809Server(opts: Jt809ServerOptions): Promise<Jt809Server>
         close: () =>
           new Promise<void>((done) => {
             unsubscribe?.();
+            for (const s of sessions.keys()) s.notifyClosing();
             for (const s of sessions.keys()) s.end();
-            for (const s of sockets) s.destroy();
+            // end(), not destroy(): the 0x9008 just written must reach the platform.
+            for (const s of sockets) {
+              s.end();
+              setTimeout(() => s.destroy(), 500).unref();
+            }
             server.close(() => done());
           }),
       });

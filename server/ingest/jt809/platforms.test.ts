@@ -187,7 +187,7 @@ test("positions from a provisioned platform reach PostGIS under the plate's asse
     const out = await res.json();
     assert.equal(out.platform.accessCode, 3100001);
     const got = await platform.next((r) => r.exchange?.dataType === SUB.DOWN_RETURN_STARTUP);
-    assert.equal(got.exchange!.plate, '沪A·80901');
+    assert.equal(got.exchange!.plate, '沪A80901');
     await until(async () => (await db.pool.query(`SELECT state FROM jt809_requests WHERE id = $1`, [out.id])).rows[0].state === 'acknowledged', 'the 0x1205');
     assert.ok((await db.pool.query(`SELECT 1 FROM audit_log WHERE action = 'jt809_request' AND entity_id = $1`, [String(asset)])).rows[0]);
     // Another district's officer cannot see the vehicle: answered as missing.

@@ -13,6 +13,7 @@ import type { Actor } from '../../devices/admin';
 import { log } from '../../log';
 import { jt809Links } from './links';
 import { SUB } from './messages';
+import { plateKey } from './authority';
 
 export const PositionRequestBody = z
   .object({
@@ -69,9 +70,11 @@ export async function requestPositions(pool: pg.Pool, assetId: number, body: z.i
     });
     return rows[0].id as number;
   });
-  session.requestPositions(asset.plate, asset.color ?? 0, true);
+  // Platforms write plates bare (沪A80901), not as printed (沪A·80901).
+  const plate = plateKey(asset.plate);
+  session.requestPositions(plate, asset.color ?? 0, true);
   const end = setTimeout(() => {
-    jt809Links.get(platform.id)?.requestPositions(asset.plate, asset.color ?? 0, false);
+    jt809Links.get(platform.id)?.requestPositions(plate, asset.color ?? 0, false);
     pool
       .query(`UPDATE jt809_requests SET state = 'ended', state_at = now() WHERE id = $1`, [id])
       .catch((err: Error) => log.error({ err: err.message }, 'jt809 request end update failed'));

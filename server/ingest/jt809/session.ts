@@ -154,6 +154,13 @@ export class Jt809Session {
     return true;
   }
 
+  /** We are shutting down: tell the platform (0x9008, reason 0 gateway restart) before the link closes. */
+  notifyClosing(): void {
+    if (!this.platform || this.closed) return;
+    const body = Uint8Array.of(0x00);
+    if (!this.downLink?.send(MSG.DOWN_CLOSELINK_INFORM, body)) this.reply(MSG.DOWN_CLOSELINK_INFORM, body);
+  }
+
   // ------------------------------------------------------------------ frames
 
   private onFrame(content: Uint8Array): void {
