@@ -45,6 +45,8 @@ const PROTOCOL = 'jt809' as const;
 const decodedCounter = framesDecoded.labels({ protocol: PROTOCOL });
 const MAX_HELD_FRAMES = 1024;
 const PLATE_TTL_MS = 5 * 60_000;
+/** Plates remembered per link; past this the memory starts again (a platform naming endless plates costs lookups, not memory). */
+const MAX_PLATES = 20_000;
 const EMPTY = new Uint8Array(0);
 
 export interface Jt809SessionOptions {
@@ -457,6 +459,7 @@ export class Jt809Session {
     this.settle(
       this.opts.authority.vehicle(p, plate, color),
       (outcome) => {
+        if (this.plates.size >= MAX_PLATES) this.plates.clear();
         this.plates.set(key, { outcome, at: this.now() });
         apply(outcome);
       },
@@ -487,6 +490,7 @@ export class Jt809Session {
       };
       if (pos.course < 360) report.course = pos.course;
       if (!this.labelled.has(v.assetKey)) {
+        if (this.labelled.size >= MAX_PLATES) this.labelled.clear();
         this.labelled.add(v.assetKey);
         report.label = (v.label ?? plate).slice(0, 64);
       }
