@@ -32,6 +32,7 @@ export default defineConfig({
       INGEST_TOKEN: process.env.E2E_INGEST_TOKEN ?? 'e2e-ingest-token-0123456789',
       AIS_PORT: '0',
       JT808_PORT: '0',
+      JT809_PORT: '0',
       OSMAND_PORT: '0',
       TW_TEST_HOOKS: '1',
     },

@@ -32,6 +32,7 @@ async function main() {
     SIM: '0',
     AIS_PORT: '0',
     JT808_PORT: '-1',
+    JT809_PORT: '-1',
     OSMAND_PORT: '-1',
     STORE_BATCH_ROWS: '5000',
     STORE_FLUSH_MS: '200',

@@ -72,6 +72,7 @@ function startServer(url: string): Promise<ChildProcess> {
       LOG_LEVEL: 'warn',
       AIS_PORT: '0',
       JT808_PORT: '0',
+      JT809_PORT: '0',
       OSMAND_PORT: '0',
       TW_ADMIN_PASSWORD: 'bench-admin-password',
       DATABASE_POOL_MAX: '4',

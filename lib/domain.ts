@@ -16,7 +16,7 @@ export type AssetKind = (typeof ASSET_KINDS)[number];
 export const CONSIGNMENT_STATUSES = ['planned', 'in_transit', 'arrived', 'diverted', 'overdue', 'closed', 'cancelled'] as const;
 export type ConsignmentStatus = (typeof CONSIGNMENT_STATUSES)[number];
 
-export const POSITION_SOURCES = ['sim', 'ais', 'jt808', 'osmand', 'http', 'replay'] as const;
+export const POSITION_SOURCES = ['sim', 'ais', 'jt808', 'jt809', 'osmand', 'http', 'replay'] as const;
 export type PositionSource = (typeof POSITION_SOURCES)[number];
 
 /** How far ahead of the server clock a fix may be stamped before it is refused. */

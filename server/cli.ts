@@ -13,6 +13,7 @@ import { deviceCommand } from './devices/cli';
 import { issueIngestToken, listIngestTokens, revokeIngestToken } from './ingest/tokens';
 import { DomainError } from './errors';
 import { decodeCommand } from './tools/decode';
+import { jt809PlatformCommand } from './ingest/jt809/cli';
 import { replayCommand } from './tools/replay';
 
 interface Command {
@@ -141,6 +142,11 @@ const COMMANDS: Record<string, Command> = {
     summary: "register a terminal to an asset (audited); an OsmAnd device's secret is printed once",
     run: (args) => deviceCommand(args, openForCli, (line) => process.stdout.write(`${line}\n`), say),
   },
+  'jt809-platform': {
+    usage: 'jt809-platform add --access-code N --user-id N --password P --name NAME --district CODE [--plates P1,P2] [--keys M1,IA1,IC1] [--address IP]',
+    summary: 'provision a JT/T 809 lower platform (audited): its access code, login, district or plates, cipher keys, address',
+    run: (args) => jt809PlatformCommand(args, openForCli, (line) => process.stdout.write(`${line}\n`), say),
+  },
   'ingest-token': {
     usage: 'ingest-token --name NAME --district CODE --kind positions|events|both | --revoke NAME | --list',
     summary: 'issue a token for a system posting to /api/ingest/* (shown once; it stores as source http:NAME, within the district), revoke one, or list them',
@@ -183,8 +189,8 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   decode: {
-    usage: 'decode ais|jt808 FILE|-',
-    summary: 'decode a capture (NMEA lines; JT/T 808 hex frames, one or a stream per line): one JSON object per message or rejected input',
+    usage: 'decode ais|jt808|jt809 FILE|-',
+    summary: 'decode a capture (NMEA lines; JT/T 808 or 809 hex frames, one or a stream per line): one JSON object per message or rejected input',
     run: ([protocol, file]) => decodeCommand(protocol, file, (line) => process.stdout.write(`${line}\n`)),
   },
   replay: {

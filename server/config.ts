@@ -57,6 +57,8 @@ const ConfigSchema = z.object({
   /** Ingest listeners: AIS NMEA (TCP and UDP), JT/T 808 (TCP), OsmAnd (HTTP); 0 picks a free port, -1 turns one off. */
   AIS_PORT: z.coerce.number().int().min(-1).max(65535).default(10110),
   JT808_PORT: z.coerce.number().int().min(-1).max(65535).default(6808),
+  /** JT/T 809 upper-platform server (lower platforms' main links); 0 picks a free port, -1 turns it off. */
+  JT809_PORT: z.coerce.number().int().min(-1).max(65535).default(6809),
   OSMAND_PORT: z.coerce.number().int().min(-1).max(65535).default(5055),
   /**
    * Addresses and CIDR blocks (IPv4 and IPv6, comma-separated) whose TCP connections and UDP datagrams

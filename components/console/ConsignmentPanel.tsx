@@ -5,7 +5,9 @@
 import type { Journey } from '../../lib/journey';
 import { formatTime } from '../../lib/format';
 import { useFormat, useLang } from '../I18nProvider';
+import { useCanAct } from '../useCanAct';
 import { DocumentsSection } from './DocumentsSection';
+import { Jt809RequestButton } from './Jt809RequestButton';
 import { JourneyCharts } from './JourneyCharts';
 import { Timeline } from './Timeline';
 
@@ -21,6 +23,7 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
 export function ConsignmentPanel({ journey: j, now, replayTime, onSeek }: { journey: Journey; now: number; replayTime: number | null; onSeek: (ms: number) => void }) {
   const { t, lang } = useLang();
   const f = useFormat();
+  const canAct = useCanAct();
   const c = j.consignment;
   const en = lang === 'en';
   const p = j.progress;
@@ -132,6 +135,7 @@ export function ConsignmentPanel({ journey: j, now, replayTime, onSeek }: { jour
         <span className="secondary small" data-testid="cp-fixes">
           {j.track.simplified ? t('console.simplified', { shown: j.track.fixes.length, total: j.track.total }) : t('console.fixes', { count: j.track.total })}
         </span>
+        {canAct && j.asset.kind === 'vehicle' && <Jt809RequestButton assetId={j.asset.id} />}
       </div>
 
       {c && <DocumentsSection consignmentId={c.id} reference={c.reference} status={c.status} refreshKey={j} now={now} />}

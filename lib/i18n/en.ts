@@ -273,6 +273,8 @@ export const en: Messages = {
     hours: '{{h}} h {{m}} min',
     minutes: '{{m}} min',
     export: 'Export track',
+    jt809Request: 'Ask its transport platform (30 min)',
+    jt809Sent: 'Asked {{name}} for {{m}} min of positions',
     charts: 'Off route and speed',
     chartOffRoute: 'Off route (m)',
     chartCorridor: 'Corridor half-width',

@@ -271,6 +271,8 @@ export const zhCN = {
     hours: '{{h}} 小时 {{m}} 分',
     minutes: '{{m}} 分钟',
     export: '导出轨迹',
+    jt809Request: '向运输平台调取位置（30 分钟）',
+    jt809Sent: '已向 {{name}} 调取 {{m}} 分钟位置',
     charts: '偏离与速度',
     chartOffRoute: '偏离路线（米）',
     chartCorridor: '走廊半宽',

@@ -25,6 +25,7 @@ before(async () => {
     OSMAND_PORT: '-1',
     AIS_PORT: '-1',
     JT808_PORT: '0',
+    JT809_PORT: '-1',
     DATABASE_POOL_MAX: String(testPoolMax()),
     NODE_ENV: 'test',
   });

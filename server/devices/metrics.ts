@@ -24,3 +24,5 @@ export const devicesRefused = new Counter({
 for (const protocol of ['jt808', 'osmand'] satisfies DeviceProtocol[]) {
   for (const reason of REFUSAL_REASONS) devicesRefused.inc({ protocol, reason }, 0); // present at 0
 }
+// JT/T 809 lower platforms (server/ingest/jt809/platformStore.ts): unknown access code, user id, password, address.
+for (const reason of ['unprovisioned', 'not_registered', 'bad_secret', 'bad_address'] as const) devicesRefused.inc({ protocol: 'jt809', reason }, 0);

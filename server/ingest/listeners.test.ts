@@ -40,6 +40,7 @@ const configWith = (ports: Record<string, string>) =>
     OSMAND_PORT: '-1',
     AIS_PORT: '-1',
     JT808_PORT: '-1',
+    JT809_PORT: '-1',
     ...ports,
   });
 

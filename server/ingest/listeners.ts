@@ -10,13 +10,16 @@ import { parseAddressAllow } from './ais/allow';
 import { gatedAisSink } from './ais/gatedSink';
 import { AisTrackGate } from './ais/plausibility';
 import { startJt808Server } from './jt808';
+import { startJt809Server } from './jt809/listener';
+import { Jt809PlatformStore } from './jt809/platformStore';
+import { markRequestAcknowledged } from './jt809/requests';
 import { startOsmAndServer } from './osmand/listener';
 import { createIngestSink } from './sink';
 import type { IngestSink } from './types';
 
 export interface Listeners {
   sink: IngestSink;
-  ports: { osmand?: number; ais?: number; aisUdp?: number; jt808?: number };
+  ports: { osmand?: number; ais?: number; aisUdp?: number; jt808?: number; jt809?: number };
   close(): Promise<void>;
 }
 
@@ -49,9 +52,13 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
   // JT/T 808 terminals and OsmAnd devices log in against the provisioned devices.
   const devices = new DeviceStore(pool);
   devices.start();
+  // JT/T 809 lower platforms log in against the provisioned platforms.
+  const platforms = new Jt809PlatformStore(pool);
+  platforms.start();
   const close = async () => {
     await Promise.all(closers.map((c) => c()));
     await devices.stop();
+    await platforms.stop();
   };
 
   // Every AIS feed (listeners and relays) shares one track gate: a vessel heard by several
@@ -94,6 +101,19 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
     if (config.JT808_PORT >= 0) {
       const s = await bind('JT808_PORT', config.JT808_PORT, () => startJt808Server({ port: config.JT808_PORT, host, sink, authority: jt808Authority(devices) }));
       ports.jt808 = s.port;
+      closers.push(s.close);
+    }
+    if (config.JT809_PORT >= 0) {
+      const s = await bind('JT809_PORT', config.JT809_PORT, () =>
+        startJt809Server({
+          port: config.JT809_PORT,
+          host,
+          sink,
+          authority: platforms,
+          onExchangeAck: (platform, plate, dataType) => void markRequestAcknowledged(pool, platform.id, plate, dataType),
+        }),
+      );
+      ports.jt809 = s.port;
       closers.push(s.close);
     }
   } catch (err) {

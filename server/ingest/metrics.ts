@@ -6,7 +6,7 @@ import { Counter, Gauge } from 'prom-client';
 import { registry } from '../metrics';
 import { closeLabels, closedLabel } from '../metricLabels';
 
-export const INGEST_PROTOCOLS = ['ais', 'jt808', 'osmand', 'http', 'events'] as const;
+export const INGEST_PROTOCOLS = ['ais', 'jt808', 'jt809', 'osmand', 'http', 'events'] as const;
 
 /** Rejection reasons: a protocol's reason token, or the field that failed (the text before ':'). */
 export const REJECT_REASONS = [
@@ -36,6 +36,7 @@ export const REJECT_REASONS = [
   'time',
   'coordinates',
   'speed',
+  'backlog',
   // OsmAnd (decoder, device lookup)
   'id',
   'lat/lon',
@@ -60,9 +61,24 @@ export const REJECT_REASONS = [
 ] as const;
 
 /** Known messages that carry nothing used: AIS message types (1–27) and non-AIS NMEA, JT/T 808 kinds. */
-export const IGNORED_KINDS = [...Array.from({ length: 27 }, (_, i) => `type ${i + 1}`), 'nmea other', 'unsupported', 'terminal_response', 'no_fix', 'no_fix_alarm'] as const;
+export const IGNORED_KINDS = [
+  ...Array.from({ length: 27 }, (_, i) => `type ${i + 1}`),
+  'nmea other',
+  'unsupported',
+  'terminal_response',
+  'no_fix',
+  'no_fix_alarm',
+  // JT/T 809 (session): vehicles a platform may not report, messages taken as information only
+  'unknown_plate',
+  'plate_not_allowed',
+  'registration',
+  'exchange_ack',
+  'apply_refused',
+  'downlink_refused',
+  'downlink_lost',
+] as const;
 
-export const CLOSE_REASONS = ['idle', 'slow_reader', 'garbage'] as const;
+export const CLOSE_REASONS = ['idle', 'slow_reader', 'garbage', 'logout', 'closelink', 'revoked'] as const;
 export const TRANSPORTS = ['tcp', 'udp'] as const;
 
 /** The label of a reason text: the token before the first ':' ("lat: must be ≤ 90" → "lat"). */

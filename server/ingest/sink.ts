@@ -28,7 +28,7 @@ export function createIngestSink(pipeline: Pipeline, pool: pg.Pool, registry: As
   return {
     position(report) {
       const r = pipeline.ingest(report);
-      if (!r.ok) rejected(report.source === 'ais' || report.source === 'jt808' || report.source === 'osmand' ? report.source : 'http', r.reason);
+      if (!r.ok) rejected(report.source === 'ais' || report.source === 'jt808' || report.source === 'jt809' || report.source === 'osmand' ? report.source : 'http', r.reason);
     },
     vesselStatic(update: VesselStatic) {
       // Static data repeats every few minutes per vessel: write only what changed.

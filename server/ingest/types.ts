@@ -27,4 +27,4 @@ export interface IngestSink {
   ignored(protocol: IngestProtocol, what: string): void;
 }
 
-export type IngestProtocol = 'ais' | 'jt808' | 'osmand' | 'http' | 'events';
+export type IngestProtocol = 'ais' | 'jt808' | 'jt809' | 'osmand' | 'http' | 'events';

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SMALLCHI } from '../ingest/jt809/fixtures';
 import { decodeCommand } from './decode';
 import { replayCommand } from './replay';
 
@@ -35,6 +36,21 @@ test('decode jt808: a hex frame per line; junk is named', async () => {
   assert.ok(JSON.stringify(out[0]).includes('0x0002'));
   assert.equal(out[1]!.kind, 'rejected');
   assert.equal(await decodeCommand('nmea2000', file, () => {}), 2, 'an unknown protocol is a usage error');
+});
+
+test('decode jt809: real frames (SmallChi/JT809 test vectors), a 2019 position, a bad CRC and junk, each named', async () => {
+  const file = join(dir, 'jt809.hex');
+  const bad = SMALLCHI.login2011.slice(0, -6) + '0000' + '5D';
+  writeFileSync(file, `${SMALLCHI.login2011}\n${SMALLCHI.location2019}\n${bad}\nzz-not-hex\n`);
+  const out: Record<string, unknown>[] = [];
+  await decodeCommand('jt809', file, (l) => out.push(JSON.parse(l)));
+  assert.equal(out.length, 4);
+  assert.equal(out[0]!.msgId, '0x1001');
+  assert.equal((out[0]!.login as { password: string }).password, '********', 'a password is never printed');
+  assert.equal(out[1]!.edition, 2019);
+  assert.equal((out[1]!.position as { lon: number }).lon, 112.414833);
+  assert.deepEqual([out[2]!.ok, out[2]!.error], [false, 'checksum']);
+  assert.equal(out[3]!.kind, 'rejected');
 });
 
 test('replay sends every line of a capture to a TCP listener', async () => {

@@ -30,6 +30,7 @@ before(async () => {
     AIS_PORT: '0',
     OSMAND_PORT: '-1',
     JT808_PORT: '-1',
+    JT809_PORT: '-1',
     DATABASE_POOL_MAX: String(testPoolMax()),
     NODE_ENV: 'test',
   });

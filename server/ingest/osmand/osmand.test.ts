@@ -24,6 +24,7 @@ before(async () => {
     OSMAND_PORT: '0',
     AIS_PORT: '-1',
     JT808_PORT: '-1',
+    JT809_PORT: '-1',
     DATABASE_POOL_MAX: String(testPoolMax()),
     NODE_ENV: 'test',
   });
