@@ -22,9 +22,10 @@ import * as auth from './contracts/auth';
 import * as consignments from './contracts/consignments';
 import * as docs from './contracts/docs';
 import * as ingest from './contracts/ingest';
+import * as jt809 from './contracts/jt809';
 import * as links from './contracts/links';
 
-const CONTRACT_MODULES: Record<string, unknown>[] = [auth, alerts, consignments, assets, admin, links, ingest, docs];
+const CONTRACT_MODULES: Record<string, unknown>[] = [auth, alerts, consignments, assets, jt809, admin, links, ingest, docs];
 
 const isContract = (v: unknown): v is RouteContract =>
   typeof v === 'object' && v !== null && 'method' in v && 'path' in v && 'responses' in v && typeof (v as { path: unknown }).path === 'string';

@@ -3,7 +3,9 @@
 import { getContext } from '../../../../../server/context';
 import { revokePlatform } from '../../../../../server/ingest/jt809/admin';
 import { parseId } from '@/server/http/ids';
-import { ApiError, clientIp, handler, json, requireSession } from '../../../../../server/http/api';
+import { ApiError, clientIp, handler, requireSession } from '../../../../../server/http/api';
+import { send } from '@/server/http/contract';
+import { revokePlatform as contract } from '@/server/http/contracts/jt809';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,5 +13,5 @@ export const DELETE = handler(async (request: Request, { params }: { params: Pro
   const { user } = await requireSession(request, 'supervisor');
   const id = parseId((await params).id);
   if (!(await revokePlatform(getContext().pool, id, user, clientIp(request)))) throw new ApiError(404, 'no such platform');
-  return json({ ok: true });
+  return send(contract, 200, { ok: true });
 });
