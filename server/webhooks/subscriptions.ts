@@ -168,10 +168,14 @@ export async function updateSubscription(pool: pg.Pool, actor: Actor, id: string
     const alertTypes = patch.alertTypes ?? before.alertTypes;
     const eventKinds = patch.eventKinds ?? before.eventKinds;
     if (alertTypes.length + eventKinds.length === 0) throw invalid('subscribe to at least one alert type or movement event kind');
-    await c.query(
-      `UPDATE webhook_subscriptions SET enabled = $2, alert_types = $3, event_kinds = $4, districts = $5, description = $6 WHERE id = $1`,
-      [id, patch.enabled ?? before.enabled, alertTypes, eventKinds, patch.districts ?? before.districts, patch.description ?? before.description],
-    );
+    await c.query(`UPDATE webhook_subscriptions SET enabled = $2, alert_types = $3, event_kinds = $4, districts = $5, description = $6 WHERE id = $1`, [
+      id,
+      patch.enabled ?? before.enabled,
+      alertTypes,
+      eventKinds,
+      patch.districts ?? before.districts,
+      patch.description ?? before.description,
+    ]);
     const after = await getSubscription(c, actor, id);
     await audit(c, { userId: actor.id, username: actor.username, action: 'webhook_update', entity: 'webhook_subscription', entityId: id, before, after, ip });
     return after;
@@ -228,7 +232,15 @@ export async function redeliver(pool: pg.Pool, actor: Actor, id: string, outbox:
        WHERE subscription_id = $1 AND state = 'dead' AND ($2::bigint[] IS NULL OR id = ANY ($2))`,
       [id, outbox ?? null],
     );
-    await audit(c, { userId: actor.id, username: actor.username, action: 'webhook_redeliver', entity: 'webhook_subscription', entityId: id, after: { redelivered: rowCount, outbox }, ip });
+    await audit(c, {
+      userId: actor.id,
+      username: actor.username,
+      action: 'webhook_redeliver',
+      entity: 'webhook_subscription',
+      entityId: id,
+      after: { redelivered: rowCount, outbox },
+      ip,
+    });
     return rowCount ?? 0;
   });
 }

@@ -53,7 +53,13 @@ export class TestReceiver {
       const eventId = String(req.headers['x-tw-event-id'] ?? '');
       const expected = Buffer.from(`sha256=${createHmac('sha256', this.secret).update(body).digest('hex')}`);
       const got = Buffer.from(String(req.headers['notification-signature'] ?? ''));
-      const seen: Seen = { eventId, type: String(req.headers['x-tw-event-type'] ?? ''), signed: got.length === expected.length && timingSafeEqual(got, expected), answered: null, body: body.toString() };
+      const seen: Seen = {
+        eventId,
+        type: String(req.headers['x-tw-event-type'] ?? ''),
+        signed: got.length === expected.length && timingSafeEqual(got, expected),
+        answered: null,
+        body: body.toString(),
+      };
       this.seen.push(seen);
       const mode = this.decide?.(eventId) ?? this.mode;
       if (mode === 'hang') {

@@ -62,7 +62,12 @@ async function raise(type: AlertType = 'UNDECLARED_OUT', district = '2200'): Pro
 }
 
 const outbox = (sub: string) =>
-  s.db.pool.query<{ event_id: string; state: string; attempts: number; last_error: string | null }>('SELECT event_id, state, attempts, last_error FROM webhook_outbox WHERE subscription_id = $1 ORDER BY id', [sub]).then((r) => r.rows);
+  s.db.pool
+    .query<{ event_id: string; state: string; attempts: number; last_error: string | null }>(
+      'SELECT event_id, state, attempts, last_error FROM webhook_outbox WHERE subscription_id = $1 ORDER BY id',
+      [sub],
+    )
+    .then((r) => r.rows);
 
 async function receiver(): Promise<TestReceiver> {
   const r = await TestReceiver.start();
@@ -184,13 +189,19 @@ test('a hanging receiver: alerts keep committing, another subscription keeps rec
   assert.equal((await outbox(subHung.id)).length, 21);
   // … and the healthy subscription gets all of them meanwhile: the hung one holds only its own slots.
   await waitFor(() => healthy.accepted().size === 21, 'the healthy receiver got all 21');
-  assert.ok(hung.seen.every((x) => x.answered === null), 'the hung receiver answered nothing');
+  assert.ok(
+    hung.seen.every((x) => x.answered === null),
+    'the hung receiver answered nothing',
+  );
   hung.mode = 'ok';
   await waitFor(async () => (await outbox(subHung.id)).every((o) => o.state !== 'pending'), 'all settled');
   await redeliverApi.POST(send('POST', `/api/webhooks/${subHung.id}/redeliver`, shSupervisor, {}), params(subHung.id));
   await waitFor(async () => (await outbox(subHung.id)).every((o) => o.state === 'delivered'), 'all delivered after recovery');
   assert.equal(hung.accepted().size, 21);
-  assert.ok([...hung.accepted().values()].every((c) => c === 1), 'no event accepted twice');
+  assert.ok(
+    [...hung.accepted().values()].every((c) => c === 1),
+    'no event accepted twice',
+  );
   assert.ok([...healthy.accepted().values()].every((c) => c === 1));
   await remove(subHung.id);
   await remove(subOk.id);
@@ -214,7 +225,10 @@ test('the outbox row is written in the alert transaction and rolls back with it;
   await waitFor(async () => (await outbox(sub.id))[0]?.state === 'delivered', 'delivered');
   assert.equal((await outbox(sub.id)).length, 1);
   await assert.rejects(
-    s.db.pool.query(`INSERT INTO webhook_outbox (subscription_id, event_id, kind, payload) SELECT subscription_id, event_id, kind, payload FROM webhook_outbox WHERE subscription_id = $1`, [sub.id]),
+    s.db.pool.query(
+      `INSERT INTO webhook_outbox (subscription_id, event_id, kind, payload) SELECT subscription_id, event_id, kind, payload FROM webhook_outbox WHERE subscription_id = $1`,
+      [sub.id],
+    ),
     /duplicate key/,
   );
   await remove(sub.id);

@@ -24,7 +24,9 @@ export function canonicalString(method: string, path: string, timestamp: string,
 }
 
 export function sign(secret: string, method: string, path: string, timestamp: string, nonce: string, body: Buffer | string): string {
-  return `sha256=${createHmac('sha256', secret).update(canonicalString(method, path, timestamp, nonce, body)).digest('hex')}`;
+  return `sha256=${createHmac('sha256', secret)
+    .update(canonicalString(method, path, timestamp, nonce, body))
+    .digest('hex')}`;
 }
 
 /** Constant-time comparison of a presented signature with the expected one (any length). */
@@ -36,7 +38,12 @@ export function signatureMatches(presented: string, expected: string): boolean {
 }
 
 /** The headers a WMS sends (the tests and the bench sign with this, as a partner's client would). */
-export function signedHeaders(system: string, secret: string, body: string, opts: { method?: string; path?: string; timestamp?: number; nonce?: string } = {}): Record<string, string> {
+export function signedHeaders(
+  system: string,
+  secret: string,
+  body: string,
+  opts: { method?: string; path?: string; timestamp?: number; nonce?: string } = {},
+): Record<string, string> {
   const method = opts.method ?? 'POST';
   const path = opts.path ?? '/api/links/wms';
   const ts = String(opts.timestamp ?? Math.floor(Date.now() / 1000));

@@ -47,7 +47,13 @@ const aad = (name: string) => `wms:${name}`;
 const OUT = `id::int, name, district, sites, created_by AS "createdBy", created_at AS "createdAt", revoked_at AS "revokedAt", last_used_at AS "lastUsedAt"`;
 
 /** Issues a system; the secret is in this answer only. */
-export async function issueWmsSystem(pool: pg.Pool, box: SecretBox, body: WmsSystemBody, by: Provisioner | undefined, ip: string | null): Promise<WmsSystemOut & { secret: string }> {
+export async function issueWmsSystem(
+  pool: pg.Pool,
+  box: SecretBox,
+  body: WmsSystemBody,
+  by: Provisioner | undefined,
+  ip: string | null,
+): Promise<WmsSystemOut & { secret: string }> {
   return withTransaction(pool, async (c) => {
     const actorDistrict = by?.district ?? '0000';
     const ok = await c.query<{ ok: boolean }>('SELECT (is_hq($1) OR $2 = ANY (visible_districts($1))) AS ok FROM districts WHERE code = $2', [actorDistrict, body.district]);
@@ -117,21 +123,26 @@ export async function verifyWmsCall(
   const ts = h(TIMESTAMP_HEADER);
   const nonce = h(NONCE_HEADER);
   const signature = h(SIGNATURE_HEADER);
-  if (!system || !ts || !nonce || !signature) throw new WmsAuthError(401, `sign the call: ${[SYSTEM_HEADER, TIMESTAMP_HEADER, NONCE_HEADER, SIGNATURE_HEADER].join(', ')}`, 'unsigned');
+  if (!system || !ts || !nonce || !signature)
+    throw new WmsAuthError(401, `sign the call: ${[SYSTEM_HEADER, TIMESTAMP_HEADER, NONCE_HEADER, SIGNATURE_HEADER].join(', ')}`, 'unsigned');
   if (!/^[0-9]{1,12}$/.test(ts)) throw new WmsAuthError(401, `${TIMESTAMP_HEADER}: Unix seconds`, 'unsigned');
   if (!NONCE_PATTERN.test(nonce)) throw new WmsAuthError(401, `${NONCE_HEADER}: 16 to 64 of A-Z a-z 0-9 _ -`, 'unsigned');
   const now = opts.now ?? Date.now();
-  if (Math.abs(Number(ts) * 1000 - now) > opts.windowSeconds * 1000) throw new WmsAuthError(401, `${TIMESTAMP_HEADER}: more than ${opts.windowSeconds} s from the server's clock`, 'stale');
+  if (Math.abs(Number(ts) * 1000 - now) > opts.windowSeconds * 1000)
+    throw new WmsAuthError(401, `${TIMESTAMP_HEADER}: more than ${opts.windowSeconds} s from the server's clock`, 'stale');
 
   const row = SYSTEM_PATTERN.test(system)
     ? (
-        await pool.query<{ id: string; district: string; sites: string[]; secret: string }>('SELECT id, district, sites, secret FROM wms_systems WHERE name = $1 AND revoked_at IS NULL', [
-          system,
-        ])
+        await pool.query<{ id: string; district: string; sites: string[]; secret: string }>(
+          'SELECT id, district, sites, secret FROM wms_systems WHERE name = $1 AND revoked_at IS NULL',
+          [system],
+        )
       ).rows[0]
     : undefined;
   const secret = row ? box.open(row.secret, aad(system)) : DECOY;
-  const expected = `sha256=${createHmac('sha256', secret).update(canonicalString(req.method, req.path, ts, nonce, req.body)).digest('hex')}`;
+  const expected = `sha256=${createHmac('sha256', secret)
+    .update(canonicalString(req.method, req.path, ts, nonce, req.body))
+    .digest('hex')}`;
   if (!signatureMatches(signature, expected) || !row) throw new WmsAuthError(401, 'the signature does not verify (unknown system, wrong secret or a changed request)', 'signature');
 
   const systemId = Number(row.id);

@@ -47,7 +47,8 @@ async function post(body: string, opts: { system?: string; key?: string; timesta
   return { status: res.status, body: await res.json() };
 }
 
-const refused = async (reason: string) => (await linkMessages.get()).values.find((v) => v.labels.system === 'wms' && v.labels.outcome === 'refused' && v.labels.reason === reason)?.value ?? 0;
+const refused = async (reason: string) =>
+  (await linkMessages.get()).values.find((v) => v.labels.system === 'wms' && v.labels.outcome === 'refused' && v.labels.reason === reason)?.value ?? 0;
 const ledgerRows = async () => (await s.db.pool.query('SELECT count(*)::int AS n FROM site_ledger')).rows[0].n as number;
 
 before(async () => {
@@ -156,7 +157,10 @@ test('forged, stale, replayed and unsigned calls: 401/409, the same answer for a
   const tampered = await wmsApi.POST(new Request(url('/api/links/wms'), { method: 'POST', headers, body: body.replace('120', '121') }));
   assert.equal(tampered.status, 401);
   // Signed for another path.
-  assert.equal((await wmsApi.POST(new Request(url('/api/links/wms'), { method: 'POST', headers: signedHeaders(SYSTEM, secret, body, { path: '/api/links/gate' }), body }))).status, 401);
+  assert.equal(
+    (await wmsApi.POST(new Request(url('/api/links/wms'), { method: 'POST', headers: signedHeaders(SYSTEM, secret, body, { path: '/api/links/gate' }), body }))).status,
+    401,
+  );
 
   const stale = await post(body, { timestamp: Math.floor(Date.now() / 1000) - 301 });
   assert.equal(stale.status, 401);

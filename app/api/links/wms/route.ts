@@ -20,7 +20,12 @@ export const POST = handler(async (request: Request) => {
   if (body.length > MAX_MESSAGE_BYTES) throw new ApiError(413, `body over ${MAX_MESSAGE_BYTES} bytes`);
   let caller;
   try {
-    caller = await verifyWmsCall(pool, secrets, { method: request.method, path: new URL(request.url).pathname, headers: request.headers, body }, { windowSeconds: wmsWindowSeconds ?? 300 });
+    caller = await verifyWmsCall(
+      pool,
+      secrets,
+      { method: request.method, path: new URL(request.url).pathname, headers: request.headers, body },
+      { windowSeconds: wmsWindowSeconds ?? 300 },
+    );
   } catch (err) {
     if (!(err instanceof WmsAuthError)) throw err;
     linkMessages.inc({ system: 'wms', via: 'http', outcome: 'refused', reason: err.reason });
