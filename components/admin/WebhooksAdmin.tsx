@@ -227,23 +227,25 @@ export function WebhooksAdmin() {
                       '—'
                     )}
                   </td>
-                  <td className="row-actions">
-                    <button className="btn" type="button" disabled={busy} onClick={() => act(() => call('PATCH', `/api/webhooks/${s.id}`, { enabled: !s.enabled }))}>
-                      {s.enabled ? '停用' : '启用'}
-                    </button>
-                    {s.dead > 0 && (
-                      <button className="btn" type="button" disabled={busy} onClick={() => act(() => call('POST', `/api/webhooks/${s.id}/redeliver`, {}))}>
-                        重新投递
+                  <td>
+                    <div className="row-actions">
+                      <button className="btn" type="button" disabled={busy} onClick={() => act(() => call('PATCH', `/api/webhooks/${s.id}`, { enabled: !s.enabled }))}>
+                        {s.enabled ? '停用' : '启用'}
                       </button>
-                    )}
-                    <button
-                      className="btn"
-                      type="button"
-                      disabled={busy}
-                      onClick={() => window.confirm(`删除订阅 ${s.url}?未投递的事件将不再发送。`) && act(() => call('DELETE', `/api/webhooks/${s.id}`))}
-                    >
-                      删除
-                    </button>
+                      {s.dead > 0 && (
+                        <button className="btn" type="button" disabled={busy} onClick={() => act(() => call('POST', `/api/webhooks/${s.id}/redeliver`, {}))}>
+                          重新投递
+                        </button>
+                      )}
+                      <button
+                        className="btn"
+                        type="button"
+                        disabled={busy}
+                        onClick={() => window.confirm(`删除订阅 ${s.url}?未投递的事件将不再发送。`) && act(() => call('DELETE', `/api/webhooks/${s.id}`))}
+                      >
+                        删除
+                      </button>
+                    </div>
                   </td>
                 </tr>
               ))}
