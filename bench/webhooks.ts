@@ -6,7 +6,9 @@
 // subscription (webhooks off), measured before and after the run with webhooks on. Then waits for
 // the outbox to settle and prints one JSON line: alerts/s off and on, delivered, retried (events
 // that needed more than one try, and the extra tries), dead-lettered, lost (neither delivered nor
-// dead: must be 0) and duplicates (events the receiver accepted more than once: must be 0).
+// dead: must be 0) and duplicates (events the receiver accepted more than once: must be 0). Also the
+// alert rate with the subscription but the dispatcher stopped (outbox rows written, none sent): the
+// trigger's own cost, apart from the dispatcher sharing the process, pool and CPU.
 import { createTestUser } from '../server/auth/testing';
 import { startLinkTestServer } from '../server/links/testing';
 import { createSubscription, deleteSubscription } from '../server/webhooks/subscriptions';
@@ -92,6 +94,9 @@ async function main() {
     600_000,
   );
   const drainS = (performance.now() - t0) / 1000;
+  // Where the cost lies: the same with the dispatcher stopped (the trigger's outbox rows only).
+  await s.app.webhooks?.stop();
+  const queuedOnly = await raise(ALERTS);
   await deleteSubscription(s.db.pool, actor, sub.id, null);
   const offAfter = await raise(ALERTS);
 
@@ -110,6 +115,7 @@ async function main() {
       alertsPerSecOffBefore: Math.round(offBefore),
       alertsPerSecOffAfter: Math.round(offAfter),
       alertsPerSecOn: Math.round(on),
+      alertsPerSecOutboxOnly: Math.round(queuedOnly),
       onOverOff: Number((on / offRate).toFixed(3)),
       delivered: settled.delivered,
       acceptedByReceiver: accepted.size,
