@@ -18,6 +18,7 @@ import { startLinkTestServer, type LinkTestServer } from '../links/testing';
 import { deliver } from './deliver';
 import { addressRefusal, checkUrl } from './ssrf';
 import type { SubscriptionOut } from './subscriptions';
+import { webhookApiRefused } from './apiMetrics';
 import { TestReceiver, waitFor } from './testing';
 
 const MAX_ATTEMPTS = 4;
@@ -265,6 +266,8 @@ test('jurisdiction: districts within yours; another district neither sees nor ch
 
 test('bad input: a clear 400 and nothing stored', async () => {
   const before = (await s.db.pool.query('SELECT count(*)::int AS n FROM webhook_subscriptions')).rows[0].n;
+  const counted400 = async () => (await webhookApiRefused.get()).values.find((v) => v.labels.status === '400')?.value ?? 0;
+  const refusedBefore = await counted400();
   const cases: [unknown, RegExp][] = [
     [{ url: 'ftp://example.org/x', alertTypes: ['UNDECLARED_OUT'] }, /only http and https/],
     [{ url: 'http://user:pw@example.org/x', alertTypes: ['UNDECLARED_OUT'] }, /no credentials/],
@@ -282,6 +285,7 @@ test('bad input: a clear 400 and nothing stored', async () => {
     assert.match((await res.json()).error, why);
   }
   assert.equal((await s.db.pool.query('SELECT count(*)::int AS n FROM webhook_subscriptions')).rows[0].n, before);
+  assert.equal(await counted400(), refusedBefore + cases.length, 'each refusal counted');
 });
 
 test('SSRF: loopback, private, link-local, mapped and metadata addresses refused unless WEBHOOKS_ALLOW_PRIVATE; checked again at delivery', async () => {
