@@ -113,3 +113,13 @@ test('attack: CSP has a fresh nonce per response, no unsafe-inline for scripts, 
   assert.equal(a.headers['x-seen-csp'], cspA);
   assert.ok(!cspA.includes('chosenbyattacker'));
 });
+
+test('attack: only a signed POST to /api/links/wms passes without a session (the route checks the HMAC); the header opens nothing else', async () => {
+  const signed = { 'x-tw-signature': 'sha256=00', 'content-length': '0' };
+  assert.equal((await raw('/api/links/wms', { method: 'POST', headers: signed })).status, 404, 'reaches the route');
+  assert.equal((await raw('/api/links/wms', { method: 'POST', headers: { 'content-length': '0' } })).status, 401);
+  assert.equal((await raw('/api/links/wms', { method: 'GET', headers: signed })).status, 401);
+  assert.equal((await raw('/api/links/gate', { method: 'POST', headers: signed })).status, 401);
+  assert.equal((await raw('/api/links/wms/systems', { method: 'POST', headers: signed })).status, 401);
+  assert.equal((await raw('/api/links/wms/../wms/systems', { method: 'POST', headers: signed })).status, 400);
+});
