@@ -35,6 +35,8 @@ import { AssetRegistry } from './pipeline/assetRegistry';
 import { LatestState } from './pipeline/latestState';
 import { Pipeline } from './pipeline/pipeline';
 import { PositionWriter } from './pipeline/positionWriter';
+import { SecretBox } from './secrets/sealed';
+import { WebhookDispatcher } from './webhooks/dispatcher';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -58,6 +60,10 @@ export interface App {
   links: LinksRuntime;
   /** Vessel arrivals and departures at ports and anchorages, from AIS (server/links/portcalls/). */
   portCalls: PortCallsRuntime;
+  /** Webhooks out: delivers the outbox (absent with WEBHOOKS=0). */
+  webhooks?: WebhookDispatcher;
+  /** Seals the HMAC secrets kept in the database (SECRETS_KEY_FILE). */
+  secrets: SecretBox;
   /** Present when started with `ingest: true`. */
   listeners?: Listeners;
   port: number;
@@ -146,8 +152,27 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const links = await startLinks(config, { pool: db.pool, movements, alerts, mapStatus, onEvents }, say);
   const portCalls = await startPortCalls({ pool: db.pool, pipeline, geo: rules.geo });
   const ledgerFiles = anchorFiles(config);
+  const secrets = SecretBox.forConfig(config);
+  const webhooks = config.WEBHOOKS
+    ? new WebhookDispatcher(db.pool, secrets, {
+        timeoutMs: config.WEBHOOKS_TIMEOUT_MS,
+        maxAttempts: config.WEBHOOKS_MAX_ATTEMPTS,
+        backoffBaseMs: config.WEBHOOKS_BACKOFF_BASE_MS,
+        backoffCapMs: config.WEBHOOKS_BACKOFF_CAP_MS,
+        concurrency: config.WEBHOOKS_CONCURRENCY,
+        perSubscription: config.WEBHOOKS_PER_SUBSCRIPTION,
+        pollMs: config.WEBHOOKS_POLL_MS,
+        allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE,
+        keepDays: config.WEBHOOKS_KEEP_DAYS,
+        // The embedded database serves one connection (the pool's): it is polled instead.
+        ...(!db.embedded && config.DATABASE_URL && { listenUrl: config.DATABASE_URL }),
+      })
+    : undefined;
   setContext({
     ...getContext(),
+    secrets,
+    wmsWindowSeconds: config.WMS_WINDOW_SECONDS,
+    webhooks: { dispatcher: webhooks, allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE },
     ledgerAnchors: { ...ledgerFiles, graceMs: anchorGraceMs(config.LEDGER_CHECKPOINT_SECONDS) },
     alerts,
     movements,
@@ -162,6 +187,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const checkpointer = new LedgerCheckpointer(db.pool, { everyMs: config.LEDGER_CHECKPOINT_SECONDS * 1000, anchorer });
   checkpointer.start();
   hub.start();
+  await webhooks?.start();
   // Retention: drop daily position partitions older than RETENTION_DAYS, now and every 6 hours.
   const dropOld = () =>
     db.pool
@@ -175,6 +201,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const shutdown = async () => {
     clearInterval(retention);
     await listeners?.close();
+    await webhooks?.stop();
     await links.stop();
     await portCalls.stop();
     await rules.stop();
@@ -220,6 +247,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     movements,
     links,
     portCalls,
+    webhooks,
+    secrets,
     mapStatus,
     districts,
     sessions,

@@ -15,6 +15,8 @@ import { DomainError } from './errors';
 import { decodeCommand } from './tools/decode';
 import { jt809PlatformCommand } from './ingest/jt809/cli';
 import { replayCommand } from './tools/replay';
+import { WmsSystemBody, issueWmsSystem, listWmsSystems, revokeWmsSystem } from './links/wms/systems';
+import { SecretBox } from './secrets/sealed';
 
 interface Command {
   usage: string;
@@ -146,6 +148,52 @@ const COMMANDS: Record<string, Command> = {
     usage: 'jt809-platform add --access-code N --user-id N --password P --name NAME --district CODE [--plates P1,P2] [--keys M1,IA1,IC1] [--address IP]',
     summary: 'provision a JT/T 809 lower platform (audited): its access code, login, district or plates, cipher keys, address',
     run: (args) => jt809PlatformCommand(args, openForCli, (line) => process.stdout.write(`${line}\n`), say),
+  },
+  'wms-system': {
+    usage: 'wms-system --name NAME --district CODE --sites CODE[,CODE…] | --revoke NAME | --list',
+    summary: 'provision a warehouse system for POST /api/links/wms (its HMAC secret is printed once), revoke one, or list them (audited)',
+    async run(args) {
+      const opts: Record<string, string> = {};
+      for (let i = 0; i < args.length; i++) {
+        const flag = args[i]!;
+        if (flag === '--list') {
+          opts.list = '1';
+          continue;
+        }
+        const value = args[i + 1];
+        if (!['--name', '--district', '--sites', '--revoke'].includes(flag) || value === undefined) throw new UsageError(`bad argument: ${flag}`);
+        opts[flag.slice(2)] = value;
+        i++;
+      }
+      const db = await openForCli();
+      try {
+        if (opts.list) {
+          for (const w of await listWmsSystems(db.pool, '0000')) process.stdout.write(`${JSON.stringify(w)}\n`);
+          return EXIT.ok;
+        }
+        if (opts.revoke !== undefined) {
+          const id = (await db.pool.query<{ id: string }>('SELECT id FROM wms_systems WHERE name = $1', [opts.revoke])).rows[0]?.id;
+          if (!id) {
+            say(`No WMS system ${opts.revoke}.`);
+            return EXIT.found;
+          }
+          process.stdout.write(`${JSON.stringify(await revokeWmsSystem(db.pool, Number(id), undefined, null))}\n`);
+          say(`WMS system ${opts.revoke} revoked.`);
+          return EXIT.ok;
+        }
+        const body = WmsSystemBody.safeParse({ name: opts.name, district: opts.district, sites: opts.sites?.split(',') ?? [] });
+        if (!body.success) throw new UsageError(body.error.issues.map((x) => `--${String(x.path[0])}: ${x.message}`).join('; '));
+        const box = SecretBox.forConfig({ SECRETS_KEY_FILE: process.env.SECRETS_KEY_FILE, DATA_DIR: process.env.DATA_DIR || './data' });
+        const issued = await issueWmsSystem(db.pool, box, body.data, undefined, null);
+        process.stdout.write(`${JSON.stringify(issued)}\n`);
+        say(
+          `WMS system ${issued.name} (district ${issued.district}, sites ${issued.sites.join(', ')}); sign each call with its secret (server/links/wms/README.md). It is shown once.`,
+        );
+        return EXIT.ok;
+      } finally {
+        await db.close();
+      }
+    },
   },
   'ingest-token': {
     usage: 'ingest-token --name NAME --district CODE --kind positions|events|both | --revoke NAME | --list',

@@ -106,6 +106,28 @@ const ConfigSchema = z.object({
   /** How long after arriving through the destination gate goods must be received (NOT_RECEIVED), and a flagged movement inspected (INSPECTION_OVERDUE). */
   LINKS_RECEIVE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
   LINKS_INSPECTION_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+  /** The AES-256 key (32 bytes, mode 0600, created on first start) that seals the WMS and webhook secrets in the database. Default DATA_DIR/secrets/seal.key. */
+  SECRETS_KEY_FILE: z.string().min(1).optional(),
+  /** How far a signed WMS call's X-TW-Timestamp may be from the server's clock (s); a nonce is remembered twice as long. */
+  WMS_WINDOW_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  /** Webhooks out (server/webhooks/): the dispatcher delivers the outbox; off: rows wait in the outbox. */
+  WEBHOOKS: bool.default(true),
+  /** Allow webhook URLs on loopback, private, link-local and metadata addresses (tests; a lab). */
+  WEBHOOKS_ALLOW_PRIVATE: bool.default(false),
+  /** One delivery's time limit (ms); a receiver that takes longer counts as failed and is retried. */
+  WEBHOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Tries before a delivery is dead-lettered (shown on its subscription; redeliver sends it again). */
+  WEBHOOKS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  /** Exponential backoff with full jitter: a random wait up to min(cap, base × 2^(attempt-1)) ms. */
+  WEBHOOKS_BACKOFF_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(2_000),
+  WEBHOOKS_BACKOFF_CAP_MS: z.coerce.number().int().min(1).max(86_400_000).default(3_600_000),
+  /** Deliveries in flight at once, in all and per subscription (a hanging receiver holds only its own). */
+  WEBHOOKS_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  WEBHOOKS_PER_SUBSCRIPTION: z.coerce.number().int().min(1).max(100).default(4),
+  /** How often the outbox is read when no new row was announced (ms). */
+  WEBHOOKS_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
+  /** Delivered rows older than this are removed from the outbox (dead ones stay until redelivered or the subscription goes). */
+  WEBHOOKS_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
   /** Test-only hooks (server/live/testHooks.ts) for the end-to-end tests; never set in production. */
   TW_TEST_HOOKS: bool.default(false),
   MAX_BODY_BYTES: z.coerce

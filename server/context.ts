@@ -10,6 +10,8 @@ import type { AlertService } from './alerts/alertService';
 import type { MovementService } from './movements/movementService';
 import type { AnchorFiles } from './ledger/anchorer';
 import type { LinkReceiver } from './links/receiver';
+import type { SecretBox } from './secrets/sealed';
+import type { WebhookDispatcher } from './webhooks/dispatcher';
 
 export interface ServerContext {
   pool: pg.Pool;
@@ -29,6 +31,12 @@ export interface ServerContext {
   onEvents?: (events: { kind: string; time: number; assetId: number | null; consignmentId: number | null }[]) => void;
   /** The customs and partner links (POST /api/links/<system>). */
   links?: LinkReceiver;
+  /** Seals and opens the HMAC secrets kept in the database (WMS systems, webhook subscriptions). */
+  secrets?: SecretBox;
+  /** The signed WMS calls' timestamp window (s). */
+  wmsWindowSeconds?: number;
+  /** Webhooks out: the dispatcher (nudged on redeliver) and whether private addresses are allowed. */
+  webhooks?: { dispatcher?: WebhookDispatcher; allowPrivate: boolean };
   startedAt: number;
   /** The ledger's key and anchor log, and how long a checkpoint may wait for its anchor, for GET /api/ledger/verify. */
   ledgerAnchors?: AnchorFiles & { graceMs: number };

@@ -120,3 +120,13 @@ test('the API description and its reference page are readable without a session,
   // Near names are not public.
   for (const path of ['/api/openapi.jsonx', '/api/docsx', '/api/docs/../alerts']) assert.notEqual((await raw(path)).status, 404, path);
 });
+
+test('attack: only a signed POST to /api/links/wms passes without a session (the route checks the HMAC); the header opens nothing else', async () => {
+  const signed = { 'x-tw-signature': 'sha256=00', 'content-length': '0' };
+  assert.equal((await raw('/api/links/wms', { method: 'POST', headers: signed })).status, 404, 'reaches the route');
+  assert.equal((await raw('/api/links/wms', { method: 'POST', headers: { 'content-length': '0' } })).status, 401);
+  assert.equal((await raw('/api/links/wms', { method: 'GET', headers: signed })).status, 401);
+  assert.equal((await raw('/api/links/gate', { method: 'POST', headers: signed })).status, 401);
+  assert.equal((await raw('/api/links/wms/systems', { method: 'POST', headers: signed })).status, 401);
+  assert.equal((await raw('/api/links/wms/../wms/systems', { method: 'POST', headers: signed })).status, 400);
+});

@@ -23,9 +23,11 @@ import * as consignments from './contracts/consignments';
 import * as docs from './contracts/docs';
 import * as ingest from './contracts/ingest';
 import * as jt809 from './contracts/jt809';
+import * as webhooks from './contracts/webhooks';
+import * as wms from './contracts/wms';
 import * as links from './contracts/links';
 
-const CONTRACT_MODULES: Record<string, unknown>[] = [auth, alerts, consignments, assets, jt809, admin, links, ingest, docs];
+const CONTRACT_MODULES: Record<string, unknown>[] = [auth, alerts, consignments, assets, jt809, admin, links, wms, ingest, webhooks, docs];
 
 const isContract = (v: unknown): v is RouteContract =>
   typeof v === 'object' && v !== null && 'method' in v && 'path' in v && 'responses' in v && typeof (v as { path: unknown }).path === 'string';
@@ -40,6 +42,7 @@ const TAGS = [
   { name: 'assets', description: '车辆、船舶与终端 · Vehicles, vessels, terminals, tracks' },
   { name: 'map', description: '地图与管理 · Map layers, routes, sites, zones, wall, search' },
   { name: 'links', description: '海关系统对接 · Customs links, inspections, port calls, site ledgers' },
+  { name: 'webhooks', description: '推送订阅 · Webhooks out: alerts and movement events pushed to other systems' },
   { name: 'ingest', description: '数据接入 · Position and event feeds' },
   { name: 'ledger', description: '账本 · The tamper-evident ledger' },
   { name: 'docs', description: '接口文档 · This reference' },
@@ -64,6 +67,7 @@ const STATE_CHANGING = new Set(['post', 'put', 'patch', 'delete']);
 
 function accessText(c: RouteContract): string {
   if (c.access === 'public') return 'Anyone (no session).';
+  if ('signed' in c.access) return 'A provisioned warehouse system, each call signed with its secret (HMAC-SHA256; no session or token).';
   if ('session' in c.access) return `A signed-in user with at least the ${c.access.session} role (a kiosk wall's session is a viewer's).`;
   return `A system with an ingest token that may post ${c.access.ingest === 'links' ? 'this link (kind links or link:<system>)' : c.access.ingest}, or a signed-in supervisor.`;
 }
@@ -71,6 +75,7 @@ function accessText(c: RouteContract): string {
 function security(c: RouteContract): Record<string, string[]>[] {
   const csrf: Record<string, string[]> = STATE_CHANGING.has(c.method) ? { csrf: [] } : {};
   if (c.access === 'public') return [];
+  if ('signed' in c.access) return [{ wmsSignature: [] }];
   const session = { session: [], ...csrf };
   return 'ingest' in c.access ? [{ ingestToken: [] }, session] : [session];
 }
@@ -135,6 +140,12 @@ function build() {
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'tw_session', description: 'The session cookie set by POST /api/auth/login.' },
         csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token', description: 'The session’s CSRF token (from login or GET /api/auth/me), on every state-changing call.' },
+        wmsSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-TW-Signature',
+          description: 'sha256=<hex HMAC-SHA256(secret, METHOD\\npath\\ntimestamp\\nnonce\\nhex SHA-256 of the body)>, with X-TW-System, X-TW-Timestamp and X-TW-Nonce.',
+        },
         ingestToken: { type: 'http', scheme: 'bearer', description: 'An ingest token (`npx transitwatch ingest-token`), scoped to a district and kinds.' },
       },
     },

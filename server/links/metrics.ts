@@ -6,6 +6,9 @@ import { registry } from '../metrics';
 import { closeLabels } from '../metricLabels';
 import { LINK_SYSTEMS } from './types';
 
+/** Why a signed WMS call was refused before its message was read (server/links/wms/systems.ts). */
+export const WMS_AUTH_REASONS = ['unsigned', 'stale', 'signature', 'replay'] as const;
+
 export const LINK_OUTCOMES = ['applied', 'duplicate', 'refused'] as const;
 
 export const linkMessages = closeLabels(
@@ -15,7 +18,7 @@ export const linkMessages = closeLabels(
     labelNames: ['system', 'via', 'outcome', 'reason'] as const,
     registers: [registry],
   }),
-  { system: LINK_SYSTEMS, via: ['http', 'inbox', 'demo'], outcome: LINK_OUTCOMES, reason: ['none', 'size', ...DOMAIN_ERROR_KINDS, 'internal'] },
+  { system: LINK_SYSTEMS, via: ['http', 'inbox', 'demo'], outcome: LINK_OUTCOMES, reason: ['none', 'size', ...DOMAIN_ERROR_KINDS, 'internal', ...WMS_AUTH_REASONS] },
 );
 
 export const linkApplySeconds = closeLabels(

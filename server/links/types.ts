@@ -7,7 +7,7 @@ import type { ExternalAlert } from '../alerts/alertService';
 import type { Actor, MovementTx } from '../movements/movementService';
 
 /** The link systems, by the name in `POST /api/links/<system>` and `DATA_DIR/links/<system>/InBox`. */
-export const LINK_SYSTEMS = ['manifest', 'transit', 'inspection', 'gate', 'site-ledger', 'zone'] as const;
+export const LINK_SYSTEMS = ['manifest', 'transit', 'inspection', 'gate', 'site-ledger', 'zone', 'wms'] as const;
 export type LinkSystemName = (typeof LINK_SYSTEMS)[number];
 
 export type MessageFormat = 'xml' | 'json';
@@ -20,6 +20,8 @@ export interface LinkCaller {
   district: string;
   userId: number | null;
   via: 'http' | 'inbox' | 'demo';
+  /** When set, the only site codes it may report on (a provisioned WMS system's sites). */
+  sites?: readonly string[];
 }
 
 /** One message as parsed: the envelope's id and type, and the document the link validated. */

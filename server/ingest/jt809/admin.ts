@@ -42,7 +42,7 @@ export interface PlatformOut {
   plates: string[] | null;
   encrypted: boolean;
   address: string | null;
-  state: string;
+  state: 'never' | 'logged_in' | 'refused';
   lastLogin: string | null;
   lastContact: string | null;
   lastAddress: string | null;

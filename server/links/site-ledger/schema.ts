@@ -76,6 +76,10 @@ export interface LedgerRecord {
   packages?: number;
   weightKg?: number;
   time: number;
+  /** What a warehouse system (server/links/wms/) adds: its order, the seal, the net weight. */
+  order?: string;
+  seal?: string;
+  netWeightKg?: number;
 }
 
 export interface SiteLedgerDoc {

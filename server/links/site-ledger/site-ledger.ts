@@ -9,7 +9,7 @@
 import type pg from 'pg';
 import { MAX_FUTURE_SKEW_MS } from '@/lib/domain';
 import type { ExternalAlert } from '@/server/alerts/alertService';
-import { invalid, notFound } from '@/server/errors';
+import { forbidden, invalid, notFound } from '@/server/errors';
 import { appendRowEntry } from '@/server/ledger/ledger';
 import type { ApplyContext, LinkOutcome, LinkSystem, ParsedMessage } from '../types';
 import { describeIssues, readMessage } from '../xml';
@@ -33,7 +33,7 @@ export function siteLedgerLink(opts: { receiveMinutes: number }): LinkSystem<Sit
   return {
     name: 'site-ledger',
     parse: parseSiteLedger,
-    apply: applySiteLedger,
+    apply: (ctx, msg) => applySiteLedger(ctx, msg),
     sweep: (pool, now) => notReceived(pool, now, opts.receiveMinutes),
   };
 }
@@ -52,9 +52,14 @@ interface Tied {
   reference: string;
 }
 
-async function applySiteLedger(ctx: ApplyContext, msg: ParsedMessage<SiteLedgerDoc>): Promise<LinkOutcome> {
+/**
+ * Applies goods in/out records at one site (the site ledger's messages, and the WMS link's events).
+ * `untiedEvents`: also put a record that ties to no movement on the events table (with no movement).
+ */
+export async function applySiteLedger(ctx: ApplyContext, msg: ParsedMessage<SiteLedgerDoc>, opts: { untiedEvents?: boolean } = {}): Promise<LinkOutcome> {
   const c = ctx.client;
   const doc = msg.doc;
+  if (ctx.caller.sites && !ctx.caller.sites.includes(doc.site)) throw forbidden(`site ${doc.site} is not one of the sites this system may report on`);
   const site = (
     await c.query<Site>(
       `SELECT s.id, s.code, s.district, ST_X(ST_Centroid(s.area)) AS lon, ST_Y(ST_Centroid(s.area)) AS lat
@@ -90,23 +95,34 @@ async function applySiteLedger(ctx: ApplyContext, msg: ParsedMessage<SiteLedgerD
     );
     const entryId = row.rows[0]!.id;
     await appendRowEntry(c, 'site_ledger', 'site_ledger', entryId);
-    if (m) {
-      const kind = r.direction === 'in' ? 'goods_in' : 'goods_out';
+    const kind = r.direction === 'in' ? 'goods_in' : 'goods_out';
+    if (m || opts.untiedEvents) {
       const ev = await c.query<{ id: string }>(
-        `INSERT INTO events (time, kind, site_id, asset_id, consignment_id, detail, source, link_message)
-         VALUES (to_timestamp($1 / 1000.0), $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        `INSERT INTO events (time, kind, site_id, asset_id, consignment_id, seal_id, detail, source, link_message)
+         VALUES (to_timestamp($1 / 1000.0), $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
         [
           r.time,
           kind,
           site.id,
-          m.asset_id,
-          m.id,
-          JSON.stringify({ container: r.container, bill: r.bill, packages: r.packages, weightKg: r.weightKg, entry: Number(entryId) }),
+          m?.asset_id ?? null,
+          m?.id ?? null,
+          r.seal ?? null,
+          JSON.stringify({
+            container: r.container,
+            bill: r.bill,
+            packages: r.packages,
+            weightKg: r.weightKg,
+            entry: Number(entryId),
+            ...(r.order !== undefined && { order: r.order }),
+            ...(r.netWeightKg !== undefined && { netWeightKg: r.netWeightKg }),
+          }),
           ctx.caller.source,
           ctx.messageRowId,
         ],
       );
       await appendRowEntry(c, 'event', 'events', ev.rows[0]!.id);
+    }
+    if (m) {
       outcome.movements!.push(m.id);
       outcome.events!.push({ kind, time: r.time, assetId: m.asset_id, consignmentId: m.id });
       if (r.direction === 'in') outcome.clears!.push({ episode: `NOT_RECEIVED/${m.id}`, time: r.time, detail: { site: site.code, container: r.container, bill: r.bill } });

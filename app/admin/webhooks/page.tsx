@@ -1,0 +1,5 @@
+import { WebhooksAdmin } from '../../../components/admin/WebhooksAdmin';
+
+export default function WebhooksPage() {
+  return <WebhooksAdmin />;
+}
