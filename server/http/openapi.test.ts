@@ -13,6 +13,7 @@ import addFormats from 'ajv-formats';
 import { createTestUser } from '../auth/testing';
 import { SESSION_COOKIE } from '../auth/cookies';
 import { startLinkTestServer, WORLD, type LinkTestServer } from '../links/testing';
+import { signedHeaders } from '../links/wms/signature';
 import { openApiDocument } from './openapi';
 
 const API_DIR = join(process.cwd(), 'app', 'api');
@@ -112,7 +113,10 @@ const checked: string[] = [];
 /** What Next does in production, for the route files: match the path, call the method's handler. */
 async function routeHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const route = routeFiles().find((f) => f.pattern.test(url.pathname));
+  // As Next does: a static segment wins over a dynamic one (/api/links/wms before /api/links/{system}).
+  const route = routeFiles()
+    .filter((f) => f.pattern.test(url.pathname))
+    .sort((x, y) => x.names.length - y.names.length)[0];
   if (!route) return void res.writeHead(404).end();
   const mod = (await import(join(process.cwd(), route.file))) as Record<string, (r: Request, ctx: unknown) => Promise<Response> | Response>;
   const fn = mod[req.method ?? 'GET'];
@@ -130,7 +134,7 @@ async function routeHandler(req: IncomingMessage, res: ServerResponse): Promise<
 }
 
 before(async () => {
-  server = await startLinkTestServer(undefined, {}, routeHandler);
+  server = await startLinkTestServer(undefined, { WEBHOOKS_ALLOW_PRIVATE: '1' }, routeHandler);
   base = `http://127.0.0.1:${server.app.port}`;
   for (const role of ['viewer', 'officer', 'supervisor'] as const) {
     const id = await createTestUser(server.db.pool, { username: `oa-${role}`, role });
@@ -151,7 +155,7 @@ async function call(
   method: string,
   template: string,
   path: string,
-  opts: { as?: 'viewer' | 'officer' | 'supervisor' | 'nobody'; body?: unknown; text?: string; bearer?: string; expect: number },
+  opts: { as?: 'viewer' | 'officer' | 'supervisor' | 'nobody'; body?: unknown; text?: string; bearer?: string; headers?: Record<string, string>; expect: number },
 ): Promise<{ status: number; body: unknown }> {
   const op = operation(method, template);
   assert.ok(op, `${method} ${template} is not in the document`);
@@ -160,6 +164,7 @@ async function call(
   if (who !== 'nobody' && !opts.bearer) headers.cookie = cookies[who]!.cookie;
   if (who !== 'nobody' && !opts.bearer && method !== 'GET') headers['x-csrf-token'] = cookies[who]!.csrf;
   if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
+  Object.assign(headers, opts.headers);
   let text: string | undefined;
   if (opts.text !== undefined) {
     text = opts.text;
@@ -283,6 +288,42 @@ test('sample requests and their real answers validate against the document', asy
     id: string;
   };
   await call('DELETE', '/api/kiosk-tokens/{id}', `/api/kiosk-tokens/${kiosk.id}`, { as: 'supervisor', expect: 200 });
+
+  // Partners: a JT/T 809 lower platform, a warehouse system and a signed event from it, a webhook.
+  const platform = (
+    await call('POST', '/api/jt809/platforms', '/api/jt809/platforms', {
+      as: 'supervisor',
+      body: { accessCode: 3100001, userId: 31001, password: 'pw809sh', name: '上海运输平台', district: '2200' },
+      expect: 201,
+    })
+  ).body as { id: number };
+  await call('GET', '/api/jt809/platforms', '/api/jt809/platforms', { as: 'supervisor', expect: 200 });
+  await call('POST', '/api/assets/{id}/jt809-request', `/api/assets/${truck.id}/jt809-request`, { as: 'officer', body: { minutes: 30 }, expect: 409 });
+  await call('DELETE', '/api/jt809/platforms/{id}', `/api/jt809/platforms/${platform.id}`, { as: 'supervisor', expect: 200 });
+  const wms = (
+    await call('POST', '/api/links/wms/systems', '/api/links/wms/systems', {
+      as: 'supervisor',
+      body: { name: 'oa-wms', district: '2200', sites: [WORLD.sites.bonded] },
+      expect: 201,
+    })
+  ).body as { id: number; secret: string };
+  await call('GET', '/api/links/wms/systems', '/api/links/wms/systems', { as: 'supervisor', expect: 200 });
+  const goodsIn = { eventId: 'OA-WMS-1', type: 'GOODS_IN', site: WORLD.sites.bonded, time: new Date(now - 60_000).toISOString(), container: 'MSKU1234565', packages: 10 };
+  const signed = () => signedHeaders('oa-wms', wms.secret, JSON.stringify(goodsIn));
+  await call('POST', '/api/links/wms', '/api/links/wms', { as: 'nobody', body: goodsIn, headers: signed(), expect: 201 });
+  await call('POST', '/api/links/wms', '/api/links/wms', { as: 'nobody', body: goodsIn, headers: signed(), expect: 200 });
+  await call('POST', '/api/links/wms', '/api/links/wms', { as: 'nobody', body: goodsIn, headers: { ...signed(), 'x-tw-signature': 'sha256=00' }, expect: 401 });
+  await call('DELETE', '/api/links/wms/systems/{id}', `/api/links/wms/systems/${wms.id}`, { as: 'supervisor', expect: 200 });
+  const hook = (
+    await call('POST', '/api/webhooks', '/api/webhooks', { as: 'supervisor', body: { url: 'http://127.0.0.1:9/hook', alertTypes: ['GATE_MISMATCH'], eventKinds: [] }, expect: 201 })
+  ).body as { id: string };
+  await call('GET', '/api/webhooks', '/api/webhooks', { as: 'supervisor', expect: 200 });
+  await call('GET', '/api/webhooks/{id}', `/api/webhooks/${hook.id}`, { as: 'supervisor', expect: 200 });
+  await call('PATCH', '/api/webhooks/{id}', `/api/webhooks/${hook.id}`, { as: 'supervisor', body: { enabled: false }, expect: 200 });
+  await call('GET', '/api/webhooks/{id}/deliveries', `/api/webhooks/${hook.id}/deliveries`, { as: 'supervisor', expect: 200 });
+  await call('POST', '/api/webhooks/{id}/redeliver', `/api/webhooks/${hook.id}/redeliver`, { as: 'supervisor', body: {}, expect: 200 });
+  await call('GET', '/api/webhooks/{id}', '/api/webhooks/not-a-uuid', { as: 'supervisor', expect: 404 });
+  await call('DELETE', '/api/webhooks/{id}', `/api/webhooks/${hook.id}`, { as: 'supervisor', expect: 200 });
 
   // A feed's batch with nothing usable: 422 with each reason.
   const fed = (await call('POST', '/api/ingest/positions', '/api/ingest/positions', { bearer: ingestToken, body: { reports: [{ lon: 500 }] }, expect: 422 })).body as {
