@@ -4,8 +4,7 @@ import next from 'next';
 import { ConfigError, loadConfig } from './config';
 import { startApp } from './app';
 import { log } from './log';
-import { seedUsers } from './auth/seedUsers';
-import { seedWorld } from './sim/seed';
+import { seedDeployment } from './seedDeployment';
 import { startDemoFeed, type DemoFeed } from './sim/demoFeed';
 
 async function main(): Promise<void> {
@@ -31,10 +30,7 @@ async function main(): Promise<void> {
     say,
     ingest: true,
     handler: nextApp.getRequestHandler(),
-    seed: async (pool) => {
-      if (config.SIM) await seedWorld(pool, say);
-      await seedUsers(pool, { adminPassword: config.TW_ADMIN_PASSWORD, demoPassword: config.TW_DEMO_PASSWORD, demo: config.SIM }, say);
-    },
+    seed: (pool) => seedDeployment(pool, config, say),
     beforeListen: () => nextReady,
   });
   if (config.SIM) {

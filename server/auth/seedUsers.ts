@@ -44,9 +44,10 @@ export async function seedUsers(pool: pg.Pool, opts: { adminPassword?: string; d
   const exists = await pool.query(`SELECT 1 FROM users WHERE username = 'admin'`);
   if (exists.rowCount === 0) {
     const password = opts.adminPassword ?? randomBytes(12).toString('base64url');
-    if ((await upsert(pool, { username: 'admin', displayName: '系统管理员', role: 'supervisor', district: '0000' }, password)) && !opts.adminPassword) {
-      say(`Created the HQ account "admin" with the generated password: ${password}  (shown once; set TW_ADMIN_PASSWORD to choose it)`);
-    }
+    const created = await upsert(pool, { username: 'admin', displayName: '系统管理员', role: 'supervisor', district: '0000' }, password);
+    if (!created) say('No account "admin" created: district 0000 (HQ) is missing from the database');
+    else if (opts.adminPassword) say('Created the HQ supervisor account "admin": sign in at /login as admin with the password in TW_ADMIN_PASSWORD');
+    else say(`Created the HQ supervisor account "admin": sign in at /login as admin with the generated password ${password}  (shown once; set TW_ADMIN_PASSWORD to choose it)`);
   }
   if (!opts.demo) return;
   const have = await pool.query<{ username: string }>('SELECT username FROM users WHERE username = ANY($1)', [DEMO_USERS.map((u) => u.username)]);

@@ -20,8 +20,8 @@ export interface DistrictKpi {
   nameEn: string;
   inTransit: number;
   openAlerts: number;
-  /** [west, south, east, north] of the district's area, for the tour. */
-  bbox: [number, number, number, number];
+  /** [west, south, east, north] of the district's area, for the tour; null for a district with no drawn area (the seeded tree, an office added at run time). */
+  bbox: [number, number, number, number] | null;
 }
 
 export interface WallKpis {
@@ -78,7 +78,7 @@ export async function wallKpis(pool: pg.Pool, district: string): Promise<WallKpi
        SELECT s.code, s.name_zh AS name, s.name_en AS "nameEn",
               (SELECT count(*)::int FROM visible_consignments($1) c WHERE c.status IN ${IN_TRANSIT} AND c.districts && visible_districts(s.code)) AS "inTransit",
               (SELECT count(*)::int FROM visible_alerts($1) al WHERE ${OPEN_ALERT} AND al.districts && visible_districts(s.code)) AS "openAlerts",
-              json_build_array(ST_XMin(s.area), ST_YMin(s.area), ST_XMax(s.area), ST_YMax(s.area)) AS bbox
+              CASE WHEN s.area IS NULL THEN NULL ELSE json_build_array(ST_XMin(s.area), ST_YMin(s.area), ST_XMax(s.area), ST_YMax(s.area)) END AS bbox
        FROM shown s ORDER BY s.code`,
       [district],
     ),

@@ -1,11 +1,12 @@
 // Seeds the demo world (districts, sites, routes with their corridors) into an empty database.
-// Idempotent: a database that already has districts is left as it is.
+// Idempotent: a database that already has sites is left as it is. The districts of the customs tree
+// (server/auth/districtSeed.ts) may already be there without an area: the demo gives them its polygons.
 import type pg from 'pg';
 import { WORLD } from './world';
 import type { World } from './world/types';
 
 export async function seedWorld(pool: pg.Pool, say: (msg: string) => void = () => {}, world: World = WORLD, opts: { bondedZones?: boolean } = {}): Promise<boolean> {
-  const { rows } = await pool.query('SELECT count(*)::int AS n FROM districts');
+  const { rows } = await pool.query('SELECT count(*)::int AS n FROM sites');
   if (rows[0].n > 0) return false;
   const t = Date.now();
   const client = await pool.connect();
@@ -17,7 +18,8 @@ export async function seedWorld(pool: pg.Pool, say: (msg: string) => void = () =
     for (const d of [...world.districts].sort((a, b) => order[a.level] - order[b.level])) {
       await client.query(
         `INSERT INTO districts (code, name_zh, name_en, level, parent, area, approximate)
-         VALUES ($1, $2, $3, $4, $5, ST_Multi(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON($6), 4326))), $7)`,
+         VALUES ($1, $2, $3, $4, $5, ST_Multi(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON($6), 4326))), $7)
+         ON CONFLICT (code) DO UPDATE SET area = EXCLUDED.area, approximate = EXCLUDED.approximate WHERE districts.area IS NULL`,
         [d.code, d.nameZh, d.nameEn, d.level, d.parent, JSON.stringify(d.area), d.approximate],
       );
     }

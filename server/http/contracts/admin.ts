@@ -144,7 +144,7 @@ export const kpis = defineRoute({
           nameEn: z.string(),
           inTransit: z.number().int(),
           openAlerts: z.number().int(),
-          bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+          bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
         }),
       ),
     }),
