@@ -21,13 +21,14 @@ import * as assets from './contracts/assets';
 import * as auth from './contracts/auth';
 import * as consignments from './contracts/consignments';
 import * as docs from './contracts/docs';
+import * as districts from './contracts/districts';
 import * as ingest from './contracts/ingest';
 import * as jt809 from './contracts/jt809';
 import * as webhooks from './contracts/webhooks';
 import * as wms from './contracts/wms';
 import * as links from './contracts/links';
 
-const CONTRACT_MODULES: Record<string, unknown>[] = [auth, alerts, consignments, assets, jt809, admin, links, wms, ingest, webhooks, docs];
+const CONTRACT_MODULES: Record<string, unknown>[] = [auth, alerts, consignments, assets, jt809, admin, links, wms, ingest, webhooks, docs, districts];
 
 const isContract = (v: unknown): v is RouteContract =>
   typeof v === 'object' && v !== null && 'method' in v && 'path' in v && 'responses' in v && typeof (v as { path: unknown }).path === 'string';
