@@ -138,6 +138,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     listeners: [mapStatus, alerts, zoneCheck],
     aisClassOf: (id) => registry.byAssetId(id)?.aisClass ?? undefined,
     configFile: config.RULES_CONFIG_FILE,
+    warn: say,
   });
   await zoneCheck.restoreColours();
   alerts.onAcknowledged = (episode) => {
@@ -177,6 +178,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     alerts,
     movements,
     onWorldChanged: () => rules.reloadFences(),
+    rules,
     onEvents,
     links: links.receiver,
   });

@@ -1,6 +1,7 @@
 // Hands the server's live objects to Next route handlers, which Next bundles separately:
 // the module graph is not shared, the process (and so globalThis) is.
 import type pg from 'pg';
+import type { RulesRuntime } from './alerts/rulesRuntime';
 import type { DistrictTree } from './auth/districtTree';
 import type { Sessions } from './auth/sessions';
 import type { SignIn } from './auth/signIn';
@@ -25,6 +26,8 @@ export interface ServerContext {
   alerts?: AlertService;
   /** Routes or sites changed: reload what the geofence engine holds. */
   onWorldChanged?: () => Promise<void>;
+  /** Settings the running rules engine takes without a restart: per-route thresholds, per-asset reporting intervals. */
+  rules?: Pick<RulesRuntime, 'setRouteRules' | 'setReportInterval'>;
   /** The one owner of movements: every create, status change, close and cancel goes through it. */
   movements?: MovementService;
   /** Gate, warehouse and seal events were stored: the rules engine hears of them. */

@@ -9,9 +9,17 @@ import { log } from '../log';
 import type { Pipeline } from '../pipeline/pipeline';
 import { RulesEngine, rulesSink } from '../rules';
 import { loadRulesConfig } from '../rules/configFile';
+import { RouteRulesOverrides } from '../rules/routeRules';
 import type { AlertType, RuleEvent, WatchedConsignment } from '../rules/types';
 
 const TICK_MS = 1000;
+
+/**
+ * Each asset's expected reporting interval: the longest set on its live devices (a slower second
+ * device still keeps the signal alive when the faster one stops).
+ */
+export const REPORT_INTERVALS = `SELECT asset_id, max(report_interval_s)::int AS s FROM devices
+  WHERE revoked_at IS NULL AND report_interval_s IS NOT NULL GROUP BY asset_id`;
 const SAVE_EVERY_MS = 30_000;
 
 /** Hears every batch of rule events, in the order the engine decided them. */
@@ -39,6 +47,8 @@ export interface RulesOptions {
   listeners: RuleListener[];
   aisClassOf: (id: number) => 'A' | 'B' | undefined;
   configFile?: string;
+  /** Where a warning about the config file goes (a route it names that does not exist). */
+  warn?: (msg: string) => void;
 }
 
 export interface RulesRuntime {
@@ -50,6 +60,10 @@ export interface RulesRuntime {
   unwatch(consignmentId: number): void;
   /** Re-reads routes, sites and zones (after an edit). */
   reloadFences(): Promise<void>;
+  /** A route's stored thresholds changed (null: removed, the config file's entry applies again). */
+  setRouteRules(routeId: number, stored: RouteRulesOverrides | null): void;
+  /** An asset's expected reporting interval changed (from its devices' setting; undefined: none). */
+  setReportInterval(assetId: number, seconds: number | undefined): void;
   onEvent(e: { kind: string; time: number; assetId?: number | null; consignmentId?: number | null }): void;
   acknowledge(episode: string): void;
   stop(): Promise<void>;
@@ -58,7 +72,16 @@ export interface RulesRuntime {
 export async function startRules(pool: pg.Pool, pipeline: Pipeline, opts: RulesOptions): Promise<RulesRuntime> {
   const { index: geo } = await loadGeofences(pool);
   const routeIds = new Map((await pool.query<{ id: number; code: string }>('SELECT id, code FROM routes')).rows.map((r) => [r.code, r.id]));
-  const engine = new RulesEngine(geo, opts.configFile ? loadRulesConfig(opts.configFile, routeIds) : {});
+  const fromFile = opts.configFile ? loadRulesConfig(opts.configFile, routeIds, opts.warn ?? ((m) => log.warn(m))) : {};
+  const fileRoutes = { ...fromFile.routes };
+  const engine = new RulesEngine(geo, fromFile);
+  // Stored per-route thresholds replace the file's entry for their route; expected intervals per asset.
+  for (const r of (await pool.query<{ route_id: number; rules: unknown }>('SELECT route_id, rules FROM route_rules')).rows) {
+    const parsed = RouteRulesOverrides.safeParse(r.rules);
+    if (parsed.success) engine.setRouteRules(r.route_id, parsed.data);
+    else log.warn({ routeId: r.route_id }, 'stored route rules no longer valid; the defaults apply');
+  }
+  for (const r of (await pool.query<{ asset_id: number; s: number }>(REPORT_INTERVALS)).rows) engine.setReportInterval(r.asset_id, r.s);
   const saved = (await pool.query('SELECT state FROM rules_state WHERE id = 1')).rows[0]?.state;
   if (saved) engine.importState(saved);
 
@@ -111,6 +134,12 @@ export async function startRules(pool: pg.Pool, pipeline: Pipeline, opts: RulesO
     },
     async reloadFences() {
       await loadGeofences(pool, geo);
+    },
+    setRouteRules(routeId, stored) {
+      engine.setRouteRules(routeId, stored ?? fileRoutes[routeId]);
+    },
+    setReportInterval(assetId, seconds) {
+      engine.setReportInterval(assetId, seconds);
     },
     onEvent(e) {
       apply(engine.onEvent({ kind: e.kind, time: e.time, assetId: e.assetId ?? undefined, consignmentId: e.consignmentId ?? undefined }));

@@ -69,6 +69,8 @@ export interface DeviceOut {
   lastAddress: string | null;
   createdAt: string;
   revokedAt: string | null;
+  /** Expected reporting interval (s) for SIGNAL_LOST; null: the rules' threshold. */
+  reportIntervalS: number | null;
 }
 
 /** A registered device; `secret` (OsmAnd) is shown here once and never again. */
@@ -85,7 +87,7 @@ const ADMINISTERS = `($1::text IS NULL OR (SELECT is_hq($1)) OR a.district = ANY
 const DEVICE_SELECT = `
   SELECT d.id, d.protocol, d.ident, d.state, d.state_at AS "stateAt", d.last_contact AS "lastContact",
          d.last_address AS "lastAddress", d.created_at AS "createdAt", d.revoked_at AS "revokedAt",
-         json_build_object('id', a.id, 'key', a.key, 'label', a.label, 'district', a.district) AS asset
+         d.report_interval_s AS "reportIntervalS", json_build_object('id', a.id, 'key', a.key, 'label', a.label, 'district', a.district) AS asset
   FROM devices d JOIN assets a ON a.id = d.asset_id`;
 
 const iso = (t: Date | null): string | null => (t ? t.toISOString() : null);
@@ -101,6 +103,7 @@ function deviceOut(r: Record<string, unknown>): DeviceOut {
     lastAddress: r.lastAddress as string | null,
     createdAt: iso(r.createdAt as Date)!,
     revokedAt: iso(r.revokedAt as Date | null),
+    reportIntervalS: (r.reportIntervalS as number | null) ?? null,
   };
 }
 
@@ -223,6 +226,39 @@ export async function revokeDevice(pool: pg.Pool, id: number, by?: Actor, ip?: s
   });
   if (done) announceRevoked(id);
   return done;
+}
+
+/**
+ * Sets a live device's expected reporting interval (null unsets it), audited. Returns the device and
+ * its asset's interval now (the longest of its live devices'), for the rules engine; null: no such
+ * live device for this actor.
+ */
+export async function setReportInterval(
+  pool: pg.Pool,
+  id: number,
+  seconds: number | null,
+  by?: Actor,
+  ip?: string,
+): Promise<{ device: DeviceOut; assetIntervalS: number | undefined } | null> {
+  return withTransaction(pool, async (c) => {
+    const stored = (
+      await c.query(`SELECT d.report_interval_s FROM devices d JOIN assets a ON a.id = d.asset_id WHERE d.id = $2 AND d.revoked_at IS NULL AND ${ADMINISTERS} FOR UPDATE OF d`, [
+        by?.district ?? null,
+        id,
+      ])
+    ).rows[0];
+    if (!stored) return null;
+    await c.query('UPDATE devices SET report_interval_s = $2 WHERE id = $1', [id, seconds]);
+    await audit(c, { ...who(by), action: 'device_report_interval', entity: 'device', entityId: id, before: stored.report_interval_s, after: seconds, ip });
+    const device = deviceOut((await c.query(`${DEVICE_SELECT} WHERE d.id = $1`, [id])).rows[0]);
+    return { device, assetIntervalS: await assetReportInterval(c, device.asset.id) };
+  });
+}
+
+/** An asset's expected reporting interval: the longest set on its live devices; undefined: none set. */
+export async function assetReportInterval(c: pg.ClientBase | pg.Pool, assetId: number): Promise<number | undefined> {
+  const { rows } = await c.query(`SELECT max(report_interval_s)::int AS s FROM devices WHERE asset_id = $1 AND revoked_at IS NULL`, [assetId]);
+  return rows[0]?.s ?? undefined;
 }
 
 /**

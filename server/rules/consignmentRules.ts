@@ -37,7 +37,14 @@ export class ConsignmentRules {
   constructor(
     private geo: GeofenceIndex,
     private config: RulesConfig,
+    /** An asset's expected reporting interval (its devices' setting), if one is set. */
+    private intervalOf: (assetId: number) => number | undefined = () => undefined,
   ) {}
+
+  /** A route's overrides changed (config.routes): rebuild its thresholds on next use. */
+  forgetRoute(routeId: number): void {
+    this.byRoute.delete(routeId);
+  }
 
   /** A plausible or implausible fix of the carrier, in order. The caller detaches the consignment once it has arrived. */
   onFix(state: ConsignmentState, fix: Fix, plausible: boolean, out: RuleEvent[]): void {
@@ -119,7 +126,8 @@ export class ConsignmentRules {
     }
     if (!state.departed) return;
     const rules = this.rulesOf(c.routeId);
-    const expectedIntervalS = c.expectedIntervalS ?? rules.expectedIntervalS;
+    // The movement's own, then the device's setting, then the route's (or the global) threshold.
+    const expectedIntervalS = c.expectedIntervalS ?? this.intervalOf(c.assetId) ?? rules.expectedIntervalS;
     const silenceMs = Math.max(rules.signalLostFactor * expectedIntervalS, rules.signalLostMinS) * 1000;
     const lastSign = Math.max(last?.t ?? -Infinity, state.departedAt ?? c.departure);
     if (!state.sig && now > lastSign + silenceMs) {

@@ -551,3 +551,33 @@ test('state survives a restart: export mid-episode, import into a new engine, ca
   assert.deepEqual(run(true), straight);
   assert.throws(() => new RulesEngine(world()).importState({ version: 2 }));
 });
+
+test('route thresholds set at run time apply from the next tick, and removing them restores the defaults', () => {
+  const s = setup({}, { expectedIntervalS: undefined }); // the route's interval applies: 3 × 30 s < 5 min → 300 s
+  s.depart();
+  s.e.setRouteRules(1, { signalLostMinS: 60, signalLostFactor: 1, expectedIntervalS: 30 });
+  assert.deepEqual(s.tick(59), []);
+  assert.equal(raised(s.tick(61), 'SIGNAL_LOST').length, 1, 'the new route threshold, without a new engine');
+  const q = setup({ routes: { 1: { signalLostMinS: 60 } } }, { expectedIntervalS: undefined });
+  q.depart();
+  q.e.setRouteRules(1, undefined);
+  assert.deepEqual(q.tick(299), [], 'the file’s route entry removed: the global 5 min again');
+  assert.equal(raised(q.tick(301), 'SIGNAL_LOST').length, 1);
+});
+
+test('SIGNAL_LOST: a device’s expected interval replaces the route’s for its asset only', () => {
+  const s = setup({}, { expectedIntervalS: undefined });
+  s.e.setReportInterval(TRUCK.id, 600); // 3 × 600 s = 30 min
+  s.depart();
+  assert.deepEqual(s.tick(1799), []);
+  assert.equal(raised(s.tick(1801), 'SIGNAL_LOST').length, 1);
+  const other = setup({}, { expectedIntervalS: undefined });
+  other.e.setReportInterval(TRUCK.id + 1, 600);
+  other.depart();
+  assert.equal(raised(other.tick(301), 'SIGNAL_LOST').length, 1, 'another asset’s setting does not apply');
+  const unset = setup({}, { expectedIntervalS: undefined });
+  unset.e.setReportInterval(TRUCK.id, 600);
+  unset.e.setReportInterval(TRUCK.id, undefined);
+  unset.depart();
+  assert.equal(raised(unset.tick(301), 'SIGNAL_LOST').length, 1, 'unset: the threshold again');
+});

@@ -30,7 +30,7 @@ import { checkPlausible } from './plausibility';
 import { Rendezvous } from './rendezvous';
 import { RestrictedZones, openZoneEpisodes } from './restrictedZones';
 import type { AssetState, ConsignmentState, RulesState } from './state';
-import { rulesConfig, type AssetRef, type Fix, type OutsideEvent, type RuleEvent, type RulesConfig, type WatchedConsignment } from './types';
+import { rulesConfig, type AssetRef, type Fix, type OutsideEvent, type RuleEvent, type RouteRules, type RulesConfig, type WatchedConsignment } from './types';
 
 export type { RulesState } from './state';
 
@@ -47,6 +47,8 @@ export class RulesEngine {
   private zones: RestrictedZones;
   private aisGaps: AisGaps;
   private rendezvous: Rendezvous;
+  /** Asset → expected reporting interval (s) set on its devices; absent: the route's or the global one. */
+  private reportIntervals = new Map<number, number>();
 
   constructor(geo: GeofenceIndex, config: Partial<RulesConfig> = {}) {
     this.config = rulesConfig(config);
@@ -54,10 +56,30 @@ export class RulesEngine {
     // The 3×3 neighbourhood must cover the meeting distance at any latitude we serve (≤ 60°).
     const minCellM = meet.cellDeg * M_PER_DEG * Math.cos((60 * Math.PI) / 180);
     if (minCellM < meet.distanceM) meet.cellDeg = meet.distanceM / (M_PER_DEG * 0.5);
-    this.consignmentRules = new ConsignmentRules(geo, this.config);
+    this.consignmentRules = new ConsignmentRules(geo, this.config, (id) => this.reportIntervals.get(id));
     this.zones = new RestrictedZones(geo, this.config);
     this.aisGaps = new AisGaps(this.config);
     this.rendezvous = new Rendezvous(geo, meet, (id) => this.assets.get(id));
+  }
+
+  // --- settings changed at run time ---
+
+  /** Sets (or, with undefined, removes) a route's threshold overrides; the next fix or tick uses them. */
+  setRouteRules(routeId: number, overrides: Partial<RouteRules> | undefined): void {
+    if (overrides) this.config.routes[routeId] = overrides;
+    else delete this.config.routes[routeId];
+    this.consignmentRules.forgetRoute(routeId);
+  }
+
+  /** The expected reporting interval set for an asset's devices, if any. */
+  reportInterval(assetId: number): number | undefined {
+    return this.reportIntervals.get(assetId);
+  }
+
+  /** Sets (or removes) an asset's expected reporting interval, for SIGNAL_LOST. */
+  setReportInterval(assetId: number, seconds: number | undefined): void {
+    if (seconds === undefined) this.reportIntervals.delete(assetId);
+    else this.reportIntervals.set(assetId, seconds);
   }
 
   // --- watch list ---

@@ -5,6 +5,7 @@ import { ALERT_TYPES, SITE_KINDS } from '@/lib/domain';
 import { ZONE_KINDS } from '../../geofence/index';
 import { SearchQuery } from '../../queries/search';
 import { RouteBody, SiteBody, ZoneBody } from '../adminBodies';
+import { RouteRulesOverrides } from '../../rules/routeRules';
 import { FeatureCollectionOut, FeatureOut, GeometryOut, LineStringOut, PolygonOut } from '../geojson';
 import { DistrictCode, Ok, TimeMs, Timestamp, defineRoute } from '../contract';
 
@@ -43,6 +44,42 @@ export const saveRoute = defineRoute({
   access: { session: 'supervisor' },
   body: RouteBody,
   responses: saved,
+});
+
+export const RouteCodePath = z.object({ code: z.string().trim().min(1, '1–32 characters').max(32, '1–32 characters') });
+
+const StoredRouteRulesOut = z.object({
+  code: z.string(),
+  routeId: z.number().int(),
+  rules: RouteRulesOverrides.meta({ description: 'the stored overrides ({} when none: the config file’s entry and the defaults apply)' }),
+  updatedAt: z.string().nullable(),
+  updatedBy: z.string().nullable(),
+});
+
+export const getRouteRules = defineRoute({
+  method: 'get',
+  path: '/api/routes/{code}/rules',
+  tag: 'map',
+  summary: { zh: '路线规则阈值', en: 'A route’s rules thresholds' },
+  description: 'The thresholds stored for the route (supervisor, within their jurisdiction). Unknown and not-yours answer the same 404.',
+  access: { session: 'supervisor' },
+  params: RouteCodePath,
+  responses: { 200: StoredRouteRulesOut },
+  errors: { 404: 'no such route in your jurisdiction' },
+});
+
+export const putRouteRules = defineRoute({
+  method: 'put',
+  path: '/api/routes/{code}/rules',
+  tag: 'map',
+  summary: { zh: '设置路线规则阈值', en: 'Set a route’s rules thresholds' },
+  description:
+    'Replaces the stored overrides (any subset of the per-route settings; {} removes them). The running rules engine applies them at once, in place of the config file’s entry for the route (supervisor, within their jurisdiction; audited).',
+  access: { session: 'supervisor' },
+  params: RouteCodePath,
+  body: RouteRulesOverrides,
+  responses: { 200: StoredRouteRulesOut },
+  errors: { 404: 'no such route in your jurisdiction' },
 });
 
 export const listSites = defineRoute({

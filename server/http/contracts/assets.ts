@@ -33,6 +33,7 @@ export const DeviceOut = z
     lastAddress: z.string().nullable(),
     createdAt: Timestamp,
     revokedAt: Timestamp.nullable(),
+    reportIntervalS: z.number().int().nullable().meta({ description: 'expected reporting interval (s) for SIGNAL_LOST; null: the rules’ threshold' }),
   })
   .meta({ id: 'Device' });
 
@@ -138,6 +139,24 @@ export const revokeDevice = defineRoute({
   access: { session: 'supervisor' },
   params: IdPath,
   responses: { 200: z.object({ ok: z.literal(true) }) },
+  errors: { 404: 'no such device' },
+});
+
+export const DevicePatchBody = z.strictObject({
+  reportIntervalS: z.number().int('whole seconds').min(1, '1–86400 s').max(86_400, '1–86400 s').nullable(),
+});
+
+export const patchDevice = defineRoute({
+  method: 'patch',
+  path: '/api/devices/{id}',
+  tag: 'assets',
+  summary: { zh: '设置终端上报间隔', en: 'Set a terminal’s reporting interval' },
+  description:
+    'The expected reporting interval for SIGNAL_LOST on its asset (the longest of its live devices’), in place of the route’s or the global one; null unsets it. Applied by the running rules engine at once (supervisor, within their jurisdiction; audited).',
+  access: { session: 'supervisor' },
+  params: IdPath,
+  body: DevicePatchBody,
+  responses: { 200: DeviceOut },
   errors: { 404: 'no such device' },
 });
 
