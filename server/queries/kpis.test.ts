@@ -93,3 +93,19 @@ test('HQ sees everything, by direct customs; an office with nothing below shows 
   );
   assert.equal(office.onTimeRate, 0.5);
 });
+
+test('a district of the seeded tree with no area and nothing going on is left off the wall; with a movement it is listed, bbox null', async () => {
+  await db.pool.query(`INSERT INTO districts (code, name_zh, name_en, level, parent, area) VALUES ('5100', '广州海关', 'Guangzhou', 'direct', '0000', NULL)`);
+  assert.ok(!(await wallKpis(db.pool, '0000')).districts.some((d) => d.code === '5100'));
+  const { rows } = await db.pool.query(
+    `INSERT INTO consignments (reference, asset_id, origin_site, dest_site, departure, deadline, status, districts)
+     SELECT 'GZ1', (SELECT id FROM assets WHERE key = 'a4'), s.id, s.id, now() - interval '1 hour', now() + interval '1 hour', 'in_transit', ARRAY['5100'] FROM sites s LIMIT 1 RETURNING id`,
+  );
+  try {
+    const gz = (await wallKpis(db.pool, '0000')).districts.find((d) => d.code === '5100');
+    assert.deepEqual(gz && [gz.inTransit, gz.bbox], [1, null]);
+  } finally {
+    await db.pool.query('DELETE FROM consignments WHERE id = $1', [rows[0].id]);
+    await db.pool.query(`DELETE FROM districts WHERE code = '5100'`);
+  }
+});

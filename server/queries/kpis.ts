@@ -75,11 +75,15 @@ export async function wallKpis(pool: pg.Pool, district: string): Promise<WallKpi
       `WITH shown AS (
          SELECT d.* FROM districts d WHERE d.parent = $1
          UNION ALL SELECT d.* FROM districts d WHERE d.code = $1 AND NOT EXISTS (SELECT 1 FROM districts c WHERE c.parent = $1))
-       SELECT s.code, s.name_zh AS name, s.name_en AS "nameEn",
-              (SELECT count(*)::int FROM visible_consignments($1) c WHERE c.status IN ${IN_TRANSIT} AND c.districts && visible_districts(s.code)) AS "inTransit",
-              (SELECT count(*)::int FROM visible_alerts($1) al WHERE ${OPEN_ALERT} AND al.districts && visible_districts(s.code)) AS "openAlerts",
-              CASE WHEN s.area IS NULL THEN NULL ELSE json_build_array(ST_XMin(s.area), ST_YMin(s.area), ST_XMax(s.area), ST_YMax(s.area)) END AS bbox
-       FROM shown s ORDER BY s.code`,
+       SELECT * FROM (
+         SELECT s.code, s.name_zh AS name, s.name_en AS "nameEn",
+                (SELECT count(*)::int FROM visible_consignments($1) c WHERE c.status IN ${IN_TRANSIT} AND c.districts && visible_districts(s.code)) AS "inTransit",
+                (SELECT count(*)::int FROM visible_alerts($1) al WHERE ${OPEN_ALERT} AND al.districts && visible_districts(s.code)) AS "openAlerts",
+                CASE WHEN s.area IS NULL THEN NULL ELSE json_build_array(ST_XMin(s.area), ST_YMin(s.area), ST_XMax(s.area), ST_YMax(s.area)) END AS bbox
+         FROM shown s) k
+       -- The seeded tree holds every direct customs: a wall lists those with a drawn area or with something going on.
+       WHERE k.bbox IS NOT NULL OR k."inTransit" > 0 OR k."openAlerts" > 0
+       ORDER BY k.code`,
       [district],
     ),
   ]);
