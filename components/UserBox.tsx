@@ -36,7 +36,11 @@ export function UserBox() {
   return (
     <div className="user-box" data-testid="user-box">
       <span>
-        <b>{me.user.displayName ?? me.user.username}</b> · {me.user.districtName} {me.user.district} · {isRole(me.user.role) ? t(`role.${me.user.role}`) : me.user.role}
+        <b>{me.user.displayName ?? me.user.username}</b>
+        <span className="user-detail">
+          {' '}
+          · {me.user.districtName} {me.user.district} · {isRole(me.user.role) ? t(`role.${me.user.role}`) : me.user.role}
+        </span>
       </span>
       <button type="button" onClick={signOut}>
         {t('user.signOut')}

@@ -8,9 +8,11 @@ import { useLang } from '../I18nProvider';
 import { TopBar } from '../TopBar';
 import { csrfToken } from '../UserBox';
 import { useAlertSocket } from '../useAlertSocket';
+import { useBrowserLocale } from '../useBrowserLocale';
 import { AlertRow } from './AlertRow';
 import { ResolveDialog } from './ResolveDialog';
-import { ALERT_TYPES, NO_FILTERS, SEVERITIES, STATES, matches, newestFirst, queryOf, toCsv, type Alert, type Filters } from './model';
+import { formatTime } from '../../lib/format';
+import { ALERT_TYPES, NO_FILTERS, cstToMs, SEVERITIES, STATES, matches, newestFirst, queryOf, toCsv, type Alert, type Filters } from './model';
 
 const PAGE = 50;
 const EXPORT_PAGE = 1000;
@@ -20,6 +22,8 @@ const FRESH_MS = 8000;
 export function AlertFeed() {
   const { t } = useLang();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  // The date-time pickers write dates as the reader does (the browser's locale), not in the page language.
+  const dateLocale = useBrowserLocale();
   const [items, setItems] = useState<Alert[]>([]);
   const [total, setTotal] = useState(0);
   const [loading, setLoading] = useState(true);
@@ -204,11 +208,13 @@ export function AlertFeed() {
           </label>
           <label>
             <span>{t('alerts.since')}</span>
-            <input type="datetime-local" value={filters.since} onChange={(e) => set('since', e.target.value)} data-testid="filter-since" />
+            <input type="datetime-local" lang={dateLocale} value={filters.since} onChange={(e) => set('since', e.target.value)} data-testid="filter-since" />
+            <FilterTime value={filters.since} testId="filter-since-readout" />
           </label>
           <label>
             <span>{t('alerts.until')}</span>
-            <input type="datetime-local" value={filters.until} onChange={(e) => set('until', e.target.value)} data-testid="filter-until" />
+            <input type="datetime-local" lang={dateLocale} value={filters.until} onChange={(e) => set('until', e.target.value)} data-testid="filter-until" />
+            <FilterTime value={filters.until} testId="filter-until-readout" />
           </label>
           <div className="filter-actions">
             <button
@@ -280,5 +286,20 @@ export function AlertFeed() {
         />
       )}
     </main>
+  );
+}
+
+/**
+ * The chosen time written as the reader writes dates (the browser's locale), on a 24 h clock, in
+ * China Standard Time: a picker draws its own value as its engine likes (some by the page language,
+ * some with AM/PM), and this says what the filter will ask for.
+ */
+function FilterTime({ value, testId }: { value: string; testId: string }) {
+  const ms = cstToMs(value);
+  if (!(ms > 0)) return null;
+  return (
+    <output className="mono secondary" data-testid={testId}>
+      {formatTime(ms)}
+    </output>
   );
 }

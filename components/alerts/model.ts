@@ -2,7 +2,7 @@
 // queries and CSV.
 import type { TFunction } from 'i18next';
 import { csvRows } from '../../lib/csv';
-import { formatTime } from '../../lib/format';
+import { FALLBACK_LOCALE, formatTime } from '../../lib/format';
 
 export { ALERT_TYPES, type AlertType } from '../../lib/domain';
 import type { AlertType } from '../../lib/domain';
@@ -61,7 +61,8 @@ export function newestFirst(a: Alert, b: Alert): number {
   return b.time - a.time || b.id - a.id;
 }
 
-const when = (ms: number | null) => (ms ? formatTime(ms) : '');
+// One fixed form in a file, whoever exports it.
+const when = (ms: number | null) => (ms ? formatTime(ms, FALLBACK_LOCALE) : '');
 
 export function toCsv(items: Alert[], t: TFunction): string {
   const head = [

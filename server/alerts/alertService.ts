@@ -26,6 +26,18 @@ export const ALERT_COLUMNS = `
   a.label AS "assetLabel", a.kind AS "assetKind", c.reference AS "consignmentRef"`;
 export const ALERT_JOINS = `LEFT JOIN assets a ON a.id = al.asset_id LEFT JOIN consignments c ON c.id = al.consignment_id`;
 
+/** What the system writes when it closes an information alert itself. */
+export const CLOSED_AT_ONCE_NOTE = '信息事件，无需处置（系统自动关闭） · Information, no action needed (closed by the system)';
+
+// An info alert (a normal ARRIVED) is a timeline event, not work: it is stored already resolved, at
+// its own time and by no one, so that no pending count, no wall figure and no officer's button
+// sees it, while the feed, the timeline, webhooks and the ledger still carry it like any alert.
+const INSERT_ALERT = `INSERT INTO alerts (type, severity, asset_id, consignment_id, time, geom, detail, episode, districts, state, resolved_at, note)
+  VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0), CASE WHEN $6::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($6, $7), 4326) END, $8, $9, $10,
+          CASE WHEN $2 = 'info' THEN 'resolved' ELSE 'open' END, CASE WHEN $2 = 'info' THEN to_timestamp($5 / 1000.0) END,
+          CASE WHEN $2 = 'info' THEN '${CLOSED_AT_ONCE_NOTE}' END)
+  ON CONFLICT (episode) WHERE episode IS NOT NULL DO NOTHING RETURNING id`;
+
 /**
  * An alert raised by a partner system's message or a reconciliation (server/links/), not by the
  * rules engine: it may have no asset, and names the districts that must see it (a gate's, a site's)
@@ -85,12 +97,18 @@ export class AlertService implements RuleListener {
             (await client.query<{ districts: string[] }>('SELECT districts FROM consignments WHERE id = $1', [a.consignmentId])).rows[0]?.districts)
           : undefined;
         const districts = [...new Set([...(touched ?? []), ...(home ? [home] : [])])];
-        const { rows } = await client.query(
-          `INSERT INTO alerts (type, severity, asset_id, consignment_id, time, geom, detail, episode, districts)
-           VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0), CASE WHEN $6::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($6, $7), 4326) END, $8, $9, $10)
-           ON CONFLICT (episode) WHERE episode IS NOT NULL DO NOTHING RETURNING id`,
-          [a.type, a.severity, a.assetId, a.consignmentId ?? null, a.time, a.lon ?? null, a.lat ?? null, JSON.stringify(a.detail), a.episode, districts],
-        );
+        const { rows } = await client.query(INSERT_ALERT, [
+          a.type,
+          a.severity,
+          a.assetId,
+          a.consignmentId ?? null,
+          a.time,
+          a.lon ?? null,
+          a.lat ?? null,
+          JSON.stringify(a.detail),
+          a.episode,
+          districts,
+        ]);
         if (!rows[0]) return null; // raised before a restart: already stored
         await appendRowEntry(client, 'alert', 'alerts', rows[0].id);
         return this.load(client, rows[0].id);
@@ -119,12 +137,18 @@ export class AlertService implements RuleListener {
         const stored =
           touched ?? (a.consignmentId === null ? [] : ((await client.query('SELECT districts FROM consignments WHERE id = $1', [a.consignmentId])).rows[0]?.districts ?? []));
         const districts = [...new Set([...a.districts, ...stored, ...(home ? [home] : [])])];
-        const { rows } = await client.query(
-          `INSERT INTO alerts (type, severity, asset_id, consignment_id, time, geom, detail, episode, districts)
-           VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0), CASE WHEN $6::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($6, $7), 4326) END, $8, $9, $10)
-           ON CONFLICT (episode) WHERE episode IS NOT NULL DO NOTHING RETURNING id`,
-          [a.type, ALERT_SEVERITY[a.type], a.assetId, a.consignmentId, a.time, a.lon ?? null, a.lat ?? null, JSON.stringify(a.detail), a.episode, districts],
-        );
+        const { rows } = await client.query(INSERT_ALERT, [
+          a.type,
+          ALERT_SEVERITY[a.type],
+          a.assetId,
+          a.consignmentId,
+          a.time,
+          a.lon ?? null,
+          a.lat ?? null,
+          JSON.stringify(a.detail),
+          a.episode,
+          districts,
+        ]);
         if (!rows[0]) return null;
         await appendRowEntry(client, 'alert', 'alerts', rows[0].id);
         return this.load(client, rows[0].id);

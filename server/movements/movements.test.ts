@@ -10,6 +10,8 @@ import { freshDatabase, testPoolMax, type TestDatabase } from '../../db/testing'
 import { decodeFrame, frameAsset, type AssetMeta } from '../../lib/wire';
 import type { AssetStatus } from '../../lib/domain';
 import { startApp, type App } from '../app';
+import { CLOSED_AT_ONCE_NOTE } from '../alerts/alertService';
+import { AlertQuery, listAlerts } from '../queries/alerts';
 import { loadConfig, type Config } from '../config';
 import { createTestUser, sessionCookie } from '../auth/testing';
 import { verifyLedger } from '../ledger/verify';
@@ -261,6 +263,14 @@ test('an arrival decided by the rules ends the movement: gone from the office wi
     await until('the office gets the asset', () => ys.deltas.some((d) => d.id === id0));
     fix(key, at['2248-B01']!, 60_000, { speed: 5 }); // inside the destination site
     await until('the office hears of the arrival', () => ys.alerts.some((a) => a.type === 'ARRIVED' && a.consignmentId === id));
+    // A normal arrival is information, not work: it comes already closed, by no one, at its own time.
+    const arrived = ys.alerts.find((a) => a.type === 'ARRIVED' && a.consignmentId === id)!;
+    assert.equal(arrived.state, 'resolved');
+    assert.equal(arrived.resolvedBy, null);
+    assert.equal(arrived.resolvedAt, arrived.time);
+    assert.equal(arrived.note, CLOSED_AT_ONCE_NOTE);
+    const pending = await listAlerts(db.pool, '0000', AlertQuery.parse({ state: 'open', consignment: String(id) }));
+    assert.ok(!pending.items.some((a) => a.type === 'ARRIVED'), 'not in the pending list');
     await until('the office is told the asset is gone', () => ys.gone.includes(id0));
     await onlyHqGets(key, ys, hq, 121.90003);
     const row = (await db.pool.query('SELECT status, arrived_at FROM consignments WHERE id = $1', [id])).rows[0];

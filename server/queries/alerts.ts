@@ -12,6 +12,8 @@ export const AlertQuery = z.object({
   since: TimeMsParam.optional(), // ms
   until: TimeMsParam.optional(),
   consignment: IdParam.optional(),
+  /** A carrier's alerts (any movement, or none); one the user may not see simply matches nothing. */
+  asset: IdParam.optional(),
   district: z
     .string()
     .regex(/^[0-9]{4}$/, 'a 4-digit district code')
@@ -27,8 +29,21 @@ export async function listAlerts(pool: pg.Pool, userDistrict: string, q: AlertQu
      WHERE ($2::text IS NULL OR al.state = $2) AND ($3::text IS NULL OR al.type = $3) AND ($4::text IS NULL OR al.severity = $4)
        AND ($5::float8 IS NULL OR al.time >= to_timestamp($5 / 1000.0)) AND ($6::float8 IS NULL OR al.time < to_timestamp($6 / 1000.0))
        AND ($7::int IS NULL OR al.consignment_id = $7) AND ($8::text IS NULL OR $8 = ANY (al.districts))
+       AND ($11::int IS NULL OR al.asset_id = $11)
      ORDER BY al.time DESC, al.id DESC LIMIT $9 OFFSET $10`,
-    [userDistrict, q.state ?? null, q.type ?? null, q.severity ?? null, q.since ?? null, q.until ?? null, q.consignment ?? null, q.district ?? null, q.limit, q.offset],
+    [
+      userDistrict,
+      q.state ?? null,
+      q.type ?? null,
+      q.severity ?? null,
+      q.since ?? null,
+      q.until ?? null,
+      q.consignment ?? null,
+      q.district ?? null,
+      q.limit,
+      q.offset,
+      q.asset ?? null,
+    ],
   );
   return { total: rows[0] ? Number(rows[0].total) : 0, items: rows.map(({ total: _t, ...r }) => r) };
 }

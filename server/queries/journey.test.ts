@@ -11,6 +11,9 @@ import { JourneyQuery, loadAssetJourney, loadJourney } from './journey';
 let db: TestDatabase;
 let consignmentId: number;
 let assetId: number;
+let siteA: number;
+let siteB: number;
+let route1: number;
 const t0 = Date.UTC(2026, 10, 26, 0, 0, 0);
 const N = 120;
 const lonAt = (i: number) => 121 + (i * 0.1) / 95.4; // 0.1 km per fix at latitude 31 (≈ 95.4 km per degree)
@@ -30,16 +33,16 @@ before(async () => {
         [code, lon],
       )
       .then((r) => r.rows[0].id);
-  const from = await site('A', 121);
-  const to = await site('B', 121.2);
-  const routeId = (
+  const from = (siteA = await site('A', 121));
+  const to = (siteB = await site('B', 121.2));
+  const routeId = (route1 = (
     await db.pool.query(
       `INSERT INTO routes (code, name_zh, name_en, from_site, to_site, corridor_m, path, corridor)
      SELECT 'R1', '甲乙线', 'A–B', $1, $2, 500, g, ST_Buffer(g::geography, 500)::geometry
      FROM (SELECT ST_SetSRID(ST_MakeLine(ST_MakePoint(121, 31), ST_MakePoint(121.2, 31)), 4326) AS g) p RETURNING id`,
       [from, to],
     )
-  ).rows[0].id;
+  ).rows[0].id);
   assetId = (await db.pool.query(`INSERT INTO assets (key, kind, label, plate, district) VALUES ('plate:沪A12345', 'vehicle', '沪A12345', '沪A12345', '2200') RETURNING id`))
     .rows[0].id;
   consignmentId = (
@@ -117,6 +120,30 @@ test('progress: distance off route now, route left, recent speed and an ETA from
   assert.equal(p.recentSpeedKmh, 36);
   const minutes = (p.eta! - p.at) / 60_000;
   assert.ok(minutes > 11 && minutes < 13, `ETA in ${minutes} min`);
+});
+
+test('progress on a return trip: the route run backwards, what is left measured in the direction of travel', async () => {
+  // The same route approved both ways; this truck leaves B for A and drives 0.1 km per fix westwards.
+  const back = (await db.pool.query(`INSERT INTO assets (key, kind, label, plate, district) VALUES ('plate:沪B54321', 'vehicle', '沪B54321', '沪B54321', '2200') RETURNING id`))
+    .rows[0].id;
+  const cid = (
+    await db.pool.query(
+      `INSERT INTO consignments (reference, seal_id, asset_id, origin_site, dest_site, route_id, departure, deadline, status, districts)
+       VALUES ('TW-J-0002', 'SEAL-2', $1, $2, $3, $4, to_timestamp($5 / 1000.0), to_timestamp($5 / 1000.0) + interval '4 hours', 'in_transit', '{2200}') RETURNING id`,
+      [back, siteB, siteA, route1, t0],
+    )
+  ).rows[0].id;
+  const writer = new PositionWriter(db.pool, { batchRows: 5000, flushMs: 60_000 });
+  const driven = 40;
+  for (let i = 0; i < driven; i++) writer.add({ assetId: back, time: t0 + i * 10_000, lon: 121.2 - (i * 0.1) / 95.4, lat: 31, speed: 36, source: 'sim' });
+  await writer.flush();
+  const j = (await loadJourney(db.pool, '0000', cid, q(), t0 + driven * 10_000))!;
+  assert.equal(j.sites!.origin.properties?.code, 'B');
+  const p = j.progress!;
+  // 39 × 0.1 km driven of ≈ 19.1 km from B: ≈ 15.2 km left (not the 3.9 km already behind); ≈ 25 minutes at 36 km/h.
+  assert.ok(Math.abs(p.remainingM! - (j.route!.lengthM - 3900)) < 150, `remaining ${p.remainingM}`);
+  const minutes = (p.eta! - p.at) / 60_000;
+  assert.ok(minutes > 24 && minutes < 27, `ETA in ${minutes} min`);
 });
 
 test('a window narrows the track; the user of another district sees nothing; bad windows are refused', async () => {

@@ -55,7 +55,7 @@ export async function loadJourney(pool: pg.Pool, userDistrict: string, id: numbe
         [keys.origin_site, keys.dest_site],
       )
       .then((r) => new Map(r.rows.map((s) => [s.id, s.f]))),
-    loadHistory(pool, userDistrict, consignment.asset.id, window, q.zoom, { consignment, routeId: keys.route_id }, now),
+    loadHistory(pool, userDistrict, consignment.asset.id, window, q.zoom, { consignment, routeId: keys.route_id, originSite: keys.origin_site }, now),
   ]);
   if (!history) return null;
   const timeline: TimelineEntry[] = [
@@ -100,7 +100,7 @@ async function loadHistory(
   assetId: number,
   window: { from: number; to: number },
   zoom: number | undefined,
-  movement: { consignment: JourneyConsignment; routeId: number | null } | null,
+  movement: Movement | null,
   now: number,
 ) {
   const cid = movement?.consignment.id ?? null;
@@ -143,26 +143,24 @@ async function loadHistory(
   return { track: { fixes, simplified: track.simplified, total: track.total }, timeline, progress };
 }
 
+/** A movement's keys for its journey: a route is approved both ways, so a movement from its to_site runs it backwards. */
+type Movement = { consignment: JourneyConsignment; routeId: number | null; originSite: number };
+
 /** Where the carrier stands now (its last fix the user may see: fixWindowsSql): its last fix, how far off route, how much route is left, and an ETA. */
-async function loadProgress(
-  pool: pg.Pool,
-  userDistrict: string,
-  assetId: number,
-  movement: { consignment: JourneyConsignment; routeId: number | null } | null,
-  now: number,
-): Promise<JourneyProgress | null> {
+async function loadProgress(pool: pg.Pool, userDistrict: string, assetId: number, movement: Movement | null, now: number): Promise<JourneyProgress | null> {
   const { rows } = await pool.query(
     `WITH w AS MATERIALIZED (${fixWindowsSql('$4', '$1')}),
           last AS (SELECT p.time, p.geom FROM positions p WHERE p.asset_id = $1 AND p.time <= to_timestamp($3 / 1000.0)
                      AND EXISTS (SELECT 1 FROM w WHERE p.time >= w.lo AND p.time <= w.hi) ORDER BY p.time DESC LIMIT 1),
-          r AS (SELECT path, corridor_m FROM routes WHERE id = $2)
+          r AS (SELECT path, corridor_m, (to_site = $5 AND from_site <> $5) AS reversed FROM routes WHERE id = $2)
      SELECT extract(epoch FROM last.time) * 1000 AS at, ST_X(last.geom) AS lon, ST_Y(last.geom) AS lat,
             ST_Distance(last.geom::geography, r.path::geography, false) AS off,
-            ST_Length(r.path::geography) * (1 - ST_LineLocatePoint(r.path, last.geom)) AS remaining,
+            -- Measured in the direction of travel: on a return trip what is left lies before the point on the line.
+            ST_Length(r.path::geography) * CASE WHEN r.reversed THEN ST_LineLocatePoint(r.path, last.geom) ELSE 1 - ST_LineLocatePoint(r.path, last.geom) END AS remaining,
             (SELECT avg(coalesce(p.speed, 0)) FROM positions p
               WHERE p.asset_id = $1 AND p.time > last.time - interval '${RECENT_MS / 60_000} minutes' AND p.time <= last.time) AS speed
      FROM last LEFT JOIN r ON true`,
-    [assetId, movement?.routeId ?? null, now, userDistrict],
+    [assetId, movement?.routeId ?? null, now, userDistrict, movement?.originSite ?? null],
   );
   const r = rows[0];
   if (!r) return null;

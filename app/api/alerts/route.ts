@@ -1,4 +1,4 @@
-// GET /api/alerts?state=&type=&severity=&since=&until=&consignment=&district=&limit=&offset=
+// GET /api/alerts?state=&type=&severity=&since=&until=&consignment=&asset=&district=&limit=&offset=
 import { getContext } from '../../../server/context';
 import { handler, parseQuery, requireSession } from '../../../server/http/api';
 import { listAlerts } from '../../../server/queries/alerts';
