@@ -17,6 +17,7 @@ import { jt809PlatformCommand } from './ingest/jt809/cli';
 import { replayCommand } from './tools/replay';
 import { WmsSystemBody, issueWmsSystem, listWmsSystems, revokeWmsSystem } from './links/wms/systems';
 import { SecretBox } from './secrets/sealed';
+import { readOptions } from './cliOptions';
 
 interface Command {
   usage: string;
@@ -74,6 +75,12 @@ function parseFlags(args: string[], known: string[]): Set<string> {
   return flags;
 }
 
+function options(args: string[], values: string[], switches: string[] = []): Record<string, string> {
+  const r = readOptions(args, values, switches);
+  if ('bad' in r) throw new UsageError(`bad argument: ${r.bad}`);
+  return r.opts;
+}
+
 const COMMANDS: Record<string, Command> = {
   'verify-ledger': {
     usage: 'verify-ledger [--quiet]',
@@ -117,12 +124,7 @@ const COMMANDS: Record<string, Command> = {
     usage: 'kiosk-token --user NAME [--label TEXT] [--days N]',
     summary: 'issue a kiosk token for a read-only (viewer) account: open /wall?kiosk=TOKEN on the wall to sign it in (shown once)',
     async run(args) {
-      const opts: Record<string, string> = {};
-      for (let i = 0; i < args.length; i += 2) {
-        const [flag, value] = [args[i]!, args[i + 1]];
-        if (!['--user', '--label', '--days'].includes(flag) || value === undefined) throw new UsageError(`bad argument: ${flag}`);
-        opts[flag.slice(2)] = value;
-      }
+      const opts = options(args, ['--user', '--label', '--days']);
       if (!opts.user) throw new UsageError('--user is required');
       const days = opts.days === undefined ? undefined : Number(opts.days);
       if (days !== undefined && !(Number.isInteger(days) && days > 0 && days <= 3650)) throw new UsageError('--days: a whole number of days, 1 to 3650');
@@ -153,18 +155,7 @@ const COMMANDS: Record<string, Command> = {
     usage: 'wms-system --name NAME --district CODE --sites CODE[,CODE…] | --revoke NAME | --list',
     summary: 'provision a warehouse system for POST /api/links/wms (its HMAC secret is printed once), revoke one, or list them (audited)',
     async run(args) {
-      const opts: Record<string, string> = {};
-      for (let i = 0; i < args.length; i++) {
-        const flag = args[i]!;
-        if (flag === '--list') {
-          opts.list = '1';
-          continue;
-        }
-        const value = args[i + 1];
-        if (!['--name', '--district', '--sites', '--revoke'].includes(flag) || value === undefined) throw new UsageError(`bad argument: ${flag}`);
-        opts[flag.slice(2)] = value;
-        i++;
-      }
+      const opts = options(args, ['--name', '--district', '--sites', '--revoke'], ['--list']);
       const db = await openForCli();
       try {
         if (opts.list) {
@@ -199,18 +190,7 @@ const COMMANDS: Record<string, Command> = {
     usage: 'ingest-token --name NAME --district CODE --kind positions|events|both | --revoke NAME | --list',
     summary: 'issue a token for a system posting to /api/ingest/* (shown once; it stores as source http:NAME, within the district), revoke one, or list them',
     async run(args) {
-      const opts: Record<string, string> = {};
-      for (let i = 0; i < args.length; i++) {
-        const flag = args[i]!;
-        if (flag === '--list') {
-          opts.list = '1';
-          continue;
-        }
-        const value = args[i + 1];
-        if (!['--name', '--district', '--kind', '--revoke'].includes(flag) || value === undefined) throw new UsageError(`bad argument: ${flag}`);
-        opts[flag.slice(2)] = value;
-        i++;
-      }
+      const opts = options(args, ['--name', '--district', '--kind', '--revoke'], ['--list']);
       const db = await openForCli();
       try {
         if (opts.list) {

@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import { DomainError } from '../errors';
 import { DeviceBody, registerDevice } from './admin';
+import { readOptions } from '../cliOptions';
 
 export async function deviceCommand(
   args: string[],
@@ -16,16 +17,12 @@ export async function deviceCommand(
     say('usage: device add --asset KEY (--jt808 PHONE | --osmand ID)');
     return 2;
   }
-  const opts: Record<string, string> = {};
-  for (let i = 0; i < rest.length; i += 2) {
-    const [flag, value] = [rest[i]!, rest[i + 1]];
-    if (!['--asset', '--jt808', '--osmand'].includes(flag) || value === undefined || opts[flag.slice(2)] !== undefined) {
-      say(`bad argument: ${flag}`);
-      return 2;
-    }
-    opts[flag.slice(2)] = value;
+  const read = readOptions(rest, ['--asset', '--jt808', '--osmand']);
+  if ('bad' in read) {
+    say(`bad argument: ${read.bad}`);
+    return 2;
   }
-  const body = DeviceBody.safeParse(opts);
+  const body = DeviceBody.safeParse(read.opts);
   if (!body.success) {
     say(`device add: ${body.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ')}`);
     return 2;

@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { DomainError } from '../../errors';
 import { PlatformBody, registerPlatform } from './admin';
+import { readOptions } from '../../cliOptions';
 
 const FLAGS = ['--access-code', '--user-id', '--password', '--name', '--district', '--plates', '--keys', '--address'];
 
@@ -19,25 +20,22 @@ export async function jt809PlatformCommand(
     say('usage: jt809-platform add --access-code N --user-id N --password P --name NAME --district CODE [--plates P1,P2] [--keys M1,IA1,IC1] [--address IP]');
     return 2;
   }
-  const opts: Record<string, string> = {};
-  for (let i = 0; i < rest.length; i += 2) {
-    const [flag, value] = [rest[i]!, rest[i + 1]];
-    if (!FLAGS.includes(flag) || value === undefined || opts[flag] !== undefined) {
-      say(`bad argument: ${flag}`);
-      return 2;
-    }
-    opts[flag] = value;
+  const read = readOptions(rest, FLAGS);
+  if ('bad' in read) {
+    say(`bad argument: ${read.bad}`);
+    return 2;
   }
-  const keys = opts['--keys']?.split(',');
+  const opts = read.opts;
+  const keys = opts.keys?.split(',');
   const body = PlatformBody.safeParse({
-    accessCode: opts['--access-code'],
-    userId: opts['--user-id'],
-    password: opts['--password'],
-    name: opts['--name'],
-    district: opts['--district'],
-    ...(opts['--plates'] && { plates: opts['--plates'].split(',') }),
+    accessCode: opts['access-code'],
+    userId: opts['user-id'],
+    password: opts.password,
+    name: opts.name,
+    district: opts.district,
+    ...(opts.plates && { plates: opts.plates.split(',') }),
     ...(keys && { keys: { m1: keys[0], ia1: keys[1], ic1: keys[2] } }),
-    ...(opts['--address'] && { address: opts['--address'] }),
+    ...(opts.address && { address: opts.address }),
   });
   if (!body.success) {
     say(`jt809-platform add: ${body.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ')}`);
