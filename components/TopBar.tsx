@@ -15,6 +15,8 @@ export function TopBar({ children }: { children?: ReactNode }) {
     { href: '/console', label: t('nav.console'), on: path?.startsWith('/console') ?? false },
     { href: '/alerts', label: t('nav.alerts'), on: path?.startsWith('/alerts') ?? false },
     { href: '/wall', label: t('wall.nav'), on: path === '/wall' },
+    { href: '/reports', label: t('nav.reports'), on: path?.startsWith('/reports') ?? false },
+    { href: '/admin', label: t('nav.admin'), on: path?.startsWith('/admin') ?? false },
   ];
   return (
     <header className="topbar">

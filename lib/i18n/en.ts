@@ -3,7 +3,7 @@ import type { Messages } from './zh-CN';
 
 export const en: Messages = {
   brand: { name: 'TransitWatch', title: 'Customs transit monitoring', subtitle: 'Customs transit monitoring' },
-  nav: { console: 'Tracking', live: 'Live map', alerts: 'Alerts', label: 'Main navigation' },
+  nav: { console: 'Tracking', live: 'Live map', alerts: 'Alerts', reports: 'Reports', admin: 'Admin', label: 'Main navigation' },
   lang: { label: 'Language', zh: '中文', en: 'EN' },
   conn: { connecting: 'Connecting', live: 'Live', stale: 'Stale' },
   counts: { vehicles: 'Vehicles', vessels: 'Vessels' },

@@ -1,7 +1,7 @@
 // Chinese (zh-CN), the default language (UI.md: Chinese first). en.ts must have the same keys.
 export const zhCN = {
   brand: { name: 'TransitWatch', title: '监管运输实时监控', subtitle: '监管运输实时监控' },
-  nav: { console: '运输跟踪', live: '实时地图', alerts: '告警', label: '主导航' },
+  nav: { console: '运输跟踪', live: '实时地图', alerts: '告警', reports: '报表', admin: '管理', label: '主导航' },
   lang: { label: '语言', zh: '中文', en: 'EN' },
   conn: { connecting: '连接中', live: '实时', stale: '数据陈旧' },
   counts: { vehicles: '车辆', vessels: '船舶' },
