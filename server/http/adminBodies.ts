@@ -5,15 +5,23 @@ import { SITE_KINDS } from '@/lib/domain';
 import { ZONE_KINDS } from '../geofence/index';
 import { LineStringSchema, PolygonSchema } from './geojson';
 
-export const RouteBody = z.object({
-  code: z.string().trim().min(1).max(32),
-  nameZh: z.string().trim().min(1).max(100),
-  nameEn: z.string().trim().min(1).max(100),
-  from: z.string().min(1).max(32),
-  to: z.string().min(1).max(32),
-  corridorM: z.number().positive('corridorM must be more than 0 m').max(20_000),
-  path: LineStringSchema,
-});
+export const RouteBody = z
+  .object({
+    code: z.string().trim().min(1).max(32),
+    nameZh: z.string().trim().min(1).max(100),
+    nameEn: z.string().trim().min(1).max(100),
+    from: z.string().min(1).max(32),
+    to: z.string().min(1).max(32),
+    corridorM: z.number().positive('corridorM must be more than 0 m').max(20_000),
+    path: LineStringSchema,
+    /** The approval's period (有效期); absent or null: open at that end. */
+    validFrom: z.string().datetime({ offset: true }).nullish(),
+    validUntil: z.string().datetime({ offset: true }).nullish(),
+  })
+  .refine((r) => !r.validFrom || !r.validUntil || Date.parse(r.validUntil) > Date.parse(r.validFrom), {
+    message: 'validUntil must be after validFrom',
+    path: ['validUntil'],
+  });
 
 export const SiteBody = z.object({
   code: z.string().trim().min(1).max(32),

@@ -73,6 +73,13 @@ export interface MovementTx {
   setStatus(actor: Actor, id: number, status: ConsignmentStatus, why: Record<string, unknown>): Promise<OpenMovement | null>;
 }
 
+/** Why a departure falls outside a route's approval period (有效期), or null when it is inside. */
+export function routeValidityProblem(validFrom: Date | null, validUntil: Date | null, departure: number): string | null {
+  if (validFrom && departure < validFrom.getTime()) return `is approved only from ${validFrom.toISOString()}`;
+  if (validUntil && departure >= validUntil.getTime()) return `was approved only until ${validUntil.toISOString()}`;
+  return null;
+}
+
 export class MovementService {
   private index = new MovementIndex();
   private followers: MovementFollowers | undefined;
@@ -126,8 +133,10 @@ export class MovementService {
     return this.serial(async () => {
       if (user.role !== 'supervisor') throw new DomainError('forbidden', 'needs the supervisor role');
       const saved = await withTransaction(this.pool, async (c) => {
-        const r = (await c.query('SELECT id, from_site, to_site FROM routes WHERE code = $1', [body.route])).rows[0];
+        const r = (await c.query('SELECT id, from_site, to_site, valid_from, valid_until FROM routes WHERE code = $1', [body.route])).rows[0];
         if (!r) throw new DomainError('invalid', `route: no route ${body.route}`);
+        const outside = routeValidityProblem(r.valid_from, r.valid_until, Date.parse(body.departure));
+        if (outside) throw new DomainError('invalid', `route: ${body.route} ${outside}`);
         const a = (await c.query('SELECT id, district FROM assets WHERE key = $1', [body.asset])).rows[0];
         const districts: string[] = (await c.query('SELECT touched_districts($1, $2, $3) AS d', [r.from_site, r.to_site, r.id])).rows[0].d;
         const j = (

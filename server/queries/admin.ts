@@ -22,6 +22,8 @@ export interface RouteInput {
   to: string;
   corridorM: number;
   path: { type: 'LineString'; coordinates: Positions };
+  validFrom?: string | null;
+  validUntil?: string | null;
 }
 
 export interface SiteInput {
@@ -54,7 +56,7 @@ export async function saveRoute(pool: pg.Pool, user: SessionUser, body: RouteInp
     // The row as stored, locked until we commit, with the districts of its ends as they are now.
     const stored = (
       await c.query(
-        `SELECT r.id, r.code, r.corridor_m, ST_AsGeoJSON(r.path)::json AS path, f.code AS "from", t.code AS "to", ARRAY[f.district, t.district] AS districts
+        `SELECT r.id, r.code, r.corridor_m, r.valid_from, r.valid_until, ST_AsGeoJSON(r.path)::json AS path, f.code AS "from", t.code AS "to", ARRAY[f.district, t.district] AS districts
        FROM routes r JOIN sites f ON f.id = r.from_site JOIN sites t ON t.id = r.to_site
        WHERE r.code = $1 FOR UPDATE OF r`,
         [body.code],
@@ -72,23 +74,28 @@ export async function saveRoute(pool: pg.Pool, user: SessionUser, body: RouteInp
       JSON.stringify(body.path),
       JSON.stringify({ type: 'LineString', coordinates: geometry.simplified }),
       geometry.bufferM,
+      body.validFrom ?? null,
+      body.validUntil ?? null,
     ];
     const corridor = 'ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON($8), 4326)::geography, $9::float8)::geometry';
     const { rows } = stored
       ? await c.query(
           `UPDATE routes SET name_zh = $2, name_en = $3, from_site = $4, to_site = $5, corridor_m = $6::float8,
-           path = ST_SetSRID(ST_GeomFromGeoJSON($7), 4326), corridor = ${corridor}, approximate = false, updated_at = now()
+           path = ST_SetSRID(ST_GeomFromGeoJSON($7), 4326), corridor = ${corridor}, approximate = false, updated_at = now(),
+           valid_from = $10, valid_until = $11
          WHERE code = $1 RETURNING id, code`,
           values,
         )
       : await c.query(
-          `INSERT INTO routes (code, name_zh, name_en, from_site, to_site, corridor_m, path, corridor, approximate)
-         VALUES ($1, $2, $3, $4, $5, $6::float8, ST_SetSRID(ST_GeomFromGeoJSON($7), 4326), ${corridor}, false)
+          `INSERT INTO routes (code, name_zh, name_en, from_site, to_site, corridor_m, path, corridor, approximate, valid_from, valid_until)
+         VALUES ($1, $2, $3, $4, $5, $6::float8, ST_SetSRID(ST_GeomFromGeoJSON($7), 4326), ${corridor}, false, $10, $11)
          ON CONFLICT (code) DO NOTHING RETURNING id, code`,
           values,
         );
     if (!rows[0]) throw conflict(`route ${body.code} was created meanwhile; try again`);
-    const before = stored ? { code: stored.code, from: stored.from, to: stored.to, corridor_m: stored.corridor_m, path: stored.path } : null;
+    const before = stored
+      ? { code: stored.code, from: stored.from, to: stored.to, corridor_m: stored.corridor_m, valid_from: stored.valid_from, valid_until: stored.valid_until, path: stored.path }
+      : null;
     await audit(c, { userId: user.id, username: user.username, action: before ? 'route_update' : 'route_create', entity: 'route', entityId: body.code, before, after: body, ip });
     return { id: rows[0].id, code: rows[0].code, created: !before };
   });

@@ -2,6 +2,7 @@
 // a route is visible when a district the user sees holds its origin or destination site, or a
 // movement the user sees runs on it. ($1 = the user's district.)
 import type pg from 'pg';
+import { LAST_CHANGE } from './lastChange';
 
 export const VISIBLE_ROUTES = `
   SELECT r.* FROM routes r
@@ -15,8 +16,10 @@ export async function listRoutes(pool: pg.Pool, userDistrict: string): Promise<u
     `SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
        'type', 'Feature', 'id', r.id, 'geometry', ST_AsGeoJSON(r.path, 6)::json,
        'properties', json_build_object('code', r.code, 'nameZh', r.name_zh, 'nameEn', r.name_en, 'corridorM', r.corridor_m,
-                                       'from', f.code, 'to', t.code)) ORDER BY r.code), '[]'::json)) AS fc
-     FROM (${VISIBLE_ROUTES}) r JOIN sites f ON f.id = r.from_site JOIN sites t ON t.id = r.to_site`,
+                                       'from', f.code, 'to', t.code, 'validFrom', r.valid_from, 'validUntil', r.valid_until,
+                                       'changedBy', ch.username, 'changedAt', ch.at)) ORDER BY r.code), '[]'::json)) AS fc
+     FROM (${VISIBLE_ROUTES}) r JOIN sites f ON f.id = r.from_site JOIN sites t ON t.id = r.to_site
+     LEFT JOIN LATERAL (${LAST_CHANGE('route', 'r.code')}) ch ON true`,
     [userDistrict],
   );
   return rows[0].fc;

@@ -1,5 +1,6 @@
 // Designated sites a user may see. ($1 = the user's district.)
 import type pg from 'pg';
+import { LAST_CHANGE } from './lastChange';
 
 /** Sites in a district the user sees: what /api/sites lists (and a supervisor may edit below them). */
 export const DISTRICT_SITES = `
@@ -15,8 +16,9 @@ export async function listSites(pool: pg.Pool, userDistrict: string): Promise<un
   const { rows } = await pool.query(
     `SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
        'type', 'Feature', 'id', s.id, 'geometry', ST_AsGeoJSON(s.area, 6)::json,
-       'properties', json_build_object('code', s.code, 'nameZh', s.name_zh, 'nameEn', s.name_en, 'kind', s.kind, 'district', s.district)) ORDER BY s.code), '[]'::json)) AS fc
-     FROM (${DISTRICT_SITES}) s`,
+       'properties', json_build_object('code', s.code, 'nameZh', s.name_zh, 'nameEn', s.name_en, 'kind', s.kind, 'district', s.district,
+                                       'changedBy', ch.username, 'changedAt', ch.at)) ORDER BY s.code), '[]'::json)) AS fc
+     FROM (${DISTRICT_SITES}) s LEFT JOIN LATERAL (${LAST_CHANGE('site', 's.code')}) ch ON true`,
     [userDistrict],
   );
   return rows[0].fc;

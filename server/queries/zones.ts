@@ -2,6 +2,7 @@
 // them, in the style of the sites' (server/queries/admin.ts): inside their jurisdiction as stored
 // and as written, audited with before and after. A zone without a district is HQ's alone.
 import type pg from 'pg';
+import { LAST_CHANGE } from './lastChange';
 import { withTransaction } from '../../db/transaction';
 import { audit } from '../audit';
 import type { SessionUser } from '../auth/sessions';
@@ -30,8 +31,9 @@ export async function listZones(pool: pg.Pool, userDistrict: string): Promise<un
     `SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
        'type', 'Feature', 'id', z.id, 'geometry', ST_AsGeoJSON(z.area, 6)::json,
        'properties', json_build_object('code', z.code, 'nameZh', z.name_zh, 'nameEn', z.name_en, 'kind', z.kind,
-                                       'district', z.district, 'areaCode', z.area_code)) ORDER BY z.code), '[]'::json)) AS fc
-     FROM (${DISTRICT_ZONES}) z`,
+                                       'district', z.district, 'areaCode', z.area_code,
+                                       'changedBy', ch.username, 'changedAt', ch.at)) ORDER BY z.code), '[]'::json)) AS fc
+     FROM (${DISTRICT_ZONES}) z LEFT JOIN LATERAL (${LAST_CHANGE('zone', 'z.code')}) ch ON true`,
     [userDistrict],
   );
   return rows[0].fc;

@@ -13,15 +13,49 @@ const Saved = z.object({ id: z.number().int(), code: z.string(), created: z.bool
 const saved = { 200: Saved.meta({ description: 'updated' }), 201: Saved.meta({ description: 'created' }) };
 
 export const RoutesOut = FeatureCollectionOut(
-  FeatureOut(LineStringOut, z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string(), corridorM: z.number(), from: z.string(), to: z.string() })),
+  FeatureOut(
+    LineStringOut,
+    z.object({
+      code: z.string(),
+      nameZh: z.string(),
+      nameEn: z.string(),
+      corridorM: z.number(),
+      from: z.string(),
+      to: z.string(),
+      validFrom: Timestamp.nullable().meta({ description: 'approved from (null: open)' }),
+      validUntil: Timestamp.nullable().meta({ description: 'approved until, exclusive (null: open)' }),
+      changedBy: z.string().nullable().meta({ description: 'who made the last audited change' }),
+      changedAt: Timestamp.nullable(),
+    }),
+  ),
 );
 export const SitesOut = FeatureCollectionOut(
-  FeatureOut(PolygonOut, z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string(), kind: z.enum(SITE_KINDS), district: DistrictCode })),
+  FeatureOut(
+    PolygonOut,
+    z.object({
+      code: z.string(),
+      nameZh: z.string(),
+      nameEn: z.string(),
+      kind: z.enum(SITE_KINDS),
+      district: DistrictCode,
+      changedBy: z.string().nullable(),
+      changedAt: Timestamp.nullable(),
+    }),
+  ),
 );
 export const ZonesOut = FeatureCollectionOut(
   FeatureOut(
     PolygonOut,
-    z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string(), kind: z.enum(ZONE_KINDS), district: z.string().nullable(), areaCode: z.string().nullable() }),
+    z.object({
+      code: z.string(),
+      nameZh: z.string(),
+      nameEn: z.string(),
+      kind: z.enum(ZONE_KINDS),
+      district: z.string().nullable(),
+      areaCode: z.string().nullable(),
+      changedBy: z.string().nullable(),
+      changedAt: Timestamp.nullable(),
+    }),
   ),
 );
 
