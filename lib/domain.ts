@@ -10,6 +10,10 @@ export type DistrictLevel = (typeof DISTRICT_LEVELS)[number];
 export const SITE_KINDS = ['port_terminal', 'bonded_zone', 'warehouse', 'inspection', 'border'] as const;
 export type SiteKind = (typeof SITE_KINDS)[number];
 
+/** Zone kinds (what each means for the rules: server/geofence/index.ts). */
+export const ZONE_KINDS = ['restricted', 'anchorage', 'bonded'] as const;
+export type ZoneKind = (typeof ZONE_KINDS)[number];
+
 export const ASSET_KINDS = ['vehicle', 'vessel'] as const;
 export type AssetKind = (typeof ASSET_KINDS)[number];
 

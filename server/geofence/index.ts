@@ -6,7 +6,7 @@
 //
 // Used per fix by the rules engine (server/rules/): distance to the carrier's own route,
 // the sites and zones the fix is in, and sites near a vessel.
-import type { LonLat } from '../../lib/domain';
+import { ZONE_KINDS, type LonLat, type ZoneKind } from '../../lib/domain';
 import { boxLowerBoundM, fastDistM, frameAt, haversineM, inRingFlat, M_PER_DEG, mPerDegLon, refinedSegDist, segDist2, type Frame } from './geo';
 import { GridIndex } from './grid';
 
@@ -39,8 +39,7 @@ export interface SiteInput {
  * RENDEZVOUS). `bonded`: a Golden Customs II bonded zone (保税区): a vehicle crossing its boundary
  * needs a 核放单 passport (the rules report the crossing; server/links/zone/unauthorised.ts checks it).
  */
-export const ZONE_KINDS = ['restricted', 'anchorage', 'bonded'] as const;
-export type ZoneKind = (typeof ZONE_KINDS)[number];
+export { ZONE_KINDS, type ZoneKind };
 export interface ZoneInput {
   id: number;
   code?: string;

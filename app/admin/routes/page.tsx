@@ -1,0 +1,5 @@
+import { RoutesAdmin } from '../../../components/admin/RoutesAdmin';
+
+export default function RoutesPage() {
+  return <RoutesAdmin />;
+}

@@ -1,0 +1,5 @@
+import { SitesAdmin } from '../../../components/admin/SitesAdmin';
+
+export default function SitesPage() {
+  return <SitesAdmin />;
+}
