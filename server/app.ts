@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { Server as IoServer } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { ClientToServer, ServerToClient } from '../lib/wire';
 import { ConfigError, type Config } from './config';
 import { openDatabase, type Database } from '../db/database';
@@ -37,6 +38,12 @@ import { Pipeline } from './pipeline/pipeline';
 import { PositionWriter } from './pipeline/positionWriter';
 import { SecretBox } from './secrets/sealed';
 import { WebhookDispatcher } from './webhooks/dispatcher';
+import { clusterPrefix, connectRedis, type Redis } from './cluster/redis';
+import { localBus, redisBus } from './cluster/bus';
+import { FixStreamConsumer, FixStreamProducer, fixStreamKey } from './cluster/fixStream';
+import { RulesLease } from './cluster/rulesLease';
+import { followRemote, remoteColours, remoteRules, type ColourCommands, type RulesCommands } from './cluster/remote';
+import { hostname } from 'node:os';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -55,17 +62,20 @@ export interface App {
   districts: DistrictTree;
   sessions: Sessions;
   alerts: AlertService;
-  rules: RulesRuntime;
+  /** The rules engine: on a node with the rules role. */
+  rules?: RulesRuntime;
   /** The customs links (POST /api/links/<system>, inbox folders, reconciliation). */
   links: LinksRuntime;
   /** Vessel arrivals and departures at ports and anchorages, from AIS (server/links/portcalls/). */
-  portCalls: PortCallsRuntime;
+  portCalls?: PortCallsRuntime;
   /** Webhooks out: delivers the outbox (absent with WEBHOOKS=0). */
   webhooks?: WebhookDispatcher;
   /** Seals the HMAC secrets kept in the database (SECRETS_KEY_FILE). */
   secrets: SecretBox;
-  /** Present when started with `ingest: true`. */
+  /** Present when started with `ingest: true` on a node with the ingest role. */
   listeners?: Listeners;
+  /** The Redis the cluster shares (REDIS_URL), and the prefix of this deployment's names in it. */
+  redis?: { client: Redis; prefix: string };
   port: number;
   close(): Promise<void>;
 }
@@ -84,6 +94,12 @@ export interface AppOptions {
 
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const say = opts.say ?? ((m: string) => log.info(m));
+  const roles = config.TW_ROLES;
+  const redis = config.REDIS_URL ? { client: await connectRedis(config.REDIS_URL, say), prefix: clusterPrefix(config.DATABASE_URL!) } : undefined;
+  const nodeId = config.TW_NODE_ID ?? `${hostname()}-${process.pid}`;
+  // Opened before anything is loaded, so no notice sent meanwhile is missed (see bus.ts).
+  const bus = redis ? await redisBus(redis.client, redis.prefix, nodeId) : localBus;
+  if (redis) say(`cluster node ${nodeId}: ${[...roles].join(', ')} (${redis.prefix})`);
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX, say });
   await opts.seed?.(db.pool);
 
@@ -98,6 +114,21 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   if (restored) say(`Restored the latest positions of ${restored} assets`);
   const writer = new PositionWriter(db.pool, { batchRows: config.STORE_BATCH_ROWS, flushMs: config.STORE_FLUSH_MS });
   const pipeline = new Pipeline(registry, latest, writer);
+  // Between nodes, fixes travel by a Redis stream: a node without the rules role sends, the rules node reads.
+  const fixesKey = redis && fixStreamKey(redis.prefix);
+  const fixProducer = redis && !roles.has('rules') ? new FixStreamProducer(redis.client, fixesKey!) : undefined;
+  if (fixProducer) pipeline.forwardTo((report, source) => fixProducer.add(report, source));
+  let lease: RulesLease | undefined;
+  if (redis && roles.has('rules')) {
+    const taken = await RulesLease.take(redis.client, redis.prefix, nodeId, () => void fixConsumer?.stop());
+    if (!(taken instanceof RulesLease)) {
+      await redis.client.quit().catch(() => undefined);
+      await db.close();
+      throw new ConfigError(`TW_ROLES: another rules node (${taken.heldBy}) holds the rules lease; start this one when it stops, or without the rules role`);
+    }
+    lease = taken;
+  }
+  let fixConsumer: FixStreamConsumer | undefined;
   const sessions = new Sessions(db.pool, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
   const signIn = new SignIn(db.pool, sessions);
   const ingestTokens = new IngestTokens(db.pool, config.INGEST_TOKEN);
@@ -116,12 +147,18 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     : undefined;
   const http = createServer((req, res) => {
     if (testHooks?.handle(req, res, (req.url ?? '/').split('?')[0]!)) return;
-    void route(req, res, guardOpts, opts.handler);
+    // A node without the web role answers its health and (loopback) metrics, nothing else.
+    void route(req, res, guardOpts, roles.has('web') ? opts.handler : undefined);
   });
   const io: LiveServer = new IoServer<ClientToServer, ServerToClient<Buffer>, InterServerEvents, SocketData>(http, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
-    ...(testHooks && { allowRequest: testHooks.allowRequest }),
+    // A node without the web role serves no client; the others' sockets hear its emits through Redis.
+    ...(!roles.has('web')
+      ? { allowRequest: (_req, answer) => answer('this node does not serve clients (TW_ROLES)', false) }
+      : testHooks && { allowRequest: testHooks.allowRequest }),
+    // Every room emit goes through a Redis stream (server/cluster/README.md: why streams, not pub/sub).
+    ...(redis && { adapter: createAdapter(redis.client, { streamName: `${redis.prefix}:live`, channelPrefix: `${redis.prefix}:live`, maxLen: 10_000 }) }),
   });
   authenticateSockets(io, sessions);
   // An alert raised or cleared re-sends its asset in the next tick, in its new colour.
@@ -129,46 +166,64 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const hub = new LiveHub(io, latest, registry, movements, districts, mapStatus, {
     tickMs: config.LIVE_TICK_MS,
     staleAfterMs: { vehicle: 5 * 60_000, vessel: 10 * 60_000 },
+    cluster: !!redis,
   });
   const alerts = new AlertService(db.pool, hub, movements, registry);
-  // Bonded-zone crossings the rules report are checked against the 核放单 passports (ZONE_UNAUTHORISED).
-  const zoneCheck = new ZoneUnauthorised(db.pool, alerts, mapStatus, (assetId) => movements.forAsset(assetId)?.id);
-  const rules = await startRules(db.pool, pipeline, {
-    open: movements.open(),
-    listeners: [mapStatus, alerts, zoneCheck],
-    aisClassOf: (id) => registry.byAssetId(id)?.aisClass ?? undefined,
-    configFile: config.RULES_CONFIG_FILE,
-    warn: say,
-  });
-  await zoneCheck.restoreColours();
-  alerts.onAcknowledged = (episode) => {
-    rules.acknowledge(episode);
-    zoneCheck.acknowledged(episode);
-  };
+  // The rules role runs the engine, the map colours it feeds and the checks beside it; a node
+  // without it hands their commands to the rules node (server/cluster/remote.ts).
+  let rules: RulesRuntime | undefined;
+  let zoneCheck: ZoneUnauthorised | undefined;
+  let commands: RulesCommands;
+  let colours: ColourCommands;
+  if (roles.has('rules')) {
+    // Bonded-zone crossings the rules report are checked against the 核放单 passports (ZONE_UNAUTHORISED).
+    const zones = new ZoneUnauthorised(db.pool, alerts, mapStatus, (assetId) => movements.forAsset(assetId)?.id);
+    const engine = await startRules(db.pool, pipeline, {
+      open: movements.open(),
+      listeners: [mapStatus, alerts, zones],
+      aisClassOf: (id) => registry.byAssetId(id)?.aisClass ?? undefined,
+      configFile: config.RULES_CONFIG_FILE,
+      warn: say,
+    });
+    await zones.restoreColours();
+    const acknowledged = (episode: string) => {
+      engine.acknowledge(episode);
+      zones.acknowledged(episode);
+    };
+    alerts.onAcknowledged = acknowledged;
+    followRemote(bus, engine, mapStatus, acknowledged);
+    [rules, zoneCheck, commands, colours] = [engine, zones, engine, mapStatus];
+  } else {
+    commands = remoteRules(bus);
+    colours = remoteColours(bus);
+    alerts.onAcknowledged = (episode) => commands.acknowledge(episode);
+  }
   // From here on every movement change reaches the live scopes and the rules.
-  movements.follow({ live: hub, rules });
+  movements.follow({ live: hub, rules: commands });
   const onEvents = (events: { kind: string; time: number; assetId: number | null; consignmentId: number | null }[]) => {
-    for (const e of events) rules.onEvent(e);
+    for (const e of events) commands.onEvent(e);
   };
-  const links = await startLinks(config, { pool: db.pool, movements, alerts, mapStatus, onEvents }, say);
-  const portCalls = await startPortCalls({ pool: db.pool, pipeline, geo: rules.geo });
+  const links = await startLinks(config, { pool: db.pool, movements, alerts, mapStatus: colours, onEvents }, say, roles.has('rules'));
+  const portCalls = rules ? await startPortCalls({ pool: db.pool, pipeline, geo: rules.geo }) : undefined;
   const ledgerFiles = anchorFiles(config);
   const secrets = SecretBox.forConfig(config);
-  const webhooks = config.WEBHOOKS
-    ? new WebhookDispatcher(db.pool, secrets, {
-        timeoutMs: config.WEBHOOKS_TIMEOUT_MS,
-        maxAttempts: config.WEBHOOKS_MAX_ATTEMPTS,
-        backoffBaseMs: config.WEBHOOKS_BACKOFF_BASE_MS,
-        backoffCapMs: config.WEBHOOKS_BACKOFF_CAP_MS,
-        concurrency: config.WEBHOOKS_CONCURRENCY,
-        perSubscription: config.WEBHOOKS_PER_SUBSCRIPTION,
-        pollMs: config.WEBHOOKS_POLL_MS,
-        allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE,
-        keepDays: config.WEBHOOKS_KEEP_DAYS,
-        // The embedded database serves one connection (the pool's): it is polled instead.
-        ...(!db.embedded && config.DATABASE_URL && { listenUrl: config.DATABASE_URL }),
-      })
-    : undefined;
+  // One dispatcher, on the rules node: the outbox is delivered once.
+  const webhooks =
+    config.WEBHOOKS && roles.has('rules')
+      ? new WebhookDispatcher(db.pool, secrets, {
+          timeoutMs: config.WEBHOOKS_TIMEOUT_MS,
+          maxAttempts: config.WEBHOOKS_MAX_ATTEMPTS,
+          backoffBaseMs: config.WEBHOOKS_BACKOFF_BASE_MS,
+          backoffCapMs: config.WEBHOOKS_BACKOFF_CAP_MS,
+          concurrency: config.WEBHOOKS_CONCURRENCY,
+          perSubscription: config.WEBHOOKS_PER_SUBSCRIPTION,
+          pollMs: config.WEBHOOKS_POLL_MS,
+          allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE,
+          keepDays: config.WEBHOOKS_KEEP_DAYS,
+          // The embedded database serves one connection (the pool's): it is polled instead.
+          ...(!db.embedded && config.DATABASE_URL && { listenUrl: config.DATABASE_URL }),
+        })
+      : undefined;
   setContext({
     ...getContext(),
     secrets,
@@ -177,46 +232,64 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     ledgerAnchors: { ...ledgerFiles, graceMs: anchorGraceMs(config.LEDGER_CHECKPOINT_SECONDS) },
     alerts,
     movements,
-    onWorldChanged: () => rules.reloadFences(),
-    rules,
+    onWorldChanged: () => commands.reloadFences(),
+    rules: commands,
     onEvents,
     links: links.receiver,
   });
   await opts.beforeListen?.();
 
-  writer.start();
-  const anchorer = await LedgerAnchorer.open(ledgerFiles, { say });
-  const checkpointer = new LedgerCheckpointer(db.pool, { everyMs: config.LEDGER_CHECKPOINT_SECONDS * 1000, anchorer });
-  checkpointer.start();
-  hub.start();
+  // The loops that must run once per deployment run on the rules node: storing positions, the
+  // ledger's checkpoints, retention, webhook deliveries, the live frames.
+  const anchorer = rules ? await LedgerAnchorer.open(ledgerFiles, { say }) : undefined;
+  const checkpointer = anchorer && new LedgerCheckpointer(db.pool, { everyMs: config.LEDGER_CHECKPOINT_SECONDS * 1000, anchorer });
+  let retention: NodeJS.Timeout | undefined;
+  if (rules) {
+    writer.start();
+    checkpointer!.start();
+    hub.startTicks();
+    // Retention: drop daily position partitions older than RETENTION_DAYS, now and every 6 hours.
+    const dropOld = () =>
+      db.pool
+        .query('SELECT drop_old_positions_partitions($1) AS n', [config.RETENTION_DAYS])
+        .then(({ rows }) => rows[0].n > 0 && say(`retention: dropped ${rows[0].n} position partitions older than ${config.RETENTION_DAYS} days`))
+        .catch((err: Error) => log.error({ err: err.message }, 'retention failed'));
+    void dropOld();
+    retention = setInterval(dropOld, 6 * 3_600_000);
+    retention.unref();
+  }
+  if (roles.has('web')) hub.serveClients();
   await webhooks?.start();
-  // Retention: drop daily position partitions older than RETENTION_DAYS, now and every 6 hours.
-  const dropOld = () =>
-    db.pool
-      .query('SELECT drop_old_positions_partitions($1) AS n', [config.RETENTION_DAYS])
-      .then(({ rows }) => rows[0].n > 0 && say(`retention: dropped ${rows[0].n} position partitions older than ${config.RETENTION_DAYS} days`))
-      .catch((err: Error) => log.error({ err: err.message }, 'retention failed'));
-  void dropOld();
-  const retention = setInterval(dropOld, 6 * 3_600_000);
-  retention.unref();
+  bus.start();
+  if (rules && redis) {
+    fixConsumer = new FixStreamConsumer(redis.client, fixesKey!, nodeId, (report, source) => pipeline.ingest(report, source));
+    await fixConsumer.start();
+  }
 
   const shutdown = async () => {
     clearInterval(retention);
     await listeners?.close();
+    await fixProducer?.flush();
+    await fixConsumer?.stop();
     await webhooks?.stop();
     await links.stop();
-    await portCalls.stop();
-    await rules.stop();
-    await zoneCheck.idle();
+    await portCalls?.stop();
+    await rules?.stop();
+    await zoneCheck?.idle();
     await alerts.apply([]); // what the rules decided last is stored (status changes reach the movements)
     await movements.drain();
     hub.stop();
     await new Promise<void>((resolve) => io.close(() => resolve()));
     await writer.stop();
-    await checkpointer.stop();
-    await checkpointer.tick(); // a last checkpoint over what this run stored, anchored
-    await anchorer.close();
+    if (checkpointer) {
+      await checkpointer.stop();
+      await checkpointer.tick(); // a last checkpoint over what this run stored, anchored
+    }
+    await anchorer?.close();
+    await bus.close();
+    await lease?.release();
     await db.close();
+    await redis?.client.quit().catch(() => undefined);
   };
   let listeners: Listeners | undefined;
   try {
@@ -229,7 +302,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         resolve();
       });
     });
-    listeners = opts.ingest ? await startListeners(config, pipeline, db.pool, registry, say) : undefined;
+    listeners = opts.ingest && roles.has('ingest') ? await startListeners(config, pipeline, db.pool, registry, say) : undefined;
   } catch (err) {
     await shutdown();
     throw err;
@@ -257,6 +330,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     alerts,
     rules,
     listeners,
+    redis,
     port,
     close: shutdown,
   };

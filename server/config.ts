@@ -2,6 +2,7 @@
 // A bad value stops start-up with a message naming the variable.
 import { z } from 'zod';
 import { AIS_ALLOW_DEFAULT, AllowListError, parseAddressAllow } from './ingest/ais/allow';
+import { ALL_ROLES, isWholeSystem, parseRoles } from './cluster/roles';
 
 const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
@@ -128,6 +129,28 @@ const ConfigSchema = z.object({
   WEBHOOKS_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
   /** Delivered rows older than this are removed from the outbox (dead ones stay until redelivered or the subscription goes). */
   WEBHOOKS_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
+  /** What this node does: any of web, ingest, rules (server/cluster/roles.ts). Anything less than all three needs REDIS_URL. */
+  TW_ROLES: z
+    .string()
+    .default(ALL_ROLES)
+    .transform((v, ctx) => {
+      try {
+        return parseRoles(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** The Redis the nodes of one deployment share (redis:// or rediss://): live fan-out, the fix streams, change notices. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'redis://host:port or rediss://…')
+    .optional(),
+  /** This node's name in the cluster (logs, stream consumers, leases); default host-pid. */
+  TW_NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, '1–64 letters, digits, _ . -')
+    .optional(),
   /** Test-only hooks (server/live/testHooks.ts) for the end-to-end tests; never set in production. */
   TW_TEST_HOOKS: bool.default(false),
   MAX_BODY_BYTES: z.coerce
@@ -149,6 +172,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (parsed.data.REDIS_URL && !parsed.data.DATABASE_URL) {
+    throw new ConfigError('Invalid configuration:\n  REDIS_URL: the nodes of a cluster share one PostgreSQL (the embedded one serves this process only); set DATABASE_URL');
+  }
+  if (!isWholeSystem(parsed.data.TW_ROLES) && !parsed.data.REDIS_URL) {
+    throw new ConfigError(`Invalid configuration:\n  TW_ROLES=${JSON.stringify(env.TW_ROLES)}: a node with only some roles shares the work through Redis; set REDIS_URL`);
   }
   return parsed.data;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import type { AlertService } from '../alerts/alertService';
 import type { Config } from '../config';
-import type { MapStatus } from '../live/mapStatus';
+import type { ColourCommands } from '../cluster/remote';
 import { log } from '../log';
 import type { MovementService } from '../movements/movementService';
 import { LinkInbox } from './inbox';
@@ -21,8 +21,10 @@ export interface LinksRuntime {
 
 export async function startLinks(
   config: Config,
-  deps: { pool: pg.Pool; movements: MovementService; alerts: AlertService; mapStatus: MapStatus; onEvents: LinkFollowers['onEvents'] },
+  deps: { pool: pg.Pool; movements: MovementService; alerts: AlertService; mapStatus: ColourCommands; onEvents: LinkFollowers['onEvents'] },
   say: (m: string) => void,
+  /** The inbox folders and the reconciliation sweep: on the node with the rules role only (once per deployment). */
+  loops = true,
 ): Promise<LinksRuntime> {
   const followers: LinkFollowers = {
     raise: async (a) => {
@@ -42,7 +44,7 @@ export async function startLinks(
 
   let inbox: LinkInbox | undefined;
   const folders = config.LINKS_DIR ?? (config.NODE_ENV === 'test' ? 'off' : undefined);
-  if (folders !== 'off') {
+  if (loops && folders !== 'off') {
     const dir = folders ?? join(config.DATA_DIR, 'links');
     inbox = new LinkInbox(receiver, dir, config.LINKS_INBOX_DISTRICT);
     await inbox.prepare();
@@ -55,13 +57,13 @@ export async function startLinks(
           .join(', ')} (POST /api/links/<system>, inbox folders under ${dir})`,
       );
   }
-  const sweep = setInterval(() => void receiver.sweep().catch((err: Error) => log.error({ err: err.message }, 'link sweep failed')), SWEEP_EVERY_MS);
-  sweep.unref();
+  const sweep = loops && setInterval(() => void receiver.sweep().catch((err: Error) => log.error({ err: err.message }, 'link sweep failed')), SWEEP_EVERY_MS);
+  if (sweep) sweep.unref();
   return {
     receiver,
     inbox,
     async stop() {
-      clearInterval(sweep);
+      if (sweep) clearInterval(sweep);
       await inbox?.stop();
     },
   };

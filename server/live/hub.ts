@@ -6,13 +6,14 @@
 // its colour from the map status owner (alerts) combined with its motion (latest state).
 import type { AlertRow } from '../../lib/alerts';
 import type { AssetKind } from '../../lib/domain';
-import { FRAME_DELTA, FRAME_SNAPSHOT, encodeFrame, encodeTrails, type AssetMeta, type FrameAsset } from '../../lib/wire';
+import { FRAME_DELTA, FRAME_SNAPSHOT, decodeFrame, decodeTrails, encodeFrame, encodeTrails, frameAsset, type AssetMeta, type FrameAsset, type SnapshotTrail } from '../../lib/wire';
 import type { DistrictTree } from '../auth/districtTree';
-import type { LiveServer, LiveSocket } from './io';
+import type { LiveServer, LiveSocket, SnapshotPart } from './io';
 import { liveClients, liveFrameBytes, assetsTracked } from '../metrics';
 import type { AssetRegistry } from '../pipeline/assetRegistry';
 import type { AssetState, LatestState } from '../pipeline/latestState';
 import { shownStatus, type MapStatus } from './mapStatus';
+import { log } from '../log';
 
 /** What the hub asks of the movement service: the asset's open movements. */
 export interface MovementScope {
@@ -25,6 +26,11 @@ export interface MovementScope {
 export interface HubOptions {
   tickMs: number;
   staleAfterMs: Record<AssetKind, number>;
+  /**
+   * Several nodes share the rooms (the Socket.IO Redis adapter): a frame goes to a room whether or
+   * not this node holds its sockets, and a connecting client's snapshot is gathered from every node.
+   */
+  cluster?: boolean;
 }
 
 export const roomOf = (district: string) => `d:${district}`;
@@ -47,9 +53,24 @@ export class LiveHub {
     private now: () => number = Date.now,
   ) {}
 
+  /** Both halves on one node: what a single process does. */
   start(): void {
-    this.io.on('connection', (socket) => this.onConnect(socket));
+    this.serveClients();
+    this.startTicks();
+  }
+
+  /** The web role: clients connect here and get their snapshot. */
+  serveClients(): void {
+    this.io.on('connection', (socket) => void this.onConnect(socket));
+  }
+
+  /**
+   * The rules role: one frame per room per tick from this node's latest state, and this node's part
+   * of the snapshots other nodes gather.
+   */
+  startTicks(): void {
     this.timer = setInterval(() => this.tick(), this.opts.tickMs);
+    if (this.opts.cluster) this.io.on('snapshot', (district, reply) => reply(this.snapshotPart(district)));
   }
 
   stop(): void {
@@ -107,18 +128,17 @@ export class LiveHub {
     return { id: s.id, kind: s.kind, lon: s.lon, lat: s.lat, time: s.time, speed: s.speed, course: s.course, status: shownStatus(this.mapStatus.of(s.id), s.motion) };
   }
 
-  private onConnect(socket: LiveSocket): void {
-    const { user } = socket.data;
-    liveClients.inc();
-    socket.on('disconnect', () => liveClients.dec());
-    // Rooms are the server's to assign; a client asking for another is told no.
-    socket.on('join', (_room: unknown, ack?: unknown) => {
-      if (typeof ack === 'function') ack({ error: 'rooms are assigned by the server from your jurisdiction' });
-    });
-    const room = roomOf(user.district);
-    void socket.join(room);
-    const states = [...this.latest.assets.values()].filter((s) => this.scopeOf(s.id).has(user.district));
-    socket.emit('snapshot', {
+  /**
+   * What a district's users see of this node's assets now; its room is then counted as told their
+   * labels (the ticks send labels only to rooms that lack them).
+   */
+  snapshotPart(district: string): SnapshotPart {
+    const states = [...this.latest.assets.values()].filter((s) => this.scopeOf(s.id).has(district));
+    const room = roomOf(district);
+    const seen = this.announced.get(room) ?? new Set<number>();
+    for (const s of states) seen.add(s.id);
+    this.announced.set(room, seen);
+    return {
       frame: Buffer.from(
         encodeFrame(
           FRAME_SNAPSHOT,
@@ -128,11 +148,35 @@ export class LiveHub {
       ),
       trails: Buffer.from(encodeTrails(states.map((s) => ({ id: s.id, points: s.trail })))),
       meta: states.map((s) => this.meta(s.id)),
-      tickMs: this.opts.tickMs,
+    };
+  }
+
+  /** Every node's part of a district's snapshot (a node that does not answer in time is left out). */
+  private gatherSnapshot(district: string): Promise<SnapshotPart[]> {
+    const own = this.timer ? [this.snapshotPart(district)] : [];
+    return new Promise((resolve) => {
+      // The adapter calls back once every other node has answered, or its timeout passed (with the
+      // replies it has).
+      this.io.serverSideEmit('snapshot', district, (err: Error | null, parts: SnapshotPart[]) => {
+        if (err) log.warn({ err: err.message }, 'live: a node did not send its part of a snapshot');
+        resolve([...own, ...(parts ?? [])]);
+      });
     });
-    const seen = this.announced.get(room) ?? new Set<number>();
-    for (const s of states) seen.add(s.id);
-    this.announced.set(room, seen);
+  }
+
+  private async onConnect(socket: LiveSocket): Promise<void> {
+    const { user } = socket.data;
+    liveClients.inc();
+    socket.on('disconnect', () => liveClients.dec());
+    // Rooms are the server's to assign; a client asking for another is told no.
+    socket.on('join', (_room: unknown, ack?: unknown) => {
+      if (typeof ack === 'function') ack({ error: 'rooms are assigned by the server from your jurisdiction' });
+    });
+    // Joined first, so no frame sent while the snapshot is gathered is missed (a repeat is harmless).
+    await socket.join(roomOf(user.district));
+    const parts = this.opts.cluster ? await this.gatherSnapshot(user.district) : [this.snapshotPart(user.district)];
+    if (socket.disconnected) return;
+    socket.emit('snapshot', { ...mergeParts(parts, this.now()), tickMs: this.opts.tickMs });
   }
 
   /** One tick: mark stale assets, then send each room the changed assets it may see, as one frame. */
@@ -150,7 +194,7 @@ export class LiveHub {
       let state: FrameAsset | undefined; // built once, for the first room that listens
       for (const code of this.scopeOf(id)) {
         const room = roomOf(code);
-        if (!rooms.get(room)?.size) continue;
+        if (!this.opts.cluster && !rooms.get(room)?.size) continue;
         let list = buckets.get(room);
         if (!list) buckets.set(room, (list = []));
         list.push((state ??= this.frameAsset(s)));
@@ -172,4 +216,19 @@ export class LiveHub {
       this.io.to(room).emit('delta', frame);
     }
   }
+}
+
+/** One snapshot from the parts of several nodes (one part: as it is). */
+function mergeParts(parts: SnapshotPart[], now: number): SnapshotPart {
+  if (parts.length === 1) return parts[0]!;
+  const assets: FrameAsset[] = [];
+  const trails: SnapshotTrail[] = [];
+  const meta: AssetMeta[] = [];
+  for (const p of parts) {
+    const c = decodeFrame(p.frame);
+    for (let i = 0; i < c.count; i++) assets.push(frameAsset(c, i));
+    trails.push(...decodeTrails(p.trails));
+    meta.push(...p.meta);
+  }
+  return { frame: Buffer.from(encodeFrame(FRAME_SNAPSHOT, now, assets)), trails: Buffer.from(encodeTrails(trails)), meta };
 }

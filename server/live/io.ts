@@ -1,11 +1,23 @@
 // The Socket.IO server as this app types it: one event map (lib/wire.ts) for server and browser,
 // and the signed-in user on every socket (server/auth/socketAuth.ts).
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServer, ServerToClient } from '../../lib/wire';
+import type { AssetMeta, ClientToServer, ServerToClient } from '../../lib/wire';
 import type { SocketData } from '../auth/socketAuth';
 
-/** No events travel between server nodes of their own (the Redis adapter carries room emits). */
-export type InterServerEvents = Record<string, never>;
+/** One node's part of a district's snapshot: its assets' frame and trails, and their labels. */
+export interface SnapshotPart {
+  frame: Buffer;
+  trails: Buffer;
+  meta: AssetMeta[];
+}
+
+/**
+ * Between the nodes of a cluster (the Redis adapter carries them, and every room emit): a web node
+ * asks the others for what a district sees when a client connects (server/live/hub.ts).
+ */
+export interface InterServerEvents {
+  snapshot: (district: string, reply: (part: SnapshotPart) => void) => void;
+}
 
 export type LiveServer = Server<ClientToServer, ServerToClient<Buffer>, InterServerEvents, SocketData>;
 export type LiveSocket = Socket<ClientToServer, ServerToClient<Buffer>, InterServerEvents, SocketData>;

@@ -189,7 +189,7 @@ test('a movement registered over REST reaches the office at once with its label;
     await until('the office is told of the asset, labelled with the movement', () => ys.meta.some((m) => m.id === id0 && m.consignment === 'ZGT2026000000001'));
     await until('the office gets the asset in a frame', () => ys.deltas.some((d) => d.id === id0));
     assert.equal(app.movements.forAsset(id0)?.id, id, 'the index holds it');
-    assert.equal(app.rules.engine.status(id), 'in_transit', 'the rules watch it');
+    assert.equal(app.rules!.engine.status(id), 'in_transit', 'the rules watch it');
 
     // The door opens: SEAL_ALARM, stamped with the movement's districts, reaches the office.
     fix(key, at['2248-T01']!, 60_000, { alarm: DEFAULT_SEAL_ALARM_MASK });
@@ -207,7 +207,7 @@ test('a movement registered over REST reaches the office at once with its label;
     const last = await onlyHqGets(key, ys, hq, 121.90001);
     assert.equal(last.status, 'normal', "the ended movement's seal alarm no longer colours the map");
     assert.equal(app.movements.forAsset(id0), undefined);
-    assert.equal(app.rules.engine.status(id), undefined, 'the rules no longer watch it');
+    assert.equal(app.rules!.engine.status(id), undefined, 'the rules no longer watch it');
 
     const row = (await db.pool.query('SELECT status FROM consignments WHERE id = $1', [id])).rows[0];
     assert.equal(row.status, 'closed');
@@ -391,8 +391,8 @@ test('after a restart the open movements and their live scopes come back from th
   );
   const m = app.movements.get(created.body.id)!;
   assert.deepEqual(m.districts, created.body.districts);
-  assert.equal(app.rules.engine.status(created.body.id), 'in_transit', 'the rules watch it again');
-  assert.equal(app.rules.engine.status(closedEarlier), undefined, 'a closed one is not watched again');
+  assert.equal(app.rules!.engine.status(created.body.id), 'in_transit', 'the rules watch it again');
+  assert.equal(app.rules!.engine.status(closedEarlier), undefined, 'a closed one is not watched again');
   assert.ok(app.hub.scopeOf(id0).has('2248'));
   const ys = await listen('ys-view');
   try {

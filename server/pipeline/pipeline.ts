@@ -15,6 +15,8 @@ export type FixSink = (asset: AssetInfo, report: PositionReport) => void;
 
 export class Pipeline {
   private sinks: FixSink[] = [];
+  /** On a node without the rules role: where checked fixes go instead (server/cluster/fixStream.ts). */
+  private forward: ((report: PositionReport, storedSource?: string) => void) | undefined;
 
   constructor(
     private registry: AssetRegistry,
@@ -27,6 +29,11 @@ export class Pipeline {
     this.sinks.push(sink);
   }
 
+  /** Sends every checked fix to the rules node instead of taking it here. */
+  forwardTo(forward: (report: PositionReport, storedSource?: string) => void): void {
+    this.forward = forward;
+  }
+
   /**
    * Validates and accepts one report. Storage is asynchronous and batched. `storedSource` is the
    * source stored with the fix when the credential names it more exactly than the report's
@@ -36,6 +43,10 @@ export class Pipeline {
     const v = validateReport(input, this.now());
     if (!v.ok) return this.reject(input, v.reason);
     const report = v.report;
+    if (this.forward) {
+      this.forward(report, storedSource);
+      return { ok: true };
+    }
     const known = this.registry.get(report.assetKey);
     if (known) {
       if (known.kind !== report.kind) return this.reject(input, `kind: asset ${report.assetKey} is a ${known.kind}, not a ${report.kind}`);

@@ -51,10 +51,10 @@ test('a supervisor creates a bonded zone in an office below it: stored, audited,
   assert.deepEqual(row, { kind: 'bonded', district: '2248', area_code: '2249' });
   const audit = (await s.db.pool.query(`SELECT username, action FROM audit_log WHERE entity = 'zone' AND entity_id = 'YS-BZ'`)).rows;
   assert.deepEqual(audit, [{ username: 'sup2200', action: 'zone_create' }]);
-  const zone = s.app.rules.geo.zone(body.id);
+  const zone = s.app.rules!.geo.zone(body.id);
   assert.equal(zone?.kind, 'bonded');
   assert.deepEqual(
-    s.app.rules.geo.zonesAt(122.01, 30.61).map((z) => z.code),
+    s.app.rules!.geo.zonesAt(122.01, 30.61).map((z) => z.code),
     ['YS-BZ'],
   );
   const seen = await list('view2248');
@@ -67,7 +67,7 @@ test('a supervisor creates a bonded zone in an office below it: stored, audited,
   // Updating it (a changed outline) answers 200 and moves the fence.
   const moved = await post('sup2200', feature({}, [ring(122.03, 30.6, 122.05, 30.62)]));
   assert.equal(moved.status, 200);
-  assert.deepEqual(s.app.rules.geo.zonesAt(122.01, 30.61), []);
+  assert.deepEqual(s.app.rules!.geo.zonesAt(122.01, 30.61), []);
 });
 
 test('refused: another district, a stored zone of another district, an invalid polygon, a viewer, a bad kind, a taken area code', async () => {
@@ -130,5 +130,5 @@ test('delete: another district gets the same 404 as an unknown zone; the owner d
     ['zone_create', 'zone_update', 'zone_delete'],
   );
   assert.equal(audit[2].kind, 'bonded');
-  assert.equal(s.app.rules.geo.zone(id), undefined);
+  assert.equal(s.app.rules!.geo.zone(id), undefined);
 });

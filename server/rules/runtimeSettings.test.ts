@@ -41,7 +41,7 @@ const putRules = async (user: string, c: string, body: unknown) => {
   const res = await rulesRoute.PUT(req(`/api/routes/${c}/rules`, user, 'PUT', body), code(c));
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
-const engine = () => s.app.rules.engine;
+const engine = () => s.app.rules!.engine;
 
 test('a supervisor sets a route’s thresholds: stored, audited, and the running engine uses them at once', async () => {
   const r = await putRules('sh-sup', LINK_WORLD.route, { stopMinS: 900, signalLostMinS: 120 });

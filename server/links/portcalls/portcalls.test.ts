@@ -58,7 +58,7 @@ test('a vessel arrives at the terminal: port call, timeline, ledger, manifest ar
   const approach = Array.from({ length: 8 }, (_, i) => ({ time: t0 + i * 30_000, lon: 121.99 + i * 0.004, lat: 30.615, kn: 12 }));
   const alongside = Array.from({ length: 8 }, (_, i) => ({ time: t0 + 10 * MIN + i * MIN, lon: 122.045, lat: 30.615, kn: 0.2 }));
   feed([...approach, ...alongside]);
-  await s.app.portCalls.idle();
+  await s.app.portCalls!.idle();
 
   const call = (await s.db.pool.query(`SELECT id, asset_id, place, kind, arrived_at, departed_at, manifest_id FROM port_calls`)).rows;
   assert.equal(call.length, 1);
@@ -82,7 +82,7 @@ test('a vessel arrives at the terminal: port call, timeline, ledger, manifest ar
   // Steaming out east at 10 kn: the departure is the first fix beyond the 300 m margin.
   const leave = Array.from({ length: 24 }, (_, i) => ({ time: t0 + 30 * MIN + i * 30_000, lon: 122.045 + ((10 * 1852 * i * 30) / 3600) * M_LON, lat: 30.615, kn: 10 }));
   feed(leave);
-  await s.app.portCalls.idle();
+  await s.app.portCalls!.idle();
   const firstBeyond = leave.find((f) => (f.lon - 122.06) / M_LON > 300)!;
   const closed = (await s.db.pool.query(`SELECT departed_at FROM port_calls WHERE id = $1`, [call[0].id])).rows[0];
   assert.equal(closed.departed_at.getTime(), firstBeyond.time);
@@ -128,11 +128,11 @@ test('a vessel drifting at the edge with GPS noise arrives once and never flaps;
   const r = () => ((x = (x * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) * 2 - 1;
   const edge = 122.02 + 10 * M_LON; // 10 m inside the west edge
   feed(Array.from({ length: 30 }, (_, i) => ({ time: t0 + i * 3 * MIN, lon: edge + r() * 60 * M_LON, lat: 30.61 + r() * 0.0005, kn: Math.abs(r()) })));
-  await s.app.portCalls.idle();
+  await s.app.portCalls!.idle();
   const calls = (await s.db.pool.query(`SELECT place, departed_at FROM port_calls WHERE asset_id = $1 ORDER BY id`, [vesselId])).rows;
   assert.equal(calls.length, 2);
   assert.deepEqual(calls[1], { place: 'YS-TERM', departed_at: null });
-  assert.deepEqual(s.app.portCalls.detector.current(vesselId)?.place.code, 'YS-TERM');
+  assert.deepEqual(s.app.portCalls!.detector.current(vesselId)?.place.code, 'YS-TERM');
   const open = await openPortCalls(s.db.pool);
   assert.deepEqual(
     open.map((c) => [c.assetId, c.place.kind, c.place.code]),
