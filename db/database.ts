@@ -16,7 +16,12 @@ export interface OpenOptions {
   dataDir: string;
   poolMax?: number;
   say?: (msg: string) => void;
+  /** Fills an empty database (after the migrations, under the same lock). */
+  seed?: (pool: pg.Pool) => Promise<void>;
 }
+
+/** Held while a node migrates and seeds, so nodes of a cluster that start together take turns. */
+const SETUP_LOCK = 7_280_011_530;
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const say = opts.say ?? (() => {});
@@ -29,7 +34,22 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   // PGlite serves one session, so the embedded pool holds a single connection.
   const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : (opts.poolMax ?? 10), idleTimeoutMillis: 0 });
   pool.on('error', (err) => say(`database connection error: ${err.message}`));
-  await migrate(pool, say);
+  if (embedded || (opts.poolMax ?? 10) < 2) {
+    // One connection (the embedded database): one process, nobody to take turns with, and the lock
+    // would hold the only connection.
+    await migrate(pool, say);
+    await opts.seed?.(pool);
+  } else {
+    const lock = await pool.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [SETUP_LOCK]);
+      await migrate(pool, say);
+      await opts.seed?.(pool);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [SETUP_LOCK]).catch(() => undefined);
+      lock.release();
+    }
+  }
   return {
     pool,
     embedded: !!embedded,

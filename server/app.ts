@@ -100,8 +100,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   // Opened before anything is loaded, so no notice sent meanwhile is missed (see bus.ts).
   const bus = redis ? await redisBus(redis.client, redis.prefix, nodeId) : localBus;
   if (redis) say(`cluster node ${nodeId}: ${[...roles].join(', ')} (${redis.prefix})`);
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX, say });
-  await opts.seed?.(db.pool);
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX, say, seed: opts.seed });
 
   const districts = new DistrictTree();
   await districts.load(db.pool);

@@ -22,16 +22,17 @@ async function main(): Promise<void> {
   const say = (msg: string) => console.log(`[transitwatch] ${msg}`);
   const t0 = Date.now();
 
-  const nextApp = next({ dev, dir: process.cwd() });
-  const nextReady = nextApp.prepare();
+  // Pages are the web role's (server/cluster/roles.ts); another node serves only health and metrics.
+  const nextApp = config.TW_ROLES.has('web') ? next({ dev, dir: process.cwd() }) : undefined;
+  const nextReady = nextApp?.prepare();
 
   let feed: DemoFeed | undefined;
   const app = await startApp(config, {
     say,
     ingest: true,
-    handler: nextApp.getRequestHandler(),
+    handler: nextApp?.getRequestHandler(),
     seed: (pool) => seedDeployment(pool, config, say),
-    beforeListen: () => nextReady,
+    beforeListen: async () => void (await nextReady),
   });
   if (config.SIM) {
     feed = await startDemoFeed(app, say);
