@@ -28,7 +28,7 @@ import { MapStatus } from './live/mapStatus';
 import { LiveTestHooks } from './live/testHooks';
 import { log } from './log';
 import { registry as metricsRegistry } from './metrics';
-import { MovementService } from './movements/movementService';
+import { MovementService, type SettleRules } from './movements/movementService';
 import { startLinks, type LinksRuntime } from './links/runtime';
 import { startPortCalls, type PortCallsRuntime } from './links/portcalls/runtime';
 import { ZoneUnauthorised } from './links/zone/unauthorised';
@@ -197,8 +197,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     colours = remoteColours(bus);
     alerts.onAcknowledged = (episode) => commands.acknowledge(episode);
   }
-  // From here on every movement change reaches the live scopes and the rules.
+  // From here on every movement change reaches the live scopes and the rules, on every node.
   movements.follow({ live: hub, rules: commands });
+  movements.announceTo((id, then) => bus.publish('movement', { id, then }));
+  bus.on('movement', (n) => movements.refresh(n.id as number, n.then as SettleRules));
+  // An office added on one node is in every node's tree.
+  bus.on('districts', () => districts.load(db.pool));
   const onEvents = (events: { kind: string; time: number; assetId: number | null; consignmentId: number | null }[]) => {
     for (const e of events) commands.onEvent(e);
   };
@@ -235,6 +239,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     rules: commands,
     onEvents,
     links: links.receiver,
+    bus,
   });
   await opts.beforeListen?.();
 

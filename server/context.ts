@@ -1,6 +1,7 @@
 // Hands the server's live objects to Next route handlers, which Next bundles separately:
 // the module graph is not shared, the process (and so globalThis) is.
 import type pg from 'pg';
+import type { ClusterBus } from './cluster/bus';
 import type { RulesRuntime } from './alerts/rulesRuntime';
 import type { DistrictTree } from './auth/districtTree';
 import type { Sessions } from './auth/sessions';
@@ -16,6 +17,8 @@ import type { WebhookDispatcher } from './webhooks/dispatcher';
 
 export interface ServerContext {
   pool: pg.Pool;
+  /** Change notices to the other nodes of a cluster (nothing on a single node). */
+  bus?: ClusterBus;
   pipeline: Pipeline;
   sessions: Sessions;
   signIn: SignIn;

@@ -32,6 +32,8 @@ export interface MovementFollowers {
 export const SYSTEM_ACTOR = 'system';
 
 export type EndAction = 'close' | 'cancel';
+/** What the rules do after a change: watch it (anew), stop watching it, or nothing (they decided it). */
+export type SettleRules = 'watch' | 'unwatch' | 'none';
 const END_STATUS: Record<EndAction, ConsignmentStatus> = { close: 'closed', cancel: 'cancelled' };
 
 /** Who made a change: a person (with their id) or a system (no id: 'system', 'link:<source>'). */
@@ -285,7 +287,7 @@ export class MovementService {
   }
 
   /** After a commit: the index, the live scope of the asset(s), the rules. */
-  private settle(before: OpenMovement | undefined, after: OpenMovement, rules: 'watch' | 'unwatch' | 'none'): void {
+  private settle(before: OpenMovement | undefined, after: OpenMovement, rules: SettleRules): void {
     const open = isOpenStatus(after.status);
     if (open) this.index.put(after);
     else this.index.remove(after.id);
@@ -299,6 +301,31 @@ export class MovementService {
     } catch (err) {
       log.error({ err: (err as Error).message, consignment: after.id }, 'a movement change did not reach every follower');
     }
+    this.announce?.(after.id, rules);
+  }
+
+  // --- other nodes of a cluster (server/cluster/) ---
+
+  private announce: ((id: number, rules: SettleRules) => void) | undefined;
+
+  /** Tells the other nodes of each change settled here (they refresh it from the database). */
+  announceTo(announce: (id: number, rules: SettleRules) => void): void {
+    this.announce = announce;
+  }
+
+  /** Another node changed a movement: read it as committed and settle it here, without announcing it again. */
+  refresh(id: number, rules: SettleRules): Promise<void> {
+    return this.serial(async () => {
+      const row = (await this.pool.query<OpenMovement>(`SELECT ${MOVEMENT_COLUMNS} FROM consignments c WHERE c.id = $1`, [id])).rows[0];
+      if (!row) return;
+      const announce = this.announce;
+      this.announce = undefined;
+      try {
+        this.settle(this.index.get(id), row, rules);
+      } finally {
+        this.announce = announce;
+      }
+    });
   }
 
   /** Resolves once the writes under way have settled (before the pool closes). */

@@ -16,8 +16,9 @@ export const GET = handler(async (request) => {
 export const POST = handler(async (request) => {
   const { user } = await requireSession(request, 'supervisor');
   const body = await parseBody(addContract.body, request);
-  const { pool, districts } = getContext();
+  const { pool, districts, bus } = getContext();
   const added = await addOffice(pool, user, body, clientIp(request));
   await districts.load(pool);
+  bus?.publish('districts');
   return send(addContract, 201, added);
 });
