@@ -52,7 +52,7 @@ export const COAST_BOX = { west: 107, south: 18, east: 124, north: 41 } as const
 export const EXTENT = 4096;
 export const LAYERS = ['land', 'rivers', 'coast', 'admin0', 'admin1', 'places', 'ports'] as const;
 type LayerName = (typeof LAYERS)[number];
-export const ATTRIBUTION = '© OpenStreetMap contributors, Natural Earth';
+export const ATTRIBUTION = '© OpenStreetMap contributors, Natural Earth, GSHHG';
 
 /** First zoom at which a river of this kind is drawn (the kinds of scripts/extract-gshhg-rivers.ts). */
 export function riverMinZoom(kind: string): number {

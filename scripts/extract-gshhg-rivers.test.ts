@@ -112,7 +112,7 @@ describe('extract-gshhg-rivers', () => {
     for (const f of fc.features) {
       assert.equal(f.properties.kind, riverKind(f.properties.class));
       kinds.add(f.properties.kind);
-      for (const [x, y] of f.geometry.coordinates) assert.ok(x >= w && x <= e && y >= s && y <= n, `${x},${y} in the detail box`);
+      for (const [x, y] of f.geometry.coordinates as Pos[]) assert.ok(x >= w && x <= e && y >= s && y <= n, `${x},${y} in the detail box`);
     }
     assert.deepEqual([...kinds].sort(), ['canal', 'major', 'minor', 'river']);
   });

@@ -23,15 +23,15 @@ export const BASEMAP_COLORS = {
   labelSecondary: '#6b7f9c',
   halo: '#0b1320',
   port: '#5f7594',
-  /** Rivers: a dark blue near the sea's, a touch lighter and bluer so that it reads on land. */
-  river: '#10213b',
+  /** Rivers: the sea's dark blue, a touch bluer; darker than land, so they read as water on it. */
+  river: '#0a1628',
 } as const;
 
 /** UI.md type stack; MapLibre hands it to the canvas as a CSS font-family list. */
 export const BASEMAP_FONT = ['Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', 'WenQuanYi Micro Hei'];
 
 export const BASEMAP_SOURCE_ID = 'basemap';
-export const BASEMAP_ATTRIBUTION = '© OpenStreetMap contributors, Natural Earth';
+export const BASEMAP_ATTRIBUTION = '© OpenStreetMap contributors, Natural Earth, GSHHG';
 
 /**
  * Style layer ids of roads, for snapping (`map.queryRenderedFeatures({ layers: [...ROAD_LAYER_IDS] })`).
