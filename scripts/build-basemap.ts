@@ -19,7 +19,8 @@
  * Layers (all tiles extent 4096):
  *   land    polygons                          (no properties)
  *   rivers  lines: class, kind                (GSHHG/WDBII rivers and canals, detail box only; kind major
- *                                             from z4, river from z6, minor and canal from z8: riverMinZoom)
+ *                                             from z4, river from z6, minor and canal from z8: riverMinZoom.
+ *                                             The archive grew from 3.1 to 5.1 MB with them, the build by ~1.5 s)
  *   coast   land outlines as lines            (no properties; the box clip lines are left out)
  *   admin0  country borders on land           (no properties; Natural Earth 110m/50m/10m by band)
  *   admin1  Chinese province borders          (no properties; borders between two provinces only)
