@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DETAIL_BBOX } from './build-basemap';
-import { extractRivers, featureCollectionText, joinSegments, KEPT_CLASSES, parseGmtRivers, riverKind, simplify } from './extract-gshhg-rivers';
+import { bankLines, extractRivers, featureCollectionText, joinSegments, KEPT_CLASSES, parseGmtRivers, riverKind, simplify, YANGTZE_BOX } from './extract-gshhg-rivers';
 
 type Pos = [number, number];
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -72,6 +72,30 @@ describe('extract-gshhg-rivers', () => {
     assert.deepEqual(
       KEPT_CLASSES.map((c) => riverKind(c)),
       ['major', 'major', 'river', 'river', 'minor', 'canal', 'canal'],
+    );
+  });
+
+  it('adds the lower Yangtze banks as class 0, without the stretches along the box edge', () => {
+    const [w, , e] = YANGTZE_BOX;
+    const banks = `> Shore Bin # 7, Level 1
+${e}	32.1
+${e}	32.0
+120.5	31.95
+120.2	31.9
+${w}	31.9
+`;
+    assert.deepEqual(bankLines(banks), [
+      [
+        [e, 32.0],
+        [120.5, 31.95],
+        [120.2, 31.9],
+        [w, 31.9],
+      ],
+    ]);
+    const out = extractRivers('', banks);
+    assert.deepEqual(
+      out.map((f) => [f.properties.class, f.geometry.coordinates.length]),
+      [[0, 4]],
     );
   });
 

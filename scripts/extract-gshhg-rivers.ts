@@ -3,8 +3,10 @@
  * 2.3.7, LGPL-3+), dumped by GMT (Debian `gmt`, 6.4):
  *
  *   apt-get install --no-install-recommends gmt gmt-gshhg-full
- *   npx tsx scripts/extract-gshhg-rivers.ts            # runs `gmt coast ... -M` itself
- *   npx tsx scripts/extract-gshhg-rivers.ts dump.txt   # or reads a dump made earlier
+ *   npx tsx scripts/extract-gshhg-rivers.ts                       # runs `gmt coast ... -M` itself
+ *   npx tsx scripts/extract-gshhg-rivers.ts rivers.txt banks.txt   # or reads dumps made earlier
+ *     (rivers.txt: gmt coast -R95/145/0/50 -Df -I0 -I1 -I2 -I3 -I4 -I8 -I9 -M;
+ *      banks.txt:  gmt coast -R119.3/121.05/31.6/32.35 -Df -W1/1p -W2/1p -M, see YANGTZE_BOX)
  *
  * GMT's river classes (`gmt coast -I<class>`): 0 double-lined rivers (river-lakes), 1 permanent
  * major rivers, 2 additional major rivers, 3 additional rivers, 4 minor rivers, 5-7 intermittent
@@ -136,8 +138,37 @@ export function simplify(line: Pos[], tol: number): Pos[] {
   return line.filter((_, i) => keep[i]);
 }
 
-export function extractRivers(dump: string): GeoJSON.Feature<GeoJSON.LineString, { class: number; kind: RiverKind }>[] {
-  const byClass = new Map<number, Pos[][]>();
+/**
+ * Between Zhenjiang and the estuary the Yangtze is neither a WDBII river (those end at 119.6°E) nor sea in
+ * the basemap's OSM coast (which starts at 121.05°E): GSHHG draws it as shoreline (ocean and river-lake
+ * banks). Those banks, inside this box [west, south, east, north], are added as class 0 (double-lined).
+ */
+export const YANGTZE_BOX = [119.3, 31.6, 121.05, 32.35] as const;
+
+const EPS = 1e-6;
+function onSameBoxEdge(a: Pos, b: Pos): boolean {
+  const [w, s, e, n] = YANGTZE_BOX;
+  return [w, e].some((v) => Math.abs(a[0] - v) < EPS && Math.abs(b[0] - v) < EPS) || [s, n].some((v) => Math.abs(a[1] - v) < EPS && Math.abs(b[1] - v) < EPS);
+}
+
+/** Shore lines of a `gmt coast -W1 -W2 -M` dump over YANGTZE_BOX, less the stretches GMT drew along the box. */
+export function bankLines(dump: string): Pos[][] {
+  const out: Pos[][] = [];
+  for (const { line } of parseGmtRivers(dump)) {
+    let cur: Pos[] = [line[0]!];
+    for (let i = 1; i < line.length; i++) {
+      if (onSameBoxEdge(line[i - 1]!, line[i]!)) {
+        if (cur.length >= 2) out.push(cur);
+        cur = [line[i]!];
+      } else cur.push(line[i]!);
+    }
+    if (cur.length >= 2) out.push(cur);
+  }
+  return out;
+}
+
+export function extractRivers(dump: string, banksDump = ''): GeoJSON.Feature<GeoJSON.LineString, { class: number; kind: RiverKind }>[] {
+  const byClass = new Map<number, Pos[][]>([[0, bankLines(banksDump)]]);
   for (const { cls, line } of parseGmtRivers(dump)) {
     if (!(KEPT_CLASSES as readonly number[]).includes(cls)) continue;
     let list = byClass.get(cls);
@@ -166,18 +197,22 @@ export function featureCollectionText(features: GeoJSON.Feature[]): string {
   return `{"type":"FeatureCollection","features":[\n${features.map((f) => JSON.stringify(f)).join(',\n')}\n]}\n`;
 }
 
-function gmtDump(): string {
-  const [w, s, e, n] = DETAIL_BBOX;
-  const classes = KEPT_CLASSES.map((c) => `-I${c}`);
-  // In a temp dir: GMT leaves a gmt.history file in its working directory.
-  return execFileSync('gmt', ['coast', `-R${w}/${e}/${s}/${n}`, '-Df', ...classes, '-M'], { encoding: 'utf8', maxBuffer: 1 << 28, cwd: tmpdir() });
+/** `gmt coast ... -M` over [w, s, e, n], in a temp dir (GMT leaves a gmt.history file where it runs). */
+function gmtCoast([w, s, e, n]: readonly [number, number, number, number], what: string[]): string {
+  return execFileSync('gmt', ['coast', `-R${w}/${e}/${s}/${n}`, '-Df', ...what, '-M'], { encoding: 'utf8', maxBuffer: 1 << 28, cwd: tmpdir() });
 }
 
 function main(): void {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const input = process.argv[2];
-  const dump = input ? readFileSync(input, 'utf8') : gmtDump();
-  const features = extractRivers(dump);
+  const [riversFile, banksFile] = process.argv.slice(2);
+  const dump = riversFile
+    ? readFileSync(riversFile, 'utf8')
+    : gmtCoast(
+        DETAIL_BBOX,
+        KEPT_CLASSES.map((c) => `-I${c}`),
+      );
+  const banks = banksFile ? readFileSync(banksFile, 'utf8') : gmtCoast(YANGTZE_BOX, ['-W1/1p', '-W2/1p']);
+  const features = extractRivers(dump, banks);
   const text = featureCollectionText(features);
   const outFile = join(root, 'geo', 'rivers-east-asia.geojson');
   writeFileSync(outFile, text);
