@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { Compression, PMTiles, TileType, type RangeResponse, type Source } from 'pmtiles';
-import { buildBasemap, MAX_ZOOM, type BuildResult } from './build-basemap';
+import { buildBasemap, MAX_ZOOM, riverMinZoom, type BuildResult } from './build-basemap';
 
 // @mapbox/vector-tile 1.x and pbf 3.x are CommonJS without bundled types.
 const require = createRequire(import.meta.url);
@@ -137,7 +137,7 @@ describe('build-basemap', () => {
     assert.match(meta.attribution, /OpenStreetMap/);
     assert.deepEqual(
       meta.vector_layers.map((l) => l.id),
-      ['land', 'coast', 'admin0', 'admin1', 'places', 'ports'],
+      ['land', 'rivers', 'coast', 'admin0', 'admin1', 'places', 'ports'],
     );
   });
 
@@ -177,6 +177,22 @@ describe('build-basemap', () => {
       assert.ok((tile.layers.coast?.length ?? 0) > 0, `${what}: coast lines`);
       assert.ok(layerCovers(land, ...inTile(lon, lat, 10, x, y, land.extent)), `${what} is land`);
     }
+  });
+
+  it('draws rivers by kind from their own zoom: the Yangtze from z4, minor rivers and canals from z8', async () => {
+    const kindsAt = async (lon: number, lat: number, z: number) => {
+      const [x, y] = tileXY(lon, lat, z);
+      const rivers = (await getTile(z, x, y))?.layers.rivers;
+      return new Set(Array.from({ length: rivers?.length ?? 0 }, (_, i) => rivers!.feature(i).properties.kind));
+    };
+    // The Yangtze at Nanjing (GSHHG's lower Yangtze ends upstream of its estuary, which is sea in the OSM coast).
+    for (let z = 3; z <= MAX_ZOOM; z++) {
+      const kinds = await kindsAt(118.75, 32.08, z);
+      assert.equal(kinds.has('major'), z >= riverMinZoom('major'), `z${z}: major rivers`);
+      for (const kind of kinds) assert.ok(riverMinZoom(kind as string) <= z, `z${z}: no ${kind} before z${riverMinZoom(kind as string)}`);
+    }
+    const z8 = await kindsAt(120.6, 31.3, 8); // Suzhou: the Grand Canal and the Taihu plain's rivers
+    assert.ok(z8.has('canal') || z8.has('minor'), `z8 Suzhou has minor rivers or canals: ${[...z8].join(', ')}`);
   });
 
   it('thins places by zoom and covers open sea with (shared) empty tiles', async () => {

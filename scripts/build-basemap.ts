@@ -18,11 +18,16 @@
  *
  * Layers (all tiles extent 4096):
  *   land    polygons                          (no properties)
+ *   rivers  lines: class, kind                (GSHHG/WDBII rivers and canals, detail box only; kind major
+ *                                             from z4, river from z6, minor and canal from z8: riverMinZoom.
+ *                                             The archive grew from 3.1 to 5.1 MB with them, the build by ~1.5 s)
  *   coast   land outlines as lines            (no properties; the box clip lines are left out)
  *   admin0  country borders on land           (no properties; Natural Earth 110m/50m/10m by band)
  *   admin1  Chinese province borders          (no properties; borders between two provinces only)
  *   places  points: name, name_zh?, scalerank, pop_max   (thinned by zoom on scalerank)
  *   ports   points: name, name_zh?, scalerank            (thinned by zoom on scalerank)
+ *
+ * No roads or railways: no open source of them for China could be had from npm or Debian (see geo/SOURCES.md).
  *
  * Deterministic: the same inputs give the same bytes (no timestamps, fixed orders, fixed gzip level).
  */
@@ -46,9 +51,16 @@ export const DETAIL_BBOX: [number, number, number, number] = [95, 0, 145, 50];
 /** The box coast-china-1m was clipped to. */
 export const COAST_BOX = { west: 107, south: 18, east: 124, north: 41 } as const;
 export const EXTENT = 4096;
-export const LAYERS = ['land', 'coast', 'admin0', 'admin1', 'places', 'ports'] as const;
+export const LAYERS = ['land', 'rivers', 'coast', 'admin0', 'admin1', 'places', 'ports'] as const;
 type LayerName = (typeof LAYERS)[number];
-export const ATTRIBUTION = '© OpenStreetMap contributors, Natural Earth';
+export const ATTRIBUTION = '© OpenStreetMap contributors, Natural Earth, GSHHG';
+
+/** First zoom at which a river of this kind is drawn (the kinds of scripts/extract-gshhg-rivers.ts). */
+export function riverMinZoom(kind: string): number {
+  if (kind === 'major') return 4;
+  if (kind === 'river') return 6;
+  return 8; // minor, canal
+}
 
 /** Highest place scalerank shown at zoom z (Natural Earth scalerank 0 = most important). */
 export function placeMaxRank(z: number): number {
@@ -350,6 +362,7 @@ interface Inputs {
   borders50: Pos[][];
   borders10: Pos[][];
   admin1: Pos[][];
+  rivers: GeoJSON.Feature<GeoJSON.LineString>[];
   places: GeoJSON.Feature<GeoJSON.Point>[];
   ports: GeoJSON.Feature<GeoJSON.Point>[];
 }
@@ -394,6 +407,12 @@ export function loadInputs(root: string): Inputs {
   const provinces = geo('china-admin1.geojson').features.filter((f) => f.properties?.iso_3166_2 !== 'CN-X01~' && f.properties?.name !== 'Paracel Islands');
   const admin1 = sharedBorders(provinces.flatMap((f) => polygonsOf(f.geometry)));
 
+  const rivers = (geo('rivers-east-asia.geojson').features as GeoJSON.Feature<GeoJSON.LineString>[]).map((f) => ({
+    type: 'Feature' as const,
+    properties: { class: f.properties?.class as number, kind: f.properties?.kind as string },
+    geometry: f.geometry,
+  }));
+
   const placeFeatures = geo('places-east-asia.geojson').features as GeoJSON.Feature<GeoJSON.Point>[];
   const places = placeFeatures.map((f) => {
     const p = f.properties ?? {};
@@ -426,6 +445,7 @@ export function loadInputs(root: string): Inputs {
     borders50: borderLines(countries50),
     borders10: borderLines(countries10),
     admin1,
+    rivers,
     places,
     ports,
   };
@@ -446,6 +466,9 @@ function lineFeatures(layer: LayerName, lines: Pos[][]): GeoJSON.Feature[] {
 function pointFeatures(layer: LayerName, pts: GeoJSON.Feature<GeoJSON.Point>[]): GeoJSON.Feature[] {
   return pts.map((f) => ({ ...f, properties: { _l: layer, ...f.properties } }));
 }
+function taggedFeatures(layer: LayerName, features: GeoJSON.Feature[]): GeoJSON.Feature[] {
+  return features.map((f) => ({ ...f, properties: { _l: layer, ...f.properties } }));
+}
 
 interface Band {
   minZoom: number;
@@ -465,6 +488,10 @@ function makeBands(inp: Inputs, maxZoom: number): Band[] {
   add(0, 2, [...polyFeatures('land', inp.land110), ...lineFeatures('coast', outlines(inp.land110)), ...lineFeatures('admin0', inp.borders110), ...points]);
   add(3, 4, [
     ...polyFeatures('land', inp.land50),
+    ...taggedFeatures(
+      'rivers',
+      inp.rivers.filter((f) => riverMinZoom(f.properties?.kind) <= 4),
+    ),
     ...lineFeatures('coast', outlines(inp.land50)),
     ...lineFeatures('admin0', inp.borders50),
     ...lineFeatures('admin1', inp.admin1),
@@ -472,6 +499,7 @@ function makeBands(inp: Inputs, maxZoom: number): Band[] {
   ]);
   add(5, MAX_ZOOM, [
     ...polyFeatures('land', inp.landHi),
+    ...taggedFeatures('rivers', inp.rivers),
     ...lineFeatures('coast', inp.coastHi),
     ...lineFeatures('admin0', inp.borders10),
     ...lineFeatures('admin1', inp.admin1),
@@ -504,6 +532,7 @@ function encodeTile(tile: GeoJSONVTTile | null, z: number): Uint8Array {
     const { _l, ...tags } = (f.tags ?? {}) as Record<string, unknown> & { _l: LayerName };
     if (_l === 'places' && (tags.scalerank as number) > placeMaxRank(z)) continue;
     if (_l === 'ports' && (tags.scalerank as number) > portMaxRank(z)) continue;
+    if (_l === 'rivers' && riverMinZoom(tags.kind as string) > z) continue;
     let list = byLayer.get(_l);
     if (!list) byLayer.set(_l, (list = []));
     list.push({ ...f, tags } as GeoJSONVTFeature);
@@ -582,6 +611,7 @@ export function buildBasemap(opts: BuildOptions): BuildResult {
       attribution: ATTRIBUTION,
       vector_layers: [
         { id: 'land', fields: {}, minzoom: 0, maxzoom: maxZoom },
+        { id: 'rivers', fields: { class: 'Number', kind: 'String' }, minzoom: riverMinZoom('major'), maxzoom: maxZoom },
         { id: 'coast', fields: {}, minzoom: 0, maxzoom: maxZoom },
         { id: 'admin0', fields: {}, minzoom: 0, maxzoom: maxZoom },
         { id: 'admin1', fields: {}, minzoom: 3, maxzoom: maxZoom },

@@ -23,13 +23,22 @@ export const BASEMAP_COLORS = {
   labelSecondary: '#6b7f9c',
   halo: '#0b1320',
   port: '#5f7594',
+  /** Rivers: the sea's dark blue, a touch bluer; darker than land, so they read as water on it. */
+  river: '#0a1628',
 } as const;
 
 /** UI.md type stack; MapLibre hands it to the canvas as a CSS font-family list. */
 export const BASEMAP_FONT = ['Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', 'WenQuanYi Micro Hei'];
 
 export const BASEMAP_SOURCE_ID = 'basemap';
-export const BASEMAP_ATTRIBUTION = '© OpenStreetMap contributors, Natural Earth';
+export const BASEMAP_ATTRIBUTION = '© OpenStreetMap contributors, Natural Earth, GSHHG';
+
+/**
+ * Style layer ids of roads, for snapping (`map.queryRenderedFeatures({ layers: [...ROAD_LAYER_IDS] })`).
+ * Empty: the basemap has no roads yet, since no open road data for China could be had from npm or
+ * Debian (geo/SOURCES.md). A query with an empty list returns no features, so snapping is a no-op.
+ */
+export const ROAD_LAYER_IDS: readonly string[] = [];
 
 /** Id of the first label layer: add data layers `beforeId` this to keep labels on top. */
 export const BASEMAP_FIRST_LABEL_LAYER = 'ports-label';
@@ -87,6 +96,29 @@ export function basemapStyle(pmtilesUrl: string, lang: BasemapLang = 'zh'): Styl
         source: BASEMAP_SOURCE_ID,
         'source-layer': 'land',
         paint: { 'fill-color': BASEMAP_COLORS.land, 'fill-antialias': false },
+      },
+      {
+        // GSHHG/WDBII rivers and canals; the tiles hold each kind from its own zoom on (major z4,
+        // river z6, minor and canal z8), so the style only sets widths.
+        id: 'rivers',
+        type: 'line',
+        source: BASEMAP_SOURCE_ID,
+        'source-layer': 'rivers',
+        layout: { 'line-join': 'round', 'line-cap': 'round' },
+        paint: {
+          'line-color': BASEMAP_COLORS.river,
+          'line-width': [
+            'interpolate',
+            ['linear'],
+            ['zoom'],
+            4,
+            ['match', ['get', 'kind'], 'major', 0.7, 0.4],
+            7,
+            ['match', ['get', 'kind'], 'major', 1.3, 'river', 0.9, 0.6],
+            10,
+            ['match', ['get', 'kind'], 'major', 2.6, 'river', 1.6, 1],
+          ],
+        },
       },
       {
         id: 'admin1',
