@@ -1,6 +1,6 @@
 'use client';
-// /admin/routes: approved routes drawn on the map. A click adds a point, snapped to the basemap's
-// roads when asked (two points on one road follow it); handles drag; the corridor shows live at
+// /admin/routes: approved routes drawn on the map. A click adds a point, snapped when asked to the
+// basemap's roads and the other approved routes (two points on one line follow it); handles drag; the corridor shows live at
 // its half-width. Origin and destination sites, the approval period and the route's own rules
 // thresholds are set beside it. GeoJSON, KML and GPX come in; GeoJSON and KML go out. Saving goes
 // through the same REST as everything else (POST /api/routes, PUT /api/routes/{code}/rules), so
@@ -294,9 +294,9 @@ function RoutesEditor() {
             </fieldset>
             <div className="route-drawing">
               <label className="check">
-                <input type="checkbox" checked={snap} onChange={(e) => setSnap(e.target.checked)} /> 吸附道路 Snap to roads
+                <input type="checkbox" checked={snap} onChange={(e) => setSnap(e.target.checked)} /> 吸附道路与已批路线 Snap to roads and routes
               </label>
-              <span className="secondary" data-testid="route-stats">
+              <span className="secondary" data-testid="route-stats" data-vertices={path.length}>
                 {points.length} 点 · {lengthKm.toFixed(1)} km · 走廊 {areaKm2.toFixed(1)} km²
               </span>
               <button className="btn" type="button" disabled={!points.length} onClick={() => setPoints(points.slice(0, -1))}>

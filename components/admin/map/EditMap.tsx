@@ -2,7 +2,7 @@
 // The admin's drawing map: the offline basemap with the other routes and sites dimmed for
 // reference, and the geometry being drawn. A click adds a point (snapped to a road when asked);
 // a point's handle drags; the corridor (or polygon) being drawn is shown as it changes.
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import * as maplibregl from 'maplibre-gl';
 import { GeoJsonLayer, PathLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Feature } from 'geojson';
@@ -17,6 +17,7 @@ export interface EditMapProps {
   mode: 'line' | 'polygon';
   points: ControlPoint[];
   onChange(points: ControlPoint[]): void;
+  /** Snap new line points to the basemap's roads and to the other routes (snapToRoads.ts). */
   snap: boolean;
   /** Other routes and sites, drawn dim. */
   context: Feature[];
@@ -50,12 +51,18 @@ export default function EditMap({ mode, points, onChange, snap, context, preview
   const container = useRef<HTMLDivElement>(null);
   const base = useRef<ReturnType<typeof createBaseMap> | null>(null);
   const handles = useRef<maplibregl.Marker[]>([]);
-  const latest = useRef({ points, onChange, snap, mode });
-  latest.current = { points, onChange, snap, mode };
+  const snapLines = useMemo(() => context.flatMap((f) => (f.geometry.type === 'LineString' ? [f.geometry.coordinates as Pos[]] : [])), [context]);
+  const latest = useRef({ points, onChange, snap, mode, snapLines });
+  latest.current = { points, onChange, snap, mode, snapLines };
 
   const place = (at: Pos): ControlPoint => {
     const map = base.current!.map;
-    return latest.current.snap && latest.current.mode === 'line' ? snapToRoads(map, at) : { pos: at };
+    if (!latest.current.snap || latest.current.mode !== 'line') return { pos: at };
+    try {
+      return snapToRoads(map, at, latest.current.snapLines);
+    } catch {
+      return { pos: at }; // a point is never lost to snapping
+    }
   };
 
   useEffect(() => {
