@@ -6,6 +6,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import readXlsxFile from 'read-excel-file/node';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { openApiDocument } from '../http/openapi';
 import { freshDatabase, testPoolMax, type TestDatabase } from '../../db/testing';
 import { startApp, type App } from '../app';
 import { loadConfig } from '../config';
@@ -38,19 +41,20 @@ async function seed(pool: TestDatabase['pool']): Promise<void> {
                  ('R-GZ', '广州线', 'Guangzhou line', 'S-GZ', ST_SetSRID(ST_MakeLine(ST_MakePoint(113.2, 23.1), ST_MakePoint(113.4, 23.2)), 4326))) x(code, zh, en, site, g)
     JOIN sites s ON s.code = x.site`);
   await q(`INSERT INTO assets (key, kind, district) VALUES ('truck-sh', 'vehicle', '2200'), ('truck-gz', 'vehicle', '5100')`);
-  // ref, route, asset, districts, departure, deadline, arrived_at, status
+  // ref, route, asset, districts, departure, deadline, arrived_at, status. None is open, so that the
+  // running rules engine has nothing to raise (an open movement past its deadline would get OVERDUE).
   await q(`INSERT INTO consignments (reference, asset_id, origin_site, dest_site, route_id, departure, deadline, arrived_at, status, districts)
     SELECT x.ref, a.id, s.id, s.id, r.id, x.dep, x.dl, x.arr, x.st, x.d
     FROM (VALUES
       -- Shanghai, on R-SH, touching 2200 and its office 2248:
       ('M1', 'R-SH', 'truck-sh', ARRAY['2200', '2248'], ${cst('10 08:00')}, ${cst('10 12:00')}, ${cst('10 11:00')}, 'arrived'),  -- on time, 3 h
       ('M2', 'R-SH', 'truck-sh', ARRAY['2200', '2248'], ${cst('10 09:00')}, ${cst('10 12:00')}, ${cst('10 14:00')}, 'arrived'),  -- late, 5 h
-      ('M3', 'R-SH', 'truck-sh', ARRAY['2200', '2248'], ${cst('10 10:00')}, ${cst('10 18:00')}, NULL, 'in_transit'),
+      ('M3', 'R-SH', 'truck-sh', ARRAY['2200', '2248'], ${cst('10 10:00')}, ${cst('10 18:00')}, NULL, 'closed'),      -- closed, never arrived
       ('M4', 'R-SH', 'truck-sh', ARRAY['2200', '2248'], ${cst('10 23:30')}, ${cst('11 03:00')}, ${cst('11 01:30')}, 'arrived'),  -- left on D, on time, 2 h
       ('M5', 'R-SH', 'truck-sh', ARRAY['2200', '2248'], ${cst('09 23:59')}, ${cst('10 06:00')}, ${cst('10 01:00')}, 'arrived'),  -- left the day before
       ('M6', 'R-SH', 'truck-sh', ARRAY['2200', '2248'], ${cst('10 07:00')}, ${cst('10 12:00')}, NULL, 'cancelled'),
       -- Shanghai itself only, no route:
-      ('M7', NULL, 'truck-sh', ARRAY['2200'], ${cst('10 12:00')}, ${cst('10 20:00')}, NULL, 'in_transit'),
+      ('M7', NULL, 'truck-sh', ARRAY['2200'], ${cst('10 12:00')}, ${cst('10 20:00')}, NULL, 'closed'),
       -- Guangzhou:
       ('G1', 'R-GZ', 'truck-gz', ARRAY['5100'], ${cst('10 08:00')}, ${cst('10 10:00')}, ${cst('10 09:00')}, 'arrived'),  -- on time, 1 h
       ('G2', 'R-GZ', 'truck-gz', ARRAY['5100'], ${cst('10 00:00')}, ${cst('10 03:00')}, ${cst('10 04:00')}, 'closed')     -- the first instant of D; late, 4 h
@@ -109,7 +113,7 @@ test('HQ by district: the day in CST, departure decides, cancelled left out, on-
     ['2200', '5100'],
     'one level below HQ',
   );
-  // 2200: M1 (3 h, on time), M2 (5 h, late), M3 (open), M4 (2 h, on time, arrived the next day), M7 (open).
+  // 2200: M1 (3 h, on time), M2 (5 h, late), M3 (never arrived), M4 (2 h, on time, arrived the next day), M7 (never arrived).
   assert.deepEqual(figures(row(r, '2200')!), [5, 3, 2, 2 / 3, (10 * 3600) / 3, 4]);
   assert.equal(row(r, '2200')!.nameZh, '上海海关');
   // 5100: G1 (1 h, on time), G2 (4 h, late; departed at 00:00 CST, the first instant of the day).
@@ -201,11 +205,23 @@ test('the unscoped form (the bench baseline) gives what HQ sees', async () => {
   assert.deepEqual(bare, hq);
 });
 
+/** The JSON answer against the OpenAPI document's schema for it (closed objects: no undeclared field). */
+function assertMatchesContract(body: unknown): void {
+  const doc = JSON.parse(JSON.stringify(openApiDocument()));
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  ajv.addSchema({ $id: 'openapi.json', components: doc.components }, 'openapi.json');
+  const schema = doc.paths['/api/reports'].get.responses['200'].content['application/json'].schema;
+  const validate = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi.json#/components/')));
+  assert.ok(validate(body), ajv.errorsText(validate.errors));
+}
+
 const get = (path: string, district = '0000') => fetch(base + path, { headers: { cookie: cookies[district]! } });
 
 test('HTTP: the XLSX download, read back, holds the same figures as the JSON', async () => {
   const json = (await (await get('/api/reports?period=day&date=2026-03-10&by=district')).json()) as Report;
   assert.equal(json.total.movements, 7);
+  assertMatchesContract(json);
   const res = await get('/api/reports?period=day&date=2026-03-10&by=district&format=xlsx');
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
