@@ -1,6 +1,6 @@
 // A report as a file: CSV (one table, a column per alert type) or XLSX (sheets: the summary, alerts
 // by type, deviation spots). Headers Chinese first with English beside; the same figures as the JSON.
-import writeXlsxFile from 'write-excel-file/node';
+import writeXlsxFile, { type Cell } from 'write-excel-file/node';
 import { csvRows } from '@/lib/csv';
 import { zhCN } from '@/lib/i18n/zh-CN';
 import { en } from '@/lib/i18n/en';
@@ -48,10 +48,9 @@ export function reportCsv(r: Report): string {
   return '\uFEFF' + csvRows([[...SUMMARY_HEADER, ...types.map(typeName)], ...body.map((b) => [...rate(b.cells), ...types.map((t) => count(b.f, t))])]);
 }
 
-type Cell = { value: string | number | null; type?: typeof String | typeof Number; format?: string; fontWeight?: 'bold' } | null;
 const cell = (value: string | number | null, format?: string): Cell =>
   value == null ? null : typeof value === 'number' ? { value, type: Number, ...(format ? { format } : {}) } : { value, type: String };
-const head = (labels: string[]): Cell[] => labels.map((l) => ({ value: l, type: String, fontWeight: 'bold' }));
+const head = (labels: string[]): Cell[] => labels.map((l) => ({ value: l, type: String, fontWeight: 'bold' as const }));
 
 export async function reportXlsx(r: Report): Promise<Buffer> {
   const title = `TransitWatch 统计报表 Report · ${r.period === 'day' ? '日报 Daily' : '月报 Monthly'} ${r.date} (China Standard Time) · ${r.by === 'district' ? '按关区 By district' : '按路线 By route'}`;
