@@ -99,7 +99,7 @@ const FIGURES = `count(*)::int AS movements,
   avg(extract(epoch FROM m.arrived_at - m.departure)) FILTER (WHERE m.arrived_at IS NOT NULL)::float8 AS mean_transit_s`;
 
 /** Movement figures per row key ('' for the total). */
-function movementSql(by: ReportBy | 'total'): string {
+export function movementSql(by: ReportBy | 'total'): string {
   if (by === 'total') return `WITH ${MOVEMENTS} SELECT '' AS key, ${FIGURES} FROM mv m`;
   if (by === 'route') return `WITH ${MOVEMENTS} SELECT coalesce(r.code, '') AS key, ${FIGURES} FROM mv m LEFT JOIN routes r ON r.id = m.route_id GROUP BY 1`;
   return `WITH ${MOVEMENTS}, ${SHOWN},
@@ -108,7 +108,7 @@ function movementSql(by: ReportBy | 'total'): string {
 }
 
 /** Alert counts per row key and type ('' for the total). */
-function alertSql(by: ReportBy | 'total'): string {
+export function alertSql(by: ReportBy | 'total'): string {
   if (by === 'total') return `WITH ${ALERTS} SELECT '' AS key, al.type, count(*)::int AS n FROM al GROUP BY al.type`;
   if (by === 'route')
     return `WITH ${ALERTS} SELECT coalesce(r.code, '') AS key, al.type, count(*)::int AS n
@@ -118,7 +118,7 @@ function alertSql(by: ReportBy | 'total'): string {
     SELECT key, type, count(*)::int AS n FROM keyed GROUP BY key, type`;
 }
 
-const SPOTS_SQL = `SELECT ST_X(g.cell)::float8 AS lon, ST_Y(g.cell)::float8 AS lat, g.n AS count FROM (
+export const SPOTS_SQL = `SELECT ST_X(g.cell)::float8 AS lon, ST_Y(g.cell)::float8 AS lat, g.n AS count FROM (
     SELECT ST_SnapToGrid(a.geom, $4) AS cell, count(*)::int AS n
     FROM visible_alerts($1) a
     WHERE a.type = 'ROUTE_DEVIATION' AND a.geom IS NOT NULL AND a.time >= $2 AND a.time < $3
