@@ -1,6 +1,6 @@
 'use client';
-// The route-deviation spots of the period over the offline basemap: one disc per grid cell, its
-// size and colour by how many deviations fell in it (amber few → red many), a soft halo around the
+// The route-deviation spots of the period over the offline basemap: one disc per grid cell (sized in
+// pixels, so a spot reads the same at any zoom), its size and colour by how many deviations fell in it (amber few → red many), a soft halo around the
 // busiest so the picture reads as a heat map. Client only (maplibre, deck.gl).
 import { useEffect, useRef } from 'react';
 import { ScatterplotLayer } from '@deck.gl/layers';
@@ -31,7 +31,6 @@ export default function DeviationMap({ spots, cellDeg }: { spots: Spot[]; cellDe
     const made = mapRef.current;
     if (!made) return;
     const max = Math.max(1, ...spots.map((s) => s.count));
-    const cellM = cellDeg * 111_000;
     const share = (s: Spot) => s.count / max;
     made.overlay.setProps({
       layers: [
@@ -39,8 +38,8 @@ export default function DeviationMap({ spots, cellDeg }: { spots: Spot[]; cellDe
           id: 'deviation-halo',
           data: spots,
           getPosition: (s) => [s.lon, s.lat],
-          getRadius: (s) => cellM * (0.8 + 1.6 * Math.sqrt(share(s))),
-          radiusMinPixels: 8,
+          radiusUnits: 'pixels',
+          getRadius: (s) => 14 + 30 * Math.sqrt(share(s)),
           getFillColor: (s) => [...mix(share(s)), 50],
           stroked: false,
         }),
@@ -48,8 +47,8 @@ export default function DeviationMap({ spots, cellDeg }: { spots: Spot[]; cellDe
           id: 'deviation-spots',
           data: spots,
           getPosition: (s) => [s.lon, s.lat],
-          getRadius: (s) => cellM * (0.3 + 0.7 * Math.sqrt(share(s))),
-          radiusMinPixels: 3,
+          radiusUnits: 'pixels',
+          getRadius: (s) => 5 + 13 * Math.sqrt(share(s)),
           getFillColor: (s) => [...mix(share(s)), 210],
           getLineColor: [255, 255, 255, 160],
           lineWidthMinPixels: 1,
@@ -63,13 +62,13 @@ export default function DeviationMap({ spots, cellDeg }: { spots: Spot[]; cellDe
     if (spots.length) {
       const lons = spots.map((s) => s.lon);
       const lats = spots.map((s) => s.lat);
-      const pad = cellDeg * 2;
+      const pad = Math.max(cellDeg * 4, 0.3); // some land around a lone spot
       made.map.fitBounds(
         [
           [Math.min(...lons) - pad, Math.min(...lats) - pad],
           [Math.max(...lons) + pad, Math.max(...lats) + pad],
         ],
-        { padding: 30, maxZoom: 10, duration: 0 },
+        { padding: 40, maxZoom: 8, duration: 0 },
       );
     }
   }, [spots, cellDeg]);
