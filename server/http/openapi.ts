@@ -27,8 +27,9 @@ import * as jt809 from './contracts/jt809';
 import * as webhooks from './contracts/webhooks';
 import * as wms from './contracts/wms';
 import * as links from './contracts/links';
+import * as users from './contracts/users';
 
-const CONTRACT_MODULES: Record<string, unknown>[] = [auth, alerts, consignments, assets, jt809, admin, links, wms, ingest, webhooks, docs, districts];
+const CONTRACT_MODULES: Record<string, unknown>[] = [auth, alerts, consignments, assets, jt809, admin, links, wms, ingest, webhooks, docs, districts, users];
 
 const isContract = (v: unknown): v is RouteContract =>
   typeof v === 'object' && v !== null && 'method' in v && 'path' in v && 'responses' in v && typeof (v as { path: unknown }).path === 'string';
