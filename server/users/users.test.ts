@@ -61,7 +61,7 @@ async function signIn(username: string, password: string): Promise<string | null
   const res = await loginApi.POST(req('POST', '/api/auth/login', '', { username, password }));
   if (res.status !== 200) return null;
   const set = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))!;
-  return set.split(';')[0];
+  return set.split(';')[0] ?? null;
 }
 const me = async (cookie: string) => (await meApi.GET(req('GET', '/api/auth/me', cookie))).status;
 
