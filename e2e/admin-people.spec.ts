@@ -72,6 +72,7 @@ test('devices: register a vehicle with a JT/T 808 terminal, listed with its stat
 test('users: create an office officer, who signs in and sees only their district', async ({ browser }) => {
   test.skip(!process.env.DATABASE_URL, 'compares with SQL: needs DATABASE_URL');
   const page = await (await browser.newContext()).newPage();
+  page.on('dialog', (d) => void d.accept());
   await signIn(page, 'admin', ADMIN_PASSWORD, '/admin/users');
   await expect(page.getByRole('heading', { name: /用户/ })).toBeVisible();
   const username = `e2e-ys-${Math.floor(Math.random() * 1e6)}`;
