@@ -28,7 +28,9 @@ function Node({ d, all }: { d: ListedDistrict; all: ListedDistrict[] }) {
         </span>
         <span className="level">{LEVEL_WORDS[d.level]}</span>
         {!d.hasArea && <span className="secondary">(未绘制辖区 · no area drawn)</span>}
-        <ChangedBy by={d.changedBy} at={d.changedAt} />
+        <span className="district-changed">
+          <ChangedBy by={d.changedBy} at={d.changedAt} />
+        </span>
       </div>
       {children.length > 0 && (
         <ul>
