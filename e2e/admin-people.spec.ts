@@ -104,7 +104,7 @@ test('users: create an office officer, who signs in and sees only their district
 
   const { before, others } = await withDb(async (db) => ({
     before: await touching(db, OFFICE),
-    others: (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM consignments WHERE NOT ($1 = ANY (districts))', [OFFICE])).rows[0].n,
+    others: (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM consignments WHERE NOT ($1 = ANY (districts))', [OFFICE])).rows[0]?.n ?? 0,
   }));
   expect(before.size, 'the demo world has movements touching the office').toBeGreaterThan(0);
   expect(others, 'and movements elsewhere, which the officer must not see').toBeGreaterThan(0);

@@ -73,7 +73,9 @@ function ProtocolFields({ protocol, ident, onProtocol, onIdent }: { protocol: Pr
           name="ident"
           value={ident}
           onChange={(e) => onIdent(e.target.value)}
-          {...(protocol === 'jt808' ? { pattern: '[0-9]{1,20}', placeholder: '013912345678', inputMode: 'numeric' as const } : { pattern: '[A-Za-z0-9._\\-]{1,64}', placeholder: '862345' })}
+          {...(protocol === 'jt808'
+            ? { pattern: '[0-9]{1,20}', placeholder: '013912345678', inputMode: 'numeric' as const }
+            : { pattern: '[A-Za-z0-9._\\-]{1,64}', placeholder: '862345' })}
         />
       </label>
     </fieldset>
@@ -93,7 +95,15 @@ function IntervalCell({ device, busy, onSave }: { device: Device; busy: boolean;
         onSave(value.trim() === '' ? null : Number(value));
       }}
     >
-      <input aria-label={`${device.ident} 上报间隔(秒) Report interval (s)`} type="number" min={1} max={86400} placeholder="默认" value={value} onChange={(e) => setValue(e.target.value)} />
+      <input
+        aria-label={`${device.ident} 上报间隔(秒) Report interval (s)`}
+        type="number"
+        min={1}
+        max={86400}
+        placeholder="默认"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+      />
       <span className="secondary">秒</span>
       <button className="btn" type="submit" disabled={busy || !changed}>
         保存 · Save
@@ -193,7 +203,15 @@ function DevicesBody() {
       <form className="admin-form" onSubmit={registerVehicle} aria-label="登记车辆 Register a vehicle">
         <label>
           车牌 Plate
-          <input name="plate" required minLength={2} maxLength={16} value={vehicle.plate} onChange={(e) => setVehicle({ ...vehicle, plate: e.target.value })} placeholder="沪D·12345" />
+          <input
+            name="plate"
+            required
+            minLength={2}
+            maxLength={16}
+            value={vehicle.plate}
+            onChange={(e) => setVehicle({ ...vehicle, plate: e.target.value })}
+            placeholder="沪D·12345"
+          />
         </label>
         <label>
           车牌颜色 Plate colour
@@ -219,7 +237,12 @@ function DevicesBody() {
           名称 Label <span className="secondary">(可选 · optional)</span>
           <input name="label" value={vehicle.label} onChange={(e) => setVehicle({ ...vehicle, label: e.target.value })} />
         </label>
-        <ProtocolFields protocol={vehicle.protocol} ident={vehicle.ident} onProtocol={(protocol) => setVehicle({ ...vehicle, protocol })} onIdent={(ident) => setVehicle({ ...vehicle, ident })} />
+        <ProtocolFields
+          protocol={vehicle.protocol}
+          ident={vehicle.ident}
+          onProtocol={(protocol) => setVehicle({ ...vehicle, protocol })}
+          onIdent={(ident) => setVehicle({ ...vehicle, ident })}
+        />
         <button className="btn primary" type="submit" disabled={busy || !vehicle.plate.trim()}>
           登记 · Register
         </button>
@@ -294,7 +317,12 @@ function DevicesBody() {
                   {d.lastAddress && <div className="secondary mono">{d.lastAddress}</div>}
                 </td>
                 <td>
-                  <IntervalCell key={String(d.reportIntervalS)} device={d} busy={busy} onSave={(s) => act(() => adminCall('PATCH', `/api/devices/${d.id}`, { reportIntervalS: s }))} />
+                  <IntervalCell
+                    key={String(d.reportIntervalS)}
+                    device={d}
+                    busy={busy}
+                    onSave={(s) => act(() => adminCall('PATCH', `/api/devices/${d.id}`, { reportIntervalS: s }))}
+                  />
                 </td>
                 <td>
                   <ChangedBy by={d.changedBy} at={d.changedAt} />

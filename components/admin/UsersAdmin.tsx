@@ -143,7 +143,14 @@ function UsersBody() {
         </label>
         <label>
           密码 Password <span className="secondary">(留空则自动生成 · blank: generated)</span>
-          <input name="password" type="password" autoComplete="new-password" minLength={12} value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+          <input
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            minLength={12}
+            value={form.password}
+            onChange={(e) => setForm({ ...form, password: e.target.value })}
+          />
         </label>
         <button className="btn primary" type="submit" disabled={busy || !form.username}>
           新建 · Create
