@@ -12,6 +12,7 @@ import { AssetKey, DistrictCode, Jt808Phone, Mmsi, OsmAndId, Plate, PlateColor, 
 import { announceRevoked } from './revocations';
 import { conflict, forbidden, invalid, notFound } from '../errors';
 import { OSMAND_SECRET_PARAM } from '../ingest/osmand/decode';
+import { LAST_CHANGE } from '../queries/lastChange';
 
 /** Who acts: a supervisor's session user, or undefined for the CLI (the operator of the machine). */
 export interface Actor {
@@ -71,6 +72,9 @@ export interface DeviceOut {
   revokedAt: string | null;
   /** Expected reporting interval (s) for SIGNAL_LOST; null: the rules' threshold. */
   reportIntervalS: number | null;
+  /** Who made the last audited change (register, interval, reset, revoke), and when. */
+  changedBy: string | null;
+  changedAt: string | null;
 }
 
 /** A registered device; `secret` (OsmAnd) is shown here once and never again. */
@@ -87,8 +91,9 @@ const ADMINISTERS = `($1::text IS NULL OR (SELECT is_hq($1)) OR a.district = ANY
 const DEVICE_SELECT = `
   SELECT d.id, d.protocol, d.ident, d.state, d.state_at AS "stateAt", d.last_contact AS "lastContact",
          d.last_address AS "lastAddress", d.created_at AS "createdAt", d.revoked_at AS "revokedAt",
-         d.report_interval_s AS "reportIntervalS", json_build_object('id', a.id, 'key', a.key, 'label', a.label, 'district', a.district) AS asset
-  FROM devices d JOIN assets a ON a.id = d.asset_id`;
+         d.report_interval_s AS "reportIntervalS", json_build_object('id', a.id, 'key', a.key, 'label', a.label, 'district', a.district) AS asset,
+         ch.username AS "changedBy", ch.at AS "changedAt"
+  FROM devices d JOIN assets a ON a.id = d.asset_id LEFT JOIN LATERAL (${LAST_CHANGE('device', 'd.id')}) ch ON true`;
 
 const iso = (t: Date | null): string | null => (t ? t.toISOString() : null);
 function deviceOut(r: Record<string, unknown>): DeviceOut {
@@ -104,6 +109,8 @@ function deviceOut(r: Record<string, unknown>): DeviceOut {
     createdAt: iso(r.createdAt as Date)!,
     revokedAt: iso(r.revokedAt as Date | null),
     reportIntervalS: (r.reportIntervalS as number | null) ?? null,
+    changedBy: (r.changedBy as string | null) ?? null,
+    changedAt: iso(r.changedAt as Date | null),
   };
 }
 

@@ -28,8 +28,9 @@ import * as webhooks from './contracts/webhooks';
 import * as wms from './contracts/wms';
 import * as links from './contracts/links';
 import * as reports from './contracts/reports';
+import * as users from './contracts/users';
 
-const CONTRACT_MODULES: Record<string, unknown>[] = [auth, alerts, consignments, assets, jt809, admin, links, wms, ingest, webhooks, docs, districts, reports];
+const CONTRACT_MODULES: Record<string, unknown>[] = [auth, alerts, consignments, assets, jt809, admin, links, wms, ingest, webhooks, docs, districts, reports, users];
 
 const isContract = (v: unknown): v is RouteContract =>
   typeof v === 'object' && v !== null && 'method' in v && 'path' in v && 'responses' in v && typeof (v as { path: unknown }).path === 'string';

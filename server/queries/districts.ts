@@ -6,6 +6,7 @@ import { withTransaction } from '../../db/transaction';
 import { audit } from '../audit';
 import type { SessionUser } from '../auth/sessions';
 import { conflict, forbidden, invalid } from '../errors';
+import { LAST_CHANGE } from './lastChange';
 
 export interface DistrictRow {
   code: string;
@@ -16,15 +17,23 @@ export interface DistrictRow {
   hasArea: boolean;
 }
 
+/** A district as listed: with who made its last audited change (an added office), and when. */
+export interface ListedDistrict extends DistrictRow {
+  changedBy: string | null;
+  changedAt: string | null;
+}
+
 const COLUMNS = `code, name_zh AS "nameZh", name_en AS "nameEn", level, parent, area IS NOT NULL AS "hasArea"`;
 
-export async function listDistricts(pool: pg.Pool, userDistrict: string): Promise<DistrictRow[]> {
-  const { rows } = await pool.query<DistrictRow>(
-    `SELECT ${COLUMNS} FROM districts WHERE is_hq($1) OR code = ANY (visible_districts($1))
+export async function listDistricts(pool: pg.Pool, userDistrict: string): Promise<ListedDistrict[]> {
+  const { rows } = await pool.query(
+    `SELECT ${COLUMNS}, ch.username AS "changedBy", ch.at AS "changedAt"
+     FROM districts LEFT JOIN LATERAL (${LAST_CHANGE('district', 'code')}) ch ON true
+     WHERE is_hq($1) OR code = ANY (visible_districts($1))
      ORDER BY CASE level WHEN 'hq' THEN 0 WHEN 'direct' THEN 1 ELSE 2 END, code`,
     [userDistrict],
   );
-  return rows;
+  return rows.map((r) => ({ ...r, changedAt: r.changedAt ? (r.changedAt as Date).toISOString() : null }));
 }
 
 export async function addOffice(pool: pg.Pool, user: SessionUser, body: { code: string; nameZh: string; nameEn: string; parent: string }, ip: string): Promise<DistrictRow> {

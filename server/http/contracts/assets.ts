@@ -34,6 +34,8 @@ export const DeviceOut = z
     createdAt: Timestamp,
     revokedAt: Timestamp.nullable(),
     reportIntervalS: z.number().int().nullable().meta({ description: 'expected reporting interval (s) for SIGNAL_LOST; null: the rules’ threshold' }),
+    changedBy: z.string().nullable().meta({ description: 'who made the last audited change (register, interval, reset, revoke)' }),
+    changedAt: Timestamp.nullable(),
   })
   .meta({ id: 'Device' });
 

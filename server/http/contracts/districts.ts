@@ -1,6 +1,6 @@
 // Contracts of the customs district tree: the districts a user sees, and a supervisor adding an office.
 import { z } from 'zod';
-import { DistrictCode, defineRoute } from '../contract';
+import { DistrictCode, Timestamp, defineRoute } from '../contract';
 
 const Code4 = z.string().regex(/^[0-9]{4}$/, '4 digits (关区代码)');
 const Name = (what: string) => z.string().trim().min(1, `${what}: 1–60 characters`).max(60, `${what}: 1–60 characters`);
@@ -28,7 +28,11 @@ export const listDistricts = defineRoute({
   summary: { zh: '关区树', en: 'Customs district tree' },
   description: 'The districts the user sees (HQ all; a direct customs itself and its offices; an office itself), parents before children.',
   access: { session: 'viewer' },
-  responses: { 200: z.object({ districts: z.array(DistrictOut) }) },
+  responses: {
+    200: z.object({
+      districts: z.array(DistrictOut.extend({ changedBy: z.string().nullable().meta({ description: 'who made the last audited change' }), changedAt: Timestamp.nullable() })),
+    }),
+  },
 });
 
 export const addOffice = defineRoute({

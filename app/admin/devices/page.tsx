@@ -1,0 +1,5 @@
+import { DevicesAdmin } from '../../../components/admin/DevicesAdmin';
+
+export default function DevicesPage() {
+  return <DevicesAdmin />;
+}

@@ -1,0 +1,5 @@
+import { DistrictsAdmin } from '../../../components/admin/DistrictsAdmin';
+
+export default function DistrictsPage() {
+  return <DistrictsAdmin />;
+}

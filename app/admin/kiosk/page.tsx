@@ -1,0 +1,5 @@
+import { KioskAdmin } from '../../../components/admin/KioskAdmin';
+
+export default function KioskPage() {
+  return <KioskAdmin />;
+}
