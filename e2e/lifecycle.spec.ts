@@ -23,8 +23,16 @@ test('lifecycle: extend a deadline and hand over in the console; both on the tim
   await expect
     .poll(
       async () => {
+        // A truck with a long way still to go (a short demo run may arrive while the test acts on it).
         const list = (await (await api.get('/api/consignments?status=in_transit&limit=50')).json()).items;
-        movement = list.find((x: { route: string | null; asset: { kind: string } }) => x.route && x.asset.kind === 'vehicle');
+        movement = undefined;
+        for (const x of list.filter((x: { route: string | null; asset: { kind: string } }) => x.route && x.asset.kind === 'vehicle').slice(0, 20)) {
+          const j = await (await api.get(`/api/consignments/${x.id}/journey`)).json();
+          if ((j.progress?.remainingM ?? 0) > 30_000) {
+            movement = x;
+            break;
+          }
+        }
         return !!movement;
       },
       { timeout: 60_000 },
@@ -38,7 +46,7 @@ test('lifecycle: extend a deadline and hand over in the console; both on the tim
   await expect(page.getByTestId('cp-reference')).toHaveText(movement!.reference);
   const actions = page.getByTestId('movement-actions');
   await expect(actions).toBeVisible();
-  await expect(actions.getByRole('button')).toHaveText([/编辑/, /延长时限/, /换车转运/, /结案/, /撤销/]);
+  await expect(actions.getByRole('button')).toHaveText(['编辑', '延长时限', '换车转运', '结案', '撤销']);
 
   // Extend by two hours (the dialog proposes it), with a reason.
   await page.getByTestId('action-extend').click();
@@ -67,6 +75,8 @@ test('lifecycle: extend a deadline and hand over in the console; both on the tim
   await expect(handed).toContainText('车辆故障，换车转运 E2E');
   await expect(page.locator('.cp-carrier')).toContainText(other.label ?? other.key);
   await page.getByTestId('consignment-panel').screenshot({ path: '/tmp/lifecycle-console-panel-after.png' });
+  await page.getByTestId('timeline').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: '/tmp/lifecycle-console-timeline.png' });
 
   // The audit log, filtered by action, holds both; the CSV of the same filter too.
   await page.goto('/admin/audit');

@@ -54,7 +54,8 @@ function short(v: unknown): string {
 export function changeSummary(before: unknown, after: unknown): string {
   const b = before && typeof before === 'object' ? (before as Record<string, unknown>) : {};
   const a = after && typeof after === 'object' ? (after as Record<string, unknown>) : {};
-  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
+  // The reason first: it says the most in the fewest words.
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].sort((x, y) => Number(y === 'reason') - Number(x === 'reason'));
   const parts = keys.slice(0, 3).map((k) => (k in b && k in a ? `${k}: ${short(b[k])} → ${short(a[k])}` : k in a ? `${k}: ${short(a[k])}` : `${k}: ${short(b[k])} → —`));
   return parts.join('; ') + (keys.length > 3 ? ' …' : '');
 }

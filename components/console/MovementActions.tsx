@@ -1,12 +1,13 @@
 'use client';
 // A supervisor's actions on an open movement, in one calm row under its facts: 编辑 Edit, 延长时限
-// Extend deadline, 换车转运 Hand over, 结案 Close, 撤销 Cancel. Each opens a small dialog; the
+// Extend (the deadline), 换车转运 Hand over, 结案 Close, 撤销 Cancel. Each opens a small dialog; the
 // reason is required where the server requires it, and a refusal shows the server's words. The
 // server decides role, jurisdiction and state again on every call; this only hides what others
 // could not do.
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { JourneyConsignment } from '../../lib/journey';
 import { getJson } from '../getJson';
+import { useLang } from '../I18nProvider';
 import { csrfToken } from '../UserBox';
 import './movementActions.css';
 
@@ -15,7 +16,7 @@ const OPEN = ['planned', 'in_transit', 'overdue', 'diverted'];
 
 const BUTTONS: { action: Action; zh: string; en: string; danger?: boolean }[] = [
   { action: 'edit', zh: '编辑', en: 'Edit' },
-  { action: 'extend', zh: '延长时限', en: 'Extend deadline' },
+  { action: 'extend', zh: '延长时限', en: 'Extend' },
   { action: 'handover', zh: '换车转运', en: 'Hand over' },
   { action: 'close', zh: '结案', en: 'Close' },
   { action: 'cancel', zh: '撤销', en: 'Cancel', danger: true },
@@ -58,13 +59,22 @@ const localValue = (ms: number) => {
 
 export function MovementActions({ consignment: c, onChanged }: { consignment: JourneyConsignment; onChanged: () => void }) {
   const supervisor = useIsSupervisor();
+  // The console speaks the page's language (the other one as a tooltip); the dialogs say both.
+  const en = useLang().lang === 'en';
   const [open, setOpen] = useState<Action | null>(null);
   if (!supervisor || !OPEN.includes(c.status)) return null;
   return (
     <div className="cp-actions" data-testid="movement-actions">
       {BUTTONS.map((b) => (
-        <button key={b.action} type="button" className={`btn small${b.danger ? ' danger' : ''}`} onClick={() => setOpen(b.action)} data-testid={`action-${b.action}`}>
-          {b.zh} <span className="secondary">{b.en}</span>
+        <button
+          key={b.action}
+          type="button"
+          className={`btn${b.danger ? ' danger' : ''}`}
+          title={en ? b.zh : b.en}
+          onClick={() => setOpen(b.action)}
+          data-testid={`action-${b.action}`}
+        >
+          {en ? b.en : b.zh}
         </button>
       ))}
       {open && (

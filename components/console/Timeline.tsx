@@ -69,5 +69,6 @@ export function Timeline({ entries, now, onSeek }: { entries: TimelineEntry[]; n
   );
 }
 
-/** An ISO time from an action (the old or new deadline) as the timeline shows times: MM-DD HH:mm. */
-const shortTime = (iso: string | null | undefined) => (iso ? formatTime(Date.parse(iso)).slice(5, 16) : '—');
+/** An ISO time from an action (the old or new deadline), short: MM/DD HH:mm in China time, as the other times here. */
+const shortTime = (iso: string | null | undefined) =>
+  iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }) : '—';
