@@ -44,7 +44,8 @@ export interface JourneyRoute {
 /** One fix: [lon, lat, time (ms), speed (km/h, NaN unknown), metres off the route (NaN without a route)]. */
 export type JourneyFix = [number, number, number, number, number];
 
-export type TimelineKind = 'departure' | 'arrived' | 'deadline' | 'event' | 'alert';
+/** `action`: an officer's change of the movement (edit, extend, hand over, close, cancel), from the audit log. */
+export type TimelineKind = 'departure' | 'arrived' | 'deadline' | 'event' | 'alert' | 'action';
 
 export interface TimelineEntry {
   time: number;
@@ -59,6 +60,13 @@ export interface TimelineEntry {
   siteEn?: string | null;
   lon?: number | null;
   lat?: number | null;
+  /** An action: who made it (username). */
+  by?: string | null;
+  /** An action: why. */
+  reason?: string | null;
+  /** An action: what it was and what it became (the deadline as ISO 8601, a plate, edited fields as text). */
+  from?: string | null;
+  to?: string | null;
 }
 
 export interface JourneyProgress {

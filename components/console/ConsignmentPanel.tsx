@@ -1,7 +1,8 @@
 'use client';
 // What an officer needs about one movement at a glance: status, who carries what from where to
 // where, departure, deadline, ETA against the deadline, distance off route now, the charts and
-// the timeline, and the track to take away (GeoJSON, GPX, KML).
+// the timeline, and the track to take away (GeoJSON, GPX, KML); for a supervisor, the movement's
+// lifecycle actions (MovementActions), after which the journey is loaded again.
 import type { Journey } from '../../lib/journey';
 import { formatTime } from '../../lib/format';
 import { useFormat, useLang } from '../I18nProvider';
@@ -9,6 +10,7 @@ import { useCanAct } from '../useCanAct';
 import { DocumentsSection } from './DocumentsSection';
 import { Jt809RequestButton } from './Jt809RequestButton';
 import { JourneyCharts } from './JourneyCharts';
+import { MovementActions } from './MovementActions';
 import { Timeline } from './Timeline';
 
 function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
@@ -20,7 +22,20 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
   );
 }
 
-export function ConsignmentPanel({ journey: j, now, replayTime, onSeek }: { journey: Journey; now: number; replayTime: number | null; onSeek: (ms: number) => void }) {
+export function ConsignmentPanel({
+  journey: j,
+  now,
+  replayTime,
+  onSeek,
+  onChanged,
+}: {
+  journey: Journey;
+  now: number;
+  replayTime: number | null;
+  onSeek: (ms: number) => void;
+  /** A lifecycle action changed the movement: load its journey again. */
+  onChanged?: () => void;
+}) {
   const { t, lang } = useLang();
   const f = useFormat();
   const canAct = useCanAct();
@@ -124,6 +139,8 @@ export function ConsignmentPanel({ journey: j, now, replayTime, onSeek }: { jour
           )}
         </Fact>
       </dl>
+
+      {c && onChanged && <MovementActions consignment={c} onChanged={onChanged} />}
 
       <div className="cp-export">
         <span className="secondary">{t('console.export')}</span>

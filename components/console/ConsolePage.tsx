@@ -36,7 +36,7 @@ export default function ConsolePage() {
   const [now, setNow] = useState(() => Date.now());
   /** The side panel shows the selected movements, or the inspection task list. */
   const [tab, setTab] = useState<'movements' | 'inspections'>('movements');
-  const { loaded, onAlertAbout } = useJourneys(keys);
+  const { loaded, onAlertAbout, reload } = useJourneys(keys);
   // One connection: positions for the live markers, alerts for the timelines.
   const { store, state, tickMs } = useLiveFeed(60, {
     onAlert: (a) => onAlertAbout(a.assetId),
@@ -157,7 +157,9 @@ export default function ConsolePage() {
                     {t('console.loadFailed', { error: focused.error })}
                   </p>
                 )}
-                {focused?.journey && <ConsignmentPanel journey={focused.journey} now={now} replayTime={replay.clock.time} onSeek={replay.seek} />}
+                {focused?.journey && (
+                  <ConsignmentPanel journey={focused.journey} now={now} replayTime={replay.clock.time} onSeek={replay.seek} onChanged={() => reload(focused.key)} />
+                )}
               </div>
             </>
           )}

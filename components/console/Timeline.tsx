@@ -1,11 +1,14 @@
 'use client';
-// The journey as a list of moments: departure, gate and seal events, alerts, arrival or the
-// deadline. A click replays from that moment.
+// The journey as a list of moments: departure, gate and seal events, alerts, the officers' actions
+// (edit, extend, hand over, close, cancel: what changed, who, why), arrival or the deadline. A click
+// replays from that moment.
 import type { TimelineEntry } from '../../lib/journey';
 import { formatTime } from '../../lib/format';
 import { zhCN } from '../../lib/i18n/zh-CN';
 import { SeverityIcon } from '../alerts/SeverityIcon';
 import { useFormat, useLang } from '../I18nProvider';
+import { actionWord } from './lifecycleWords';
+import './lifecycleTimeline.css';
 
 const EVENT_KINDS = zhCN.eventKind;
 
@@ -26,6 +29,17 @@ export function Timeline({ entries, now, onSeek }: { entries: TimelineEntry[]; n
         return `${e.code && Object.hasOwn(EVENT_KINDS, e.code) ? t(`eventKind.${e.code as keyof typeof EVENT_KINDS}`) : (e.code ?? '')}${site ? ` · ${site}` : ''}`;
       case 'alert':
         return `${t(`alertType.${e.code}` as 'alertType.OVERDUE')} · ${t(`alertState.${e.state ?? 'open'}`)}`;
+      case 'action': {
+        const change =
+          e.code === 'consignment_extend'
+            ? `${shortTime(e.from)} → ${shortTime(e.to)}`
+            : e.code === 'consignment_edit'
+              ? (e.to ?? '')
+              : e.from || e.to
+                ? `${e.from ?? '—'} → ${e.to ?? '—'}`
+                : '';
+        return `${actionWord(e.code, lang === 'en')}${change ? ` · ${change}` : ''}`;
+      }
     }
   };
   return (
@@ -41,6 +55,12 @@ export function Timeline({ entries, now, onSeek }: { entries: TimelineEntry[]; n
                 {formatTime(e.time).slice(5)}
               </time>
               <span className="tl-age secondary">{e.time <= now ? f.age(now - e.time) : ''}</span>
+              {e.kind === 'action' && (
+                <span className="tl-detail secondary">
+                  {e.by ?? '—'}
+                  {e.reason ? ` · ${e.reason}` : ''}
+                </span>
+              )}
             </button>
           </li>
         ))}
@@ -48,3 +68,7 @@ export function Timeline({ entries, now, onSeek }: { entries: TimelineEntry[]; n
     </section>
   );
 }
+
+/** An ISO time from an action (the old or new deadline), short: MM/DD HH:mm in China time, as the other times here. */
+const shortTime = (iso: string | null | undefined) =>
+  iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }) : '—';

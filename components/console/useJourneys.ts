@@ -31,9 +31,10 @@ export function useJourneys(keys: SubjectKey[]) {
   const loadedRef = useRef(loaded);
   loadedRef.current = loaded;
 
-  const load = useCallback((key: SubjectKey) => {
+  /** Loads a journey: only what is new since the one held, or (`whole`) all of it again. */
+  const load = useCallback((key: SubjectKey, whole = false) => {
     const held = loadedRef.current.get(key)?.journey ?? null;
-    const from = refreshFrom(held);
+    const from = whole ? null : refreshFrom(held);
     if (from === null) performance.mark(`tw:journey-request:${key}`); // bench/track measures from here to the drawn track
     getJson<Journey>(from === null ? urlOf(key) : `${urlOf(key)}?from=${from}`).then(
       (journey) =>
@@ -66,5 +67,8 @@ export function useJourneys(keys: SubjectKey[]) {
     [load],
   );
 
-  return { loaded, onAlertAbout };
+  /** The movement itself changed (an officer's action, e.g. a hand-over to another vehicle): load it whole again. */
+  const reload = useCallback((key: SubjectKey) => load(key, true), [load]);
+
+  return { loaded, onAlertAbout, reload };
 }

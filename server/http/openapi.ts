@@ -18,6 +18,7 @@ import { ErrorBody, type RouteContract, type ResponseSpec } from './contract';
 import * as admin from './contracts/admin';
 import * as alerts from './contracts/alerts';
 import * as assets from './contracts/assets';
+import * as audit from './contracts/audit';
 import * as auth from './contracts/auth';
 import * as consignments from './contracts/consignments';
 import * as docs from './contracts/docs';
@@ -30,7 +31,7 @@ import * as links from './contracts/links';
 import * as reports from './contracts/reports';
 import * as users from './contracts/users';
 
-const CONTRACT_MODULES: Record<string, unknown>[] = [auth, alerts, consignments, assets, jt809, admin, links, wms, ingest, webhooks, docs, districts, reports, users];
+const CONTRACT_MODULES: Record<string, unknown>[] = [auth, alerts, consignments, assets, jt809, admin, links, wms, ingest, webhooks, docs, districts, reports, users, audit];
 
 const isContract = (v: unknown): v is RouteContract =>
   typeof v === 'object' && v !== null && 'method' in v && 'path' in v && 'responses' in v && typeof (v as { path: unknown }).path === 'string';

@@ -26,3 +26,26 @@ export type ConsignmentInput = z.infer<typeof ConsignmentBody>;
 
 /** Closing or cancelling a movement: why, in a sentence (kept in the audit trail). */
 export const EndMovementBody = z.object({ reason: text(1, 500) });
+
+/**
+ * Editing an open movement: what the declaration may correct without changing where it runs or
+ * who sees it — the seal number, the goods and the carrier's name (an empty text clears it). The
+ * route, the sites and the departure decide its districts and its rules, so they are not edited
+ * here (cancel and register anew); the deadline and the vehicle have their own audited actions.
+ */
+export const EditMovementBody = z
+  .object({
+    sealId: text(0, 32).optional(),
+    goods: text(0, 200).optional(),
+    carrier: text(0, 200).optional(),
+    reason: text(1, 500).optional(),
+  })
+  .strict()
+  .refine((b) => b.sealId !== undefined || b.goods !== undefined || b.carrier !== undefined, { message: 'nothing to change: give sealId, goods or carrier' });
+export type EditMovementInput = z.infer<typeof EditMovementBody>;
+
+/** Extending the deadline: a later time and why (kept in the audit trail and on the timeline). */
+export const ExtendDeadlineBody = z.object({ deadline: z.string().datetime({ offset: true }), reason: text(1, 500) });
+
+/** Handing a movement over to another vehicle (trans-shipment): its asset key and why. */
+export const HandOverBody = z.object({ asset: text(3, 64), reason: text(1, 500) });

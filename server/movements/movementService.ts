@@ -14,7 +14,7 @@ import type { SessionUser } from '../auth/sessions';
 import { appendRowEntry } from '../ledger/ledger';
 import { log } from '../log';
 import type { WatchedConsignment } from '../rules/types';
-import type { ConsignmentInput } from './bodies';
+import type { ConsignmentInput, EditMovementInput } from './bodies';
 import { loadOpenMovements } from './loadOpenMovements';
 import { MOVEMENT_COLUMNS, OPEN_STATUSES, isOpenStatus, type OpenMovement } from './movement';
 import { DomainError } from '../errors';
@@ -35,6 +35,10 @@ export type EndAction = 'close' | 'cancel';
 /** What the rules do after a change: watch it (anew), stop watching it, or nothing (they decided it). */
 export type SettleRules = 'watch' | 'unwatch' | 'none';
 const END_STATUS: Record<EndAction, ConsignmentStatus> = { close: 'closed', cancel: 'cancelled' };
+
+/** What an edit may change (bodies.ts EditMovementBody). */
+const EDITABLE = ['sealId', 'goods', 'carrier'] as const;
+type Editable = Record<(typeof EDITABLE)[number], string | null>;
 
 /** Who made a change: a person (with their id) or a system (no id: 'system', 'link:<source>'). */
 export interface Actor {
@@ -174,21 +178,113 @@ export class MovementService {
    * may see. Not visible: not_found; already ended: conflict.
    */
   end(user: SessionUser, id: number, action: EndAction, reason: string, ip: string): Promise<{ id: number; status: ConsignmentStatus }> {
+    return this.change(user, id, ip, async (c, seen, who) => {
+      const status = END_STATUS[action];
+      const { rows } = await c.query<OpenMovement>(`UPDATE consignments c SET status = $2, updated_at = now() WHERE c.id = $1 RETURNING ${MOVEMENT_COLUMNS}`, [id, status]);
+      await this.record(c, who, `consignment_${action}`, id, { status: seen.status }, { status, reason });
+      return { after: rows[0]!, rules: 'unwatch' as const, result: { id, status } };
+    });
+  }
+
+  /**
+   * A supervisor corrects an open movement's seal number, goods or carrier name (bodies.ts says
+   * why only these). Only the fields that differ are written and audited; none: nothing is written.
+   */
+  edit(user: SessionUser, id: number, body: EditMovementInput, ip: string): Promise<{ id: number; changed: string[] }> {
+    return this.change(user, id, ip, async (c, seen, who) => {
+      const now = (await c.query<Editable>('SELECT seal_id AS "sealId", goods, carrier FROM consignments WHERE id = $1', [id])).rows[0]!;
+      const wanted: Editable = {
+        sealId: body.sealId === undefined ? now.sealId : body.sealId || null,
+        goods: body.goods === undefined ? now.goods : body.goods || null,
+        carrier: body.carrier === undefined ? now.carrier : body.carrier || null,
+      };
+      const changed = EDITABLE.filter((k) => wanted[k] !== now[k]);
+      if (changed.length === 0) return { after: seen, rules: 'none' as const, result: { id, changed } };
+      const { rows } = await c.query<OpenMovement>(
+        `UPDATE consignments c SET seal_id = $2, goods = $3, carrier = $4, updated_at = now() WHERE c.id = $1 RETURNING ${MOVEMENT_COLUMNS}`,
+        [id, wanted.sealId, wanted.goods, wanted.carrier],
+      );
+      const pick = (e: Editable) => Object.fromEntries(changed.map((k) => [k, e[k]]));
+      await this.record(c, who, 'consignment_edit', id, pick(now), { ...pick(wanted), ...(body.reason ? { reason: body.reason } : {}) });
+      return { after: rows[0]!, rules: 'none' as const, result: { id, changed } };
+    });
+  }
+
+  /**
+   * A supervisor gives an open movement more time: a deadline later than the one it has, with a
+   * reason. The rules watch it again with the new deadline, which ends an OVERDUE episode that the
+   * old deadline raised (RulesEngine.watch); past the new one too, OVERDUE is raised afresh.
+   */
+  extendDeadline(user: SessionUser, id: number, deadline: string, reason: string, ip: string): Promise<{ id: number; deadline: string }> {
+    return this.change(user, id, ip, async (c, seen, who) => {
+      const next = Date.parse(deadline);
+      if (!(next > seen.deadline)) throw new DomainError('invalid', `deadline: must be later than the current one (${new Date(seen.deadline).toISOString()})`);
+      const { rows } = await c.query<OpenMovement>(
+        `UPDATE consignments c SET deadline = to_timestamp($2 / 1000.0), updated_at = now() WHERE c.id = $1 RETURNING ${MOVEMENT_COLUMNS}`,
+        [id, next],
+      );
+      const after = rows[0]!;
+      await this.record(c, who, 'consignment_extend', id, { deadline: new Date(seen.deadline).toISOString() }, { deadline: new Date(after.deadline).toISOString(), reason });
+      return { after, rules: 'watch' as const, result: { id, deadline: new Date(after.deadline).toISOString() } };
+    });
+  }
+
+  /**
+   * Trans-shipment (换车转运): the goods go on another vehicle of the supervisor's jurisdiction (HQ:
+   * any) of the same kind. The movement's asset becomes the new one; the hand-over is kept
+   * (consignment_handovers) so the track is the old vehicle's until now and the new one's after.
+   * Settling re-scopes both assets on the live hub, and the rules move the watch to the new one.
+   * Outside HQ an unknown key and another district's vehicle answer alike (forbidden): no oracle.
+   */
+  handOver(user: SessionUser, id: number, assetKey: string, reason: string, ip: string): Promise<{ id: number; asset: string; at: string }> {
+    return this.change(user, id, ip, async (c, seen, who) => {
+      const a = (await c.query('SELECT id, key, kind, label, plate, district FROM assets WHERE key = $1', [assetKey])).rows[0];
+      const j = (await c.query('SELECT is_hq($1) AS hq, coalesce($2::text = ANY (visible_districts($1)), false) AS home', [user.district, a?.district ?? null])).rows[0];
+      if (!j.hq && (!a || !j.home)) throw new DomainError('forbidden', `asset: ${assetKey} is not a vehicle of your jurisdiction`);
+      if (!a) throw new DomainError('invalid', `asset: no asset ${assetKey}`);
+      const old = (await c.query('SELECT id, key, kind, label, plate FROM assets WHERE id = $1', [seen.assetId])).rows[0];
+      if (a.id === old.id) throw new DomainError('invalid', `asset: the movement is already on ${assetKey}`);
+      if (a.kind !== old.kind) throw new DomainError('invalid', `asset: a ${old.kind} movement goes over to another ${old.kind}, not a ${a.kind}`);
+      const at = (
+        await c.query<{ time: Date }>(
+          `INSERT INTO consignment_handovers (consignment_id, from_asset, to_asset, leg_start)
+           SELECT c.id, c.asset_id, $2, coalesce(c.handed_over_at, c.departure) FROM consignments c WHERE c.id = $1 RETURNING time`,
+          [id, a.id],
+        )
+      ).rows[0]!.time;
+      const { rows } = await c.query<OpenMovement>(
+        `UPDATE consignments c SET asset_id = $2, handed_over_at = $3, updated_at = now() WHERE c.id = $1 RETURNING ${MOVEMENT_COLUMNS}`,
+        [id, a.id, at],
+      );
+      const carrier = (x: { key: string; label: string | null; plate: string | null }) => ({ asset: x.key, label: x.label, plate: x.plate });
+      await this.record(c, who, 'consignment_handover', id, carrier(old), { ...carrier(a), reason, at: at.toISOString() });
+      return { after: rows[0]!, rules: 'watch' as const, result: { id, asset: a.key as string, at: at.toISOString() } };
+    });
+  }
+
+  /**
+   * One supervisor's change of one open movement: the role, then the row locked, then whether the
+   * user may see it (not_found) and whether it is still open (conflict); `work` writes, audits and
+   * says what the rules must do; after the commit it settles.
+   */
+  private change<R>(
+    user: SessionUser,
+    id: number,
+    ip: string,
+    work: (c: pg.PoolClient, seen: OpenMovement, who: Actor) => Promise<{ after: OpenMovement; rules: 'watch' | 'unwatch' | 'none'; result: R }>,
+  ): Promise<R> {
     return this.serial(async () => {
       if (user.role !== 'supervisor') throw new DomainError('forbidden', 'needs the supervisor role');
-      const status = END_STATUS[action];
-      const { before, after } = await withTransaction(this.pool, async (c) => {
+      const done = await withTransaction(this.pool, async (c) => {
         // Lock the row first (a function's result cannot be locked), then ask whether the user may see it.
         await c.query('SELECT 1 FROM consignments WHERE id = $1 FOR UPDATE', [id]);
         const seen = (await c.query<OpenMovement>(`SELECT ${MOVEMENT_COLUMNS} FROM visible_consignments($1) c WHERE c.id = $2`, [user.district, id])).rows[0];
         if (!seen) throw new DomainError('not_found', 'no such consignment');
         if (!isOpenStatus(seen.status)) throw new DomainError('conflict', `the movement has already ended (${seen.status})`);
-        const { rows } = await c.query<OpenMovement>(`UPDATE consignments c SET status = $2, updated_at = now() WHERE c.id = $1 RETURNING ${MOVEMENT_COLUMNS}`, [id, status]);
-        await this.record(c, { userId: user.id, username: user.username, ip }, `consignment_${action}`, id, { status: seen.status }, { status, reason });
-        return { before: seen, after: rows[0]! };
+        return { seen, ...(await work(c, seen, { userId: user.id, username: user.username, ip })) };
       });
-      this.settle(before, after, 'unwatch');
-      return { id, status };
+      if (done.after !== done.seen) this.settle(done.seen, done.after, done.rules);
+      return done.result;
     });
   }
 

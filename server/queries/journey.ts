@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { TimeMsParam } from '@/lib/params';
 import type { Journey, JourneyConsignment, JourneyFix, JourneyProgress, TimelineEntry } from '../../lib/journey';
 import { getConsignment } from './consignments';
-import { MAX_WINDOW_MS, fixWindowsSql, loadTrack } from './track';
+import { MAX_WINDOW_MS, fixWindowsSql, loadTrack, type Track } from './track';
+import { movementActions, movementLegs, type Leg } from './movementHistory';
 
 export const JourneyQuery = z
   .object({
@@ -36,7 +37,8 @@ export async function loadJourney(pool: pg.Pool, userDistrict: string, id: numbe
   if (!consignment) return null;
   const window = journeyWindow(consignment, q, now);
   const keys = (await pool.query('SELECT route_id, origin_site, dest_site FROM consignments WHERE id = $1', [id])).rows[0];
-  const [route, sites, history] = await Promise.all([
+  const legs = await movementLegs(pool, id, consignment.asset.id);
+  const [route, sites, history, actions] = await Promise.all([
     keys.route_id === null
       ? null
       : pool
@@ -55,12 +57,14 @@ export async function loadJourney(pool: pg.Pool, userDistrict: string, id: numbe
         [keys.origin_site, keys.dest_site],
       )
       .then((r) => new Map(r.rows.map((s) => [s.id, s.f]))),
-    loadHistory(pool, userDistrict, consignment.asset.id, window, q.zoom, { consignment, routeId: keys.route_id, originSite: keys.origin_site }, now),
+    loadHistory(pool, userDistrict, consignment.asset.id, window, q.zoom, { consignment, routeId: keys.route_id, originSite: keys.origin_site, legs }, now),
+    movementActions(pool, id),
   ]);
   if (!history) return null;
   const timeline: TimelineEntry[] = [
     { time: Date.parse(consignment.departure), kind: 'departure' as const, site: consignment.origin.name, siteEn: consignment.origin.nameEn },
     ...history.timeline,
+    ...actions,
     consignment.arrivedAt
       ? { time: Date.parse(consignment.arrivedAt), kind: 'arrived' as const, site: consignment.destination.name, siteEn: consignment.destination.nameEn }
       : { time: Date.parse(consignment.deadline), kind: 'deadline' as const, site: consignment.destination.name, siteEn: consignment.destination.nameEn },
@@ -105,7 +109,7 @@ async function loadHistory(
 ) {
   const cid = movement?.consignment.id ?? null;
   const [track, events, alerts, progress] = await Promise.all([
-    loadTrack(pool, userDistrict, assetId, { ...window, format: 'geojson', zoom }, movement?.routeId ?? undefined),
+    loadLegTracks(pool, userDistrict, movement?.legs ?? [{ assetId, from: -Infinity, to: Infinity }], window, zoom, movement?.routeId ?? undefined),
     // The carrier's own events (no movement) only inside the spans the user may see its fixes.
     pool.query(
       `WITH w AS MATERIALIZED (${fixWindowsSql('$5', '$2')})
@@ -143,8 +147,40 @@ async function loadHistory(
   return { track: { fixes, simplified: track.simplified, total: track.total }, timeline, progress };
 }
 
-/** A movement's keys for its journey: a route is approved both ways, so a movement from its to_site runs it backwards. */
-type Movement = { consignment: JourneyConsignment; routeId: number | null; originSite: number };
+/**
+ * A movement's keys for its journey: a route is approved both ways, so a movement from its to_site
+ * runs it backwards; its carriers' legs split the track at each hand-over (movementHistory.ts).
+ */
+type Movement = { consignment: JourneyConsignment; routeId: number | null; originSite: number; legs: Leg[] };
+
+/**
+ * The track of a movement handed over between vehicles: each carrier's fixes within its leg (and
+ * the window), one after the other. Null when the user may see none of the carrier now (as for
+ * one carrier); an earlier carrier the user may not see adds nothing.
+ */
+async function loadLegTracks(
+  pool: pg.Pool,
+  userDistrict: string,
+  legs: Leg[],
+  window: { from: number; to: number },
+  zoom: number | undefined,
+  routeId?: number,
+): Promise<Track | null> {
+  const parts = await Promise.all(
+    legs.map((leg) => {
+      const from = Math.max(window.from, leg.from);
+      const to = Math.min(window.to, leg.to);
+      // The carrier now is always asked (its answer says whether the user may see it); an earlier leg outside the window is skipped.
+      if (leg !== legs.at(-1) && to <= from) return null;
+      return loadTrack(pool, userDistrict, leg.assetId, { from, to: Math.max(to, from + 1), format: 'geojson', zoom }, routeId);
+    }),
+  );
+  const now = parts.at(-1);
+  if (!now) return null;
+  if (parts.length === 1) return now;
+  const got = parts.filter((p): p is Track => p !== null);
+  return { ...now, points: got.flatMap((p) => p.points), simplified: got.some((p) => p.simplified), total: got.reduce((n, p) => n + p.total, 0) };
+}
 
 /** Where the carrier stands now (its last fix the user may see: fixWindowsSql): its last fix, how far off route, how much route is left, and an ETA. */
 async function loadProgress(pool: pg.Pool, userDistrict: string, assetId: number, movement: Movement | null, now: number): Promise<JourneyProgress | null> {

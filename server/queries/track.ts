@@ -41,14 +41,19 @@ export interface Track {
  * placeholders of the user's district and the asset id. An asset of a district the user sees (or
  * any, for HQ): all of its history. One the user sees only through movements: each visible
  * movement's window, from departure to arrival, closure or cancellation, or on while it is open. Fixes outside
- * are someone else's business (the truck's previous or next trip).
+ * are someone else's business (the truck's previous or next trip). A movement handed over to another
+ * vehicle (consignment_handovers) gives each carrier only its own leg: the old one until the
+ * hand-over, the new one from it (greatest() skips a null handed_over_at).
  */
 export const fixWindowsSql = (user: string, asset: string) => `
   SELECT '-infinity'::timestamptz AS lo, 'infinity'::timestamptz AS hi FROM assets a
   WHERE a.id = ${asset} AND ((SELECT is_hq(${user})) OR a.district IN (SELECT unnest(visible_districts(${user}))))
   UNION ALL
-  SELECT c.departure, coalesce(c.arrived_at, CASE WHEN c.status IN ('closed', 'cancelled') THEN c.updated_at END, 'infinity')
-  FROM visible_consignments(${user}) c WHERE c.asset_id = ${asset}`;
+  SELECT greatest(c.departure, c.handed_over_at), coalesce(c.arrived_at, CASE WHEN c.status IN ('closed', 'cancelled') THEN c.updated_at END, 'infinity')
+  FROM visible_consignments(${user}) c WHERE c.asset_id = ${asset}
+  UNION ALL
+  SELECT greatest(c.departure, h.leg_start), least(h.time, coalesce(c.arrived_at, CASE WHEN c.status IN ('closed', 'cancelled') THEN c.updated_at END, 'infinity'))
+  FROM consignment_handovers h JOIN visible_consignments(${user}) c ON c.id = h.consignment_id WHERE h.from_asset = ${asset}`;
 
 /** Degrees per pixel at a zoom (256-px tiles); half of it keeps what the eye can tell apart. */
 const toleranceFor = (zoom: number) => 360 / (256 * 2 ** zoom) / 2;

@@ -155,6 +155,14 @@ export class ConsignmentRules {
     }
   }
 
+  /** The deadline moved later: an open OVERDUE episode ends (`time`: the engine's clock for the carrier), and the status follows. */
+  deadlineExtended(state: ConsignmentState, time: number, out: RuleEvent[]): void {
+    if (!state.overdue || state.arrivedAt !== undefined) return;
+    clear(out, 'OVERDUE', subjectOf(state), time, state.overdue, { reason: 'deadline_extended', deadline: state.c.deadline });
+    state.overdue = undefined;
+    updateStatus(state, time, out);
+  }
+
   /** Clears the episodes that end by themselves (all but SEAL_ALARM), on arrival or unwatch. */
   clearAll(state: ConsignmentState, time: number, reason: string, out: RuleEvent[]): void {
     const c = state.c;

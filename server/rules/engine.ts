@@ -97,14 +97,19 @@ export class RulesEngine {
       this.detach(state.c.assetId, c.id);
       this.attach(c.assetId, c.id);
     }
+    const previousDeadline = state.c.deadline;
     state.c = { ...c };
+    const out: RuleEvent[] = [];
+    // A later deadline (extended by an officer) ends the OVERDUE episode the old one raised; if the
+    // new one has passed too, the next tick raises OVERDUE afresh, against the new deadline.
+    if (c.deadline > previousDeadline) this.consignmentRules.deadlineExtended(state, Math.max(this.assets.get(c.assetId)?.last?.t ?? 0, previousDeadline), out);
     // Marked as departed from outside (e.g. a gate-out): the engine follows; it never moves back.
     if (!state.departed && state.arrivedAt === undefined && isUnderWay(c.status)) {
       state.departed = true;
       state.departedAt = c.departure;
       state.status = c.status;
     }
-    return [];
+    return out;
   }
 
   /** Stops watching (e.g. the consignment is closed). Open episodes that clear by themselves are cleared. */

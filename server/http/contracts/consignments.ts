@@ -1,7 +1,7 @@
 // Contracts of /api/consignments (movements, 监管运输) and their journeys, documents, inspection flag.
 import { z } from 'zod';
 import { CONSIGNMENT_STATUSES } from '@/lib/domain';
-import { ConsignmentBody, EndMovementBody } from '../../movements/bodies';
+import { ConsignmentBody, EditMovementBody, EndMovementBody, ExtendDeadlineBody, HandOverBody } from '../../movements/bodies';
 import { ListQuery } from '../../queries/consignments';
 import { JourneyQuery } from '../../queries/journey';
 import { FeatureOut, GeometryOut, LineStringOut, PolygonOut } from '../geojson';
@@ -56,7 +56,7 @@ export const JourneyOut = z
     timeline: z.array(
       z.object({
         time: TimeMs,
-        kind: z.enum(['departure', 'arrived', 'deadline', 'event', 'alert']),
+        kind: z.enum(['departure', 'arrived', 'deadline', 'event', 'alert', 'action']),
         code: z.string().optional(),
         severity: z.enum(['info', 'warning', 'critical']).optional(),
         state: z.enum(['open', 'acknowledged', 'resolved']).optional(),
@@ -65,6 +65,10 @@ export const JourneyOut = z
         siteEn: z.string().nullish(),
         lon: z.number().nullish(),
         lat: z.number().nullish(),
+        by: z.string().nullish().meta({ description: 'an action: who (username, or system)' }),
+        reason: z.string().nullish().meta({ description: 'an action: why' }),
+        from: z.string().nullish().meta({ description: 'an action: what it was (the old deadline as ISO 8601, the old vehicle, the edited fields)' }),
+        to: z.string().nullish().meta({ description: 'an action: what it became' }),
       }),
     ),
     progress: z
@@ -138,6 +142,50 @@ export const cancelConsignment = defineRoute({
   ...end('cancel'),
   summary: { zh: '撤销监管运输', en: 'Cancel a movement' },
   description: 'A supervisor cancels an open movement they may see, with a reason (audited, chained).',
+});
+
+const lifecycle = { ...mine, 409: 'the movement has already ended', 503: 'the movement service is not running' };
+
+export const editConsignment = defineRoute({
+  method: 'patch',
+  path: '/api/consignments/{id}',
+  tag: 'consignments',
+  summary: { zh: '修改监管运输', en: 'Edit a movement' },
+  description:
+    "A supervisor corrects an open movement's seal number, goods or carrier name (an empty text clears one), with an optional reason. The route, sites and departure decide who sees it and are not edited; the deadline and the vehicle have their own actions. Only the fields that differ are written (audited, chained).",
+  access: { session: 'supervisor' },
+  params: IdPath,
+  body: EditMovementBody,
+  responses: { 200: z.object({ id: z.number().int(), changed: z.array(z.enum(['sealId', 'goods', 'carrier'])) }) },
+  errors: lifecycle,
+});
+
+export const extendConsignment = defineRoute({
+  method: 'post',
+  path: '/api/consignments/{id}/extend',
+  tag: 'consignments',
+  summary: { zh: '延长监管时限', en: "Extend a movement's deadline" },
+  description:
+    'A supervisor gives an open movement a later deadline, with a reason (400 when it is not later than the current one). The rules take the new deadline at once: an OVERDUE raised by the old one ends (audited, chained).',
+  access: { session: 'supervisor' },
+  params: IdPath,
+  body: ExtendDeadlineBody,
+  responses: { 200: z.object({ id: z.number().int(), deadline: Timestamp }) },
+  errors: lifecycle,
+});
+
+export const handOverConsignment = defineRoute({
+  method: 'post',
+  path: '/api/consignments/{id}/handover',
+  tag: 'consignments',
+  summary: { zh: '换车转运', en: 'Hand a movement over to another vehicle' },
+  description:
+    "Trans-shipment: a supervisor moves an open movement onto another vehicle (asset key) of their jurisdiction, of the same kind, with a reason. The movement's track is the old vehicle's until the hand-over and the new one's after it; live scopes and rules follow the new vehicle (audited, chained).",
+  access: { session: 'supervisor' },
+  params: IdPath,
+  body: HandOverBody,
+  responses: { 200: z.object({ id: z.number().int(), asset: z.string(), at: Timestamp }) },
+  errors: { ...lifecycle, 403: 'the vehicle is unknown or not of your jurisdiction (the same answer for both)' },
 });
 
 export const consignmentJourney = defineRoute({
