@@ -44,7 +44,7 @@ export class SendLog {
   private next = 0;
   private size = 0;
 
-  constructor(private readonly capacity = 4096) {
+  constructor(private readonly capacity = 1024) {
     this.time = new Float64Array(capacity);
     this.lat = new Int32Array(capacity);
     this.lon = new Int32Array(capacity);
