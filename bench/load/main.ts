@@ -9,7 +9,7 @@
 // for the node to store what it was sent, and counts the rows in `positions` against fixes sent.
 // Progress goes to stderr; the result is ONE JSON line on stdout, with the raw insert ceiling of
 // the same rows on the same database (baseline.ts) measured in the same run.
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import type pg from 'pg';
 import { freshDatabase } from '../../db/testing';
 import { SESSION_COOKIE } from '../../server/auth/cookies';
@@ -186,6 +186,7 @@ async function step(w: World, rate: number) {
 async function main(): Promise<void> {
   const opts = loadOptions(process.argv.slice(2));
   if (!process.env.DATABASE_URL) throw new Error('npm run load needs DATABASE_URL: a PostgreSQL + PostGIS server (a fresh database is made on it and dropped after)');
+  const load1 = loadavg()[0]!; // other work on the machine when the run began
   const db = await freshDatabase();
   let node: LoadNode | undefined;
   const closers: (() => void)[] = [];
@@ -260,7 +261,9 @@ async function main(): Promise<void> {
         bench: 'load',
         node: process.version,
         cores: cpus().length,
+        loadavg_1m_at_start: round(load1, 2),
         database: 'PostGIS server',
+        postgres: (await db.pool.query<{ v: string }>('SHOW server_version')).rows[0]!.v,
         terminals: opts.terminals,
         vessels: opts.vessels,
         clients: opts.clients,
