@@ -18,12 +18,10 @@ CREATE TABLE consignment_handovers (
 CREATE INDEX consignment_handovers_consignment ON consignment_handovers (consignment_id, id);
 CREATE INDEX consignment_handovers_from ON consignment_handovers (from_asset);
 
--- The audit log view (GET /api/audit) filters by object and action, newest first by id.
-CREATE INDEX audit_log_entity ON audit_log (entity, entity_id, id DESC);
+-- The audit log view (GET /api/audit) filters by object (audit_log_entity, migration 1530) and action, newest first by id.
 CREATE INDEX audit_log_action ON audit_log (action, id DESC);
 
 -- Down Migration
 DROP INDEX IF EXISTS audit_log_action;
-DROP INDEX IF EXISTS audit_log_entity;
 DROP TABLE IF EXISTS consignment_handovers;
 ALTER TABLE consignments DROP COLUMN IF EXISTS handed_over_at;
