@@ -205,7 +205,7 @@ test('extend: a later deadline with a reason; an earlier or equal one is 400; an
     const overdue = (await db.pool.query(`SELECT id FROM alerts WHERE type = 'OVERDUE' AND consignment_id = $1`, [id])).rows[0];
     await until('the OVERDUE alert is cleared', async () => (await db.pool.query('SELECT cleared_at FROM alerts WHERE id = $1', [overdue.id])).rows[0].cleared_at !== null);
     await until('the movement is in transit again', async () => (await db.pool.query('SELECT status FROM consignments WHERE id = $1', [id])).rows[0].status === 'in_transit');
-    assert.equal(app.rules.engine.status(id), 'in_transit');
+    assert.equal(app.rules!.engine.status(id), 'in_transit');
     // A few rule ticks later nothing is raised again against the new deadline.
     await new Promise((res) => setTimeout(res, 2500));
     assert.equal((await db.pool.query(`SELECT count(*)::int AS n FROM alerts WHERE type = 'OVERDUE' AND consignment_id = $1`, [id])).rows[0].n, 1);
@@ -296,7 +296,7 @@ test('hand-over: the movement goes to another vehicle; live scopes, rules and tr
     fix(oldKey, at['2248-B01']!, Date.now() - 5, 5);
     await new Promise((res) => setTimeout(res, 1500));
     assert.ok(!ys.alerts.some((a) => a.type === 'ARRIVED' && a.consignmentId === id), 'the old truck no longer carries it');
-    assert.equal(app.rules.engine.status(id), 'in_transit');
+    assert.equal(app.rules!.engine.status(id), 'in_transit');
     fix(newKey, at['2248-B01']!, Date.now() - 5, 5);
     await until('the new truck arrives with it', () => ys.alerts.some((a) => a.type === 'ARRIVED' && a.consignmentId === id && a.assetId === newId));
 
