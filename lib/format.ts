@@ -56,3 +56,16 @@ export function dateTimeFormat(locale: string, timeZone = DEFAULT_TIME_ZONE): In
 export function formatTime(ms: number, locale = browserLocale()): string {
   return dateTimeFormat(locale).format(new Date(ms));
 }
+
+const shortFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Month, day and time without the year (a movement's own events), in the reader's order, 24 h, China Standard Time. */
+export function formatShortTime(ms: number, locale = browserLocale(), timeZone = DEFAULT_TIME_ZONE): string {
+  const key = `${locale}|${timeZone}`;
+  let f = shortFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { timeZone, hourCycle: 'h23', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    shortFormats.set(key, f);
+  }
+  return f.format(new Date(ms));
+}

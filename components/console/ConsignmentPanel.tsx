@@ -4,7 +4,7 @@
 // the timeline, and the track to take away (GeoJSON, GPX, KML); for a supervisor, the movement's
 // lifecycle actions (MovementActions), after which the journey is loaded again.
 import type { Journey } from '../../lib/journey';
-import { formatTime } from '../../lib/format';
+import { formatShortTime, formatTime } from '../../lib/format';
 import { useFormat, useLang } from '../I18nProvider';
 import { useCanAct } from '../useCanAct';
 import { DocumentsSection } from './DocumentsSection';
@@ -132,7 +132,7 @@ export function ConsignmentPanel({
         <Fact label={t('console.lastFix')}>
           {p ? (
             <>
-              <span className="mono">{formatTime(p.at).slice(5)}</span> <span className="secondary">{f.age(now - p.at)}</span>
+              <span className="mono">{formatShortTime(p.at)}</span> <span className="secondary">{f.age(now - p.at)}</span>
             </>
           ) : (
             t('console.noFix')

@@ -6,7 +6,7 @@
 // without a reload.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { documentTime, inspectionState, isCritical, storyOf, type LinkDocument } from '../../lib/linkDocuments';
-import { formatTime } from '../../lib/format';
+import { formatShortTime } from '../../lib/format';
 import { SeverityIcon } from '../alerts/SeverityIcon';
 import { getJson } from '../getJson';
 import { useFormat, useLang } from '../I18nProvider';
@@ -29,7 +29,7 @@ function DocumentItem({ doc, now, onOpen }: { doc: LinkDocument; now: number; on
         <span className="doc-type mono">{doc.messageType}</span>
         {critical && <span className="doc-flag">{t('docs.critical')}</span>}
         <time className="doc-time mono" dateTime={new Date(at).toISOString()}>
-          {formatTime(at).slice(5)}
+          {formatShortTime(at)}
         </time>
         <span className="doc-age secondary">{f.age(Math.max(0, now - at))}</span>
       </button>

@@ -5,7 +5,7 @@
 // in words. Clicking a task opens its movement in the console. Asked again every few seconds while
 // shown, so a result message takes the task off the open list without a reload.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { formatTime } from '../../lib/format';
+import { formatShortTime } from '../../lib/format';
 import { INSPECTION_OVERDUE_MINUTES, groupTasks, isOverdue, type InspectionTask } from '../../lib/inspectionTasks';
 import { SeverityIcon } from '../alerts/SeverityIcon';
 import { getJson } from '../getJson';
@@ -49,7 +49,7 @@ function TaskItem({ task, now, onOpen }: { task: InspectionTask; now: number; on
           <div>
             <dt>{t('insp.flaggedAt')}</dt>
             <dd>
-              <span className="mono">{formatTime(flagged).slice(5)}</span> <span className="secondary">{f.age(Math.max(0, now - flagged))}</span>
+              <span className="mono">{formatShortTime(flagged)}</span> <span className="secondary">{f.age(Math.max(0, now - flagged))}</span>
             </dd>
           </div>
           <div>
@@ -59,7 +59,7 @@ function TaskItem({ task, now, onOpen }: { task: InspectionTask; now: number; on
                 <span className="secondary">{t('insp.notArrived')}</span>
               ) : (
                 <>
-                  <span className="mono">{formatTime(arrived).slice(5)}</span> <span className="secondary">{f.age(Math.max(0, now - arrived))}</span>
+                  <span className="mono">{formatShortTime(arrived)}</span> <span className="secondary">{f.age(Math.max(0, now - arrived))}</span>
                 </>
               )}
             </dd>

@@ -3,7 +3,7 @@
 // (edit, extend, hand over, close, cancel: what changed, who, why), arrival or the deadline. A click
 // replays from that moment.
 import type { TimelineEntry } from '../../lib/journey';
-import { formatTime } from '../../lib/format';
+import { formatShortTime } from '../../lib/format';
 import { zhCN } from '../../lib/i18n/zh-CN';
 import { SeverityIcon } from '../alerts/SeverityIcon';
 import { useFormat, useLang } from '../I18nProvider';
@@ -52,7 +52,7 @@ export function Timeline({ entries, now, onSeek }: { entries: TimelineEntry[]; n
               <span className="tl-mark">{e.kind === 'alert' && e.severity ? <SeverityIcon severity={e.severity} /> : <i />}</span>
               <span className="tl-label">{label(e)}</span>
               <time className="tl-time mono" dateTime={new Date(e.time).toISOString()}>
-                {formatTime(e.time).slice(5)}
+                {formatShortTime(e.time)}
               </time>
               <span className="tl-age secondary">{e.time <= now ? f.age(now - e.time) : ''}</span>
               {e.kind === 'action' && (
