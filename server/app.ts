@@ -121,6 +121,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   if (redis && roles.has('rules')) {
     const taken = await RulesLease.take(redis.client, redis.prefix, nodeId, () => void fixConsumer?.stop());
     if (!(taken instanceof RulesLease)) {
+      await bus.close();
       await redis.client.quit().catch(() => undefined);
       await db.close();
       throw new ConfigError(`TW_ROLES: another rules node (${taken.heldBy}) holds the rules lease; start this one when it stops, or without the rules role`);
