@@ -14,8 +14,8 @@ import { lineString } from '@turf/helpers';
 import type { Feature, LineString } from 'geojson';
 import { pathOf, type ControlPoint } from '../../lib/drawing';
 import { getJson } from '../getJson';
-import { csrfToken } from '../UserBox';
 import { AdminShell, ChangedBy } from './AdminShell';
+import { adminCall } from './adminApi';
 import { exportFeatures, firstLine, readGeoFile } from './geoFiles';
 import { localInput, fromLocalInput } from './localTime';
 import './routes.css';
@@ -137,16 +137,13 @@ function RoutesEditor() {
 
   const set = (k: keyof Form) => (e: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm({ ...form, [k]: k === 'corridorM' ? Number(e.target.value) : e.target.value });
 
-  const send = (method: string, url: string, body: unknown) =>
-    getJson<Record<string, unknown>>(url, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken() }, body: JSON.stringify(body) });
-
   const save = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
     setNotice(null);
     try {
-      const saved = await send('POST', '/api/routes', {
+      const saved = await adminCall('POST', '/api/routes', {
         code: form.code,
         nameZh: form.nameZh,
         nameEn: form.nameEn,
@@ -161,7 +158,7 @@ function RoutesEditor() {
       const next: Record<string, unknown> = Object.fromEntries(Object.entries(storedRules).filter(([k]) => !RULE_FIELDS.some(([f]) => f === k)));
       for (const [k] of RULE_FIELDS) if (rules[k]?.trim()) next[k] = Number(rules[k]);
       if (JSON.stringify(next) !== JSON.stringify(storedRules)) {
-        const r = await send('PUT', `/api/routes/${encodeURIComponent(form.code)}/rules`, next);
+        const r = await adminCall('PUT', `/api/routes/${encodeURIComponent(form.code)}/rules`, next);
         setStoredRules(r.rules as Record<string, unknown>);
       }
       setNotice(`${saved.created ? '已创建' : '已保存'} ${form.code} · ${saved.created ? 'Created' : 'Saved'}`);

@@ -11,8 +11,8 @@ import type { Feature, Polygon } from 'geojson';
 import { SITE_KINDS, ZONE_KINDS } from '../../lib/domain';
 import { ringOf, type ControlPoint } from '../../lib/drawing';
 import { getJson } from '../getJson';
-import { csrfToken } from '../UserBox';
 import { AdminShell, ChangedBy, useMe } from './AdminShell';
+import { adminCall } from './adminApi';
 import { exportFeatures, firstPolygon, readGeoFile } from './geoFiles';
 import './routes.css';
 
@@ -112,11 +112,7 @@ function SitesEditor() {
     const props = { code: form.code, nameZh: form.nameZh, nameEn: form.nameEn, kind: form.kind, district: form.district };
     try {
       const body = what === 'site' ? { ...props, area: geometry } : { type: 'Feature', geometry, properties: { ...props, areaCode: form.areaCode || null } };
-      const saved = await getJson<{ created: boolean }>(what === 'site' ? '/api/sites' : '/api/zones', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken() },
-        body: JSON.stringify(body),
-      });
+      const saved = await adminCall<{ created: boolean }>('POST', what === 'site' ? '/api/sites' : '/api/zones', body);
       setNotice(`${saved.created ? '已创建' : '已保存'} ${form.code} · ${saved.created ? 'Created' : 'Saved'}`);
       setSelected(`${what}:${form.code}`);
       await load();

@@ -8,7 +8,7 @@ import { ALERT_TYPES } from '../../lib/domain';
 import { getJson } from '../getJson';
 import { useLang } from '../I18nProvider';
 import { AdminShell } from './AdminShell';
-import { csrfToken } from '../UserBox';
+import { adminCall } from './adminApi';
 
 const EVENT_KINDS: [string, string][] = [
   ['gate_in', '进卡口'],
@@ -76,11 +76,7 @@ export function WebhooksAdmin() {
   const call = async (method: string, path: string, body?: unknown) => {
     setBusy(true);
     try {
-      return await getJson<Record<string, unknown>>(path, {
-        method,
-        headers: { 'x-csrf-token': csrfToken(), ...(body !== undefined && { 'content-type': 'application/json' }) },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      });
+      return await adminCall(method, path, body);
     } finally {
       setBusy(false);
     }
