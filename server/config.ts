@@ -28,6 +28,11 @@ const ConfigSchema = z.object({
   /** Position batch writer: flush at this many rows or after this many ms. */
   STORE_BATCH_ROWS: z.coerce.number().int().min(1).max(100_000).default(2000),
   STORE_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /**
+   * Fixes taken and not stored yet (or queued for the rules node) past which this node stops reading
+   * its device sockets until a quarter of that is left (server/pipeline/ingestGate.ts).
+   */
+  INGEST_HOLD_ROWS: z.coerce.number().int().min(1000).max(5_000_000).default(200_000),
   /** Days of positions kept; older daily partitions are dropped. */
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** Sessions end after this long unused, and at the latest this long after sign-in. */
@@ -151,6 +156,8 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, '1–64 letters, digits, _ . -')
     .optional(),
+  /** How often the rules node acknowledges the fixes it stored, saving its rules state with them (server/cluster/fixStream.ts). */
+  CLUSTER_CHECKPOINT_MS: z.coerce.number().int().min(200).max(60_000).default(3000),
   /** Test-only hooks (server/live/testHooks.ts) for the end-to-end tests; never set in production. */
   TW_TEST_HOOKS: bool.default(false),
   MAX_BODY_BYTES: z.coerce

@@ -14,12 +14,15 @@ import type { AnchorFiles } from './ledger/anchorer';
 import type { LinkReceiver } from './links/receiver';
 import type { SecretBox } from './secrets/sealed';
 import type { WebhookDispatcher } from './webhooks/dispatcher';
+import type { IngestGate } from './pipeline/ingestGate';
 
 export interface ServerContext {
   pool: pg.Pool;
   /** Change notices to the other nodes of a cluster (nothing on a single node). */
   bus?: ClusterBus;
   pipeline: Pipeline;
+  /** Held while the store is behind: HTTP ingest answers 503 then (server/pipeline/ingestGate.ts). */
+  ingestGate?: IngestGate;
   sessions: Sessions;
   signIn: SignIn;
   districts: DistrictTree;

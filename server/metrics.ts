@@ -38,7 +38,22 @@ export const positionsStored = new Counter({
 });
 export const positionsDropped = new Counter({
   name: 'tw_positions_dropped_total',
-  help: 'Position rows dropped because the store buffer overflowed while the database was unavailable',
+  help: 'Position rows dropped: refused by the database for what is in them, or past the hard cap of the store buffer (UDP cannot be held back)',
+  registers: [registry],
+});
+export const positionsPending = new Gauge({
+  name: 'tw_positions_pending',
+  help: 'Position rows taken and not stored yet',
+  registers: [registry],
+});
+export const replayedSkipped = new Counter({
+  name: 'tw_positions_replay_skipped_total',
+  help: 'Replayed fixes (read again after a rules node took over) not stored again because the node before had stored them',
+  registers: [registry],
+});
+export const ingestHeld = new Gauge({
+  name: 'tw_ingest_held',
+  help: '1 while device sockets are paused because the store (or the rules node) is behind',
   registers: [registry],
 });
 export const storeBatchSeconds = new Histogram({

@@ -2,6 +2,7 @@
 // and cleared (stamped with the districts of their movement and asset); consignment status changes
 // go to the movement service, their one owner. Carries people's acknowledge/resolve with audit.
 import type pg from 'pg';
+import { isOutage } from '../../db/errors';
 import type { AlertRow } from '../../lib/alerts';
 import type { AlertType } from '../../lib/domain';
 import { ALERT_SEVERITY } from '../rules/types';
@@ -32,6 +33,10 @@ export const CLOSED_AT_ONCE_NOTE = '信息事件，无需处置（系统自动�
 // An info alert (a normal ARRIVED) is a timeline event, not work: it is stored already resolved, at
 // its own time and by no one, so that no pending count, no wall figure and no officer's button
 // sees it, while the feed, the timeline, webhooks and the ledger still carry it like any alert.
+/** An outcome is retried every RETRY_MS while the database is away, for up to an hour. */
+const RETRY_MS = 1_000;
+const RETRY_LIMIT = 3_600;
+
 const INSERT_ALERT = `INSERT INTO alerts (type, severity, asset_id, consignment_id, time, geom, detail, episode, districts, state, resolved_at, note)
   VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0), CASE WHEN $6::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($6, $7), 4326) END, $8, $9, $10,
           CASE WHEN $2 = 'info' THEN 'resolved' ELSE 'open' END, CASE WHEN $2 = 'info' THEN to_timestamp($5 / 1000.0) END,
@@ -71,15 +76,27 @@ export class AlertService implements RuleListener {
     void this.apply(events);
   }
 
-  /** Applies outcomes in order; a failure is logged and the next outcome still applies. */
+  /**
+   * Applies outcomes in order. While the database is away an outcome is retried (in order, the
+   * queue waits): an episode is never lost to a restart of PostgreSQL. Any other failure is logged
+   * and the next outcome still applies.
+   */
   apply(outcomes: RuleEvent[]): Promise<void> {
     if (outcomes.length === 0) return this.queue;
     this.queue = this.queue.then(async () => {
       for (const o of outcomes) {
-        try {
-          await this.applyOne(o);
-        } catch (err) {
-          log.error({ err: (err as Error).message, outcome: o.kind }, 'could not store a rule outcome');
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await this.applyOne(o);
+            break;
+          } catch (err) {
+            if (!isOutage(err) || attempt >= RETRY_LIMIT) {
+              log.error({ err: (err as Error).message, outcome: o.kind }, 'could not store a rule outcome');
+              break;
+            }
+            if (attempt === 0) log.warn({ err: (err as Error).message, outcome: o.kind }, 'could not store a rule outcome; retrying');
+            await new Promise((r) => setTimeout(r, RETRY_MS));
+          }
         }
       }
     });

@@ -4,6 +4,7 @@ import { ConfigError, type Config } from '../config';
 import { jt808Authority } from '../devices/jt808Authority';
 import { DeviceStore } from '../devices/store';
 import type { AssetRegistry } from '../pipeline/assetRegistry';
+import type { IngestGate } from '../pipeline/ingestGate';
 import type { Pipeline } from '../pipeline/pipeline';
 import { startAisTcpClient, startAisTcpServer, startAisUdpListener } from './ais';
 import { parseAddressAllow } from './ais/allow';
@@ -44,7 +45,7 @@ async function bind<T>(variable: string, port: number, open: () => Promise<T>): 
   }
 }
 
-export async function startListeners(config: Config, pipeline: Pipeline, pool: pg.Pool, registry: AssetRegistry, say: (m: string) => void): Promise<Listeners> {
+export async function startListeners(config: Config, pipeline: Pipeline, pool: pg.Pool, registry: AssetRegistry, say: (m: string) => void, hold?: IngestGate): Promise<Listeners> {
   const sink = createIngestSink(pipeline, pool, registry);
   const closers: (() => Promise<void>)[] = [];
   const ports: Listeners['ports'] = {};
@@ -76,6 +77,7 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
           port: config.OSMAND_PORT,
           host,
           sink,
+          gate: hold,
           authenticate: async (id, secret, address) => {
             const r = await devices.osmandCheck(id, secret, address);
             return r.ok ? { ok: true, assetKey: r.login.assetKey } : r;
@@ -87,7 +89,7 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
     }
     if (config.AIS_PORT >= 0) {
       const allow = parseAddressAllow(config.AIS_ALLOW);
-      const tcp = await bind('AIS_PORT', config.AIS_PORT, () => startAisTcpServer({ port: config.AIS_PORT, host, sink: aisSink, allow }));
+      const tcp = await bind('AIS_PORT', config.AIS_PORT, () => startAisTcpServer({ port: config.AIS_PORT, host, sink: aisSink, allow, gate: hold }));
       closers.push(tcp.close);
       // TCP and UDP may share the number; with 0 the UDP socket takes the TCP one's.
       const udp = await bind('AIS_PORT', tcp.port, () => startAisUdpListener({ port: tcp.port, host, sink: aisSink, allow }));
@@ -99,7 +101,7 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
       ports.aisUdp = udp.port;
     }
     if (config.JT808_PORT >= 0) {
-      const s = await bind('JT808_PORT', config.JT808_PORT, () => startJt808Server({ port: config.JT808_PORT, host, sink, authority: jt808Authority(devices) }));
+      const s = await bind('JT808_PORT', config.JT808_PORT, () => startJt808Server({ port: config.JT808_PORT, host, sink, gate: hold, authority: jt808Authority(devices) }));
       ports.jt808 = s.port;
       closers.push(s.close);
     }
@@ -109,6 +111,7 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
           port: config.JT809_PORT,
           host,
           sink,
+          gate: hold,
           authority: platforms,
           onExchangeAck: (platform, plate, dataType) => void markRequestAcknowledged(pool, platform.id, plate, dataType),
         }),
@@ -122,7 +125,7 @@ export async function startListeners(config: Config, pipeline: Pipeline, pool: p
   }
   for (const remote of config.AIS_REMOTE?.split(',') ?? []) {
     const [rhost, rport] = remote.split(':');
-    const client = await startAisTcpClient({ host: rhost!, port: Number(rport), sink: aisSink });
+    const client = await startAisTcpClient({ host: rhost!, port: Number(rport), sink: aisSink, gate: hold });
     closers.push(client.close);
     say(`AIS feed: connecting to ${remote} (reconnects with back-off)`);
   }

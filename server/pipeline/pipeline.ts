@@ -37,9 +37,10 @@ export class Pipeline {
   /**
    * Validates and accepts one report. Storage is asynchronous and batched. `storedSource` is the
    * source stored with the fix when the credential names it more exactly than the report's
-   * protocol does (`http:<token name>`); metrics keep the protocol.
+   * protocol does (`http:<token name>`); metrics keep the protocol. `replayed`: read again after a
+   * rules node took over (the one before may have stored it already).
    */
-  ingest(input: unknown, storedSource?: string): IngestResult {
+  ingest(input: unknown, storedSource?: string, replayed?: boolean): IngestResult {
     const v = validateReport(input, this.now());
     if (!v.ok) return this.reject(input, v.reason);
     const report = v.report;
@@ -50,12 +51,12 @@ export class Pipeline {
     const known = this.registry.get(report.assetKey);
     if (known) {
       if (known.kind !== report.kind) return this.reject(input, `kind: asset ${report.assetKey} is a ${known.kind}, not a ${report.kind}`);
-      this.accept(known, report, storedSource);
+      this.accept(known, report, storedSource, replayed);
     } else {
       // First sight: the asset row is created, then the fix goes on. Reports for the same
       // new key share one creation; their order is kept by the promise chain.
       this.registry.create(report.assetKey, report.kind, report.label).then(
-        (asset) => this.accept(asset, report, storedSource),
+        (asset) => this.accept(asset, report, storedSource, replayed),
         (err: Error) => log.error({ key: report.assetKey, err: err.message }, 'could not register asset'),
       );
     }
@@ -79,7 +80,7 @@ export class Pipeline {
     return { accepted: inputs.length - rejected.length, rejected };
   }
 
-  private accept(asset: AssetInfo, r: PositionReport, storedSource: string = r.source): void {
+  private accept(asset: AssetInfo, r: PositionReport, storedSource: string = r.source, replayed?: boolean): void {
     reportsAccepted.inc({ source: r.source });
     this.latest.apply(asset.id, asset.kind, r);
     this.writer.add({
@@ -92,6 +93,7 @@ export class Pipeline {
       heading: r.heading,
       source: storedSource,
       alarm: r.alarm,
+      ...(replayed && { replayed }),
     });
     for (const sink of this.sinks) sink(asset, r);
   }

@@ -1,11 +1,16 @@
 // Writes positions to PostGIS in batches: one INSERT … SELECT FROM unnest(…) per batch,
-// flushed when the buffer reaches `batchRows` or every `flushMs`. While the database is
-// unavailable rows stay buffered (up to `maxBuffered`, then the oldest are dropped and counted).
+// flushed when a batch is full (`batchRows`) or every `flushMs`. While the database is slow or
+// unavailable rows stay queued in order, and the ingest gate (ingestGate.ts) holds the device
+// sockets once the queue passes its high-water mark, so fixes wait in the devices rather than being
+// dropped here. Only past a hard cap (`maxBuffered`: what cannot be held back, UDP AIS) are the
+// oldest dropped, counted.
 // Each batch is chained into the ledger in the same transaction: the rows carry the batch's
 // ledger seq, and the entry holds their count, time span and digest (server/ledger/).
 import type pg from 'pg';
+import { isDataError } from '../../db/errors';
 import { log } from '../log';
-import { ledgerEntries, positionsDropped, positionsStored, storeBatchSeconds } from '../metrics';
+import { ledgerEntries, positionsDropped, positionsPending, positionsStored, replayedSkipped, storeBatchSeconds } from '../metrics';
+import type { IngestGate } from './ingestGate';
 
 export interface PositionRow {
   assetId: number;
@@ -17,6 +22,8 @@ export interface PositionRow {
   heading?: number;
   source: string;
   alarm?: number; // JT/T 808 alarm DWORD (unsigned 32 bits)
+  /** Read again after a rules node took over (server/cluster/fixStream.ts): stored only if not stored already. */
+  replayed?: boolean;
 }
 
 /** The columns of a batch as arrays, in the parameter order of STORE_SQL ($1…$9). */
@@ -46,8 +53,23 @@ const STORE_SQL = `
 
 const DAY_MS = 86_400_000;
 
+export interface WriterOptions {
+  batchRows: number;
+  flushMs: number;
+  /** Hard cap on queued rows; past it the oldest are dropped (default 1,000,000). */
+  maxBuffered?: number;
+  /** Told the queue length as it changes (the back-pressure to the device sockets). */
+  gate?: IngestGate;
+}
+
 export class PositionWriter {
-  private buffer: PositionRow[] = [];
+  /** Queued rows in order, in chunks of at most `batchRows`: taking a batch is a shift, not a copy. */
+  private chunks: PositionRow[][] = [];
+  private queued = 0;
+  /** Rows ever added, and rows settled (stored, or dropped and counted), in order: see settled(). */
+  private added = 0;
+  private done = 0;
+  private waiters: { mark: number; resolve: () => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private partitions = new Set<number>(); // UTC day numbers known to exist
@@ -55,7 +77,7 @@ export class PositionWriter {
 
   constructor(
     private pool: pg.Pool,
-    private opts: { batchRows: number; flushMs: number; maxBuffered?: number },
+    private opts: WriterOptions,
   ) {}
 
   start(): void {
@@ -63,24 +85,36 @@ export class PositionWriter {
   }
 
   add(row: PositionRow): void {
-    this.buffer.push(row);
-    const max = this.opts.maxBuffered ?? 500_000;
-    if (this.buffer.length > max) {
-      const excess = this.buffer.length - max;
-      this.buffer.splice(0, excess);
-      positionsDropped.inc(excess);
-    }
-    if (this.buffer.length >= this.opts.batchRows && !this.flushing) void this.flush();
+    const last = this.chunks[this.chunks.length - 1];
+    if (last && last.length < this.opts.batchRows) last.push(row);
+    else this.chunks.push([row]);
+    this.queued++;
+    this.added++;
+    if (this.queued > (this.opts.maxBuffered ?? 1_000_000)) this.dropOldest();
+    this.opts.gate?.update(this.queued);
+    if (this.queued >= this.opts.batchRows && !this.flushing) void this.flush();
   }
 
+  /** Rows taken and not stored yet. */
   get pending(): number {
-    return this.buffer.length;
+    return this.queued;
   }
 
-  /** Writes everything buffered so far; resolves when it is stored (or the attempt failed). */
+  /** A mark for everything added so far (see settled). */
+  mark(): number {
+    return this.added;
+  }
+
+  /** Resolves once every row added before `mark` is stored (or was dropped and counted). */
+  settled(mark: number): Promise<void> {
+    if (this.done >= mark) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ mark, resolve }));
+  }
+
+  /** Writes everything queued so far; resolves when it is stored (or the attempt failed). */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
-    if (this.buffer.length === 0) return;
+    if (this.queued === 0) return;
     this.flushing = this.writeAll().finally(() => (this.flushing = undefined));
     return this.flushing;
   }
@@ -92,19 +126,42 @@ export class PositionWriter {
   }
 
   private async writeAll(): Promise<void> {
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.slice(0, this.opts.batchRows);
+    while (this.chunks.length > 0) {
+      const batch = this.chunks.shift()!;
       try {
         await this.writeIsolating(batch);
-        this.buffer.splice(0, batch.length);
+        this.settle(batch.length);
         if (this.failures) log.info({ after: this.failures }, 'position store recovered');
         this.failures = 0;
       } catch (err) {
-        // Keep the rows; the next flush retries. Log the first failure of a streak only.
-        if (this.failures++ === 0) log.error({ err: (err as Error).message, pending: this.buffer.length }, 'position store failed; will retry');
+        // Back at the head of the queue, in order; the next flush retries. Log the first failure of a streak only.
+        this.chunks.unshift(batch);
+        if (this.failures++ === 0) log.error({ err: (err as Error).message, pending: this.queued }, 'position store failed; will retry');
         return;
       }
     }
+  }
+
+  private settle(n: number): void {
+    this.queued -= n;
+    this.done += n;
+    positionsPending.set(this.queued);
+    this.opts.gate?.update(this.queued);
+    if (this.waiters.length && this.waiters[0]!.mark <= this.done) {
+      const ready = this.waiters.filter((w) => w.mark <= this.done);
+      this.waiters = this.waiters.filter((w) => w.mark > this.done);
+      for (const w of ready) w.resolve();
+    }
+  }
+
+  /** Past the hard cap: drops the oldest whole chunks (not the batch being written), counted. */
+  private dropOldest(): void {
+    let dropped = 0;
+    while (this.queued - dropped > (this.opts.maxBuffered ?? 1_000_000) && this.chunks.length > 1) dropped += this.chunks.shift()!.length;
+    if (!dropped) return;
+    positionsDropped.inc(dropped);
+    log.error({ dropped, pending: this.queued - dropped }, 'position store queue past its hard cap; oldest rows dropped');
+    this.settle(dropped);
   }
 
   /**
@@ -128,7 +185,9 @@ export class PositionWriter {
     }
   }
 
-  private async writeBatch(rows: PositionRow[]): Promise<void> {
+  private async writeBatch(all: PositionRow[]): Promise<void> {
+    const rows = all.some((r) => r.replayed) ? await this.notStoredYet(all) : all;
+    if (rows.length === 0) return;
     const { columns, days } = positionColumns(rows);
     for (const day of days) {
       if (this.partitions.has(day)) continue;
@@ -146,12 +205,23 @@ export class PositionWriter {
     positionsStored.inc(rows.length);
     ledgerEntries.inc({ kind: 'positions' });
   }
-}
 
-/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint): the rows are at fault, not the server. */
-function isDataError(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+  /**
+   * Replayed rows the node before stored already (it died after storing, before its fixes were
+   * acknowledged) are left out, so a take-over stores every fix exactly once.
+   */
+  private async notStoredYet(rows: PositionRow[]): Promise<PositionRow[]> {
+    const replayed = rows.filter((r) => r.replayed);
+    const { rows: stored } = await this.pool.query<{ i: number }>(
+      `SELECT u.i FROM unnest($1::int[], $2::float8[], $3::text[]) WITH ORDINALITY AS u(a, t, src, i)
+       WHERE EXISTS (SELECT 1 FROM positions p WHERE p.asset_id = u.a AND p.time = to_timestamp(u.t / 1000.0) AND p.source = u.src)`,
+      [replayed.map((r) => r.assetId), replayed.map((r) => r.time), replayed.map((r) => r.source)],
+    );
+    if (stored.length === 0) return rows;
+    const skip = new Set(stored.map((r) => replayed[Number(r.i) - 1]));
+    replayedSkipped.inc(skip.size);
+    return rows.filter((r) => !skip.has(r));
+  }
 }
 
 /** Splits rows into the column arrays STORE_SQL takes, and the UTC day numbers they touch. */

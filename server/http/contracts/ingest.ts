@@ -27,6 +27,7 @@ export const ingestPositions = defineRoute({
   access: { ingest: 'positions' },
   body: PositionsBody,
   responses: { 200: PositionsResult, 422: PositionsResult },
+  errors: { 503: 'the store is behind (the database is slow or restarting): nothing was taken; send the batch again after Retry-After seconds' },
 });
 
 export const ingestEvents = defineRoute({

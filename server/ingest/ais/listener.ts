@@ -18,6 +18,7 @@ import { AIS_ALLOW_DEFAULT, parseAddressAllow, type AddressAllow } from './allow
 import type { AisAssemblerOptions } from './assembler';
 import { AisDecoder } from './decoder';
 import { LineFramer } from './framer';
+import type { IngestGate } from '../../pipeline/ingestGate';
 
 export const AIS_DEFAULT_PORT = 10110;
 const NEWLINE = Buffer.from('\n');
@@ -32,6 +33,8 @@ export interface AisTcpServerOptions extends AisAssemblerOptions {
   port?: number;
   host?: string;
   sink: IngestSink;
+  /** Holds this connection's reading while the store is behind (server/pipeline/ingestGate.ts). */
+  gate?: IngestGate;
   /** Who may connect (default: this host only, AIS_ALLOW_DEFAULT). */
   allow?: AddressAllow;
   /** Close a connection silent this long (default 5 min; 0 turns it off). */
@@ -107,6 +110,7 @@ export async function startAisTcpServer(opts: AisTcpServerOptions): Promise<AisL
     }
     const f = feed(opts.sink, opts, maxLine);
     live.set(socket, f);
+    opts.gate?.track(socket);
     ingestConnections.inc({ protocol: 'ais' });
     if (idleMs > 0) socket.setTimeout(idleMs);
     socket.setNoDelay(true);
@@ -228,6 +232,8 @@ export interface AisTcpClientOptions extends AisAssemblerOptions {
   host: string;
   port: number;
   sink: IngestSink;
+  /** Holds this connection's reading while the store is behind (server/pipeline/ingestGate.ts). */
+  gate?: IngestGate;
   /** Reconnect after a silence this long (default 2 min; 0 turns it off). */
   idleTimeoutMs?: number;
   maxLineBytes?: number;
@@ -275,6 +281,7 @@ export async function startAisTcpClient(opts: AisTcpClientOptions): Promise<AisT
     if (closed) return;
     const s = connect({ host: opts.host, port: opts.port });
     socket = s;
+    opts.gate?.track(s);
     const f = feed(opts.sink, opts, maxLine);
     let up = false;
     s.on('connect', () => {

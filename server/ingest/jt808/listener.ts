@@ -10,11 +10,14 @@ import type { Jt808Authority } from './authority';
 import { DEFAULT_MAX_FRAME_BYTES } from './framer';
 import { Jt808TerminalRegistry } from './registry';
 import { Jt808Session } from './session';
+import type { IngestGate } from '../../pipeline/ingestGate';
 
 export const JT808_DEFAULT_PORT = 6808;
 
 export interface Jt808ServerOptions {
   sink: IngestSink;
+  /** Holds this connection's reading while the store is behind (server/pipeline/ingestGate.ts). */
+  gate?: IngestGate;
   /** Default 6808; 0 picks a free port. */
   port?: number;
   /** Default all interfaces. */
@@ -59,6 +62,7 @@ export function startJt808Server(opts: Jt808ServerOptions): Promise<Jt808Server>
 
   const server = net.createServer((socket) => {
     sockets.add(socket);
+    opts.gate?.track(socket);
     ingestConnections.inc({ protocol: PROTOCOL });
     socket.setNoDelay(true);
     let closedBy: string | undefined;

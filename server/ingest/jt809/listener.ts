@@ -10,11 +10,14 @@ import type { Jt809Authority, Jt809PlatformIdentity } from './authority';
 import { DEFAULT_MAX_FRAME_BYTES } from './framer';
 import { jt809Links } from './links';
 import { Jt809Session, type Jt809SessionOptions } from './session';
+import type { IngestGate } from '../../pipeline/ingestGate';
 
 export const JT809_DEFAULT_PORT = 6809;
 
 export interface Jt809ServerOptions {
   sink: IngestSink;
+  /** Holds this connection's reading while the store is behind (server/pipeline/ingestGate.ts). */
+  gate?: IngestGate;
   authority: Jt809Authority;
   /** Default 6809; 0 picks a free port. */
   port?: number;
@@ -48,6 +51,7 @@ export function startJt809Server(opts: Jt809ServerOptions): Promise<Jt809Server>
 
   const server = net.createServer((socket) => {
     sockets.add(socket);
+    opts.gate?.track(socket);
     ingestConnections.inc({ protocol: PROTOCOL });
     socket.setNoDelay(true);
     let closedBy: string | undefined;

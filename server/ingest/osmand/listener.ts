@@ -13,6 +13,7 @@ import { validateReport } from '../../pipeline/validate';
 import { framesDecoded } from '../metrics';
 import type { IngestSink } from '../types';
 import { OSMAND_SECRET_PARAM, decodeJson, decodeQuery, type OsmAndDecoded } from './decode';
+import type { IngestGate } from '../../pipeline/ingestGate';
 
 export { OSMAND_SECRET_PARAM };
 
@@ -25,6 +26,8 @@ export interface OsmAndOptions {
   sink: IngestSink;
   authenticate: OsmAndAuthenticate;
   maxBodyBytes?: number;
+  /** While held (the store is behind), fixes are refused with 503 and Retry-After: the app sends them again. */
+  gate?: IngestGate;
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<string | null> {
@@ -50,6 +53,10 @@ export async function startOsmAndServer(opts: OsmAndOptions): Promise<{ port: nu
   const answer = (res: ServerResponse, status: number, text = '') => res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
 
   const server = createServer(async (req, res) => {
+    if (opts.gate?.held) {
+      res.writeHead(503, { 'retry-after': '5', 'content-type': 'text/plain; charset=utf-8' }).end('busy: the store is behind; send again later');
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://osmand');
     let secret = url.searchParams.get(OSMAND_SECRET_PARAM) ?? undefined;
     url.searchParams.delete(OSMAND_SECRET_PARAM); // a JSON POST to http://host/?secret=… has no other query

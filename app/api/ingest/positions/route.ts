@@ -4,7 +4,7 @@
 // within the caller's scope. Every call is audited once, with its counts.
 import { z } from 'zod';
 import { getContext } from '../../../../server/context';
-import { ApiError, clientIp, handler, parseBody, requireIngest } from '../../../../server/http/api';
+import { ApiError, clientIp, handler, json, parseBody, requireIngest } from '../../../../server/http/api';
 import { ingestHttpPositions } from '../../../../server/ingest/httpPositions';
 import { auditIngestCall } from '../../../../server/ingest/ingestAudit';
 
@@ -15,7 +15,8 @@ import { send } from '@/server/http/contract';
 
 export const POST = handler(async (request) => {
   const caller = await requireIngest(request, 'positions');
-  const { pool, pipeline } = getContext();
+  const { pool, pipeline, ingestGate } = getContext();
+  if (ingestGate?.held) return json({ error: contract.errors[503] }, 503, { 'retry-after': '5' });
   let body: z.infer<typeof contract.body>;
   try {
     body = await parseBody(contract.body, request);
