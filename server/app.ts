@@ -41,6 +41,7 @@ import { WebhookDispatcher } from './webhooks/dispatcher';
 import { clusterPrefix, connectRedis, type Redis } from './cluster/redis';
 import { localBus, redisBus } from './cluster/bus';
 import { FixStreamConsumer, FixStreamProducer, fixStreamKey } from './cluster/fixStream';
+import { IngestGate } from './pipeline/ingestGate';
 import { RulesLease } from './cluster/rulesLease';
 import { followRemote, remoteColours, remoteRules, type ColourCommands, type RulesCommands } from './cluster/remote';
 import { hostname } from 'node:os';
@@ -90,6 +91,8 @@ export interface AppOptions {
   /** Open the ingest listeners (AIS, JT/T 808, OsmAnd) on the configured ports. */
   ingest?: boolean;
   say?: (msg: string) => void;
+  /** This rules node lost its lease to another (server/index.ts exits, for the supervisor to restart it as a standby). */
+  onLeaseLost?: () => void;
 }
 
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
@@ -97,6 +100,22 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const roles = config.TW_ROLES;
   const redis = config.REDIS_URL ? { client: await connectRedis(config.REDIS_URL, say), prefix: clusterPrefix(config.DATABASE_URL!) } : undefined;
   const nodeId = config.TW_NODE_ID ?? `${hostname()}-${process.pid}`;
+  // A rules node takes the lease before it loads the picture it will own: a standby waits here (rulesLease.ts).
+  // One that loses it (it stalled past the lease, and another took over) stops reading fixes at once.
+  let fixConsumer: FixStreamConsumer | undefined;
+  const lease =
+    redis && roles.has('rules')
+      ? await RulesLease.acquire(
+          redis.client,
+          redis.prefix,
+          nodeId,
+          () => {
+            void fixConsumer?.stop(false);
+            opts.onLeaseLost?.();
+          },
+          say,
+        )
+      : undefined;
   // Opened before anything is loaded, so no notice sent meanwhile is missed (see bus.ts).
   const bus = redis ? await redisBus(redis.client, redis.prefix, nodeId) : localBus;
   if (redis) say(`cluster node ${nodeId}: ${[...roles].join(', ')} (${redis.prefix})`);
@@ -111,30 +130,20 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const latest = new LatestState(config.TRAIL_POINTS);
   const restored = await latest.restore(db.pool, 30 * 60_000);
   if (restored) say(`Restored the latest positions of ${restored} assets`);
-  const writer = new PositionWriter(db.pool, { batchRows: config.STORE_BATCH_ROWS, flushMs: config.STORE_FLUSH_MS });
+  // The device sockets of this node are held while what it took is not stored (or, on a node
+  // without the rules role, not read by the rules node) past INGEST_HOLD_ROWS.
+  const gate = new IngestGate(config.INGEST_HOLD_ROWS, Math.floor(config.INGEST_HOLD_ROWS / 4));
+  const fixProducer = redis && !roles.has('rules') ? new FixStreamProducer(redis.client, fixStreamKey(redis.prefix), gate) : undefined;
+  const writer = new PositionWriter(db.pool, { batchRows: config.STORE_BATCH_ROWS, flushMs: config.STORE_FLUSH_MS, ...(!fixProducer && { gate }) });
   const pipeline = new Pipeline(registry, latest, writer);
   // Between nodes, fixes travel by a Redis stream: a node without the rules role sends, the rules node reads.
-  const fixesKey = redis && fixStreamKey(redis.prefix);
-  const fixProducer = redis && !roles.has('rules') ? new FixStreamProducer(redis.client, fixesKey!) : undefined;
   if (fixProducer) pipeline.forwardTo((report, source) => fixProducer.add(report, source));
-  let lease: RulesLease | undefined;
-  if (redis && roles.has('rules')) {
-    const taken = await RulesLease.take(redis.client, redis.prefix, nodeId, () => void fixConsumer?.stop());
-    if (!(taken instanceof RulesLease)) {
-      await bus.close();
-      await redis.client.quit().catch(() => undefined);
-      await db.close();
-      throw new ConfigError(`TW_ROLES: another rules node (${taken.heldBy}) holds the rules lease; start this one when it stops, or without the rules role`);
-    }
-    lease = taken;
-  }
-  let fixConsumer: FixStreamConsumer | undefined;
   const sessions = new Sessions(db.pool, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
   const signIn = new SignIn(db.pool, sessions);
   const ingestTokens = new IngestTokens(db.pool, config.INGEST_TOKEN);
   if (config.INGEST_TOKEN)
     say('INGEST_TOKEN is set: a legacy ingest token named "env" with HQ scope (positions and events); give each system its own with `transitwatch ingest-token`');
-  setContext({ pool: db.pool, pipeline, sessions, signIn, districts, secureCookies: config.COOKIE_SECURE, ingestTokens, startedAt: Date.now() });
+  setContext({ pool: db.pool, pipeline, ingestGate: gate, sessions, signIn, districts, secureCookies: config.COOKIE_SECURE, ingestTokens, startedAt: Date.now() });
 
   const dev = config.NODE_ENV === 'development';
   const kiosk = new KioskSignIn(db.pool, sessions);
@@ -184,6 +193,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       aisClassOf: (id) => registry.byAssetId(id)?.aisClass ?? undefined,
       configFile: config.RULES_CONFIG_FILE,
       warn: say,
+      settle: async () => {
+        await alerts.apply([]);
+        await zones.idle();
+      },
     });
     await zones.restoreColours();
     const acknowledged = (episode: string) => {
@@ -267,14 +280,24 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   await webhooks?.start();
   bus.start();
   if (rules && redis) {
-    fixConsumer = new FixStreamConsumer(redis.client, fixesKey!, nodeId, (report, source) => pipeline.ingest(report, source));
+    const engine = rules;
+    fixConsumer = new FixStreamConsumer(redis.client, fixStreamKey(redis.prefix), nodeId, {
+      take: (report, source, replayed) => pipeline.ingest(report, source, replayed),
+      // Acknowledged once stored, with the rules state that includes them saved (fixStream.ts).
+      checkpoint: () => {
+        const mark = writer.mark();
+        return engine.save(() => writer.settled(mark));
+      },
+      checkpointMs: config.CLUSTER_CHECKPOINT_MS,
+      held: () => gate.held,
+    });
     await fixConsumer.start();
   }
 
   const shutdown = async () => {
     clearInterval(retention);
     await listeners?.close();
-    await fixProducer?.flush();
+    await fixProducer?.stop();
     await fixConsumer?.stop();
     await webhooks?.stop();
     await links.stop();
@@ -307,7 +330,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         resolve();
       });
     });
-    listeners = opts.ingest && roles.has('ingest') ? await startListeners(config, pipeline, db.pool, registry, say) : undefined;
+    listeners = opts.ingest && roles.has('ingest') ? await startListeners(config, pipeline, db.pool, registry, say, gate) : undefined;
   } catch (err) {
     await shutdown();
     throw err;

@@ -33,6 +33,11 @@ async function main(): Promise<void> {
     handler: nextApp?.getRequestHandler(),
     seed: (pool) => seedDeployment(pool, config, say),
     beforeListen: async () => void (await nextReady),
+    // Another rules node runs the rules now: this one must not act on its stale picture.
+    onLeaseLost: () => {
+      log.fatal('the rules lease was lost to another node; exiting');
+      process.exit(1);
+    },
   });
   if (config.SIM) {
     feed = await startDemoFeed(app, say);

@@ -49,6 +49,11 @@ export interface RulesOptions {
   configFile?: string;
   /** Where a warning about the config file goes (a route it names that does not exist). */
   warn?: (msg: string) => void;
+  /**
+   * Resolves once what the listeners were handed so far is stored (the alerts): a saved state never
+   * holds an episode as raised that is not in the database, or a restart would never raise it.
+   */
+  settle?: () => Promise<void>;
 }
 
 export interface RulesRuntime {
@@ -66,6 +71,11 @@ export interface RulesRuntime {
   setReportInterval(assetId: number, seconds: number | undefined): void;
   onEvent(e: { kind: string; time: number; assetId?: number | null; consignmentId?: number | null }): void;
   acknowledge(episode: string): void;
+  /**
+   * Saves the state as of now, once the listeners have stored what it led to; `beforeWrite` runs
+   * just before the write (the fix stream's checkpoint waits there for the positions to be stored).
+   */
+  save(beforeWrite?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -109,16 +119,14 @@ export async function startRules(pool: pg.Pool, pipeline: Pipeline, opts: RulesO
 
   pipeline.addSink(rulesSink(engine, apply, { aisClassOf: opts.aisClassOf }));
   const ticker = setInterval(() => apply(engine.tick(Date.now())), TICK_MS);
-  const save = async () => {
-    try {
-      await pool.query(`INSERT INTO rules_state (id, state, saved_at) VALUES (1, $1, now()) ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, saved_at = now()`, [
-        JSON.stringify(engine.exportState()),
-      ]);
-    } catch (err) {
-      log.error({ err: (err as Error).message }, 'could not save the rules state');
-    }
+  const save = async (beforeWrite?: () => Promise<void>) => {
+    const state = JSON.stringify(engine.exportState());
+    await opts.settle?.();
+    await beforeWrite?.();
+    await pool.query(`INSERT INTO rules_state (id, state, saved_at) VALUES (1, $1, now()) ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, saved_at = now()`, [state]);
   };
-  const saver = setInterval(() => void save(), SAVE_EVERY_MS);
+  const saveLogged = () => save().catch((err: Error) => log.error({ err: err.message }, 'could not save the rules state'));
+  const saver = setInterval(() => void saveLogged(), SAVE_EVERY_MS);
 
   return {
     engine,
@@ -147,10 +155,11 @@ export async function startRules(pool: pg.Pool, pipeline: Pipeline, opts: RulesO
     acknowledge(episode) {
       apply(engine.acknowledge(episode, Date.now()));
     },
+    save,
     async stop() {
       clearInterval(ticker);
       clearInterval(saver);
-      await save();
+      await saveLogged();
     },
   };
 }

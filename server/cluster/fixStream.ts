@@ -1,55 +1,115 @@
 // Fixes between nodes: a node that takes fixes but does not run the rules (web: HTTP ingest;
 // ingest: the device listeners) checks each one at the edge and appends it to a Redis stream; the
 // rules node reads the stream as a consumer group member and hands each fix to its pipeline, as a
-// local source would. An entry is acknowledged once the pipeline has taken it; entries a node read
-// but never acknowledged (it stopped) are read again when it starts.
+// local source would.
+//
+// No fix is lost to a crash, and none is counted twice: the rules node acknowledges entries only at
+// a checkpoint, once every fix it took before it is stored AND its rules state that includes them is
+// saved (rulesCheckpoint in app.ts). A rules node that takes over claims what the one before left
+// unacknowledged (XAUTOCLAIM), restores the saved state and reads those entries again as replays:
+// the store leaves out the ones stored already (positionWriter.ts), and the rules, which key each
+// episode by the fix time that started it, raise nothing twice (alerts.episode is unique).
+//
+// Nothing unread is ever trimmed: the stream is cut only below what is acknowledged (XTRIM MINID).
+// Its length is the backlog, which holds the device sockets of the sending nodes when it grows
+// (ingestGate.ts).
 import type { PositionReport } from '../../lib/domain';
 import { log } from '../log';
+import type { IngestGate } from '../pipeline/ingestGate';
 import type { Redis } from './redis';
 
 const GROUP = 'rules';
-/** Entries kept in the stream: about a minute of a national peak, for a rules node that restarts. */
-const MAX_LEN = 2_000_000;
 const READ_COUNT = 2_000;
 const FLUSH_MS = 5;
+const RETRY_MS = 500;
+const BACKLOG_CHECK_MS = 1_000;
 
 type Entry = [report: PositionReport, storedSource: string | null];
 
 export const fixStreamKey = (prefix: string) => `${prefix}:fixes`;
 
-/** The sending side: buffers for a few ms, then appends the batch in one round trip. */
+/** The sending side: buffers for a few ms, then appends the batch in one round trip; keeps it and retries while Redis is away. */
 export class FixStreamProducer {
-  private buffer: Entry[] = [];
+  private queue: Entry[][] = [];
+  private queued = 0;
   private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  private sending: Promise<void> | undefined;
+  private backlog = 0;
+  private backlogTimer: NodeJS.Timeout;
+  private failing = false;
 
   constructor(
     private redis: Redis,
     private key: string,
-  ) {}
+    private gate?: IngestGate,
+  ) {
+    // The stream's length is what the rules node has not acknowledged: past the gate's mark, hold the sockets here.
+    this.backlogTimer = setInterval(() => {
+      this.redis.xLen(this.key).then(
+        (n) => {
+          this.backlog = n;
+          this.gate?.update(this.backlog + this.queued);
+        },
+        () => undefined,
+      );
+    }, BACKLOG_CHECK_MS);
+    this.backlogTimer.unref();
+  }
 
   add(report: PositionReport, storedSource?: string): void {
-    this.buffer.push([report, storedSource ?? null]);
-    if (this.buffer.length >= READ_COUNT) void this.flush();
+    const last = this.queue[this.queue.length - 1];
+    if (last && last.length < READ_COUNT) last.push([report, storedSource ?? null]);
+    else this.queue.push([[report, storedSource ?? null]]);
+    this.queued++;
+    if (this.queued >= READ_COUNT) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
 
-  flush(): Promise<void> {
+  /** Sends everything queued; resolves when it is appended (or the attempt failed and will be retried). */
+  async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.buffer;
-    this.buffer = [];
-    if (!batch.length) return this.flushing;
-    const multi = this.redis.multi();
-    for (const e of batch) multi.xAdd(this.key, '*', { f: JSON.stringify(e) }, { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: MAX_LEN } });
-    this.flushing = this.flushing
-      .then(() => multi.exec())
-      .then(
-        () => undefined,
-        (err: Error) => log.error({ err: err.message, fixes: batch.length }, 'cluster: could not append fixes to the stream'),
-      );
-    return this.flushing;
+    while (this.sending) await this.sending;
+    if (!this.queue.length) return;
+    this.sending = this.sendAll().finally(() => (this.sending = undefined));
+    return this.sending;
   }
+
+  private async sendAll(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.shift()!;
+      const multi = this.redis.multi();
+      for (const e of batch) multi.xAdd(this.key, '*', { f: JSON.stringify(e) });
+      try {
+        await multi.exec();
+        this.queued -= batch.length;
+        if (this.failing) log.info({ queued: this.queued }, 'cluster: appending fixes to the stream again');
+        this.failing = false;
+      } catch (err) {
+        this.queue.unshift(batch);
+        if (!this.failing) log.error({ err: (err as Error).message, queued: this.queued }, 'cluster: could not append fixes to the stream; keeping them and retrying');
+        this.failing = true;
+        this.gate?.update(this.backlog + this.queued);
+        this.timer ??= setTimeout(() => void this.flush(), RETRY_MS);
+        return;
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.backlogTimer);
+    await this.flush();
+  }
+}
+
+export interface ConsumerOptions {
+  /** Hands one fix to the pipeline; `replayed`: it was delivered before (to a node that stopped), and may be stored already. */
+  take: (report: unknown, storedSource: string | undefined, replayed: boolean) => void;
+  /** Resolves once everything taken so far is stored and the rules state saved: then it is acknowledged. */
+  checkpoint: () => Promise<void>;
+  checkpointMs: number;
+  /** True while the store is behind: reading waits. */
+  held: () => boolean;
 }
 
 /** The reading side, on the rules node. */
@@ -57,12 +117,16 @@ export class FixStreamConsumer {
   private running = false;
   private done: Promise<void> = Promise.resolve();
   private reader: Redis;
+  /** Ids taken and not acknowledged yet, in stream order. */
+  private taken: string[] = [];
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  private committing: Promise<void> = Promise.resolve();
 
   constructor(
-    redis: Redis,
+    private redis: Redis,
     private key: string,
     private consumer: string,
-    private take: (report: unknown, storedSource?: string) => void,
+    private opts: ConsumerOptions,
   ) {
     this.reader = redis.duplicate();
     this.reader.on('error', () => {}); // the main client logs outages
@@ -77,11 +141,31 @@ export class FixStreamConsumer {
     }
     this.running = true;
     this.done = this.loop();
+    this.checkpointTimer = setInterval(() => void this.commit(), this.opts.checkpointMs);
+  }
+
+  /** Acknowledges what was taken before the checkpoint, then cuts the stream below it. */
+  commit(): Promise<void> {
+    this.committing = this.committing.then(async () => {
+      const ids = this.taken;
+      if (!ids.length) return;
+      this.taken = [];
+      try {
+        await this.opts.checkpoint();
+        await this.redis.xAck(this.key, GROUP, ids);
+        await this.redis.xTrim(this.key, 'MINID', ids[ids.length - 1]!);
+      } catch (err) {
+        // Not acknowledged: read again by whoever runs the rules next; the store leaves out what it has.
+        this.taken = ids.concat(this.taken);
+        log.warn({ err: (err as Error).message, ids: ids.length }, 'cluster: checkpoint failed; fixes stay unacknowledged');
+      }
+    });
+    return this.committing;
   }
 
   private async loop(): Promise<void> {
     // The rules node holds the lease (rulesLease.ts): what any rules node before it read and did not
-    // acknowledge (it stopped or died) is its own now; it reads that first, then new entries.
+    // acknowledge (it stopped or died) is its own now; it reads that first (as replays), then new entries.
     let cursor = '0-0';
     do {
       const claimed = await this.reader.xAutoClaimJustId(this.key, GROUP, this.consumer, 0, cursor, { COUNT: READ_COUNT });
@@ -90,37 +174,43 @@ export class FixStreamConsumer {
     let id = '0';
     while (this.running) {
       try {
+        if (this.opts.held()) {
+          await new Promise((r) => setTimeout(r, 100));
+          continue;
+        }
         const res = await this.reader.xReadGroup(GROUP, this.consumer, { key: this.key, id }, { COUNT: READ_COUNT, BLOCK: id === '>' ? 1_000 : undefined });
         const messages = (res as { messages: { id: string; message: Record<string, string> }[] }[] | null)?.[0]?.messages ?? [];
-        if (id === '0' && messages.length === 0) {
-          id = '>';
-          continue;
+        if (id !== '>') {
+          if (messages.length === 0) {
+            id = '>';
+            continue;
+          }
+          id = messages[messages.length - 1]!.id; // the pending list, page by page
         }
         for (const m of messages) {
           try {
             const [report, source] = JSON.parse(m.message.f!) as Entry;
-            this.take(report, source ?? undefined);
+            this.opts.take(report, source ?? undefined, id !== '>');
           } catch (err) {
             log.warn({ id: m.id, err: (err as Error).message }, 'cluster: a malformed fix entry was skipped');
           }
+          this.taken.push(m.id);
         }
-        if (messages.length)
-          await this.reader.xAck(
-            this.key,
-            GROUP,
-            messages.map((m) => m.id),
-          );
       } catch (err) {
         if (!this.running) return;
         log.warn({ err: (err as Error).message }, 'cluster: reading fixes failed; retrying');
-        await new Promise((r) => setTimeout(r, 500));
+        await new Promise((r) => setTimeout(r, RETRY_MS));
       }
     }
   }
 
-  async stop(): Promise<void> {
+  /** Stops reading; with `commit`, acknowledges what was taken (a clean stop), else leaves it to the next rules node. */
+  async stop(commit = true): Promise<void> {
     this.running = false;
+    clearInterval(this.checkpointTimer);
     await this.reader.disconnect().catch(() => undefined);
     await this.done;
+    if (commit) await this.commit();
+    await this.committing;
   }
 }

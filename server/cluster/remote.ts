@@ -7,7 +7,7 @@ import type { RouteRulesOverrides } from '../rules/routeRules';
 import type { ClusterBus } from './bus';
 
 /** The rules commands other parts give (the runtime's engine and geofences stay on the rules node). */
-export type RulesCommands = Omit<RulesRuntime, 'engine' | 'geo' | 'stop'>;
+export type RulesCommands = Omit<RulesRuntime, 'engine' | 'geo' | 'stop' | 'save'>;
 /** The colour changes the customs links and the bonded-zone check give. */
 export type ColourCommands = Pick<MapStatus, 'restore' | 'released'>;
 

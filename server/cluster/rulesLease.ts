@@ -1,13 +1,15 @@
 // One rules node at a time owns the movement picture (its rules state, latest positions and live
-// frames are per asset, and today's consumer reads every fix): it holds a lease key with an expiry
-// and renews it. A second rules node is refused at start while the lease is held; when the holder
-// dies the lease runs out within LEASE_MS and the next rules node to start takes over, reading the
-// fixes the dead one left unacknowledged (fixStream.ts) and the rules state it saved.
+// frames are per asset, and the consumer reads every fix): it holds a lease key with an expiry and
+// renews it. Other rules nodes wait as standbys: when the holder dies the lease runs out within
+// LEASE_MS, the first standby to see it free takes it, loads the picture, restores the saved rules
+// state and reads the fixes the dead one left unacknowledged (fixStream.ts). A clean stop gives the
+// lease up at once.
 import { log } from '../log';
 import type { Redis } from './redis';
 
-export const LEASE_MS = 10_000;
-const RENEW_MS = 3_000;
+export const LEASE_MS = 6_000;
+const RENEW_MS = 2_000;
+const POLL_MS = 500;
 
 // Renew only a lease this node holds (a lease that ran out and was taken is not taken back).
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
@@ -22,11 +24,20 @@ export class RulesLease {
     private holder: string,
   ) {}
 
-  /** Takes the lease, or says who holds it. */
-  static async take(redis: Redis, prefix: string, holder: string, onLost: () => void): Promise<RulesLease | { heldBy: string }> {
+  /** Takes the lease, waiting as a standby (saying so once) while another node holds it. */
+  static async acquire(redis: Redis, prefix: string, holder: string, onLost: () => void, say: (msg: string) => void): Promise<RulesLease> {
     const key = `${prefix}:rules-lease`;
-    const ok = await redis.set(key, holder, { NX: true, PX: LEASE_MS });
-    if (ok !== 'OK') return { heldBy: (await redis.get(key)) ?? 'another node' };
+    let waitingSince: number | undefined;
+    for (;;) {
+      const ok = await redis.set(key, holder, { NX: true, PX: LEASE_MS }).catch(() => null);
+      if (ok === 'OK') break;
+      if (waitingSince === undefined) {
+        waitingSince = Date.now();
+        say(`cluster node ${holder}: standby, waiting for the rules lease held by ${(await redis.get(key).catch(() => null)) ?? 'another node'}`);
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+    if (waitingSince !== undefined) say(`cluster node ${holder}: took the rules lease after ${((Date.now() - waitingSince) / 1000).toFixed(1)} s as a standby`);
     const lease = new RulesLease(redis, key, holder);
     lease.timer = setInterval(() => {
       lease.redis.eval(RENEW, { keys: [key], arguments: [holder, String(LEASE_MS)] }).then(

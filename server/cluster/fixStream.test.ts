@@ -1,0 +1,107 @@
+// The fix stream over real Redis: entries are acknowledged only at a checkpoint that succeeded; a
+// reader that stops without one (it died) leaves them to the next, which reads them first, marked as
+// replays, then the new ones; nothing unread is trimmed, and what is acknowledged is cut away.
+// Needs Redis (REDIS_TEST_URL, default redis://127.0.0.1:6379).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createClient } from 'redis';
+import type { PositionReport } from '../../lib/domain';
+import { FixStreamConsumer, FixStreamProducer } from './fixStream';
+import type { Redis } from './redis';
+
+const REDIS = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
+let redis: Redis;
+const key = `tw:test:${randomBytes(4).toString('hex')}:fixes`;
+
+before(async () => {
+  redis = createClient({ url: REDIS }) as Redis;
+  await redis.connect();
+});
+after(async () => {
+  await redis.del(key);
+  await redis.quit();
+});
+
+const report = (i: number): PositionReport => ({
+  assetKey: `tel:0139000${String(i).padStart(5, '0')}`,
+  kind: 'vehicle',
+  time: 1_800_000_000_000 + i,
+  lon: 121,
+  lat: 31,
+  source: 'jt808',
+});
+const until = async (what: string, check: () => boolean | Promise<boolean>) => {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+test('a reader that dies before its checkpoint leaves its fixes to the next, as replays; a checkpoint acknowledges and trims', async () => {
+  const producer = new FixStreamProducer(redis, key);
+  const seenA: number[] = [];
+  let allowCheckpoint = false;
+  const a = new FixStreamConsumer(redis, key, 'rules-a', {
+    take: (r) => seenA.push((r as PositionReport).time),
+    // The store is "down": no checkpoint succeeds.
+    checkpoint: async () => {
+      if (!allowCheckpoint) throw new Error('store unavailable');
+    },
+    checkpointMs: 50,
+    held: () => false,
+  });
+  await a.start();
+  for (let i = 0; i < 30; i++) producer.add(report(i));
+  await producer.flush();
+  await until('rules-a took the fixes', () => seenA.length === 30);
+  await new Promise((r) => setTimeout(r, 150)); // checkpoints were tried and failed
+  assert.equal(Number(await redis.xLen(key)), 30, 'nothing acknowledged is cut, nothing unacknowledged either');
+  await a.stop(false); // dies: no last checkpoint
+
+  for (let i = 30; i < 40; i++) producer.add(report(i));
+  await producer.flush();
+  const seenB: { t: number; replayed: boolean }[] = [];
+  const b = new FixStreamConsumer(redis, key, 'rules-b', {
+    take: (r, _source, replayed) => seenB.push({ t: (r as PositionReport).time, replayed }),
+    checkpoint: async () => {},
+    checkpointMs: 50,
+    held: () => false,
+  });
+  await b.start();
+  await until('rules-b read everything', () => seenB.length === 40);
+  assert.deepEqual(
+    seenB.map((s) => s.t - 1_800_000_000_000),
+    Array.from({ length: 40 }, (_, i) => i),
+    'in order, each once',
+  );
+  assert.deepEqual(
+    seenB.map((s) => s.replayed),
+    [...Array<boolean>(30).fill(true), ...Array<boolean>(10).fill(false)],
+    'what rules-a took is read again as replays; the rest as new',
+  );
+  await until('acknowledged and cut', async () => Number(await redis.xLen(key)) <= 1);
+  const pending = (await redis.xPending(key, 'rules')) as { pending: number };
+  assert.equal(pending.pending, 0, 'nothing left unacknowledged');
+  allowCheckpoint = true;
+  await b.stop();
+  await producer.stop();
+});
+
+test('while the store is behind the reader waits; the stream keeps what it has not read', async () => {
+  const producer = new FixStreamProducer(redis, key);
+  let held = true;
+  const seen: number[] = [];
+  const c = new FixStreamConsumer(redis, key, 'rules-c', { take: (r) => seen.push((r as PositionReport).time), checkpoint: async () => {}, checkpointMs: 50, held: () => held });
+  await c.start();
+  for (let i = 100; i < 120; i++) producer.add(report(i));
+  await producer.flush();
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(seen.length, 0, 'nothing read while held');
+  assert.ok(Number(await redis.xLen(key)) >= 20, 'and nothing trimmed');
+  held = false;
+  await until('read once released', () => seen.length === 20);
+  await c.stop();
+  await producer.stop();
+});
