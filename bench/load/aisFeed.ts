@@ -37,12 +37,15 @@ export class AisFeed {
     return new AisFeed(sockets, vessels, Date.now());
   }
 
-  /** Queues up to `n` fixes, vessel after vessel; returns how many (fewer when every connection is full). */
+  /**
+   * Queues up to `n` fixes, vessel after vessel, each vessel once at most (a second fix at the same
+   * instant would be the same fix twice); returns how many (fewer when every connection is full).
+   */
   fixes(n: number, now: number): number {
     if (this.vessels.length === 0) return 0;
     let queued = 0;
     let tries = 0;
-    while (queued < n && tries < this.vessels.length) {
+    while (queued < n && queued < this.vessels.length && tries < this.vessels.length) {
       const i = this.cursor;
       this.cursor = (this.cursor + 1) % this.vessels.length;
       const c = i % this.sockets.length;

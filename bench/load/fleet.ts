@@ -10,8 +10,16 @@ import { MSG, decodeGeneralResponse, decodeRegistrationResponse, encodeAuthBody,
 import { SendLog, e6, jt808FixFrame } from '../../server/tools/loadFrames';
 import type { Terminal } from './provision';
 import { Track } from './track';
+import { alarmSet } from '../../lib/deviceAlarms';
 
 const SPEED_KMH = 50;
+/**
+ * One terminal in ten opens its seal (JT/T 808 "illegal door open") some seconds into each step, each
+ * at its own second over the first 20, so SEAL_ALARM episodes are raised all through a step, around a
+ * kill too: the figures then show that none is raised twice.
+ */
+const SEAL_OPEN = alarmSet('illegal_door_open');
+const sealOpensAfterMs = (index: number) => (index % 10 === 0 ? ((index / 10) % 20) * 1000 : undefined);
 const FLAG = 0x7e;
 
 class LoggedInTerminal {
@@ -24,11 +32,15 @@ class LoggedInTerminal {
   readonly log = new SendLog();
   readonly track: Track;
 
+  readonly sealOpensAfterMs: number | undefined;
+
   constructor(
     readonly t: Terminal,
     readonly socket: net.Socket,
+    index: number,
   ) {
     this.track = new Track(t.path);
+    this.sealOpensAfterMs = sealOpensAfterMs(index);
   }
 
   get inFlight(): number {
@@ -47,7 +59,8 @@ class LoggedInTerminal {
     const latE6 = e6(p.lat) + this.inSecond++;
     const lonE6 = e6(p.lon);
     this.log.record(now, latE6, lonE6, now);
-    this.chunks.push(jt808FixFrame(this.t.phone, this.serial++, { lon: lonE6 / 1e6, lat: latE6 / 1e6, time: now, speed: SPEED_KMH, course: p.course }));
+    const alarm = this.sealOpensAfterMs !== undefined && now - t0 >= this.sealOpensAfterMs ? SEAL_OPEN : 0;
+    this.chunks.push(jt808FixFrame(this.t.phone, this.serial++, { lon: lonE6 / 1e6, lat: latE6 / 1e6, time: now, speed: SPEED_KMH, course: p.course, alarm }));
     this.sent++;
   }
 
@@ -59,7 +72,7 @@ class LoggedInTerminal {
 }
 
 /** Connects and logs one terminal in; throws with the step that failed. */
-async function logIn(port: number, t: Terminal, plateColor: number): Promise<LoggedInTerminal> {
+async function logIn(port: number, t: Terminal, index: number, plateColor: number): Promise<LoggedInTerminal> {
   const socket = await new Promise<net.Socket>((resolve, reject) => {
     const s = net.connect({ port, host: '127.0.0.1' }, () => resolve(s));
     s.once('error', reject);
@@ -98,7 +111,7 @@ async function logIn(port: number, t: Terminal, plateColor: number): Promise<Log
   const a = auth.msgId === MSG.SERVER_RESPONSE ? decodeGeneralResponse(auth.body) : null;
   if (!a || a.result !== 0) throw new Error(`terminal ${t.phone}: 0x0102 refused (${JSON.stringify(a)})`);
   socket.off('data', onData);
-  const lt = new LoggedInTerminal(t, socket);
+  const lt = new LoggedInTerminal(t, socket, index);
   lt.serial = 2;
   socket.on('data', (chunk: Buffer) => {
     let n = 0;
@@ -121,8 +134,9 @@ export class Fleet {
     await Promise.all(
       Array.from({ length: 32 }, async () => {
         while (next < terminals.length) {
-          const t = terminals[next++]!;
-          const lt = await logIn(port, t, plateColor);
+          const index = next++;
+          const t = terminals[index]!;
+          const lt = await logIn(port, t, index, plateColor);
           fleet.terminals.push(lt);
           fleet.logs.set(t.assetKey, lt.log);
           if (fleet.terminals.length % 500 === 0)
@@ -131,6 +145,11 @@ export class Fleet {
       }),
     );
     return fleet;
+  }
+
+  /** Terminals whose seal opened within `ms` of a step's start (each raises one SEAL_ALARM episode). */
+  sealsOpenedBy(ms: number): number {
+    return this.terminals.filter((t) => t.sealOpensAfterMs !== undefined && t.sealOpensAfterMs <= ms).length;
   }
 
   get sent(): number {

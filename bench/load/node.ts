@@ -9,11 +9,16 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 
-const app = await startApp(loadConfig(process.env), { say: (m) => console.error(`[node] ${m}`), ingest: true });
+const name = process.env.TW_NODE_ID ?? 'node';
+const app = await startApp(loadConfig(process.env), {
+  say: (m) => console.error(`[${name}] ${m}`),
+  ingest: true,
+  onLeaseLost: () => process.exit(1),
+});
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 const send = (m: unknown) => process.send?.(m);
-send({ ready: true, port: app.port, jt808: app.listeners!.ports.jt808, ais: app.listeners!.ports.ais });
+send({ ready: true, port: app.port, jt808: app.listeners?.ports.jt808, ais: app.listeners?.ports.ais });
 const stats = setInterval(() => {
   send({ stats: true, pending: app.writer.pending, lagP99Ms: delay.percentile(99) / 1e6, lagMaxMs: delay.max / 1e6 });
   delay.reset();

@@ -16,10 +16,13 @@ export interface NodeStats {
 export interface LoadNode {
   pid: number;
   port: number;
-  jt808: number;
-  ais: number;
+  /** The device ports, on a node with the ingest role. */
+  jt808?: number;
+  ais?: number;
   /** The latest report of the node (every second). */
   stats: NodeStats;
+  /** Kills it at once (SIGKILL): a crash, nothing saved or acknowledged. */
+  kill(): Promise<void>;
   /** Profiles the node's CPU from now until stopProfile (the V8 sampling profiler, 1 ms). */
   startProfile(): void;
   /** Writes the profile (a .cpuprofile, as node --cpu-prof writes) and returns its path. */
@@ -52,9 +55,9 @@ export async function startLoadNode(databaseUrl: string, opts: { env?: Record<st
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = await new Promise<{ port: number; jt808: number; ais: number }>((resolve, reject) => {
+  const ready = await new Promise<{ port: number; jt808?: number; ais?: number }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the node exited (${code}) before it was ready`)));
-    child.on('message', (m: { ready?: boolean; port: number; jt808: number; ais: number }) => {
+    child.on('message', (m: { ready?: boolean; port: number; jt808?: number; ais?: number }) => {
       if (m.ready) resolve(m);
     });
   });
@@ -76,6 +79,11 @@ export async function startLoadNode(databaseUrl: string, opts: { env?: Record<st
         child.on('message', done);
         child.send({ profile: 'stop', file });
       });
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -18,9 +18,20 @@ export interface LoadOptions {
   baselineS: number;
   /** Run the node under `node --cpu-prof` and print its top functions. */
   profile: boolean;
+  /**
+   * The node layouts to run, one after the other on the same database: `single` (one node, every
+   * role), `split` (an ingest node with the device ports, a web+rules node; Redis between), `standby`
+   * (ingest, web, and two rules nodes: the active one is killed with SIGKILL halfway through each step).
+   */
+  layouts: Layout[];
+  /** Seconds the database is cut off (a TCP proxy drops every connection) halfway through each step of the single and split layouts; 0: never. */
+  outageS: number;
 }
 
-const FLAGS = ['rates', 'duration', 'drain', 'terminals', 'vessels', 'clients', 'window', 'baseline'];
+export type Layout = 'single' | 'split' | 'standby';
+const LAYOUTS: Layout[] = ['single', 'split', 'standby'];
+
+const FLAGS = ['rates', 'duration', 'drain', 'terminals', 'vessels', 'clients', 'window', 'baseline', 'layouts', 'outage'];
 
 function parseRate(s: string): number {
   if (s === 'max') return Infinity;
@@ -53,5 +64,12 @@ export function loadOptions(argv: string[], env: NodeJS.ProcessEnv = process.env
     window: positive('window', get('window', '32')),
     baselineS: positive('baseline', get('baseline', '5'), 0),
     profile: read.opts.profile === '1' || env.LOAD_PROFILE === '1',
+    layouts: get('layouts', 'single')
+      .split(',')
+      .map((l) => {
+        if (!(LAYOUTS as string[]).includes(l)) throw new Error(`--layouts: "${l}" is not one of ${LAYOUTS.join(', ')}`);
+        return l as Layout;
+      }),
+    outageS: positive('outage', get('outage', '0'), 0),
   };
 }

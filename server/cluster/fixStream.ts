@@ -168,8 +168,13 @@ export class FixStreamConsumer {
     // acknowledge (it stopped or died) is its own now; it reads that first (as replays), then new entries.
     let cursor = '0-0';
     do {
-      const claimed = await this.reader.xAutoClaimJustId(this.key, GROUP, this.consumer, 0, cursor, { COUNT: READ_COUNT });
-      cursor = claimed.nextId;
+      try {
+        cursor = (await this.reader.xAutoClaimJustId(this.key, GROUP, this.consumer, 0, cursor, { COUNT: READ_COUNT })).nextId;
+      } catch (err) {
+        if (!this.running) return;
+        log.warn({ err: (err as Error).message }, 'cluster: claiming unacknowledged fixes failed; retrying');
+        await new Promise((r) => setTimeout(r, RETRY_MS));
+      }
     } while (cursor !== '0-0' && this.running);
     let id = '0';
     while (this.running) {

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import pg from 'pg';
+import { outageProxy } from '../../db/outageProxy';
 import { freshDatabase, type TestDatabase } from '../../db/testing';
 import { positionsDropped } from '../metrics';
 import { IngestGate } from './ingestGate';
@@ -20,34 +21,6 @@ before(async () => {
 after(async () => {
   await db.drop();
 });
-
-/** A TCP proxy to PostgreSQL: `cut()` drops every connection and refuses new ones until `restore()`. */
-async function pgProxy(target: URL) {
-  const open = new Set<net.Socket>();
-  let up = true;
-  const server = net.createServer((client) => {
-    if (!up) return client.destroy();
-    const upstream = net.connect(Number(target.port || 5432), target.hostname);
-    for (const s of [client, upstream]) {
-      open.add(s);
-      s.on('error', () => {});
-      s.on('close', () => (open.delete(s), client.destroy(), upstream.destroy()));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = new URL(target.toString());
-  url.host = `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-  return {
-    url: url.toString(),
-    cut: () => {
-      up = false;
-      for (const s of open) s.destroy();
-    },
-    restore: () => (up = true),
-    close: () => new Promise<void>((r) => (server.close(() => r()), [...open].forEach((s) => s.destroy()))),
-  };
-}
 
 const row = (i: number, t0: number, extra: Partial<PositionRow> = {}): PositionRow => ({
   assetId,
@@ -74,7 +47,7 @@ const until = async (what: string, check: () => boolean | Promise<boolean>) => {
 };
 
 test('a database outage loses nothing: rows wait in order, device sockets are held, and both resume when it is back', async () => {
-  const proxy = await pgProxy(new URL(db.url));
+  const proxy = await outageProxy(db.url);
   const pool = new pg.Pool({ connectionString: proxy.url, max: 2, connectionTimeoutMillis: 1000 });
   pool.on('error', () => {});
   const gate = new IngestGate(300, 100);
@@ -134,7 +107,7 @@ test('a database outage loses nothing: rows wait in order, device sockets are he
 });
 
 test('past the hard cap the oldest whole chunks are dropped and counted, never the batch being written', async () => {
-  const proxy = await pgProxy(new URL(db.url));
+  const proxy = await outageProxy(db.url);
   const pool = new pg.Pool({ connectionString: proxy.url, max: 1, connectionTimeoutMillis: 500 });
   pool.on('error', () => {});
   const writer = new PositionWriter(pool, { batchRows: 10, flushMs: 60_000, maxBuffered: 45 });

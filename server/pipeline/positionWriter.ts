@@ -208,14 +208,15 @@ export class PositionWriter {
 
   /**
    * Replayed rows the node before stored already (it died after storing, before its fixes were
-   * acknowledged) are left out, so a take-over stores every fix exactly once.
+   * acknowledged) are left out, so a take-over stores every fix exactly once. Same asset, time, place
+   * and source: a terminal reporting faster than its clock's one-second resolution still has each fix kept.
    */
   private async notStoredYet(rows: PositionRow[]): Promise<PositionRow[]> {
     const replayed = rows.filter((r) => r.replayed);
     const { rows: stored } = await this.pool.query<{ i: number }>(
-      `SELECT u.i FROM unnest($1::int[], $2::float8[], $3::text[]) WITH ORDINALITY AS u(a, t, src, i)
-       WHERE EXISTS (SELECT 1 FROM positions p WHERE p.asset_id = u.a AND p.time = to_timestamp(u.t / 1000.0) AND p.source = u.src)`,
-      [replayed.map((r) => r.assetId), replayed.map((r) => r.time), replayed.map((r) => r.source)],
+      `SELECT u.i FROM unnest($1::int[], $2::float8[], $3::float8[], $4::float8[], $5::text[]) WITH ORDINALITY AS u(a, t, x, y, src, i)
+       WHERE EXISTS (SELECT 1 FROM positions p WHERE p.asset_id = u.a AND p.time = to_timestamp(u.t / 1000.0) AND ST_X(p.geom) = u.x AND ST_Y(p.geom) = u.y AND p.source = u.src)`,
+      [replayed.map((r) => r.assetId), replayed.map((r) => r.time), replayed.map((r) => r.lon), replayed.map((r) => r.lat), replayed.map((r) => r.source)],
     );
     if (stored.length === 0) return rows;
     const skip = new Set(stored.map((r) => replayed[Number(r.i) - 1]));

@@ -16,6 +16,8 @@ export interface LoadFix {
   time: number;
   speed: number;
   course: number;
+  /** JT/T 808 alarm flags (the seal bit raises SEAL_ALARM). */
+  alarm?: number;
 }
 
 /** A 0x0200 location report from terminal `phone` (2013 header). */
