@@ -1,5 +1,6 @@
-// `npm run cluster -- --web 2 --ingest 2`: TransitWatch as several nodes on one machine, for trying
-// and testing the 1+N layout (server/cluster/README.md). Starts one rules node, the web nodes behind
+// `npm run cluster -- --web 2 --ingest 2 --rules 2`: TransitWatch as several nodes on one machine, for
+// trying and testing the 1+N layout (server/cluster/README.md). Starts the rules node (and --rules − 1
+// standbys, which take over when it dies: kill it to see), the web nodes behind
 // a round-robin front door on PORT (default 3000), and the ingest nodes behind front doors on the
 // JT/T 808 and AIS TCP ports; the demo feed runs on the first ingest node (or the first web node).
 // Needs DATABASE_URL (a PostGIS server) and Redis (REDIS_URL, default redis://127.0.0.1:6379).
@@ -9,13 +10,14 @@ import { buildIsStale } from './buildState';
 import { startBalancer, type Balancer } from '../server/cluster/balancer';
 import { readOptions } from '../server/cliOptions';
 
-const read = readOptions(process.argv.slice(2), ['--web', '--ingest']);
+const read = readOptions(process.argv.slice(2), ['--web', '--ingest', '--rules']);
 if ('bad' in read) {
-  console.error(`cluster: ${read.bad}? usage: npm run cluster -- --web N --ingest M`);
+  console.error(`cluster: ${read.bad}? usage: npm run cluster -- --web N --ingest M --rules K`);
   process.exit(2);
 }
 const webCount = Number(read.opts.web ?? 2);
 const ingestCount = Number(read.opts.ingest ?? 1);
+const rulesCount = Number(read.opts.rules ?? 1);
 const PORT = Number(process.env.PORT ?? 3000);
 const JT808 = Number(process.env.JT808_PORT ?? 6808);
 const AIS = Number(process.env.AIS_PORT ?? 10110);
@@ -23,8 +25,8 @@ if (!process.env.DATABASE_URL) {
   console.error('cluster: the nodes share one PostgreSQL; set DATABASE_URL (a PostGIS server)');
   process.exit(2);
 }
-if (!(Number.isInteger(webCount) && Number.isInteger(ingestCount) && webCount >= 1 && ingestCount >= 0)) {
-  console.error('cluster: --web N (at least 1) --ingest M');
+if (!(Number.isInteger(webCount) && Number.isInteger(ingestCount) && Number.isInteger(rulesCount) && webCount >= 1 && ingestCount >= 0 && rulesCount >= 1)) {
+  console.error('cluster: --web N (at least 1) --ingest M --rules K (at least 1)');
   process.exit(2);
 }
 
@@ -76,6 +78,8 @@ node('rules', {
   AIS_PORT: ingestCount ? '-1' : String(AIS + 10),
   JT808_PORT: ingestCount ? '-1' : String(JT808 + 10),
 });
+// Standbys: rules only; they wait for the lease (server/cluster/rulesLease.ts).
+for (let i = 2; i <= rulesCount; i++) node(`rules-${i}`, { TW_ROLES: 'rules', PORT: String(PORT + 50 + i), SIM: '0', AIS_PORT: '-1', JT808_PORT: '-1' });
 webPorts.forEach((p, i) =>
   node(`web-${i + 1}`, { TW_ROLES: 'web', PORT: String(p), AIS_PORT: '-1', JT808_PORT: '-1', SIM: feedOn === `web-${i + 1}` ? (process.env.SIM ?? '1') : '0' }),
 );
@@ -95,15 +99,18 @@ if (ingestCount) {
   doors.push(await startBalancer(JT808, host, ingestJt808, (m) => console.log(`[door :${JT808}] ${m}`)));
   doors.push(await startBalancer(AIS, host, ingestAis, (m) => console.log(`[door :${AIS}] ${m}`)));
 }
-console.log(`[cluster] 1 rules node, ${webCount} web nodes behind http://localhost:${PORT}, ${ingestCount} ingest nodes behind JT/T 808 :${JT808} and AIS :${AIS}`);
+console.log(
+  `[cluster] 1 rules node and ${rulesCount - 1} standbys, ${webCount} web nodes behind http://localhost:${PORT}, ${ingestCount} ingest nodes behind JT/T 808 :${JT808} and AIS :${AIS}`,
+);
 
 let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
   for (const d of doors) await d.close();
-  // Web and ingest nodes first, the rules node last: what they forwarded is read before it stops.
+  // Standbys, web and ingest nodes first, the rules node last: what they forwarded is read before it stops.
   for (const c of [...children.slice(1), children[0]!]) {
+    if (c.exitCode !== null || c.signalCode !== null) continue;
     c.kill('SIGTERM');
     await new Promise((r) => c.once('exit', r));
   }
