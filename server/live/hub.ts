@@ -51,7 +51,11 @@ export class LiveHub {
     private mapStatus: MapStatus,
     private opts: HubOptions,
     private now: () => number = Date.now,
-  ) {}
+  ) {
+    // Every node of a cluster answers a snapshot request (the adapter waits for all of them, until
+    // its timeout): one without the rules role holds no positions and answers null.
+    if (opts.cluster) this.io.on('snapshot', (district, reply) => reply(this.timer ? this.snapshotPart(district) : null));
+  }
 
   /** Both halves on one node: what a single process does. */
   start(): void {
@@ -70,7 +74,6 @@ export class LiveHub {
    */
   startTicks(): void {
     this.timer = setInterval(() => this.tick(), this.opts.tickMs);
-    if (this.opts.cluster) this.io.on('snapshot', (district, reply) => reply(this.snapshotPart(district)));
   }
 
   stop(): void {
@@ -157,9 +160,9 @@ export class LiveHub {
     return new Promise((resolve) => {
       // The adapter calls back once every other node has answered, or its timeout passed (with the
       // replies it has).
-      this.io.serverSideEmit('snapshot', district, (err: Error | null, parts: SnapshotPart[]) => {
+      this.io.serverSideEmit('snapshot', district, (err: Error | null, parts: (SnapshotPart | null)[]) => {
         if (err) log.warn({ err: err.message }, 'live: a node did not send its part of a snapshot');
-        resolve([...own, ...(parts ?? [])]);
+        resolve([...own, ...(parts ?? []).filter((p): p is SnapshotPart => p !== null)]);
       });
     });
   }

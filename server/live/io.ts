@@ -16,7 +16,8 @@ export interface SnapshotPart {
  * asks the others for what a district sees when a client connects (server/live/hub.ts).
  */
 export interface InterServerEvents {
-  snapshot: (district: string, reply: (part: SnapshotPart) => void) => void;
+  /** `null` from a node without the rules role (it holds no positions). */
+  snapshot: (district: string, reply: (part: SnapshotPart | null) => void) => void;
 }
 
 export type LiveServer = Server<ClientToServer, ServerToClient<Buffer>, InterServerEvents, SocketData>;
