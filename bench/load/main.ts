@@ -9,6 +9,7 @@
 // for the node to store what it was sent, and counts the rows in `positions` against fixes sent.
 // Progress goes to stderr; the result is ONE JSON line on stdout, with the raw insert ceiling of
 // the same rows on the same database (baseline.ts) measured in the same run.
+import { exec } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import type pg from 'pg';
 import { freshDatabase } from '../../db/testing';
@@ -160,13 +161,20 @@ async function step(w: World, rate: number) {
       }
       // Not together with a kill: a standby that takes over while the database is away cannot load (it exits, for its supervisor to restart it).
       if (opts.outageS > 0 && !nodes.failover) {
-        say(`${label}: cutting the database off for ${opts.outageS} s`);
-        proxy.cut();
-        setTimeout(() => {
-          proxy.restore();
+        const restart = process.env.LOAD_PG_RESTART_CMD;
+        const back = () => {
           outageEnded = Date.now();
           say(`${label}: the database is back`);
-        }, opts.outageS * 1000);
+        };
+        if (restart) {
+          // A real restart of the server (e.g. "pg_ctlcluster 15 main restart"): only where nothing else uses it.
+          say(`${label}: restarting PostgreSQL: ${restart}`);
+          exec(restart, (err) => (err ? say(`${label}: ${restart} failed: ${err.message}`) : back()));
+        } else {
+          say(`${label}: cutting the database off for ${opts.outageS} s`);
+          proxy.cut();
+          setTimeout(() => (proxy.restore(), back()), opts.outageS * 1000);
+        }
       }
     }
     if (now >= sayAt) {

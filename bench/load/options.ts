@@ -24,7 +24,11 @@ export interface LoadOptions {
    * (ingest, web, and two rules nodes: the active one is killed with SIGKILL halfway through each step).
    */
   layouts: Layout[];
-  /** Seconds the database is cut off (a TCP proxy drops every connection) halfway through each step of the single and split layouts; 0: never. */
+  /**
+   * Seconds the database is cut off (a TCP proxy drops every connection) halfway through each step of
+   * the single and split layouts; 0: never. With LOAD_PG_RESTART_CMD set, that command (a real restart
+   * of the server) runs instead.
+   */
   outageS: number;
 }
 
