@@ -304,6 +304,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     await portCalls?.stop();
     await rules?.stop();
     await zoneCheck?.idle();
+    alerts.closing = true;
     await alerts.apply([]); // what the rules decided last is stored (status changes reach the movements)
     await movements.drain();
     hub.stop();

@@ -36,6 +36,8 @@ export const CLOSED_AT_ONCE_NOTE = '信息事件，无需处置（系统自动�
 /** An outcome is retried every RETRY_MS while the database is away, for up to an hour. */
 const RETRY_MS = 1_000;
 const RETRY_LIMIT = 3_600;
+/** While the server stops: a few seconds, then what is left is logged and given up. */
+const CLOSING_RETRY_LIMIT = 5;
 
 const INSERT_ALERT = `INSERT INTO alerts (type, severity, asset_id, consignment_id, time, geom, detail, episode, districts, state, resolved_at, note)
   VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0), CASE WHEN $6::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($6, $7), 4326) END, $8, $9, $10,
@@ -62,6 +64,9 @@ export interface ExternalAlert {
 
 export class AlertService implements RuleListener {
   private queue: Promise<void> = Promise.resolve();
+  /** Set when the server stops: outcomes are retried a few seconds only, so a stop never hangs on a database that is gone. */
+  closing = false;
+
   /** Told when people acknowledge an episode (the engine ends SEAL_ALARM only that way). */
   onAcknowledged: (episode: string) => void = () => {};
 
@@ -90,7 +95,7 @@ export class AlertService implements RuleListener {
             await this.applyOne(o);
             break;
           } catch (err) {
-            if (!isOutage(err) || attempt >= RETRY_LIMIT) {
+            if (!isOutage(err) || attempt >= (this.closing ? CLOSING_RETRY_LIMIT : RETRY_LIMIT)) {
               log.error({ err: (err as Error).message, outcome: o.kind }, 'could not store a rule outcome');
               break;
             }

@@ -23,6 +23,7 @@ const READ_COUNT = 2_000;
 const FLUSH_MS = 5;
 const RETRY_MS = 500;
 const BACKLOG_CHECK_MS = 1_000;
+const STOP_COMMIT_MS = 10_000;
 
 type Entry = [report: PositionReport, storedSource: string | null];
 
@@ -209,13 +210,19 @@ export class FixStreamConsumer {
     }
   }
 
-  /** Stops reading; with `commit`, acknowledges what was taken (a clean stop), else leaves it to the next rules node. */
+  /**
+   * Stops reading; with `commit`, acknowledges what was taken (a clean stop), else leaves it to the
+   * next rules node. A last checkpoint that cannot finish (the database is away) is given up after
+   * STOP_COMMIT_MS: what it covered stays unacknowledged and is replayed, which is safe.
+   */
   async stop(commit = true): Promise<void> {
     this.running = false;
     clearInterval(this.checkpointTimer);
     await this.reader.disconnect().catch(() => undefined);
     await this.done;
-    if (commit) await this.commit();
-    await this.committing;
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<void>((r) => (timer = setTimeout(r, STOP_COMMIT_MS)));
+    await Promise.race([commit ? this.commit() : this.committing, giveUp]);
+    clearTimeout(timer);
   }
 }
