@@ -1,15 +1,21 @@
 // Several nodes end to end (issue 12): the test starts its own cluster (localCluster.ts) — two web
-// nodes behind the round-robin door, and a rules node — on a fresh database, and a real Chromium
-// signed in through the door. A fix ingested over HTTP on one web node reaches the browser, whose
-// socket is on the other; when the browser's web node dies, it reconnects through the door to the
-// one left and stays live.
+// nodes behind the round-robin door, and two rules nodes, one active and one on standby — on a
+// fresh database, and a real Chromium signed in through the door. A fix ingested over HTTP on one
+// web node reaches the browser, whose socket is on the other. Under a steady feed the active rules
+// node is killed just after it raised a ROUTE_DEVIATION: the standby takes over, every fix is stored
+// once, the episode is stored once and cleared, and the browser stays live. When the browser's web
+// node dies, it reconnects through the door to the one left and stays live.
 import { test, expect, type Page } from '@playwright/test';
 import { ADMIN_PASSWORD, INGEST_TOKEN, LocalCluster, type Node } from './localCluster';
+import { FILLERS, ROUTE, TICK_MS, carrierFix, fillerFixes, square } from './clusterFeed';
 
 test.describe.configure({ mode: 'serial' });
 
 let cluster: LocalCluster | undefined;
 let webs: Node[] = [];
+let rulesNodes: Node[] = [];
+/** Fixes every node accepted over the whole file: the positions table must end up holding exactly these. */
+let sent = 0;
 let door = '';
 let page: Page;
 let failed = false;
@@ -32,6 +38,7 @@ async function ingest(node: Node, fixes: Fix[]): Promise<number> {
   });
   const body = (await res.json()) as { accepted: number; rejected: { index: number; reason: string }[] };
   if (res.status !== 200 || body.rejected.length) throw new Error(`ingest on ${node.id}: ${res.status} ${JSON.stringify(body)}`);
+  sent += body.accepted;
   return body.accepted;
 }
 
@@ -87,17 +94,27 @@ async function deliveredIn(via: Node, key: string, id: number, lon: number): Pro
 test.beforeAll(async ({ browser }) => {
   test.skip(process.env.TW_TEST_EMBEDDED === '1', 'a cluster shares a PostgreSQL server (the embedded database serves one process)');
   test.setTimeout(150_000);
+  failed = true; // until the cluster is up: the afterAll prints the nodes' logs
   cluster = await LocalCluster.create();
-  // The rules node first: it migrates and seeds; the web nodes wait their turn anyway.
-  const rules = await cluster.start('rules-1', 'rules');
+  // Two rules nodes started together: one takes the lease, the other waits for it on standby.
+  rulesNodes = [await cluster.start('rules-1', 'rules'), await cluster.start('rules-2', 'rules')];
   webs = [await cluster.start('web-a', 'web', { LOG_LEVEL: 'warn' }), await cluster.start('web-b', 'web', { LOG_LEVEL: 'warn' })];
-  await Promise.all([rules, ...webs].map((n) => cluster!.healthy(n)));
+  await Promise.all(webs.map((n) => cluster!.healthy(n)));
+  let holder: Node | undefined;
+  const leaseHolder = async () => {
+    const id = await cluster!.rulesLeaseHolder();
+    return (holder = rulesNodes.find((n) => n.id === id))?.id;
+  };
+  await expect.poll(leaseHolder, { message: 'a rules node holds the lease', timeout: 60_000 }).toBeDefined();
+  await cluster.healthy(holder!);
+  await rulesNodes.find((n) => n !== holder)!.waitForLine(/standby/, 60_000);
   door = await cluster.openDoor(webs);
 
   page = await (await browser.newContext({ baseURL: door })).newPage();
   expect((await page.request.post('/api/auth/login', { data: { username: 'admin', password: ADMIN_PASSWORD } })).status(), 'admin signs in').toBe(200);
   await page.goto('/');
   await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-state', 'live');
+  failed = false;
 });
 
 test.afterEach(() => {
@@ -126,6 +143,107 @@ test('a fix ingested on one web node reaches the browser on the other within the
   await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-state', 'live');
 });
 
+test('the standby rules node takes over from a killed one under a steady feed: no fix lost or stored twice, each alert episode once, the browser stays live', async () => {
+  test.setTimeout(150_000);
+  const holder = await socketNode();
+  const via = webs.find((n) => n !== holder)!;
+  const api = page.request;
+  const headers = { 'x-csrf-token': (await (await api.get('/api/auth/me')).json()).csrf as string };
+
+  // A movement on a route of its own (REST on a web node; the rules node hears of it on the bus).
+  for (const [code, [lon, lat]] of [
+    ['E2E-CL-O', ROUTE.from],
+    ['E2E-CL-D', ROUTE.to],
+  ] as const) {
+    const site = { code, nameZh: '集群测试场所', nameEn: 'Cluster test site', kind: 'warehouse', district: '2200', area: square(lon, lat) };
+    expect((await api.post('/api/sites', { data: site, headers })).status(), `site ${code}`).toBe(201);
+  }
+  const route = { code: 'E2E-CL-R', nameZh: '集群测试路线', nameEn: 'Cluster test route', from: 'E2E-CL-O', to: 'E2E-CL-D', corridorM: ROUTE.corridorM };
+  expect((await api.post('/api/routes', { data: { ...route, path: { type: 'LineString', coordinates: [ROUTE.from, ROUTE.to] } }, headers })).status()).toBe(201);
+  const carrier = 'tel:013900000200';
+  const t0 = Date.now() - 120_000;
+  await ingest(via, [{ assetKey: carrier, time: t0 - 15_000, lon: ROUTE.from[0] + 0.0005, lat: ROUTE.from[1] }]);
+  await assetId(carrier);
+  const declared = await api.post('/api/consignments', {
+    data: {
+      reference: 'E2E-CLUSTER-0001',
+      asset: carrier,
+      route: route.code,
+      departure: new Date(t0 - 10_000).toISOString(),
+      deadline: new Date(t0 + 3 * 3_600_000).toISOString(),
+    },
+    headers,
+  });
+  expect(declared.status(), await declared.text()).toBe(201);
+  const movement = ((await declared.json()) as { id: number }).id;
+
+  // Kill the active rules node as soon as it has stored the ROUTE_DEVIATION (the feed goes on); the standby takes over.
+  const activeId = await cluster!.rulesLeaseHolder();
+  const active = rulesNodes.find((n) => n.id === activeId)!;
+  const standby = rulesNodes.find((n) => n !== active)!;
+  const deviations = async () =>
+    (await cluster!.query<{ n: number }>(`SELECT count(*)::int AS n FROM alerts WHERE consignment_id = $1 AND type = 'ROUTE_DEVIATION'`, [movement]))[0]!.n;
+  let killedAt = 0;
+  const killed = (async () => {
+    await expect.poll(deviations, { message: 'the active rules node raised ROUTE_DEVIATION', timeout: 60_000, intervals: [100] }).toBe(1);
+    killedAt = Date.now();
+    await active.kill();
+  })();
+  const tookOver = killed.then(async () => (await standby.waitForLine(/took the rules lease/, 30_000), Date.now() - killedAt));
+  tookOver.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled
+
+  const filler = (i: number) => `tel:0139000003${String(i).padStart(2, '0')}`;
+  const ticks = 350;
+  const sentBefore = sent;
+  const start = Date.now();
+  for (let k = 0; k < ticks; k++) {
+    const wait = start + k * TICK_MS - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await ingest(via, [carrierFix(carrier, t0, k), ...fillerFixes(filler, k, Date.now())]);
+  }
+  const feedS = (Date.now() - start) / 1000;
+  const takeoverMs = await tookOver;
+  console.log(
+    `[cluster] feed: ${sent - sentBefore} fixes in ${feedS.toFixed(1)} s (${Math.round((sent - sentBefore) / feedS)}/s) through ${via.id}, ${FILLERS + 1} vehicles; ` +
+      `${active.id} killed ${((killedAt - start) / 1000).toFixed(1)} s in; ${standby.id} took the rules lease ${takeoverMs} ms later`,
+  );
+  test.info().annotations.push({ type: 'takeover (ms)', description: String(takeoverMs) });
+  expect(await cluster!.rulesLeaseHolder()).toBe(standby.id);
+
+  // The browser still receives live positions, now framed by the new rules node.
+  const probe = 'tel:013900000101';
+  console.log(`[cluster] a fix after the takeover reached the browser in ${await deliveredIn(via, probe, await assetId(probe), 121.45)} ms`);
+  await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-state', 'live');
+
+  // Settled: every fix sent over the file stored exactly once…
+  const stored = async () =>
+    (await cluster!.query<{ n: number; distinct: number }>(`SELECT count(*)::int AS n, count(DISTINCT (asset_id, time))::int AS distinct FROM positions`))[0]!;
+  await expect.poll(async () => (await stored()).n, { message: 'every fix stored', timeout: 30_000 }).toBeGreaterThanOrEqual(sent);
+  await new Promise((r) => setTimeout(r, 2 * 1000)); // a batch stored twice would come in late
+  expect(await stored(), `positions stored for ${sent} fixes sent`).toEqual({ n: sent, distinct: sent });
+  // …and the deviation raised once, before the kill, and cleared by the node that took over.
+  await expect
+    .poll(
+      async () =>
+        (await cluster!.query<{ cleared: boolean }>(`SELECT cleared_at IS NOT NULL AS cleared FROM alerts WHERE consignment_id = $1 AND type = 'ROUTE_DEVIATION'`, [movement])).map(
+          (r) => r.cleared,
+        ),
+      {
+        message: 'one ROUTE_DEVIATION, cleared after the carrier came back',
+        timeout: 15_000,
+      },
+    )
+    .toEqual([true]);
+  const episodes = await cluster!.query<{ type: string; n: number }>(`SELECT type, count(*)::int AS n FROM alerts WHERE consignment_id = $1 GROUP BY type ORDER BY type`, [
+    movement,
+  ]);
+  console.log(`[cluster] the movement's alerts: ${episodes.map((e) => `${e.type}×${e.n}`).join(', ')}`);
+  expect(
+    episodes.filter((e) => e.n > 1),
+    'no alert type raised twice for the movement',
+  ).toEqual([]);
+});
+
 test('when the browser’s web node dies, the browser reconnects through the door to the other and stays live', async () => {
   const holder = await socketNode();
   const other = webs.find((n) => n !== holder)!;
@@ -134,8 +252,9 @@ test('when the browser’s web node dies, the browser reconnects through the doo
   const killedAt = Date.now();
   await holder.kill();
   webs = [other];
+  expect((await socketNode()).id, 'the browser’s socket is on the web node left').toBe(other.id);
   await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-state', 'live', { timeout: 30_000 });
-  console.log(`[cluster] ${holder.id} killed; the browser was live again on ${(await socketNode()).id} after ${Date.now() - killedAt} ms`);
+  console.log(`[cluster] ${holder.id} killed; the browser was live again on ${other.id} after ${Date.now() - killedAt} ms`);
   const ms = await deliveredIn(other, key, id, 121.5);
   console.log(`[cluster] a fix after the reconnect: ${ms} ms`);
 });
