@@ -104,6 +104,7 @@ async function main(): Promise<number> {
     failed += (await run(process.execPath, ['node_modules/@playwright/test/cli.js', 'test'], {
       DATABASE_URL: url,
       DATABASE_POOL_MAX: embedded ? '1' : '10',
+      TW_TEST_EMBEDDED: embedded ? '1' : '0', // e2e/cluster.spec.ts needs a PostGIS server
       E2E_PORT: port,
     }))
       ? 1

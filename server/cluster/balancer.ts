@@ -13,20 +13,26 @@ export interface Balancer {
 export function startBalancer(listenPort: number, host: string, backends: number[], onError: (msg: string) => void = () => {}): Promise<Balancer> {
   let next = 0;
   const server = net.createServer((client) => {
+    client.on('error', () => {}); // a reset from the far end only ends this connection ('close' follows)
     const tryBackend = (left: number) => {
       const port = backends[next++ % backends.length]!;
       const upstream = net.connect(port, '127.0.0.1');
-      upstream.once('connect', () => {
-        client.pipe(upstream).pipe(client);
-      });
-      upstream.once('error', (err) => {
-        if (!upstream.readyState.includes('open') && left > 1) return tryBackend(left - 1); // that node is down: the next one
+      // Until it connects, an error means that node is down: the next one takes the connection.
+      // (The handlers of a refused attempt must not touch the client, or its close would end it.)
+      const refused = (err: Error) => {
+        if (left > 1 && !client.destroyed) return tryBackend(left - 1);
         onError(`backend :${port}: ${err.message}`);
         client.destroy();
+      };
+      upstream.once('error', refused);
+      upstream.once('connect', () => {
+        upstream.off('error', refused);
+        upstream.on('error', () => {}); // 'close' follows and ends the client
+        if (client.destroyed) return void upstream.destroy();
+        client.once('close', () => upstream.destroy());
+        upstream.once('close', () => client.destroy());
+        client.pipe(upstream).pipe(client);
       });
-      client.once('error', () => upstream.destroy());
-      client.once('close', () => upstream.destroy());
-      upstream.once('close', () => client.destroy());
     };
     tryBackend(backends.length);
   });
