@@ -14,6 +14,7 @@ import type { AnchorFiles } from './ledger/anchorer';
 import type { LinkReceiver } from './links/receiver';
 import type { SecretBox } from './secrets/sealed';
 import type { WebhookDispatcher } from './webhooks/dispatcher';
+import type { Forwarder } from './federation/forwarder';
 
 export interface ServerContext {
   pool: pg.Pool;
@@ -43,6 +44,8 @@ export interface ServerContext {
   wmsWindowSeconds?: number;
   /** Webhooks out: the dispatcher (nudged on redeliver) and whether private addresses are allowed. */
   webhooks?: { dispatcher?: WebhookDispatcher; allowPrivate: boolean };
+  /** Federation: the regional forwarder (on the rules node of a regional deployment) and the national receiver's timestamp window (s). */
+  federation?: { forwarder?: Forwarder; windowSeconds: number };
   startedAt: number;
   /** The ledger's key and anchor log, and how long a checkpoint may wait for its anchor, for GET /api/ledger/verify. */
   ledgerAnchors?: AnchorFiles & { graceMs: number };
