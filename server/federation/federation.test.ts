@@ -5,12 +5,18 @@
 // the national's verification of the region's ledger, which names the seq of a tampered record.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as batchesApi from '@/app/api/federation/batches/route';
 import * as cursorApi from '@/app/api/federation/cursor/route';
+import * as recordsApi from '@/app/api/federation/records/route';
+import * as regionsApi from '@/app/api/federation/regions/route';
+import * as regionApi from '@/app/api/federation/regions/[id]/route';
+import * as verifyApi from '@/app/api/federation/regions/[id]/verify/route';
+import { createTestUser, sessionCookie } from '@/server/auth/testing';
 import { freshDatabase, testPoolMax, type TestDatabase } from '@/db/testing';
 import { startApp, type App } from '@/server/app';
 import { loadConfig } from '@/server/config';
@@ -296,4 +302,65 @@ test('verify: the forwarded chain, checkpoint roots, positions digests and recor
     ].sort((a, b) => Number(a[0]) - Number(b[0])),
   );
   assert.match(bad.findings.find((f) => f.check === 'row')!.reason, new RegExp(`consignments ${rec.id} does not match`));
+
+  // The operator's command says the same, and exits 1.
+  const cli = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const child = spawn(process.execPath, ['bin/transitwatch.mjs', 'federation-verify', '--region', REGION], { env: { ...process.env, DATABASE_URL: nationalDb.url } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+  assert.equal(cli.code, 1, cli.err);
+  assert.equal(JSON.parse(cli.out).firstBad.seq, Math.min(rec.seq, batch));
+  assert.match(cli.err, new RegExp(`the first at seq ${Math.min(rec.seq, batch)}`));
+});
+
+test('provisioning: HQ only, the secret once, audited; a revoked region is refused; regions, records and verify over the API', async () => {
+  const hq = await sessionCookie(national.sessions, await createTestUser(nationalDb.pool, { username: 'fed-hq', role: 'supervisor', district: '0000' }));
+  const sh = await sessionCookie(national.sessions, await createTestUser(nationalDb.pool, { username: 'fed-sh', role: 'supervisor', district: '2200' }));
+  const req = (method: string, path: string, cookie: string, body?: unknown) =>
+    new Request(`http://127.0.0.1${path}`, { method, headers: { cookie, 'content-type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+  assert.equal((await regionsApi.POST(req('POST', '/api/federation/regions', sh, { code: 'guangzhou', name: '广州关区' }))).status, 403);
+  assert.equal((await regionsApi.GET(req('GET', '/api/federation/regions', sh))).status, 403);
+  const res = await regionsApi.POST(req('POST', '/api/federation/regions', hq, { code: 'guangzhou', name: '广州关区' }));
+  const gz = await res.json();
+  assert.equal(res.status, 201, JSON.stringify(gz));
+  assert.equal(gz.secret.length, 43);
+  assert.equal((await regionsApi.POST(req('POST', '/api/federation/regions', hq, { code: 'guangzhou', name: 'again' }))).status, 409);
+  assert.equal((await regionsApi.POST(req('POST', '/api/federation/regions', hq, { code: 'Bad Code', name: 'x' }))).status, 400);
+  const listed = await (await regionsApi.GET(req('GET', '/api/federation/regions', hq))).json();
+  assert.deepEqual(
+    listed.map((r: { code: string; lag: number }) => [r.code, r.lag]),
+    [
+      ['guangzhou', 0],
+      [REGION, 0],
+    ],
+  );
+  assert.equal(JSON.stringify(listed).includes(gz.secret), false, 'never a secret in the list');
+  const sealed = (await nationalDb.pool.query('SELECT secret FROM federation_regions WHERE code = $1', ['guangzhou'])).rows[0].secret;
+  assert.ok(sealed.startsWith('v1:') && !sealed.includes(gz.secret), 'sealed at rest');
+
+  const cursorAs = (key: string) =>
+    fetch(`${base()}/api/federation/cursor`, { headers: signedHeaders('guangzhou', key, '', { method: 'GET', path: '/api/federation/cursor' }) }).then((r) => r.status);
+  assert.equal(await cursorAs(gz.secret), 200);
+  const revoked = await regionApi.DELETE(req('DELETE', `/api/federation/regions/${gz.id}`, hq), { params: Promise.resolve({ id: String(gz.id) }) });
+  assert.equal(revoked.status, 200);
+  assert.ok((await revoked.json()).revokedAt);
+  assert.equal(await cursorAs(gz.secret), 401, 'a revoked region is refused');
+  const audited = (await nationalDb.pool.query(`SELECT action FROM audit_log WHERE entity = 'federation_region' AND entity_id = $1 ORDER BY id`, [String(gz.id)])).rows;
+  assert.deepEqual(
+    audited.map((a) => a.action),
+    ['federation_region_issue', 'federation_region_revoke'],
+  );
+
+  const records = await (await recordsApi.GET(req('GET', '/api/federation/records?table=alerts', hq))).json();
+  assert.equal(records.length, 4);
+  assert.ok(records.every((r: { region: string; regionName: string }) => r.region === REGION && r.regionName === '上海关区'));
+  const verified = await verifyApi.GET(req('GET', `/api/federation/regions/${regionId}/verify`, hq), { params: Promise.resolve({ id: String(regionId) }) });
+  const v = await verified.json();
+  assert.equal(verified.status, 200);
+  assert.equal(v.ok, false, 'the tampered record of the test before');
+  assert.equal(v.findingsTotal, 2);
 });
