@@ -48,6 +48,19 @@ interface FedRecord {
   doc: Record<string, unknown>;
 }
 
+// The region's status words, as the console says them (UI.md).
+const STATUS: Record<string, string> = {
+  planned: '计划 planned',
+  in_transit: '在途 in transit',
+  arrived: '已到达 arrived',
+  diverted: '改道 diverted',
+  overdue: '超时 overdue',
+  closed: '已结束 closed',
+  cancelled: '已撤销 cancelled',
+  open: '未处理 open',
+  acknowledged: '已确认 acknowledged',
+  resolved: '已处置 resolved',
+};
 const text = (v: unknown) => (v === undefined || v === null ? '—' : String(v));
 const time = (v: unknown) => (typeof v === 'string' ? formatTime(Date.parse(v)) : '—');
 
@@ -225,7 +238,7 @@ function FederationBody() {
             <tr key={`${m.region}:${m.id}`} data-testid="fed-movement">
               <Source r={m} />
               <td className="mono">{text(m.doc.reference)}</td>
-              <td>{text(m.doc.status)}</td>
+              <td>{STATUS[text(m.doc.status)] ?? text(m.doc.status)}</td>
               <td>{time(m.doc.departure)}</td>
               <td>{time(m.doc.deadline)}</td>
               <td className="mono">{Array.isArray(m.doc.districts) ? m.doc.districts.join(', ') : '—'}</td>
@@ -262,7 +275,7 @@ function FederationBody() {
               <td>{text(a.doc.severity)}</td>
               <td>{time(a.doc.time)}</td>
               <td>
-                {text(a.doc.state)}
+                {STATUS[text(a.doc.state)] ?? text(a.doc.state)}
                 {a.doc.cleared_at ? <span className="secondary"> · 已解除 cleared</span> : null}
               </td>
             </tr>
