@@ -27,7 +27,7 @@ import type { InterServerEvents, LiveServer } from './live/io';
 import { MapStatus } from './live/mapStatus';
 import { LiveTestHooks } from './live/testHooks';
 import { log } from './log';
-import { registry as metricsRegistry } from './metrics';
+import { federationReceived, federationRefused, registry as metricsRegistry } from './metrics';
 import { MovementService, type SettleRules } from './movements/movementService';
 import { startLinks, type LinksRuntime } from './links/runtime';
 import { startPortCalls, type PortCallsRuntime } from './links/portcalls/runtime';
@@ -239,7 +239,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   setContext({
     ...getContext(),
     secrets,
-    federation: { forwarder, windowSeconds: config.FEDERATION_WINDOW_SECONDS },
+    federation: {
+      forwarder,
+      windowSeconds: config.FEDERATION_WINDOW_SECONDS,
+      count: { received: (n) => federationReceived.inc(n), refused: (reason) => federationRefused.inc({ reason }) },
+    },
     wmsWindowSeconds: config.WMS_WINDOW_SECONDS,
     webhooks: { dispatcher: webhooks, allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE },
     ledgerAnchors: { ...ledgerFiles, graceMs: anchorGraceMs(config.LEDGER_CHECKPOINT_SECONDS) },

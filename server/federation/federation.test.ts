@@ -24,6 +24,7 @@ import { checkpoint } from '@/server/ledger/checkpoint';
 import { signedHeaders } from '@/server/links/signing';
 import { declareTransit } from '@/server/links/gate/testing';
 import { seedLinkWorld, startLinkTestServer, type LinkTestServer } from '@/server/links/testing';
+import { federationLag, federationLinkUp, federationReceived, federationRefused } from '@/server/metrics';
 import { issueRegion } from './regions';
 import { readBatch } from './batchReader';
 import { verifyRegion } from './verify';
@@ -212,6 +213,7 @@ test('national down: the regional keeps storing; national back: catch-up with ex
   await waitFor('the link seen down', async () => regional.app.forwarder!.state().link === 'down' && regional.app.forwarder!.state().failures >= 2);
   const down = regional.app.forwarder!.state();
   assert.ok(down.downSince && down.lastError);
+  assert.equal((await federationLinkUp.get()).values[0]?.value, 0, 'tw_federation_link_up');
   const r = await regionalCounts();
   assert.equal(r.positions, 670, 'the regional stored everything while alone');
   assert.ok((await nationalCounts()).head < r.head);
@@ -220,6 +222,9 @@ test('national down: the regional keeps storing; national back: catch-up with ex
   nationalUp = true;
   await waitFor('the catch-up', caughtUp);
   assert.equal(regional.app.forwarder!.state().link, 'up');
+  await waitFor('the lag gauge at 0', async () => (await federationLag.get()).values[0]?.value === 0);
+  assert.equal((await federationLinkUp.get()).values[0]?.value, 1);
+  assert.equal((await federationReceived.get()).values[0]?.value, (await regionalCounts()).ledger, 'every entry received once');
   const nat = await nationalCounts();
   assert.deepEqual(nat, await regionalCounts(), 'the same counts on both sides');
   const dupes = await count(
@@ -243,11 +248,14 @@ async function post(body: string, opts: { region?: string; key?: string; timesta
 test('the signed link refuses: unknown region and bad signature alike 401, stale 401, replay 409, malformed 400, a batch not at the cursor 409 with the cursor', async () => {
   const cursor = (await nationalCounts()).head;
   const body = JSON.stringify({ after: cursor, head: cursor, entries: [] });
+  const refusedFor = async (reason: string) => (await federationRefused.get()).values.find((v) => v.labels.reason === reason)?.value ?? 0;
+  const signatureRefusals = await refusedFor('signature');
   const unknown = await post(body, { region: 'nowhere' });
   const wrongKey = await post(body, { key: 'x'.repeat(43) });
   assert.equal(unknown.status, 401);
   assert.equal(wrongKey.status, 401);
   assert.deepEqual(unknown.body, wrongKey.body, 'no telling an unknown region from a wrong secret');
+  assert.equal(await refusedFor('signature'), signatureRefusals + 2, 'counted');
   assert.equal((await post(body, { timestamp: Math.floor(Date.now() / 1000) - 3600 })).status, 401);
   const nonce = 'fed-replay-nonce-0001';
   const malformed = await post(body, { nonce });

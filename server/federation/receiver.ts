@@ -2,12 +2,11 @@
 // /api/federation/batches, both signed by the region (./regions.ts, server/links/signing.ts).
 // Unknown region and bad signature: the same 401; stale timestamp: 401; replayed nonce: 409;
 // malformed body: 400 with the reason; a batch that does not start at the cursor: 409 with the
-// cursor. Kept free of server-only modules (logging): the Next route handlers import it.
+// cursor. Kept free of server-only modules (logging, metrics): the Next route handlers import it.
 import type pg from 'pg';
 import { z } from 'zod';
 import { ApiError, json } from '@/server/http/api';
 import { SignedCallError } from '@/server/links/signing';
-import { federationReceived, federationRefused } from '@/server/metrics';
 import type { SecretBox } from '@/server/secrets/sealed';
 import { verifyRegionCall, type SignedRegion } from './regions';
 import { CursorMismatch, regionCursor, storeBatch } from './store';
@@ -17,6 +16,13 @@ export interface ReceiverContext {
   pool: pg.Pool;
   secrets?: SecretBox;
   windowSeconds: number;
+  /** The server's counters (tw_federation_received_entries_total, tw_federation_refused_total): reached through the context, as a Next route's bundle has its own copy of server/metrics.ts, which /metrics never serves. */
+  count?: FederationCounters;
+}
+
+export interface FederationCounters {
+  received(entries: number): void;
+  refused(reason: 'unsigned' | 'stale' | 'signature' | 'replay' | 'body' | 'cursor'): void;
 }
 
 async function signedRegion(ctx: ReceiverContext, request: Request, body: Buffer): Promise<SignedRegion> {
@@ -30,7 +36,7 @@ async function signedRegion(ctx: ReceiverContext, request: Request, body: Buffer
     );
   } catch (err) {
     if (!(err instanceof SignedCallError)) throw err;
-    federationRefused.inc({ reason: err.reason });
+    ctx.count?.refused(err.reason);
     throw new ApiError(err.status, err.message);
   }
 }
@@ -47,21 +53,21 @@ export async function receiveBatch(ctx: ReceiverContext, request: Request): Prom
   try {
     parsed = JSON.parse(raw.toString('utf8'));
   } catch {
-    federationRefused.inc({ reason: 'body' });
+    ctx.count?.refused('body');
     throw new ApiError(400, 'the body is not valid JSON');
   }
   const batch = WireBatch.safeParse(parsed);
   if (!batch.success) {
-    federationRefused.inc({ reason: 'body' });
+    ctx.count?.refused('body');
     throw new ApiError(400, batch.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
   }
   try {
     const stored = await storeBatch(ctx.pool, region, batch.data);
-    federationReceived.inc(stored.stored);
+    ctx.count?.received(stored.stored);
     return json(stored);
   } catch (err) {
     if (!(err instanceof CursorMismatch)) throw err;
-    federationRefused.inc({ reason: 'cursor' });
+    ctx.count?.refused('cursor');
     return json({ error: err.message, region: region.code, cursor: err.cursor }, 409);
   }
 }

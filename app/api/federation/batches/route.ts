@@ -10,5 +10,5 @@ export const dynamic = 'force-dynamic';
 
 export const POST = handler(async (request: Request) => {
   const { pool, secrets, federation } = getContext();
-  return receiveBatch({ pool, secrets, windowSeconds: federation?.windowSeconds ?? 300 }, request);
+  return receiveBatch({ pool, secrets, windowSeconds: federation?.windowSeconds ?? 300, count: federation?.count }, request);
 });

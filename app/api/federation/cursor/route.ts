@@ -8,5 +8,5 @@ export const dynamic = 'force-dynamic';
 
 export const GET = handler(async (request: Request) => {
   const { pool, secrets, federation } = getContext();
-  return answerCursor({ pool, secrets, windowSeconds: federation?.windowSeconds ?? 300 }, request);
+  return answerCursor({ pool, secrets, windowSeconds: federation?.windowSeconds ?? 300, count: federation?.count }, request);
 });
