@@ -13,6 +13,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { apiAs } from './signIn';
 
 const ADMIN_PASSWORD = process.env.TW_ADMIN_PASSWORD ?? 'e2e-admin-password';
 const CODE = `e2e-${randomBytes(3).toString('hex')}`;
@@ -138,6 +139,13 @@ test('federation: a region provisioned, its deployment works alone while the lin
     expect(log.match(/link to the national node is down/g)!.length, 'logged once per outage').toBe(1);
     await page.reload();
     await expect(page.getByTestId('region-row').filter({ hasText: CODE })).toContainText('未收到');
+    // The regional says so: its status API and its metrics.
+    const regional = await apiAs(`http://127.0.0.1:${port}`, 'sh-supervisor');
+    const status = async () =>
+      (await (await regional.get('/api/federation/status')).json()) as { forwarding: boolean; link: string; lag: number | null; lastSentSeq: number | null };
+    expect(await status()).toMatchObject({ forwarding: true, link: 'down', lastSentSeq: null });
+    const metrics = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(await metrics()).toMatch(/^tw_federation_link_up 0$/m);
 
     // 4. The link returns: it catches up.
     await link.open();
@@ -152,6 +160,11 @@ test('federation: a region provisioned, its deployment works alone while the lin
         message: 'the national has the ledger as it was',
       })
       .toBeGreaterThanOrEqual(head);
+
+    await expect.poll(async () => (await status()).link).toBe('up');
+    expect((await status()).lastSentSeq).toBeGreaterThanOrEqual(head);
+    expect(await metrics()).toMatch(/^tw_federation_link_up 1$/m);
+    await regional.dispose();
 
     // 5. The national page: the region's link state, its movements and alerts with their source region, a verified ledger.
     await page.reload();
