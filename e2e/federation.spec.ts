@@ -165,6 +165,8 @@ test('federation: a region provisioned, its deployment works alone while the lin
     expect((await status()).lastSentSeq).toBeGreaterThanOrEqual(head);
     expect(await metrics()).toMatch(/^tw_federation_link_up 1$/m);
     await regional.dispose();
+    // The national counted what it took in (its route handlers reach the server's counters).
+    expect(await (await fetch(`${baseURL}/metrics`)).text()).toMatch(/^tw_federation_received_entries_total [1-9]/m);
 
     // 5. The national page: the region's link state, its movements and alerts with their source region, a verified ledger.
     await page.reload();
