@@ -27,7 +27,7 @@ import type { InterServerEvents, LiveServer } from './live/io';
 import { MapStatus } from './live/mapStatus';
 import { LiveTestHooks } from './live/testHooks';
 import { log } from './log';
-import { registry as metricsRegistry } from './metrics';
+import { federationReceived, federationRefused, registry as metricsRegistry } from './metrics';
 import { MovementService, type SettleRules } from './movements/movementService';
 import { startLinks, type LinksRuntime } from './links/runtime';
 import { startPortCalls, type PortCallsRuntime } from './links/portcalls/runtime';
@@ -45,6 +45,8 @@ import { IngestGate } from './pipeline/ingestGate';
 import { RulesLease } from './cluster/rulesLease';
 import { followRemote, remoteColours, remoteRules, type ColourCommands, type RulesCommands } from './cluster/remote';
 import { hostname } from 'node:os';
+import { Forwarder } from './federation/forwarder';
+import { forwarderOptions } from './federation/fromConfig';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -71,6 +73,8 @@ export interface App {
   portCalls?: PortCallsRuntime;
   /** Webhooks out: delivers the outbox (absent with WEBHOOKS=0). */
   webhooks?: WebhookDispatcher;
+  /** Federation: forwards this region's ledger to the national node (on the rules node, with FEDERATION_UPSTREAM_URL). */
+  forwarder?: Forwarder;
   /** Seals the HMAC secrets kept in the database (SECRETS_KEY_FILE). */
   secrets: SecretBox;
   /** Present when started with `ingest: true` on a node with the ingest role. */
@@ -98,6 +102,8 @@ export interface AppOptions {
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const say = opts.say ?? ((m: string) => log.info(m));
   const roles = config.TW_ROLES;
+  // Read before anything opens: a missing or open secret file stops start-up, naming the setting.
+  const fedOptions = forwarderOptions(config);
   const redis = config.REDIS_URL ? { client: await connectRedis(config.REDIS_URL, say), prefix: clusterPrefix(config.DATABASE_URL!) } : undefined;
   const nodeId = config.TW_NODE_ID ?? `${hostname()}-${process.pid}`;
   // A rules node takes the lease before it loads the picture it will own: a standby waits here (rulesLease.ts).
@@ -241,9 +247,16 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
           ...(!db.embedded && config.DATABASE_URL && { listenUrl: config.DATABASE_URL }),
         })
       : undefined;
+  // Federation: one forwarder per deployment, on the rules node (server/federation/README.md).
+  const forwarder = fedOptions && roles.has('rules') ? new Forwarder(db.pool, fedOptions) : undefined;
   setContext({
     ...getContext(),
     secrets,
+    federation: {
+      forwarder,
+      windowSeconds: config.FEDERATION_WINDOW_SECONDS,
+      count: { received: (n) => federationReceived.inc(n), refused: (reason) => federationRefused.inc({ reason }) },
+    },
     wmsWindowSeconds: config.WMS_WINDOW_SECONDS,
     webhooks: { dispatcher: webhooks, allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE },
     ledgerAnchors: { ...ledgerFiles, graceMs: anchorGraceMs(config.LEDGER_CHECKPOINT_SECONDS) },
@@ -278,6 +291,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   }
   if (roles.has('web')) hub.serveClients();
   await webhooks?.start();
+  forwarder?.start();
   bus.start();
   if (rules && redis) {
     const engine = rules;
@@ -300,6 +314,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     await fixProducer?.stop();
     await fixConsumer?.stop();
     await webhooks?.stop();
+    await forwarder?.stop();
     await links.stop();
     await portCalls?.stop();
     await rules?.stop();
@@ -352,6 +367,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     links,
     portCalls,
     webhooks,
+    forwarder,
     secrets,
     mapStatus,
     districts,

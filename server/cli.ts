@@ -17,6 +17,8 @@ import { jt809PlatformCommand } from './ingest/jt809/cli';
 import { replayCommand } from './tools/replay';
 import { WmsSystemBody, issueWmsSystem, listWmsSystems, revokeWmsSystem } from './links/wms/systems';
 import { SecretBox } from './secrets/sealed';
+import { RegionBody, issueRegion, listRegions, regionByCode, revokeRegion } from './federation/regions';
+import { verifyRegion } from './federation/verify';
 import { readOptions } from './cliOptions';
 
 interface Command {
@@ -181,6 +183,68 @@ const COMMANDS: Record<string, Command> = {
           `WMS system ${issued.name} (district ${issued.district}, sites ${issued.sites.join(', ')}); sign each call with its secret (server/links/wms/README.md). It is shown once.`,
         );
         return EXIT.ok;
+      } finally {
+        await db.close();
+      }
+    },
+  },
+  'federation-region': {
+    usage: 'federation-region --code CODE --name NAME | --revoke CODE | --list',
+    summary:
+      'on the national node: provision a regional deployment that forwards its ledger here (its HMAC secret is printed once), revoke one, or list them with their cursor and lag (audited)',
+    async run(args) {
+      const opts = options(args, ['--code', '--name', '--revoke'], ['--list']);
+      const db = await openForCli();
+      try {
+        if (opts.list) {
+          for (const r of await listRegions(db.pool)) process.stdout.write(`${JSON.stringify(r)}\n`);
+          return EXIT.ok;
+        }
+        if (opts.revoke !== undefined) {
+          const region = await regionByCode(db.pool, opts.revoke);
+          if (!region) {
+            say(`No region ${opts.revoke}.`);
+            return EXIT.found;
+          }
+          process.stdout.write(`${JSON.stringify(await revokeRegion(db.pool, region.id, undefined, null))}\n`);
+          say(`Region ${opts.revoke} revoked.`);
+          return EXIT.ok;
+        }
+        const body = RegionBody.safeParse({ code: opts.code, name: opts.name });
+        if (!body.success) throw new UsageError(body.error.issues.map((x) => `--${String(x.path[0])}: ${x.message}`).join('; '));
+        const box = SecretBox.forConfig({ SECRETS_KEY_FILE: process.env.SECRETS_KEY_FILE, DATA_DIR: process.env.DATA_DIR || './data' });
+        const issued = await issueRegion(db.pool, box, body.data, undefined, null);
+        process.stdout.write(`${JSON.stringify(issued)}\n`);
+        say(
+          `Region ${issued.code}: on its deployment put the secret in a file (chmod 600) named by FEDERATION_SECRET_FILE, with FEDERATION_REGION=${issued.code} and FEDERATION_UPSTREAM_URL=<this node>. It is shown once.`,
+        );
+        return EXIT.ok;
+      } finally {
+        await db.close();
+      }
+    },
+  },
+  'federation-verify': {
+    usage: 'federation-verify --region CODE',
+    summary: "on the national node: check a region's forwarded ledger (chain, checkpoint roots, positions, movements, alerts); exit 1 naming the first bad seq",
+    async run(args) {
+      const opts = options(args, ['--region']);
+      if (!opts.region) throw new UsageError('--region CODE');
+      const db = await openForCli();
+      try {
+        const region = await regionByCode(db.pool, opts.region);
+        if (!region) {
+          say(`No region ${opts.region}.`);
+          return EXIT.error;
+        }
+        const r = (await verifyRegion(db.pool, region.id))!;
+        process.stdout.write(`${JSON.stringify(r)}\n`);
+        say(
+          r.ok
+            ? `Region ${r.region}: ${r.entries} entries up to seq ${r.lastSeq}, ${r.checkpoints} checkpoints, ${r.positionRows} positions, ${r.rows} movements and alerts: all check out.`
+            : `Region ${r.region}: ${r.findingsTotal} findings; the first at seq ${r.firstBad!.seq} (${r.firstBad!.check}): ${r.firstBad!.reason}`,
+        );
+        return r.ok ? EXIT.ok : EXIT.found;
       } finally {
         await db.close();
       }

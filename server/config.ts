@@ -116,6 +116,30 @@ const ConfigSchema = z.object({
   SECRETS_KEY_FILE: z.string().min(1).optional(),
   /** How far a signed WMS call's X-TW-Timestamp may be from the server's clock (s); a nonce is remembered twice as long. */
   WMS_WINDOW_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  /**
+   * Federation (server/federation/README.md), on a regional deployment: the national node's base URL
+   * (http:// or https://), this region's code as provisioned there, and the file (mode 0600) holding
+   * the secret it was given. All three, or none (then nothing is forwarded).
+   */
+  FEDERATION_UPSTREAM_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'http(s)://host[:port]')
+    .optional(),
+  FEDERATION_REGION: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{1,39}$/, '2–40 lower-case letters, digits, _ or -')
+    .optional(),
+  FEDERATION_SECRET_FILE: z.string().min(1).optional(),
+  /** Entries and position rows per batch (a single positions entry with more rows still goes, alone: keep the national's MAX_BODY_BYTES above it). */
+  FEDERATION_BATCH_ENTRIES: z.coerce.number().int().min(1).max(10_000).default(500),
+  FEDERATION_BATCH_ROWS: z.coerce.number().int().min(1).max(100_000).default(3000),
+  /** How often the forwarder reads the ledger when it is caught up (ms). */
+  FEDERATION_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
+  /** Retries while the national node is unreachable: a random wait up to min(cap, base × 2^(failures-1)) ms. */
+  FEDERATION_BACKOFF_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(1000),
+  FEDERATION_BACKOFF_CAP_MS: z.coerce.number().int().min(1).max(3_600_000).default(60_000),
+  /** On the national node: how far a region's X-TW-Timestamp may be from its clock (s); a nonce is remembered twice as long. */
+  FEDERATION_WINDOW_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   /** Webhooks out (server/webhooks/): the dispatcher delivers the outbox; off: rows wait in the outbox. */
   WEBHOOKS: bool.default(true),
   /** Allow webhook URLs on loopback, private, link-local and metadata addresses (tests; a lab). */
@@ -185,6 +209,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (!isWholeSystem(parsed.data.TW_ROLES) && !parsed.data.REDIS_URL) {
     throw new ConfigError(`Invalid configuration:\n  TW_ROLES=${JSON.stringify(env.TW_ROLES)}: a node with only some roles shares the work through Redis; set REDIS_URL`);
+  }
+  const fed = [parsed.data.FEDERATION_UPSTREAM_URL, parsed.data.FEDERATION_REGION, parsed.data.FEDERATION_SECRET_FILE].filter((v) => v !== undefined).length;
+  if (fed !== 0 && fed !== 3) {
+    throw new ConfigError('Invalid configuration:\n  FEDERATION_UPSTREAM_URL, FEDERATION_REGION and FEDERATION_SECRET_FILE: set all three to forward to a national node, or none');
   }
   return parsed.data;
 }

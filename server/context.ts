@@ -15,6 +15,8 @@ import type { LinkReceiver } from './links/receiver';
 import type { SecretBox } from './secrets/sealed';
 import type { WebhookDispatcher } from './webhooks/dispatcher';
 import type { IngestGate } from './pipeline/ingestGate';
+import type { Forwarder } from './federation/forwarder';
+import type { FederationCounters } from './federation/receiver';
 
 export interface ServerContext {
   pool: pg.Pool;
@@ -46,6 +48,8 @@ export interface ServerContext {
   wmsWindowSeconds?: number;
   /** Webhooks out: the dispatcher (nudged on redeliver) and whether private addresses are allowed. */
   webhooks?: { dispatcher?: WebhookDispatcher; allowPrivate: boolean };
+  /** Federation: the regional forwarder (on the rules node of a regional deployment) and the national receiver's timestamp window (s). */
+  federation?: { forwarder?: Forwarder; windowSeconds: number; count: FederationCounters };
   startedAt: number;
   /** The ledger's key and anchor log, and how long a checkpoint may wait for its anchor, for GET /api/ledger/verify. */
   ledgerAnchors?: AnchorFiles & { graceMs: number };

@@ -90,3 +90,43 @@ export const ledgerAppendSeconds = new Histogram({
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
   registers: [registry],
 });
+
+// Federation (server/federation/): the regional forwarder's link, and what a national node takes in.
+export const federationLinkUp = new Gauge({
+  name: 'tw_federation_link_up',
+  help: 'The regional forwarder reaches the national node (1) or not (0)',
+  registers: [registry],
+});
+export const federationLastSentSeq = new Gauge({
+  name: 'tw_federation_last_sent_seq',
+  help: 'The last ledger seq the national node confirmed storing (its cursor for this region)',
+  registers: [registry],
+});
+export const federationLag = new Gauge({
+  name: 'tw_federation_lag_entries',
+  help: 'Ledger entries of this region not yet stored by the national node',
+  registers: [registry],
+});
+export const federationBatches = closeLabels(
+  new Counter({
+    name: 'tw_federation_batches_total',
+    help: 'Batches the forwarder sent, by outcome: stored, cursor (the national named another cursor; resumed there), failed',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  }),
+  { outcome: ['stored', 'cursor', 'failed'] },
+);
+export const federationReceived = new Counter({
+  name: 'tw_federation_received_entries_total',
+  help: 'Region ledger entries a national node stored',
+  registers: [registry],
+});
+export const federationRefused = closeLabels(
+  new Counter({
+    name: 'tw_federation_refused_total',
+    help: 'Federation calls a national node refused, by reason (a batch not at the cursor: cursor)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  }),
+  { reason: ['unsigned', 'stale', 'signature', 'replay', 'body', 'cursor'] },
+);

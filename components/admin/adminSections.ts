@@ -16,5 +16,6 @@ export const ADMIN_SECTIONS: AdminSection[] = [
   { href: '/admin/districts', zh: '关区', en: 'Districts', about: '关区树;新增隶属海关' },
   { href: '/admin/kiosk', zh: '大屏令牌', en: 'Kiosk tokens', about: '签发、查看、吊销监控大屏令牌' },
   { href: '/admin/audit', zh: '审计日志', en: 'Audit log', about: '按用户、操作、对象、时间筛选;导出 CSV' },
+  { href: '/admin/federation', zh: '全国联网', en: 'Federation', about: '下级关区的转发链路、来源关区的运输与告警、账本核验(总署)' },
   { href: '/admin/webhooks', zh: 'Webhook', en: 'Webhooks', about: '向外部系统推送告警与运输事件' },
 ];

@@ -17,7 +17,7 @@ export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
  * a viewer's); or a system with an ingest token that may post `ingest`, or a signed-in supervisor.
  */
 /** Who may call a route: anyone, a session of at least a role, an ingest token (or a supervisor), or a system that signs each call (HMAC). */
-export type Access = 'public' | { session: Role } | { ingest: IngestKind | 'links' } | { signed: 'wms' };
+export type Access = 'public' | { session: Role } | { ingest: IngestKind | 'links' } | { signed: 'wms' | 'federation' };
 
 /** A response: a zod schema (JSON), or several media types (a zod schema or a plain string body). */
 export type ResponseSpec = z.ZodType | { description?: string; content: Record<string, z.ZodType | 'text'>; headers?: Record<string, string> };

@@ -12,6 +12,8 @@ import { setSecurityHeaders } from './securityHeaders';
 /** The signed warehouse link (app/api/links/wms/route.ts). */
 const WMS_PATH = '/api/links/wms';
 const WMS_SIGNATURE_HEADER = 'x-tw-signature';
+/** The signed federation link a regional deployment calls (server/federation/receiver.ts). */
+const FEDERATION_SIGNED = new Set(['POST /api/federation/batches', 'GET /api/federation/cursor']);
 const PUBLIC_EXACT = new Set(['/login', '/healthz', '/api/auth/login', '/icon.svg', '/favicon.ico', '/robots.txt']);
 const PUBLIC_PREFIX = ['/_next/static/', '/_next/image'];
 /** Readable without a session (GET, HEAD): the API's description and its reference page describe the API, not anyone's data. */
@@ -97,6 +99,8 @@ export async function guard(req: IncomingMessage, res: ServerResponse, opts: Gua
   // A warehouse system's call carries no session or bearer token: the route checks its HMAC
   // signature over the whole request (server/links/wms/systems.ts) before it reads anything.
   if (path === WMS_PATH && req.method === 'POST' && req.headers[WMS_SIGNATURE_HEADER]) return { pass: true, session: null };
+  // So does a regional deployment's federation call (server/federation/regions.ts).
+  if (FEDERATION_SIGNED.has(`${req.method} ${path}`) && req.headers[WMS_SIGNATURE_HEADER]) return { pass: true, session: null };
   if (PUBLIC_EXACT.has(path) || PUBLIC_PREFIX.some((p) => path.startsWith(p))) return { pass: true, session: null };
   if ((req.method === 'GET' || req.method === 'HEAD') && isPublicRead(path)) return { pass: true, session: null };
   if (path === '/metrics' && isLoopback(req.socket.remoteAddress)) return { pass: true, session: null };

@@ -27,11 +27,29 @@ import * as ingest from './contracts/ingest';
 import * as jt809 from './contracts/jt809';
 import * as webhooks from './contracts/webhooks';
 import * as wms from './contracts/wms';
+import * as federation from './contracts/federation';
 import * as links from './contracts/links';
 import * as reports from './contracts/reports';
 import * as users from './contracts/users';
 
-const CONTRACT_MODULES: Record<string, unknown>[] = [auth, alerts, consignments, assets, jt809, admin, links, wms, ingest, webhooks, docs, districts, reports, users, audit];
+const CONTRACT_MODULES: Record<string, unknown>[] = [
+  auth,
+  alerts,
+  consignments,
+  assets,
+  jt809,
+  admin,
+  links,
+  wms,
+  federation,
+  ingest,
+  webhooks,
+  docs,
+  districts,
+  reports,
+  users,
+  audit,
+];
 
 const isContract = (v: unknown): v is RouteContract =>
   typeof v === 'object' && v !== null && 'method' in v && 'path' in v && 'responses' in v && typeof (v as { path: unknown }).path === 'string';
@@ -49,6 +67,7 @@ const TAGS = [
   { name: 'webhooks', description: '推送订阅 · Webhooks out: alerts and movement events pushed to other systems' },
   { name: 'ingest', description: '数据接入 · Position and event feeds' },
   { name: 'ledger', description: '账本 · The tamper-evident ledger' },
+  { name: 'federation', description: '全国与关区 · Federation: regional deployments forwarding to the national node' },
   { name: 'docs', description: '接口文档 · This reference' },
 ];
 
@@ -71,7 +90,8 @@ const STATE_CHANGING = new Set(['post', 'put', 'patch', 'delete']);
 
 function accessText(c: RouteContract): string {
   if (c.access === 'public') return 'Anyone (no session).';
-  if ('signed' in c.access) return 'A provisioned warehouse system, each call signed with its secret (HMAC-SHA256; no session or token).';
+  if ('signed' in c.access)
+    return `A provisioned ${c.access.signed === 'wms' ? 'warehouse system' : 'regional deployment'}, each call signed with its secret (HMAC-SHA256; no session or token).`;
   if ('session' in c.access) return `A signed-in user with at least the ${c.access.session} role (a kiosk wall's session is a viewer's).`;
   return `A system with an ingest token that may post ${c.access.ingest === 'links' ? 'this link (kind links or link:<system>)' : c.access.ingest}, or a signed-in supervisor.`;
 }

@@ -2,7 +2,6 @@
 // a supervisor (or the machine's operator, with the CLI) issued it: a name (X-TW-System), a
 // district, the site codes it reports on (all within that district) and a secret shown once. Issue
 // and revocation are audited. The secret is kept sealed (server/secrets/sealed.ts).
-import { createHmac } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
 import { withTransaction } from '@/db/transaction';
@@ -10,7 +9,8 @@ import { audit } from '@/server/audit';
 import { conflict, forbidden, invalid, notFound } from '@/server/errors';
 import { newSharedSecret, type SecretBox } from '@/server/secrets/sealed';
 import type { LinkCaller } from '../types';
-import { NONCE_HEADER, NONCE_PATTERN, SIGNATURE_HEADER, SYSTEM_HEADER, SYSTEM_PATTERN, TIMESTAMP_HEADER, canonicalString, signatureMatches } from './signature';
+import { verifySignedCall } from '../signing';
+import { SYSTEM_PATTERN } from './signature';
 
 /** Who provisions: a supervisor's session user, or undefined for the CLI (the machine's operator, HQ scope). */
 export interface Provisioner {
@@ -93,24 +93,13 @@ export async function revokeWmsSystem(pool: pg.Pool, id: number, by: Provisioner
   });
 }
 
-/** A refused call: the status, the reason for the sender, and the metric's reason label. */
-export class WmsAuthError extends Error {
-  constructor(
-    public status: 401 | 409,
-    message: string,
-    public reason: 'unsigned' | 'stale' | 'signature' | 'replay',
-  ) {
-    super(message);
-  }
-}
-
-/** A key nothing was sealed with: an unknown system's call is checked against it, and fails the same way. */
-const DECOY = newSharedSecret();
+/** A refused call (401 or 409): the shared signed-call error (../signing.ts). */
+export { SignedCallError as WmsAuthError } from '../signing';
 
 /**
- * Checks a call's signature, timestamp and nonce; the caller it acts as (source `wms:<name>`, its
- * district and sites). Stale or badly signed: 401; unknown system and bad signature give the same
- * answer. A nonce seen before (within the window): 409. The nonce is spent only by a valid call.
+ * Checks a call's signature, timestamp and nonce (../signing.ts); the caller it acts as (source
+ * `wms:<name>`, its district and sites). Stale or badly signed: 401; unknown system and bad
+ * signature give the same answer. A nonce seen before (within the window): 409.
  */
 export async function verifyWmsCall(
   pool: pg.Pool,
@@ -118,39 +107,25 @@ export async function verifyWmsCall(
   req: { method: string; path: string; headers: Headers; body: Buffer },
   opts: { windowSeconds: number; now?: number },
 ): Promise<LinkCaller & { systemId: number }> {
-  const h = (n: string) => req.headers.get(n) ?? '';
-  const system = h(SYSTEM_HEADER);
-  const ts = h(TIMESTAMP_HEADER);
-  const nonce = h(NONCE_HEADER);
-  const signature = h(SIGNATURE_HEADER);
-  if (!system || !ts || !nonce || !signature)
-    throw new WmsAuthError(401, `sign the call: ${[SYSTEM_HEADER, TIMESTAMP_HEADER, NONCE_HEADER, SIGNATURE_HEADER].join(', ')}`, 'unsigned');
-  if (!/^[0-9]{1,12}$/.test(ts)) throw new WmsAuthError(401, `${TIMESTAMP_HEADER}: Unix seconds`, 'unsigned');
-  if (!NONCE_PATTERN.test(nonce)) throw new WmsAuthError(401, `${NONCE_HEADER}: 16 to 64 of A-Z a-z 0-9 _ -`, 'unsigned');
-  const now = opts.now ?? Date.now();
-  if (Math.abs(Number(ts) * 1000 - now) > opts.windowSeconds * 1000)
-    throw new WmsAuthError(401, `${TIMESTAMP_HEADER}: more than ${opts.windowSeconds} s from the server's clock`, 'stale');
-
-  const row = SYSTEM_PATTERN.test(system)
-    ? (
-        await pool.query<{ id: string; district: string; sites: string[]; secret: string }>(
-          'SELECT id, district, sites, secret FROM wms_systems WHERE name = $1 AND revoked_at IS NULL',
-          [system],
-        )
-      ).rows[0]
-    : undefined;
-  const secret = row ? box.open(row.secret, aad(system)) : DECOY;
-  const expected = `sha256=${createHmac('sha256', secret)
-    .update(canonicalString(req.method, req.path, ts, nonce, req.body))
-    .digest('hex')}`;
-  if (!signatureMatches(signature, expected) || !row) throw new WmsAuthError(401, 'the signature does not verify (unknown system, wrong secret or a changed request)', 'signature');
-
+  type Row = { id: string; district: string; sites: string[] };
+  const { name, row } = await verifySignedCall<Row>(
+    req,
+    {
+      async lookup(system) {
+        const r = (await pool.query<Row & { secret: string }>('SELECT id, district, sites, secret FROM wms_systems WHERE name = $1 AND revoked_at IS NULL', [system])).rows[0];
+        return r && { secret: box.open(r.secret, aad(system)), row: r };
+      },
+      async spendNonce(r, nonce) {
+        const fresh = await pool.query('INSERT INTO wms_nonces (system_id, nonce) VALUES ($1, $2) ON CONFLICT DO NOTHING', [r.id, nonce]);
+        return fresh.rowCount !== 0;
+      },
+    },
+    opts,
+  );
   const systemId = Number(row.id);
-  const fresh = await pool.query('INSERT INTO wms_nonces (system_id, nonce) VALUES ($1, $2) ON CONFLICT DO NOTHING', [systemId, nonce]);
-  if (fresh.rowCount === 0) throw new WmsAuthError(409, `${NONCE_HEADER}: already used (a replayed call); sign each call with a new nonce`, 'replay');
   await pool.query('UPDATE wms_systems SET last_used_at = now() WHERE id = $1', [systemId]);
-  await pruneNonces(pool, opts.windowSeconds, now);
-  return { source: `wms:${system}`, district: row.district, sites: row.sites, userId: null, via: 'http', systemId };
+  await pruneNonces(pool, opts.windowSeconds, opts.now ?? Date.now());
+  return { source: `wms:${name}`, district: row.district, sites: row.sites, userId: null, via: 'http', systemId };
 }
 
 let lastPrune = 0;

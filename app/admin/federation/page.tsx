@@ -1,0 +1,5 @@
+import { FederationAdmin } from '../../../components/admin/FederationAdmin';
+
+export default function FederationPage() {
+  return <FederationAdmin />;
+}
