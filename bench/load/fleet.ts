@@ -29,6 +29,7 @@ class LoggedInTerminal {
   private chunks: Buffer[] = [];
   private second = 0;
   private inSecond = 0;
+  private secondAt: [latE6: number, lonE6: number] = [0, 0];
   readonly log = new SendLog();
   readonly track: Track;
 
@@ -54,10 +55,13 @@ class LoggedInTerminal {
     if (sec !== this.second) {
       this.second = sec;
       this.inSecond = 0;
+      this.secondAt = [e6(p.lat), e6(p.lon)];
     }
-    // The n-th fix of a second sits n micro-degrees north: the send log tells them apart.
-    const latE6 = e6(p.lat) + this.inSecond++;
-    const lonE6 = e6(p.lon);
+    // JT/T 808 keeps whole seconds: the n-th fix of a second sits n micro-degrees north of where the
+    // truck was when the second began, so no two fixes of a terminal are the same fix (and the send
+    // log tells them apart).
+    const latE6 = this.secondAt[0] + this.inSecond++;
+    const lonE6 = this.secondAt[1];
     this.log.record(now, latE6, lonE6, now);
     const alarm = this.sealOpensAfterMs !== undefined && now - t0 >= this.sealOpensAfterMs ? SEAL_OPEN : 0;
     this.chunks.push(jt808FixFrame(this.t.phone, this.serial++, { lon: lonE6 / 1e6, lat: latE6 / 1e6, time: now, speed: SPEED_KMH, course: p.course, alarm }));

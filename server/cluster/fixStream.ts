@@ -11,15 +11,18 @@
 // episode by the fix time that started it, raise nothing twice (alerts.episode is unique).
 //
 // Nothing unread is ever trimmed: the stream is cut only below what is acknowledged (XTRIM MINID).
-// Its length is the backlog, which holds the device sockets of the sending nodes when it grows
-// (ingestGate.ts).
+// An entry carries one sender's batch of fixes (one round trip, one parse, one id for up to
+// BATCH_FIXES); a counter beside the stream holds how many fixes are not acknowledged yet: the
+// backlog, which holds the device sockets of the sending nodes when it grows (ingestGate.ts).
 import type { PositionReport } from '../../lib/domain';
 import { log } from '../log';
 import type { IngestGate } from '../pipeline/ingestGate';
 import type { Redis } from './redis';
 
 const GROUP = 'rules';
-const READ_COUNT = 2_000;
+/** Fixes in one stream entry at most, and entries read at once. */
+const BATCH_FIXES = 1_000;
+const READ_ENTRIES = 20;
 const FLUSH_MS = 5;
 const RETRY_MS = 500;
 const BACKLOG_CHECK_MS = 1_000;
@@ -28,6 +31,12 @@ const STOP_COMMIT_MS = 10_000;
 type Entry = [report: PositionReport, storedSource: string | null];
 
 export const fixStreamKey = (prefix: string) => `${prefix}:fixes`;
+const backlogKey = (streamKey: string) => `${streamKey}:backlog`;
+
+/** Fixes appended and not acknowledged yet. */
+export async function fixBacklog(redis: Redis, streamKey: string): Promise<number> {
+  return Number((await redis.get(backlogKey(streamKey))) ?? 0);
+}
 
 /** The sending side: buffers for a few ms, then appends the batch in one round trip; keeps it and retries while Redis is away. */
 export class FixStreamProducer {
@@ -46,7 +55,7 @@ export class FixStreamProducer {
   ) {
     // The stream's length is what the rules node has not acknowledged: past the gate's mark, hold the sockets here.
     this.backlogTimer = setInterval(() => {
-      this.redis.xLen(this.key).then(
+      fixBacklog(this.redis, this.key).then(
         (n) => {
           this.backlog = n;
           this.gate?.update(this.backlog + this.queued);
@@ -59,10 +68,10 @@ export class FixStreamProducer {
 
   add(report: PositionReport, storedSource?: string): void {
     const last = this.queue[this.queue.length - 1];
-    if (last && last.length < READ_COUNT) last.push([report, storedSource ?? null]);
+    if (last && last.length < BATCH_FIXES) last.push([report, storedSource ?? null]);
     else this.queue.push([[report, storedSource ?? null]]);
     this.queued++;
-    if (this.queued >= READ_COUNT) void this.flush();
+    if (this.queued >= BATCH_FIXES) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
 
@@ -79,10 +88,12 @@ export class FixStreamProducer {
   private async sendAll(): Promise<void> {
     while (this.queue.length) {
       const batch = this.queue.shift()!;
-      const multi = this.redis.multi();
-      for (const e of batch) multi.xAdd(this.key, '*', { f: JSON.stringify(e) });
       try {
-        await multi.exec();
+        await this.redis
+          .multi()
+          .xAdd(this.key, '*', { f: JSON.stringify(batch), n: String(batch.length) })
+          .incrBy(backlogKey(this.key), batch.length)
+          .exec();
         this.queued -= batch.length;
         if (this.failing) log.info({ queued: this.queued }, 'cluster: appending fixes to the stream again');
         this.failing = false;
@@ -118,8 +129,9 @@ export class FixStreamConsumer {
   private running = false;
   private done: Promise<void> = Promise.resolve();
   private reader: Redis;
-  /** Ids taken and not acknowledged yet, in stream order. */
+  /** Entries taken and not acknowledged yet, in stream order, and the fixes they held. */
   private taken: string[] = [];
+  private takenFixes = 0;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private committing: Promise<void> = Promise.resolve();
 
@@ -148,17 +160,22 @@ export class FixStreamConsumer {
   /** Acknowledges what was taken before the checkpoint, then cuts the stream below it. */
   commit(): Promise<void> {
     this.committing = this.committing.then(async () => {
-      const ids = this.taken;
+      const [ids, fixes] = [this.taken, this.takenFixes];
       if (!ids.length) return;
-      this.taken = [];
+      [this.taken, this.takenFixes] = [[], 0];
       try {
         await this.opts.checkpoint();
-        await this.redis.xAck(this.key, GROUP, ids);
-        await this.redis.xTrim(this.key, 'MINID', ids[ids.length - 1]!);
+        await this.redis
+          .multi()
+          .xAck(this.key, GROUP, ids)
+          .decrBy(backlogKey(this.key), fixes)
+          .xTrim(this.key, 'MINID', ids[ids.length - 1]!)
+          .exec();
       } catch (err) {
         // Not acknowledged: read again by whoever runs the rules next; the store leaves out what it has.
         this.taken = ids.concat(this.taken);
-        log.warn({ err: (err as Error).message, ids: ids.length }, 'cluster: checkpoint failed; fixes stay unacknowledged');
+        this.takenFixes += fixes;
+        log.warn({ err: (err as Error).message, fixes }, 'cluster: checkpoint failed; fixes stay unacknowledged');
       }
     });
     return this.committing;
@@ -170,7 +187,7 @@ export class FixStreamConsumer {
     let cursor = '0-0';
     do {
       try {
-        cursor = (await this.reader.xAutoClaimJustId(this.key, GROUP, this.consumer, 0, cursor, { COUNT: READ_COUNT })).nextId;
+        cursor = (await this.reader.xAutoClaimJustId(this.key, GROUP, this.consumer, 0, cursor, { COUNT: READ_ENTRIES * 10 })).nextId;
       } catch (err) {
         if (!this.running) return;
         log.warn({ err: (err as Error).message }, 'cluster: claiming unacknowledged fixes failed; retrying');
@@ -184,7 +201,7 @@ export class FixStreamConsumer {
           await new Promise((r) => setTimeout(r, 100));
           continue;
         }
-        const res = await this.reader.xReadGroup(GROUP, this.consumer, { key: this.key, id }, { COUNT: READ_COUNT, BLOCK: id === '>' ? 1_000 : undefined });
+        const res = await this.reader.xReadGroup(GROUP, this.consumer, { key: this.key, id }, { COUNT: READ_ENTRIES, BLOCK: id === '>' ? 1_000 : undefined });
         const messages = (res as { messages: { id: string; message: Record<string, string> }[] }[] | null)?.[0]?.messages ?? [];
         if (id !== '>') {
           if (messages.length === 0) {
@@ -194,13 +211,18 @@ export class FixStreamConsumer {
           id = messages[messages.length - 1]!.id; // the pending list, page by page
         }
         for (const m of messages) {
+          let batch: Entry[] = [];
           try {
-            const [report, source] = JSON.parse(m.message.f!) as Entry;
-            this.opts.take(report, source ?? undefined, id !== '>');
+            batch = JSON.parse(m.message.f!) as Entry[];
+            if (!Array.isArray(batch)) throw new Error('not a batch of fixes');
           } catch (err) {
             log.warn({ id: m.id, err: (err as Error).message }, 'cluster: a malformed fix entry was skipped');
+            batch = [];
           }
+          // Each fix is checked again by the pipeline (a bad one is rejected and counted there).
+          for (const e of batch) this.opts.take(Array.isArray(e) ? e[0] : undefined, (Array.isArray(e) && typeof e[1] === 'string' && e[1]) || undefined, id !== '>');
           this.taken.push(m.id);
+          this.takenFixes += Number(m.message.n ?? batch.length);
         }
       } catch (err) {
         if (!this.running) return;
