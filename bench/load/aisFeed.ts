@@ -37,12 +37,16 @@ export class AisFeed {
     return new AisFeed(sockets, vessels, Date.now());
   }
 
+  private lastNow = 0;
+
   /**
    * Queues up to `n` fixes, vessel after vessel, each vessel once at most (a second fix at the same
    * instant would be the same fix twice); returns how many (fewer when every connection is full).
    */
   fixes(n: number, now: number): number {
-    if (this.vessels.length === 0) return 0;
+    // Twice in one millisecond would send some vessels the same fix twice (the tag block time is in ms).
+    if (this.vessels.length === 0 || now === this.lastNow) return 0;
+    this.lastNow = now;
     let queued = 0;
     let tries = 0;
     while (queued < n && queued < this.vessels.length && tries < this.vessels.length) {
