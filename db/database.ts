@@ -34,6 +34,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   // PGlite serves one session, so the embedded pool holds a single connection.
   const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : (opts.poolMax ?? 10), idleTimeoutMillis: 0 });
   pool.on('error', (err) => say(`database connection error: ${err.message}`));
+  // A connection the pool has lent out (a transaction between two statements) has no listener of the
+  // pool's: when the server goes away (a restart) its 'error' event would end the process. The
+  // statement in flight, or the next, fails and its caller retries; this only keeps the process up.
+  pool.on('connect', (client) => client.on('error', () => {}));
   if (embedded || (opts.poolMax ?? 10) < 2) {
     // One connection (the embedded database): one process, nobody to take turns with, and the lock
     // would hold the only connection.
