@@ -17,7 +17,7 @@ after(async () => {
 });
 
 test('a lent connection whose session the server ends fails its next statement; the process and the pool go on', { skip: embedded && 'needs a PostgreSQL server' }, async () => {
-  const opened = await openDatabase({ url: db.url, poolMax: 1, say: () => {} });
+  const opened = await openDatabase({ url: db.url, dataDir: 'data', poolMax: 1, say: () => {} });
   const admin = new pg.Pool({ connectionString: db.url, max: 1 });
   try {
     const client = await opened.pool.connect();

@@ -147,3 +147,31 @@ test('replayed rows the node before stored already are not stored twice; the oth
   );
   await writer.stop();
 });
+
+test('a batch whose answer is lost after the server committed it is not stored twice when retried', async () => {
+  // The real database; only the answer to the first INSERT is lost on the way (the connection dies
+  // just after the server committed), which is what a restart can do mid-batch.
+  let loseNextAnswer = true;
+  const lossy = Object.create(db.pool) as pg.Pool;
+  lossy.query = (async (...args: Parameters<pg.Pool['query']>) => {
+    const result = await (db.pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
+    if (loseNextAnswer && String(args[0]).includes('INSERT INTO positions')) {
+      loseNextAnswer = false;
+      throw Object.assign(new Error('Connection terminated unexpectedly'), { code: undefined });
+    }
+    return result;
+  }) as pg.Pool['query'];
+  const writer = new PositionWriter(lossy, { batchRows: 100, flushMs: 60_000 });
+  const t0 = Date.now() - 14_400_000;
+  for (let i = 0; i < 30; i++) writer.add(row(i, t0));
+  await writer.flush(); // committed, but the writer was told it failed
+  assert.equal(writer.pending, 30, 'kept for a retry');
+  await writer.flush();
+  assert.equal(writer.pending, 0);
+  assert.deepEqual(
+    await storedTimes(t0),
+    Array.from({ length: 30 }, (_, i) => t0 + i * 1000),
+    'each row once',
+  );
+  await writer.stop();
+});

@@ -22,7 +22,10 @@ export interface PositionRow {
   heading?: number;
   source: string;
   alarm?: number; // JT/T 808 alarm DWORD (unsigned 32 bits)
-  /** Read again after a rules node took over (server/cluster/fixStream.ts): stored only if not stored already. */
+  /**
+   * Maybe stored already: read again after a rules node took over (server/cluster/fixStream.ts), or
+   * in a batch whose write failed without saying whether it committed. Stored only if not there yet.
+   */
   replayed?: boolean;
 }
 
@@ -134,7 +137,10 @@ export class PositionWriter {
         if (this.failures) log.info({ after: this.failures }, 'position store recovered');
         this.failures = 0;
       } catch (err) {
-        // Back at the head of the queue, in order; the next flush retries. Log the first failure of a streak only.
+        // Back at the head of the queue, in order; the next flush retries. The connection may have
+        // died after the server committed the batch (the answer lost on the way): the retry stores
+        // only the rows not there yet. Log the first failure of a streak only.
+        for (const r of batch) r.replayed = true;
         this.chunks.unshift(batch);
         if (this.failures++ === 0) log.error({ err: (err as Error).message, pending: this.queued }, 'position store failed; will retry');
         return;
@@ -207,8 +213,8 @@ export class PositionWriter {
   }
 
   /**
-   * Replayed rows the node before stored already (it died after storing, before its fixes were
-   * acknowledged) are left out, so a take-over stores every fix exactly once. Same asset, time, place
+   * Replayed rows stored already (by the node before, which died after storing and before its fixes
+   * were acknowledged; or by a write whose answer was lost) are left out: every fix is stored once. Same asset, time, place
    * and source: a terminal reporting faster than its clock's one-second resolution still has each fix kept.
    */
   private async notStoredYet(rows: PositionRow[]): Promise<PositionRow[]> {
