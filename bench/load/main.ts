@@ -23,8 +23,7 @@ import { LiveClients } from './liveClients';
 import { outageProxy, type OutageProxy } from '../../db/outageProxy';
 import { startNodes, type Nodes } from './layout';
 import { loadOptions, type Layout, type LoadOptions } from './options';
-import { createClient } from 'redis';
-import { clusterPrefix } from '../../server/cluster/redis';
+import { clusterPrefix, dropClusterNames } from '../../server/cluster/redis';
 import { summariseProfile } from './profile';
 import { provision } from './provision';
 
@@ -339,17 +338,8 @@ async function runLayout(opts: LoadOptions, layout: Layout, withBaseline: boolea
     await proxy.close();
     if (process.env.LOAD_KEEP_DB === '1') say(`kept the database ${db.url} (LOAD_KEEP_DB=1)`);
     else await db.drop();
-    await dropClusterKeys(redisUrl, proxy.url);
+    await dropClusterNames(redisUrl, clusterPrefix(proxy.url)).catch(() => undefined);
   }
-}
-
-/** The Redis names the run's cluster left (streams, lease), under its prefix. */
-async function dropClusterKeys(redisUrl: string, databaseUrl: string): Promise<void> {
-  const redis = createClient({ url: redisUrl });
-  await redis.connect().catch(() => undefined);
-  if (!redis.isReady) return;
-  for await (const keys of redis.scanIterator({ MATCH: `${clusterPrefix(databaseUrl)}:*`, COUNT: 1000 })) if (keys.length) await redis.del(keys);
-  await redis.quit();
 }
 
 async function main(): Promise<void> {

@@ -9,6 +9,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { freshDatabase, testPoolMax, type TestDatabase } from '../../db/testing';
 import { decodeFrame, frameAsset } from '../../lib/wire';
 import { startApp, type App } from '../app';
+import { clusterPrefix, dropClusterNames } from './redis';
 import { loadConfig } from '../config';
 import { createTestUser, sessionCookie } from '../auth/testing';
 import { seedWorld } from '../sim/seed';
@@ -56,6 +57,7 @@ before(async () => {
 });
 after(async () => {
   for (const n of nodes.reverse()) await n.close().catch(() => undefined);
+  if (db) await dropClusterNames(REDIS, clusterPrefix(db.url));
   await db?.drop();
 });
 

@@ -35,3 +35,15 @@ export function clusterPrefix(databaseUrl: string): string {
   const u = new URL(databaseUrl);
   return `tw:${u.hostname}:${u.port || 5432}${u.pathname}`;
 }
+
+/** Deletes every Redis name of one deployment (its streams, lease, counters): tests and benches clean up with it. */
+export async function dropClusterNames(url: string, prefix: string): Promise<void> {
+  const client = createClient({ url });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) if (keys.length) await client.del(keys);
+  } finally {
+    await client.quit().catch(() => undefined);
+  }
+}
