@@ -109,3 +109,32 @@ test('while the store is behind the reader waits; the stream keeps what it has n
   await c.stop();
   await producer.stop();
 });
+
+test('a batch sent again after a failed append is marked, and its fixes are taken as maybe stored already', async () => {
+  const sender = redis.duplicate();
+  await sender.connect();
+  const producer = new FixStreamProducer(sender, key);
+  const seen: { t: number; replayed: boolean }[] = [];
+  const d = new FixStreamConsumer(redis, key, 'rules-d', {
+    take: (r, _source, replayed) => seen.push({ t: (r as PositionReport).time, replayed }),
+    checkpoint: async () => {},
+    checkpointMs: 50,
+    held: () => false,
+  });
+  await d.start();
+  await sender.disconnect(); // the append fails; whether it reached Redis is unknown to the sender
+  producer.add(report(300));
+  await producer.flush();
+  await sender.connect();
+  await producer.flush();
+  producer.add(report(301));
+  await producer.flush();
+  await until('both read', () => seen.length === 2);
+  assert.deepEqual(
+    seen.map((s) => s.replayed),
+    [true, false],
+  );
+  await d.stop();
+  await producer.stop();
+  await sender.quit();
+});

@@ -47,6 +47,7 @@ export class FixStreamProducer {
   private backlog = 0;
   private backlogTimer: NodeJS.Timeout;
   private failing = false;
+  private retried = new WeakSet<Entry[]>();
 
   constructor(
     private redis: Redis,
@@ -89,9 +90,11 @@ export class FixStreamProducer {
     while (this.queue.length) {
       const batch = this.queue.shift()!;
       try {
+        // A batch sent again after a failure may have been appended already (the answer lost): it is
+        // marked, and the rules node stores its fixes only if they are not there yet.
         await this.redis
           .multi()
-          .xAdd(this.key, '*', { f: JSON.stringify(batch), n: String(batch.length) })
+          .xAdd(this.key, '*', { f: JSON.stringify(batch), n: String(batch.length), ...(this.retried.has(batch) && { r: '1' }) })
           .incrBy(backlogKey(this.key), batch.length)
           .exec();
         this.queued -= batch.length;
@@ -99,6 +102,7 @@ export class FixStreamProducer {
         this.failing = false;
       } catch (err) {
         this.queue.unshift(batch);
+        this.retried.add(batch);
         if (!this.failing) log.error({ err: (err as Error).message, queued: this.queued }, 'cluster: could not append fixes to the stream; keeping them and retrying');
         this.failing = true;
         this.gate?.update(this.backlog + this.queued);
@@ -115,7 +119,7 @@ export class FixStreamProducer {
 }
 
 export interface ConsumerOptions {
-  /** Hands one fix to the pipeline; `replayed`: it was delivered before (to a node that stopped), and may be stored already. */
+  /** Hands one fix to the pipeline; `replayed`: it was delivered before (to a node that stopped), or sent twice, and may be stored already. */
   take: (report: unknown, storedSource: string | undefined, replayed: boolean) => void;
   /** Resolves once everything taken so far is stored and the rules state saved: then it is acknowledged. */
   checkpoint: () => Promise<void>;
@@ -220,7 +224,8 @@ export class FixStreamConsumer {
             batch = [];
           }
           // Each fix is checked again by the pipeline (a bad one is rejected and counted there).
-          for (const e of batch) this.opts.take(Array.isArray(e) ? e[0] : undefined, (Array.isArray(e) && typeof e[1] === 'string' && e[1]) || undefined, id !== '>');
+          const replayed = id !== '>' || m.message.r === '1';
+          for (const e of batch) this.opts.take(Array.isArray(e) ? e[0] : undefined, (Array.isArray(e) && typeof e[1] === 'string' && e[1]) || undefined, replayed);
           this.taken.push(m.id);
           this.takenFixes += Number(m.message.n ?? batch.length);
         }
