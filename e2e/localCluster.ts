@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { startBalancer, type Balancer } from '../server/cluster/balancer';
-import { clusterPrefix } from '../server/cluster/redis';
+import { clusterPrefix, dropClusterNames } from '../server/cluster/redis';
 import { freePort } from '../scripts/freePort';
 
 export const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
@@ -210,13 +210,8 @@ export class LocalCluster {
     } finally {
       await admin.end();
     }
-    if (this.redis.isOpen) {
-      for await (const keys of this.redis.scanIterator({ MATCH: `${this.prefix}:*`, COUNT: 1000 })) {
-        const list = ([] as string[]).concat(keys);
-        if (list.length) await this.redis.del(list);
-      }
-      await this.redis.quit();
-    }
+    if (this.redis.isOpen) await this.redis.quit();
+    await dropClusterNames(REDIS_URL, this.prefix);
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
